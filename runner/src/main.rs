@@ -1,0 +1,5 @@
+//! rmtr: mysql-test-run rebuilt in Rust.
+
+mod config;
+
+fn main() {}
