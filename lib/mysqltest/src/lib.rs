@@ -5,3 +5,5 @@
 
 pub mod client;
 pub mod errors;
+pub mod run;
+pub mod script;

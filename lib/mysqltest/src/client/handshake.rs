@@ -1,0 +1,241 @@
+//! The connection handshake's two fixed packets: the server's greeting
+//! (parsed with mysql_common into what later steps need) and the client's
+//! response, written here because it must announce the caller's collation
+//! (latin1 by default, as mysqltest does) and our capability set.
+
+use mysql_common::constants::CapabilityFlags;
+use mysql_common::io::ParseBuf;
+use mysql_common::packets::HandshakePacket;
+
+use super::auth;
+use super::error::ClientError;
+use super::options::ConnectOptions;
+use super::packets::{self, ERR_HEADER};
+use super::wire::{put_lenenc_bytes, put_nul_terminated};
+
+/// The only protocol version this client speaks.
+const PROTOCOL_VERSION: u8 = 10;
+
+/// Largest packet we announce we accept (the server's own ceiling).
+const MAX_PACKET: u32 = 1 << 30;
+
+/// Prefix MariaDB puts before its real version for old clients.
+const MARIADB_VERSION_PREFIX: &str = "5.5.5-";
+
+/// What the server's greeting tells us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Greeting {
+    /// Server version, without MariaDB's `5.5.5-` prefix.
+    pub server_version: String,
+    /// Thread id of this connection (what `KILL` takes).
+    pub connection_id: u32,
+    /// The 20-byte nonce for the first authentication answer.
+    pub nonce: Vec<u8>,
+    /// Server capabilities.
+    pub capabilities: CapabilityFlags,
+    /// Authentication plugin the server suggests.
+    pub plugin: String,
+}
+
+/// Decodes the greeting; an ERR greeting (e.g. too many connections) is that error.
+pub(crate) fn parse_greeting(packet: &[u8]) -> Result<Greeting, ClientError> {
+    match packet.first() {
+        Some(&ERR_HEADER) => return Err(packets::parse_err(packet)?),
+        Some(&PROTOCOL_VERSION) => {}
+        Some(&other) => return Err(ClientError::version_mismatch(other)),
+        None => return Err(ClientError::handshake()),
+    }
+    let hello: HandshakePacket<'_> = ParseBuf(packet)
+        .parse(())
+        .map_err(|_| ClientError::handshake())?;
+    if !hello
+        .capabilities()
+        .contains(CapabilityFlags::CLIENT_PROTOCOL_41)
+    {
+        return Err(ClientError::handshake());
+    }
+    Ok(Greeting {
+        server_version: strip_mariadb_prefix(&hello.server_version_str()).to_string(),
+        connection_id: hello.connection_id(),
+        nonce: hello.nonce(),
+        capabilities: hello.capabilities(),
+        plugin: hello
+            .auth_plugin_name_str()
+            .map(|name| name.into_owned())
+            .unwrap_or_else(|| auth::NATIVE_PASSWORD.to_string()),
+    })
+}
+
+/// MariaDB reports `5.5.5-10.11.6-MariaDB`; clients show `10.11.6-MariaDB`.
+fn strip_mariadb_prefix(version: &str) -> &str {
+    match version.strip_prefix(MARIADB_VERSION_PREFIX) {
+        Some(rest) if rest.contains("MariaDB") => rest,
+        _ => version,
+    }
+}
+
+/// The capabilities we ask for, limited to what the server offers.
+pub(crate) fn client_capabilities(
+    opts: &ConnectOptions,
+    server: CapabilityFlags,
+) -> CapabilityFlags {
+    let mut wanted = CapabilityFlags::CLIENT_LONG_PASSWORD
+        | CapabilityFlags::CLIENT_LONG_FLAG
+        | CapabilityFlags::CLIENT_PROTOCOL_41
+        | CapabilityFlags::CLIENT_SECURE_CONNECTION
+        | CapabilityFlags::CLIENT_PLUGIN_AUTH
+        | CapabilityFlags::CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
+        | CapabilityFlags::CLIENT_TRANSACTIONS
+        | CapabilityFlags::CLIENT_MULTI_RESULTS
+        | CapabilityFlags::CLIENT_PS_MULTI_RESULTS
+        | CapabilityFlags::CLIENT_SESSION_TRACK;
+    let optional = [
+        (
+            opts.multi_statements,
+            CapabilityFlags::CLIENT_MULTI_STATEMENTS,
+        ),
+        (opts.local_infile, CapabilityFlags::CLIENT_LOCAL_FILES),
+        (
+            opts.database.is_some(),
+            CapabilityFlags::CLIENT_CONNECT_WITH_DB,
+        ),
+        (opts.deprecate_eof, CapabilityFlags::CLIENT_DEPRECATE_EOF),
+    ];
+    for (enabled, flag) in optional {
+        if enabled {
+            wanted |= flag;
+        }
+    }
+    wanted & server
+}
+
+/// The handshake response packet.
+pub(crate) fn response_packet(
+    opts: &ConnectOptions,
+    caps: CapabilityFlags,
+    plugin: &str,
+    auth_data: &[u8],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128);
+    out.extend_from_slice(&caps.bits().to_le_bytes());
+    out.extend_from_slice(&MAX_PACKET.to_le_bytes());
+    out.push(opts.collation);
+    out.extend_from_slice(&[0; 23]);
+    put_nul_terminated(&mut out, opts.user.as_bytes());
+    put_auth_data(&mut out, caps, auth_data);
+    if caps.contains(CapabilityFlags::CLIENT_CONNECT_WITH_DB) {
+        put_nul_terminated(&mut out, opts.database.as_deref().unwrap_or("").as_bytes());
+    }
+    put_nul_terminated(&mut out, plugin.as_bytes());
+    out
+}
+
+/// Auth data is length-encoded when the server allows it, else one length byte.
+fn put_auth_data(out: &mut Vec<u8>, caps: CapabilityFlags, auth_data: &[u8]) {
+    if caps.contains(CapabilityFlags::CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA) {
+        put_lenenc_bytes(out, auth_data);
+    } else {
+        let len = auth_data.len().min(255);
+        out.push(len as u8);
+        out.extend_from_slice(&auth_data[..len]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A greeting as MariaDB 10.11 sends it.
+    fn mariadb_greeting() -> Vec<u8> {
+        let mut packet = vec![10];
+        packet.extend_from_slice(b"5.5.5-10.11.19-MariaDB-0+deb12u1\0");
+        packet.extend_from_slice(&7u32.to_le_bytes());
+        packet.extend_from_slice(b"abcdefgh\0");
+        packet.extend_from_slice(&0xF7FEu16.to_le_bytes());
+        packet.push(8);
+        packet.extend_from_slice(&2u16.to_le_bytes());
+        packet.extend_from_slice(&0x81BFu16.to_le_bytes());
+        packet.push(21);
+        packet.extend_from_slice(&[0; 6]);
+        packet.extend_from_slice(&[0x1D, 0, 0, 0]);
+        packet.extend_from_slice(b"ijklmnopqrst\0");
+        packet.extend_from_slice(b"mysql_native_password\0");
+        packet
+    }
+
+    #[test]
+    fn greeting_yields_version_id_nonce_and_plugin() {
+        let greeting = parse_greeting(&mariadb_greeting()).unwrap();
+        assert_eq!(greeting.server_version, "10.11.19-MariaDB-0+deb12u1");
+        assert_eq!(greeting.connection_id, 7);
+        assert_eq!(greeting.nonce, b"abcdefghijklmnopqrst");
+        assert_eq!(greeting.plugin, "mysql_native_password");
+        assert!(
+            greeting
+                .capabilities
+                .contains(CapabilityFlags::CLIENT_PLUGIN_AUTH)
+        );
+    }
+
+    #[test]
+    fn bad_greetings_are_client_errors() {
+        assert_eq!(parse_greeting(&[9, 0]).unwrap_err().code(), 2007);
+        assert_eq!(parse_greeting(&[]).unwrap_err().code(), 2012);
+        assert_eq!(
+            parse_greeting(&mariadb_greeting()[..20])
+                .unwrap_err()
+                .code(),
+            2012
+        );
+        let err = parse_greeting(b"\xff\x10\x04Too many connections").unwrap_err();
+        assert_eq!(err.code(), 1040);
+    }
+
+    #[test]
+    fn mysql_versions_are_kept_as_sent() {
+        assert_eq!(strip_mariadb_prefix("8.0.36"), "8.0.36");
+        assert_eq!(
+            strip_mariadb_prefix("5.5.5-10.6.1-MariaDB"),
+            "10.6.1-MariaDB"
+        );
+        assert_eq!(strip_mariadb_prefix("5.5.5-other"), "5.5.5-other");
+    }
+
+    #[test]
+    fn response_announces_collation_user_db_and_plugin() {
+        let opts = ConnectOptions {
+            user: "root".into(),
+            database: Some("test".into()),
+            ..ConnectOptions::default()
+        };
+        let caps = client_capabilities(&opts, CapabilityFlags::all());
+        assert!(caps.contains(CapabilityFlags::CLIENT_MULTI_STATEMENTS));
+        assert!(!caps.contains(CapabilityFlags::CLIENT_DEPRECATE_EOF));
+        let packet = response_packet(&opts, caps, "mysql_native_password", &[1, 2]);
+        assert_eq!(packet[8], 8);
+        assert_eq!(&packet[32..37], b"root\0");
+        assert_eq!(&packet[37..40], &[2, 1, 2]);
+        assert_eq!(&packet[40..45], b"test\0");
+        assert_eq!(&packet[45..], b"mysql_native_password\0");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_greetings_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let _ = parse_greeting(&bytes);
+        }
+
+        #[test]
+        fn truncated_greetings_never_panic(cut in 0usize..120) {
+            let packet = mariadb_greeting();
+            let _ = parse_greeting(&packet[..cut.min(packet.len())]);
+        }
+    }
+
+    #[test]
+    fn capabilities_never_exceed_the_servers() {
+        let opts = ConnectOptions::default();
+        let server = CapabilityFlags::CLIENT_PROTOCOL_41 | CapabilityFlags::CLIENT_LOCAL_FILES;
+        assert_eq!(client_capabilities(&opts, server), server);
+    }
+}

@@ -1,0 +1,253 @@
+//! How mysqltest prints what a statement returned: column names and rows
+//! separated by tabs (or `name\tvalue` lines when vertical), `NULL` for
+//! nulls, optional metadata, the `affected rows:`/`info:` lines, and the
+//! sorting that `sorted_result` applies. Text passes through the active
+//! [`Replacements`].
+
+use super::replace::Replacements;
+use crate::client::{Column, ResultSet};
+use crate::script::charset::ClientCharset;
+
+/// Switches that shape result output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    pub vertical: bool,
+    pub no_column_names: bool,
+    pub metadata: bool,
+    pub charset: ClientCharset,
+}
+
+/// Appends a result set: metadata, headings (not when vertical), rows.
+pub fn append_result_set(out: &mut Vec<u8>, rs: &ResultSet, shape: Shape, rep: &Replacements) {
+    if shape.metadata {
+        append_metadata(out, rs);
+    }
+    if !shape.vertical {
+        append_headings(out, &rs.columns, shape, rep);
+    }
+    append_rows(out, rs, shape, rep);
+}
+
+/// Appends the rows only (also used for `SHOW WARNINGS`).
+pub fn append_rows(out: &mut Vec<u8>, rs: &ResultSet, shape: Shape, rep: &Replacements) {
+    for row in &rs.rows {
+        for (i, (value, column)) in row.iter().zip(&rs.columns).enumerate() {
+            append_field(out, i, column, value.as_deref(), shape, rep);
+        }
+        if !shape.vertical {
+            out.push(b'\n');
+        }
+    }
+}
+
+fn append_field(
+    out: &mut Vec<u8>,
+    index: usize,
+    column: &Column,
+    value: Option<&[u8]>,
+    shape: Shape,
+    rep: &Replacements,
+) {
+    let text = rep.column(index).or(value).unwrap_or(b"NULL");
+    if shape.vertical {
+        out.extend_from_slice(&column.name);
+        out.push(b'\t');
+        rep.append(out, text, shape.charset);
+        out.push(b'\n');
+    } else {
+        if index > 0 {
+            out.push(b'\t');
+        }
+        rep.append(out, text, shape.charset);
+    }
+}
+
+fn append_headings(out: &mut Vec<u8>, columns: &[Column], shape: Shape, rep: &Replacements) {
+    if shape.no_column_names {
+        return;
+    }
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\t');
+        }
+        rep.append(out, until_nul(&column.name), shape.charset);
+    }
+    out.push(b'\n');
+}
+
+fn until_nul(text: &[u8]) -> &[u8] {
+    &text[..text.iter().position(|&b| b == 0).unwrap_or(text.len())]
+}
+
+/// Column flag: NOT NULL.
+const NOT_NULL_FLAG: u16 = 1;
+/// Flag the client library adds to numeric columns.
+const NUM_FLAG: u16 = 32768;
+
+/// Column types the client library counts as numeric.
+fn is_numeric_type(t: u8) -> bool {
+    const TIMESTAMP: u8 = 7;
+    const INT24: u8 = 9;
+    const YEAR: u8 = 13;
+    const NEWDECIMAL: u8 = 246;
+    (t <= INT24 && t != TIMESTAMP) || t == YEAR || t == NEWDECIMAL
+}
+
+fn append_metadata(out: &mut Vec<u8>, rs: &ResultSet) {
+    out.extend_from_slice(
+        b"Catalog\tDatabase\tTable\tTable_alias\tColumn\tColumn_alias\tType\tLength\tMax length\tIs_null\tFlags\tDecimals\tCharsetnr\n",
+    );
+    for (i, c) in rs.columns.iter().enumerate() {
+        let max_length = rs
+            .rows
+            .iter()
+            .filter_map(|row| row.get(i).and_then(|v| v.as_ref()).map(Vec::len))
+            .max()
+            .unwrap_or(0);
+        for part in [
+            &c.catalog,
+            &c.schema,
+            &c.org_table,
+            &c.table,
+            &c.org_name,
+            &c.name,
+        ] {
+            out.extend_from_slice(part);
+            out.push(b'\t');
+        }
+        let nullable = if c.flags & NOT_NULL_FLAG != 0 {
+            "N"
+        } else {
+            "Y"
+        };
+        let flags = if is_numeric_type(c.column_type) {
+            c.flags | NUM_FLAG
+        } else {
+            c.flags
+        };
+        let rest = format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            c.column_type, c.length, max_length, nullable, flags, c.decimals, c.charset
+        );
+        out.extend_from_slice(rest.as_bytes());
+    }
+}
+
+/// `affected rows: N` and, when the server sent one, `info: …`.
+pub fn append_info(out: &mut Vec<u8>, affected_rows: u64, info: Option<&[u8]>) {
+    out.extend_from_slice(format!("affected rows: {affected_rows}\n").as_bytes());
+    if let Some(info) = info {
+        out.extend_from_slice(b"info: ");
+        out.extend_from_slice(until_nul(info));
+        out.push(b'\n');
+    }
+}
+
+/// Sorts the lines of `input` (keeping the first one in place when
+/// `keep_header`) and appends them, as `sorted_result` does.
+pub fn append_sorted(out: &mut Vec<u8>, input: &[u8], keep_header: bool) {
+    if input.is_empty() || input[0] == 0 {
+        return;
+    }
+    let mut rest = input;
+    if keep_header {
+        let header_end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |i| i + 1);
+        out.extend_from_slice(&rest[..header_end]);
+        rest = &rest[header_end..];
+    }
+    let body = until_nul(rest);
+    let mut lines: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
+    if body.last() == Some(&b'\n') || body.is_empty() {
+        lines.pop();
+    }
+    lines.sort_by(|a, b| until_nul(a).cmp(until_nul(b)));
+    for line in lines {
+        out.extend_from_slice(line);
+        out.push(b'\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(name: &str) -> Column {
+        Column {
+            catalog: b"def".to_vec(),
+            schema: Vec::new(),
+            table: Vec::new(),
+            org_table: Vec::new(),
+            name: name.as_bytes().to_vec(),
+            org_name: Vec::new(),
+            charset: 8,
+            length: 1,
+            column_type: 253,
+            flags: 0,
+            decimals: 0,
+        }
+    }
+
+    fn rs() -> ResultSet {
+        ResultSet {
+            columns: vec![column("a"), column("b")],
+            rows: vec![
+                vec![Some(b"2".to_vec()), None],
+                vec![Some(b"1".to_vec()), Some(b"x".to_vec())],
+            ],
+            warnings: 0,
+            status_flags: 0,
+        }
+    }
+
+    #[test]
+    fn horizontal_output() {
+        let mut out = Vec::new();
+        append_result_set(&mut out, &rs(), Shape::default(), &Replacements::default());
+        assert_eq!(out, b"a\tb\n2\tNULL\n1\tx\n");
+    }
+
+    #[test]
+    fn vertical_output_has_no_headings() {
+        let mut out = Vec::new();
+        let shape = Shape {
+            vertical: true,
+            ..Shape::default()
+        };
+        append_result_set(&mut out, &rs(), shape, &Replacements::default());
+        assert_eq!(out, b"a\t2\nb\tNULL\na\t1\nb\tx\n");
+    }
+
+    #[test]
+    fn replace_column_wins_over_values_and_null() {
+        let rep = Replacements {
+            columns: vec![None, Some(b"#".to_vec())],
+            ..Replacements::default()
+        };
+        let mut out = Vec::new();
+        append_result_set(&mut out, &rs(), Shape::default(), &rep);
+        assert_eq!(out, b"a\tb\n2\t#\n1\t#\n");
+    }
+
+    #[test]
+    fn sorting_keeps_the_header() {
+        let mut out = Vec::new();
+        append_sorted(&mut out, b"h\nz\na\nm\n", true);
+        assert_eq!(out, b"h\na\nm\nz\n");
+        let mut out = Vec::new();
+        append_sorted(&mut out, b"z\na\n", false);
+        assert_eq!(out, b"a\nz\n");
+    }
+
+    #[test]
+    fn info_lines() {
+        let mut out = Vec::new();
+        append_info(&mut out, 3, Some(b"Records: 3  Duplicates: 0  Warnings: 0"));
+        assert_eq!(
+            out,
+            b"affected rows: 3\ninfo: Records: 3  Duplicates: 0  Warnings: 0\n"
+        );
+    }
+}
