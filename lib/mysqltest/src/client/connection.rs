@@ -40,6 +40,8 @@ pub struct Connection {
     stream: Option<PacketStream<TcpStream>>,
     /// Capabilities both sides agreed on.
     caps: CapabilityFlags,
+    /// MariaDB extended capabilities both sides agreed on.
+    mariadb_caps: u32,
     /// What the server said when we connected.
     greeting: Greeting,
     /// Collation announced again by COM_CHANGE_USER.
@@ -67,11 +69,13 @@ impl Connection {
             .map_err(|e| staged_error(socket::GREETING_STAGE, &e))?;
         let greeting = handshake::parse_greeting(&greeting_packet)?;
         let caps = handshake::client_capabilities(opts, greeting.capabilities);
-        authenticate(&mut stream, opts, &greeting, caps)?;
+        let mariadb_caps = handshake::client_mariadb_capabilities(greeting.mariadb_capabilities);
+        authenticate(&mut stream, opts, &greeting, caps, mariadb_caps)?;
         let _ = stream.get_ref().set_read_timeout(None);
         Ok(Connection {
             stream: Some(stream),
             caps,
+            mariadb_caps,
             greeting,
             collation: opts.collation,
             local_infile: opts.local_infile,
@@ -269,7 +273,8 @@ impl Connection {
 
     /// Feeds packets to a decoder until one statement's response is complete.
     fn decode_response(&mut self) -> Result<Response, ClientError> {
-        let mut decoder = ResponseDecoder::new(self.caps);
+        let extended = self.mariadb_caps & handshake::MARIADB_CLIENT_EXTENDED_METADATA != 0;
+        let mut decoder = ResponseDecoder::new(self.caps).with_extended_metadata(extended);
         let mut deferred = None;
         loop {
             let packet = self.read()?;
@@ -344,6 +349,7 @@ fn authenticate(
     opts: &ConnectOptions,
     greeting: &Greeting,
     caps: CapabilityFlags,
+    mariadb_caps: u32,
 ) -> Result<(), ClientError> {
     let plugin = if auth::supports(&greeting.plugin) {
         greeting.plugin.as_str()
@@ -352,7 +358,13 @@ fn authenticate(
     };
     let answer = auth::scramble(plugin, &greeting.nonce, &opts.password)?;
     let mut io = HandshakeIo { stream };
-    io.write(&handshake::response_packet(opts, caps, plugin, &answer))?;
+    io.write(&handshake::response_packet(
+        opts,
+        caps,
+        mariadb_caps,
+        plugin,
+        &answer,
+    ))?;
     AuthExchange::new(plugin, &greeting.nonce, &opts.password, caps).finish(&mut io)?;
     Ok(())
 }

@@ -42,6 +42,8 @@ enum State {
 #[derive(Debug)]
 pub(crate) struct ResponseDecoder {
     caps: CapabilityFlags,
+    /// Column definitions carry MariaDB's extended metadata.
+    extended_metadata: bool,
     state: State,
 }
 
@@ -50,8 +52,15 @@ impl ResponseDecoder {
     pub(crate) fn new(caps: CapabilityFlags) -> Self {
         ResponseDecoder {
             caps,
+            extended_metadata: false,
             state: State::First,
         }
+    }
+
+    /// Reads MariaDB's extended metadata in column definitions.
+    pub(crate) fn with_extended_metadata(mut self, on: bool) -> Self {
+        self.extended_metadata = on;
+        self
     }
 
     /// Consumes one packet. After an error or `Done`, the decoder is finished.
@@ -121,7 +130,8 @@ impl ResponseDecoder {
         if packet.first() == Some(&ERR_HEADER) {
             return Err(packets::parse_err(packet)?);
         }
-        set.columns.push(packets::parse_column(packet)?);
+        set.columns
+            .push(packets::parse_column(packet, self.extended_metadata)?);
         let next = if set.columns.len() < expected {
             State::Columns { expected, set }
         } else if self.deprecate_eof() {

@@ -35,6 +35,29 @@ pub(crate) struct Greeting {
     pub capabilities: CapabilityFlags,
     /// Authentication plugin the server suggests.
     pub plugin: String,
+    /// MariaDB's extended capabilities (the greeting's last reserved bytes).
+    pub mariadb_capabilities: u32,
+}
+
+/// MariaDB extended capability: type and format names in column metadata.
+pub(crate) const MARIADB_CLIENT_EXTENDED_METADATA: u32 = 1 << 3;
+
+/// The extended capabilities a MariaDB server offers, from the raw greeting:
+/// they follow the version, thread id, first nonce part, filler, capability
+/// and status fields, and six reserved bytes.
+fn mariadb_capabilities(packet: &[u8]) -> u32 {
+    let Some(version_end) = packet[1..].iter().position(|&b| b == 0) else {
+        return 0;
+    };
+    let at = 1 + version_end + 1 + 4 + 8 + 1 + 2 + 1 + 2 + 2 + 1 + 6;
+    packet
+        .get(at..at + 4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Whether the server is MariaDB (it does not claim MySQL's flag 1).
+pub(crate) fn is_mariadb(server: CapabilityFlags) -> bool {
+    !server.contains(CapabilityFlags::CLIENT_LONG_PASSWORD)
 }
 
 /// Decodes the greeting; an ERR greeting (e.g. too many connections) is that error.
@@ -63,7 +86,17 @@ pub(crate) fn parse_greeting(packet: &[u8]) -> Result<Greeting, ClientError> {
             .auth_plugin_name_str()
             .map(|name| name.into_owned())
             .unwrap_or_else(|| auth::NATIVE_PASSWORD.to_string()),
+        mariadb_capabilities: if is_mariadb(hello.capabilities()) {
+            mariadb_capabilities(packet)
+        } else {
+            0
+        },
     })
+}
+
+/// The MariaDB extended capabilities we ask for, limited to what the server offers.
+pub(crate) fn client_mariadb_capabilities(server: u32) -> u32 {
+    MARIADB_CLIENT_EXTENDED_METADATA & server
 }
 
 /// MariaDB reports `5.5.5-10.11.6-MariaDB`; clients show `10.11.6-MariaDB`.
@@ -113,6 +146,7 @@ pub(crate) fn client_capabilities(
 pub(crate) fn response_packet(
     opts: &ConnectOptions,
     caps: CapabilityFlags,
+    mariadb_caps: u32,
     plugin: &str,
     auth_data: &[u8],
 ) -> Vec<u8> {
@@ -120,7 +154,9 @@ pub(crate) fn response_packet(
     out.extend_from_slice(&caps.bits().to_le_bytes());
     out.extend_from_slice(&MAX_PACKET.to_le_bytes());
     out.push(opts.collation);
-    out.extend_from_slice(&[0; 23]);
+    // 19 reserved bytes, then MariaDB's extended capabilities.
+    out.extend_from_slice(&[0; 19]);
+    out.extend_from_slice(&mariadb_caps.to_le_bytes());
     put_nul_terminated(&mut out, opts.user.as_bytes());
     put_auth_data(&mut out, caps, auth_data);
     if caps.contains(CapabilityFlags::CLIENT_CONNECT_WITH_DB) {
@@ -211,7 +247,7 @@ mod tests {
         let caps = client_capabilities(&opts, CapabilityFlags::all());
         assert!(caps.contains(CapabilityFlags::CLIENT_MULTI_STATEMENTS));
         assert!(!caps.contains(CapabilityFlags::CLIENT_DEPRECATE_EOF));
-        let packet = response_packet(&opts, caps, "mysql_native_password", &[1, 2]);
+        let packet = response_packet(&opts, caps, 0, "mysql_native_password", &[1, 2]);
         assert_eq!(packet[8], 8);
         assert_eq!(&packet[32..37], b"root\0");
         assert_eq!(&packet[37..40], &[2, 1, 2]);

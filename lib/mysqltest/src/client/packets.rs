@@ -99,15 +99,20 @@ pub(crate) fn is_terminator(packet: &[u8], deprecate_eof: bool) -> bool {
 }
 
 /// Decodes a column definition (protocol 4.1).
-pub(crate) fn parse_column(packet: &[u8]) -> Result<Column, ClientError> {
-    read_column(&mut Reader::new(packet)).ok_or_else(ClientError::malformed)
+pub(crate) fn parse_column(packet: &[u8], extended: bool) -> Result<Column, ClientError> {
+    read_column(&mut Reader::new(packet), extended).ok_or_else(ClientError::malformed)
 }
 
 /// Reads the fields of a column definition, `None` if short.
-fn read_column(reader: &mut Reader<'_>) -> Option<Column> {
+fn read_column(reader: &mut Reader<'_>, extended: bool) -> Option<Column> {
     let mut text = || reader.lenenc_bytes().map(<[u8]>::to_vec);
     let (catalog, schema, table, org_table, name, org_name) =
         (text()?, text()?, text()?, text()?, text()?, text()?);
+    let (data_type_name, format_name) = if extended {
+        extended_metadata(reader.lenenc_bytes()?)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let fixed_len = usize::try_from(reader.lenenc_int()?).ok()?;
     let mut fixed = Reader::new(reader.take(fixed_len)?);
     let charset = fixed.u16()?;
@@ -124,7 +129,40 @@ fn read_column(reader: &mut Reader<'_>) -> Option<Column> {
         column_type: fixed.u8()?,
         flags: fixed.u16()?,
         decimals: fixed.u8()?,
+        data_type_name,
+        format_name,
     })
+}
+
+#[cfg(test)]
+mod extended_tests {
+    use super::*;
+
+    #[test]
+    fn extended_metadata_pairs() {
+        let block = b"\x01\x04json\x00\x05inet6";
+        assert_eq!(
+            extended_metadata(block),
+            Some((b"inet6".to_vec(), b"json".to_vec()))
+        );
+        assert_eq!(extended_metadata(b"\x01\x09js"), None);
+    }
+}
+
+/// MariaDB's extended metadata: pairs of a key byte (0: data type name,
+/// 1: format name) and a length-encoded value.
+fn extended_metadata(block: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut reader = Reader::new(block);
+    let (mut data_type, mut format) = (Vec::new(), Vec::new());
+    while let Some(key) = reader.u8() {
+        let value = reader.lenenc_bytes()?.to_vec();
+        match key {
+            0 => data_type = value,
+            1 => format = value,
+            _ => {}
+        }
+    }
+    Some((data_type, format))
 }
 
 /// Decodes a text row of `columns` cells.
@@ -193,14 +231,14 @@ mod tests {
         packet.extend_from_slice(&[
             0x0c, 0x08, 0x00, 0x0b, 0x00, 0x00, 0x00, 0xF9, 0x01, 0x10, 0x00, 0x00, 0x00,
         ]);
-        let column = parse_column(&packet).unwrap();
+        let column = parse_column(&packet, false).unwrap();
         assert_eq!(column.catalog, b"def");
         assert_eq!(column.org_table, b"t1");
         assert_eq!(column.charset, 8);
         assert_eq!(column.length, 11);
         assert_eq!(column.column_type, 0xF9);
         assert_eq!(column.flags, 0x1001);
-        assert!(parse_column(&packet[..packet.len() - 4]).is_err());
+        assert!(parse_column(&packet[..packet.len() - 4], false).is_err());
     }
 
     #[test]

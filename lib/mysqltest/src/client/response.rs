@@ -88,6 +88,10 @@ pub struct Column {
     pub flags: u16,
     /// Decimal digits.
     pub decimals: u8,
+    /// MariaDB's extended metadata: the data type name (e.g. `inet6`), if sent.
+    pub data_type_name: Vec<u8>,
+    /// MariaDB's extended metadata: the format name (e.g. `json`), if sent.
+    pub format_name: Vec<u8>,
 }
 
 /// A fully read text result set.

@@ -125,12 +125,134 @@ fn append_metadata(out: &mut Vec<u8>, rs: &ResultSet) {
         } else {
             c.flags
         };
+        out.extend_from_slice(c.column_type.to_string().as_bytes());
+        append_type_attributes(out, c);
         let rest = format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-            c.column_type, c.length, max_length, nullable, flags, c.decimals, c.charset
+            "\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            c.length, max_length, nullable, flags, c.decimals, c.charset
         );
         out.extend_from_slice(rest.as_bytes());
     }
+}
+
+/// MariaDB's data type and format names, as ` (type=inet6 format=…)`.
+fn append_type_attributes(out: &mut Vec<u8>, c: &Column) {
+    let mut attrs: Vec<u8> = Vec::new();
+    for (name, value) in [
+        (&b"type="[..], &c.data_type_name),
+        (b"format=", &c.format_name),
+    ] {
+        if value.is_empty() {
+            continue;
+        }
+        if !attrs.is_empty() {
+            attrs.push(b' ');
+        }
+        attrs.extend_from_slice(name);
+        attrs.extend_from_slice(value);
+    }
+    if !attrs.is_empty() {
+        out.extend_from_slice(b" (");
+        out.extend_from_slice(&attrs);
+        out.push(b')');
+    }
+}
+
+/// Server status flag: session state changed (tracking info follows).
+const SERVER_SESSION_STATE_CHANGED: u16 = 0x4000;
+
+/// Names of the session tracker types, by type number.
+const TRACKERS: [&str; 6] = [
+    "SESSION_TRACK_SYSTEM_VARIABLES",
+    "SESSION_TRACK_SCHEMA",
+    "SESSION_TRACK_STATE_CHANGE",
+    "SESSION_TRACK_GTIDS",
+    "SESSION_TRACK_TRANSACTION_CHARACTERISTICS",
+    "SESSION_TRACK_TRANSACTION_TYPE",
+];
+
+/// `enable_session_track_info`: the session state changes of an OK packet,
+/// grouped by tracker; system variables as sorted `-- name: value` lines.
+pub fn append_session_track(out: &mut Vec<u8>, status_flags: u16, raw: &[u8]) {
+    if status_flags & SERVER_SESSION_STATE_CHANGED == 0 {
+        return;
+    }
+    let entries = session_entries(raw);
+    for (kind, name) in TRACKERS.iter().enumerate() {
+        let pieces: Vec<&Vec<u8>> = entries
+            .iter()
+            .filter(|(k, _)| usize::from(*k) == kind)
+            .flat_map(|(_, p)| p)
+            .collect();
+        if pieces.is_empty() {
+            continue;
+        }
+        out.extend_from_slice(format!("-- Tracker : {name}\n").as_bytes());
+        if kind == 0 {
+            let mut lines = Vec::new();
+            for pair in pieces.chunks(2) {
+                lines.extend_from_slice(b"-- ");
+                lines.extend_from_slice(pair[0]);
+                lines.extend_from_slice(b": ");
+                lines.extend_from_slice(pair.get(1).map_or(&b"<NULL>"[..], |v| v));
+                lines.push(b'\n');
+            }
+            append_sorted(out, &lines, false);
+            out.push(b'\n');
+        } else {
+            for (i, piece) in pieces.iter().enumerate() {
+                out.extend_from_slice(if i == 0 { b"-- " } else { b"\n-- " });
+                out.extend_from_slice(piece);
+            }
+            out.extend_from_slice(b"\n\n");
+        }
+    }
+}
+
+/// Decodes a session-state block into (tracker type, values).
+fn session_entries(raw: &[u8]) -> Vec<(u8, Vec<Vec<u8>>)> {
+    let mut entries = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let kind = raw[i];
+        i += 1;
+        let Some((data, next)) = lenenc(raw, i) else {
+            break;
+        };
+        i = next;
+        let mut values = Vec::new();
+        let mut j = if kind == 3 { 1 } else { 0 };
+        while j < data.len() {
+            let Some((value, after)) = lenenc(data, j) else {
+                break;
+            };
+            values.push(value.to_vec());
+            j = after;
+        }
+        entries.push((kind, values));
+    }
+    entries
+}
+
+/// A length-encoded string at `at`, and the offset after it.
+fn lenenc(buf: &[u8], at: usize) -> Option<(&[u8], usize)> {
+    let first = *buf.get(at)?;
+    let (len, start) = match first {
+        0..=0xfa => (usize::from(first), at + 1),
+        0xfc => (
+            usize::from(u16::from_le_bytes([*buf.get(at + 1)?, *buf.get(at + 2)?])),
+            at + 3,
+        ),
+        0xfd => {
+            let b = buf.get(at + 1..at + 4)?;
+            (
+                usize::from(b[0]) | usize::from(b[1]) << 8 | usize::from(b[2]) << 16,
+                at + 4,
+            )
+        }
+        _ => return None,
+    };
+    Some((buf.get(start..start + len)?, start + len))
 }
 
 /// `affected rows: N` and, when the server sent one, `info: …`.
@@ -187,6 +309,8 @@ mod tests {
             column_type: 253,
             flags: 0,
             decimals: 0,
+            data_type_name: Vec::new(),
+            format_name: Vec::new(),
         }
     }
 
@@ -239,6 +363,27 @@ mod tests {
         let mut out = Vec::new();
         append_sorted(&mut out, b"z\na\n", false);
         assert_eq!(out, b"a\nz\n");
+    }
+
+    #[test]
+    fn session_tracking_lists_sorted_variables() {
+        let raw = b"\x00\x1e\x18character_set_connection\x04big5\x01\x05\x04test";
+        let mut out = Vec::new();
+        append_session_track(&mut out, SERVER_SESSION_STATE_CHANGED, raw);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "-- Tracker : SESSION_TRACK_SYSTEM_VARIABLES\n-- character_set_connection: big5\n\n\
+             -- Tracker : SESSION_TRACK_SCHEMA\n-- test\n\n"
+        );
+    }
+
+    #[test]
+    fn type_attributes_print_after_the_type() {
+        let mut c = column("j");
+        c.format_name = b"json".to_vec();
+        let mut out = Vec::new();
+        append_type_attributes(&mut out, &c);
+        assert_eq!(out, b" (format=json)");
     }
 
     #[test]

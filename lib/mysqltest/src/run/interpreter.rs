@@ -65,6 +65,9 @@ pub struct RunConfig {
     pub max_connect_retries: u32,
     /// Name shown for the log file in failure messages.
     pub log_name: String,
+    /// Where the standard error of `exec`, `system` and `perl` goes
+    /// (mysqltest's own stderr, which mtr keeps in a log); `None` inherits.
+    pub child_stderr: Option<PathBuf>,
 }
 
 impl RunConfig {
@@ -87,6 +90,7 @@ impl RunConfig {
             wait_for_pos_timeout: 300,
             max_connect_retries: 500,
             log_name: "mysqltest.log".into(),
+            child_stderr: None,
         }
     }
 }

@@ -36,9 +36,21 @@ impl Interpreter {
             .envs(self.vars.env())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(self.child_stderr())
             .process_group(0);
         self.run_child(process)
+    }
+
+    /// Standard error for a child: the configured file, appended to.
+    fn child_stderr(&self) -> Stdio {
+        let file = self.cfg.child_stderr.as_ref().and_then(|path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        });
+        file.map_or_else(Stdio::inherit, Stdio::from)
     }
 
     fn run_child(&mut self, mut process: Process) -> Result<Finished, Stop> {
@@ -184,7 +196,7 @@ impl Interpreter {
             .envs(self.vars.env())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(self.child_stderr())
             .process_group(0);
         let done = self.run_child(process);
         let done = match done {

@@ -4,7 +4,9 @@
 //! match errors against `--error`. `send` only sends; `reap` only reads.
 
 use super::flow::{Stop, show};
-use super::format::{append_info, append_result_set, append_rows, append_sorted};
+use super::format::{
+    append_info, append_result_set, append_rows, append_session_track, append_sorted,
+};
 use super::interpreter::Interpreter;
 use super::properties::Prop;
 use crate::client::{ClientError, Response, ResultSet};
@@ -172,6 +174,11 @@ impl Interpreter {
         };
         if !self.props.get(Prop::Info) {
             append_info(ds, response.affected_rows(), info.as_deref());
+        }
+        if self.props.get(Prop::SessionTrack) {
+            if let Response::Ok(ok) = response {
+                append_session_track(ds, ok.status_flags, &ok.session_state_changes);
+            }
         }
         if !self.props.get(Prop::Warnings) && !more && response.warnings() > 0 {
             let warnings = self.fetch_warnings(current)?;

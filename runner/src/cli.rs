@@ -1,0 +1,178 @@
+//! The command line, in mysql-test-run's spirit: test names as arguments,
+//! suites, filters, parallelism, failure handling, recording, reports, and
+//! which servers to test against.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Runs mysqltest suites against bundled, local, container or external servers.
+#[derive(Debug, Parser)]
+#[command(name = "rmtr", version, about)]
+pub struct Cli {
+    /// Tests to run: `suite.test`, `test`, `suite.test,combination`, or a `.test` path.
+    pub tests: Vec<String>,
+
+    /// Suites to run (comma-separated); default: every suite of the tree.
+    #[arg(long, value_delimiter = ',')]
+    pub suite: Vec<String>,
+
+    /// The mysql-test-style tree (default: ./suite, else the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub suite_dir: Option<PathBuf>,
+
+    /// Only run tests matching this pattern (a plain name matches as a prefix).
+    #[arg(long, value_name = "REGEX")]
+    pub do_test: Option<String>,
+
+    /// Skip tests matching this pattern (a plain name matches as a prefix).
+    #[arg(long, value_name = "REGEX")]
+    pub skip_test: Option<String>,
+
+    /// Workers running tests at the same time: a number or `auto`.
+    #[arg(long, default_value = "1")]
+    pub parallel: String,
+
+    /// Keep going after a failure.
+    #[arg(long)]
+    pub force: bool,
+
+    /// With --force, stop after this many failures (0: never).
+    #[arg(long, default_value_t = 10)]
+    pub max_test_fail: usize,
+
+    /// Run a failed test up to this many more times (passing then is `retry-pass`).
+    #[arg(long, default_value_t = 0)]
+    pub retry: u32,
+
+    /// Minutes a test may take before it is killed and failed.
+    #[arg(long, default_value_t = 15.0)]
+    pub testcase_timeout: f64,
+
+    /// Seconds a server may take to start.
+    #[arg(long, default_value_t = 180)]
+    pub start_timeout: u64,
+
+    /// Write `.result` files from the output instead of comparing.
+    #[arg(long)]
+    pub record: bool,
+
+    /// Run each test this many times.
+    #[arg(long, default_value_t = 1)]
+    pub repeat: u32,
+
+    /// Run only part K of N of the tests (for sharding across machines), e.g. 2/4.
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<String>,
+
+    /// Servers to test against: bundled, mariadbd[=PATH], mysqld[=PATH],
+    /// container:IMAGE:TAG, extern:HOST:PORT[,HOST:PORT…].
+    #[arg(long, default_value = "bundled")]
+    pub server: String,
+
+    /// Where logs, data directories and reports go.
+    #[arg(long, default_value = "var")]
+    pub vardir: PathBuf,
+
+    /// List the tests (with combinations and skips) and exit.
+    #[arg(long)]
+    pub list: bool,
+
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub xml_report: Option<PathBuf>,
+
+    /// Write a JSON summary here.
+    #[arg(long, value_name = "FILE")]
+    pub json_report: Option<PathBuf>,
+
+    /// Also run tests marked as big.
+    #[arg(long)]
+    pub big_test: bool,
+
+    /// Run tests listed in disabled.def too.
+    #[arg(long)]
+    pub enable_disabled: bool,
+
+    /// Do not check the servers' error logs after each test.
+    #[arg(long = "nowarnings")]
+    pub no_warnings: bool,
+
+    /// Seconds every `sleep` command waits instead of its own value.
+    #[arg(long)]
+    pub sleep: Option<f64>,
+
+    /// Lines of output shown with a mysqltest failure.
+    #[arg(long, default_value_t = 20)]
+    pub tail_lines: usize,
+}
+
+impl Cli {
+    /// The number of workers.
+    pub fn workers(&self) -> anyhow::Result<usize> {
+        if self.parallel == "auto" {
+            return Ok(std::thread::available_parallelism().map_or(1, |n| n.get()));
+        }
+        let n: usize = self.parallel.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "--parallel takes a number or 'auto', not '{}'",
+                self.parallel
+            )
+        })?;
+        anyhow::ensure!(n > 0, "--parallel must be at least 1");
+        Ok(n)
+    }
+
+    /// `--partition K/N` as (K, N), K from 1.
+    pub fn partition(&self) -> anyhow::Result<Option<(usize, usize)>> {
+        let Some(spec) = &self.partition else {
+            return Ok(None);
+        };
+        let parsed = spec
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.parse::<usize>().ok()?, n.parse::<usize>().ok()?)));
+        match parsed {
+            Some((k, n)) if n > 0 && (1..=n).contains(&k) => Ok(Some((k, n))),
+            _ => anyhow::bail!("--partition takes K/N with 1 <= K <= N, not '{spec}'"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_mtr_style_arguments() {
+        let cli = Cli::parse_from([
+            "rmtr",
+            "main.a",
+            "rpl.b,row",
+            "--suite",
+            "main,rpl",
+            "--parallel",
+            "auto",
+            "--force",
+        ]);
+        assert_eq!(cli.tests, ["main.a", "rpl.b,row"]);
+        assert_eq!(cli.suite, ["main", "rpl"]);
+        assert!(cli.workers().unwrap() >= 1);
+        assert!(cli.force);
+    }
+
+    #[test]
+    fn partition_bounds() {
+        let cli = Cli::parse_from(["rmtr", "--partition", "2/3"]);
+        assert_eq!(cli.partition().unwrap(), Some((2, 3)));
+        assert!(
+            Cli::parse_from(["rmtr", "--partition", "4/3"])
+                .partition()
+                .is_err()
+        );
+        assert!(
+            Cli::parse_from(["rmtr", "--partition", "x"])
+                .partition()
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,13 @@
+//! Running tests: per-worker servers and their restarts, the environment a
+//! test sees, the interpreter under a time limit with its servers watched,
+//! the checks after it, and the scheduling of the whole run.
+
+mod environment;
+mod host;
+mod monitor;
+pub mod options;
+mod ports;
+pub mod schedule;
+mod server_set;
+mod warnings;
+mod worker;

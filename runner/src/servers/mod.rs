@@ -1,0 +1,89 @@
+//! Where servers come from. A [`Backend`] prepares what its servers start
+//! from (once per run) and starts one server from a generated my.cnf group;
+//! a [`Server`] is a running server with its address, log and lifecycle.
+//! The runner knows nothing else about where a server came from.
+
+pub mod bootstrap;
+pub mod choice;
+pub mod local;
+pub mod process;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::discover::ServerFeatures;
+
+/// What the runner asks a backend to start.
+#[derive(Debug, Clone)]
+pub struct StartSpec {
+    /// The my.cnf group, e.g. `mysqld.1`.
+    pub group: String,
+    /// The generated my.cnf.
+    pub config_file: PathBuf,
+    pub datadir: PathBuf,
+    pub tmpdir: PathBuf,
+    pub pid_file: PathBuf,
+    pub log_error: PathBuf,
+    pub port: u16,
+    pub socket: PathBuf,
+    /// Options from the test (combinations, .opt files), already filtered.
+    pub args: Vec<String>,
+    /// Whether the group has `log-slave-updates` (an option rule depends on it).
+    pub log_slave_updates: bool,
+    /// `TZ` for the server (`--timezone=` of the test), or the runner's own.
+    pub timezone: Option<String>,
+    /// How long the server may take to come up.
+    pub start_timeout: Duration,
+    /// Start from a copy of the template data directory (between tests);
+    /// false keeps the data directory (a restart the test asked for).
+    pub fresh: bool,
+}
+
+/// A source of servers.
+pub trait Backend: Send + Sync {
+    /// Name for messages, e.g. `mariadbd (/usr/sbin/mariadbd)`.
+    fn describe(&self) -> String;
+    /// What the servers support.
+    fn features(&self) -> &ServerFeatures;
+    /// Plugins mtr disables unless a test enables them.
+    fn optional_plugins(&self) -> &[String];
+    /// Directories the generated config points servers to.
+    fn layout(&self) -> &Layout;
+    /// One-time preparation (e.g. the template data directory).
+    fn prepare(&self, vardir: &Path, tree: &Path) -> anyhow::Result<()>;
+    /// Starts a server; [`Server::wait_ready`] waits until it is up, so
+    /// that several servers can come up at the same time.
+    fn start(&self, spec: &StartSpec) -> anyhow::Result<Box<dyn Server>>;
+}
+
+/// Paths of a server installation.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub basedir: PathBuf,
+    pub bindir: PathBuf,
+    pub plugin_dir: Option<PathBuf>,
+    pub charsets_dir: Option<PathBuf>,
+    pub lc_messages_dir: Option<PathBuf>,
+    pub share_dir: Option<PathBuf>,
+    /// Client programs (`mariadb`, `mariadb-dump`, …) exported to tests.
+    pub client_bindir: PathBuf,
+}
+
+/// A running server.
+pub trait Server: Send {
+    fn group(&self) -> &str;
+    fn port(&self) -> u16;
+    fn log_error(&self) -> &Path;
+    /// The process id, when the server is a local process.
+    fn pid(&self) -> Option<u32>;
+    /// Whether the process is still alive.
+    fn is_running(&mut self) -> bool;
+    /// Waits until the server is up (its pid file exists), or fails.
+    fn wait_ready(&mut self) -> anyhow::Result<()>;
+    /// Stops it: a clean shutdown, a kill after `grace`.
+    fn stop(&mut self, grace: Duration);
+    /// Kills it at once.
+    fn kill(&mut self);
+    /// The options it was started with, to decide restarts.
+    fn started_with(&self) -> &[String];
+}

@@ -1,0 +1,85 @@
+//! Child processes of the run: each is started in its own process group and
+//! dies with the runner (the kernel sends it SIGKILL when the runner goes,
+//! Ctrl-C included). Stopping is SIGTERM, a grace period, then SIGKILL.
+
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus};
+use std::time::{Duration, Instant};
+
+/// Makes `command` start in its own process group and die with us.
+pub fn tie_to_runner(command: &mut Command) {
+    command.process_group(0);
+    // SAFETY: prctl only sets a flag of the new process; no memory is touched.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Waits up to `timeout` for the child to exit.
+pub fn wait_timeout(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
+    let end = Instant::now() + timeout;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() >= end {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Sends a signal to a process.
+pub fn signal(pid: u32, sig: i32) {
+    // SAFETY: kill() has no memory-safety preconditions.
+    unsafe {
+        libc::kill(pid as i32, sig);
+    }
+}
+
+/// Stops a child: SIGTERM, then SIGKILL after `grace`.
+pub fn stop(child: &mut Child, grace: Duration) -> Option<ExitStatus> {
+    if let Ok(Some(status)) = child.try_wait() {
+        return Some(status);
+    }
+    signal(child.id(), libc::SIGTERM);
+    if let Some(status) = wait_timeout(child, grace) {
+        return Some(status);
+    }
+    kill(child)
+}
+
+/// Kills a child at once and reaps it.
+pub fn kill(child: &mut Child) -> Option<ExitStatus> {
+    signal(child.id(), libc::SIGKILL);
+    child.wait().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_ends_a_process_that_ignores_nothing() {
+        let mut command = Command::new("sleep");
+        command.arg("30");
+        tie_to_runner(&mut command);
+        let mut child = command.spawn().unwrap();
+        let start = Instant::now();
+        let status = stop(&mut child, Duration::from_secs(5)).expect("stopped");
+        assert!(!status.success());
+        assert!(start.elapsed() < Duration::from_secs(4));
+    }
+
+    #[test]
+    fn wait_timeout_gives_up() {
+        let mut child = Command::new("sleep").arg("30").spawn().unwrap();
+        assert!(wait_timeout(&mut child, Duration::from_millis(50)).is_none());
+        kill(&mut child);
+    }
+}

@@ -1,0 +1,155 @@
+//! Runs `rmtr` on the fixture tree (tests/fixtures/tree) against MariaDB
+//! from local binaries and checks every outcome it must report: a pass, a
+//! result mismatch, a skip by the test, a skip decided by the runner, a
+//! mysqltest error, a timeout, a crashed server and a missing result file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn mariadb_available() -> bool {
+    let found = Path::new("/usr/sbin/mariadbd").is_file()
+        && Path::new("/usr/share/mysql/mysql_system_tables.sql").is_file();
+    if !found && std::env::var("CI").as_deref() == Ok("true") {
+        panic!("MariaDB is required here: apt-get install -y mariadb-server mariadb-test");
+    }
+    if !found {
+        eprintln!("skipping: MariaDB is not installed");
+    }
+    found
+}
+
+fn fixture_tree() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tree")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rmtr-fixture-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs rmtr; returns its exit code and the JSON report's tests by name.
+fn run_rmtr(vardir: &Path, extra: &[&str]) -> (i32, HashMap<String, serde_json::Value>) {
+    let json = vardir.join("report.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_rmtr"))
+        .args([
+            "--server",
+            "mariadbd",
+            "--suite",
+            "main",
+            "--force",
+            "--max-test-fail",
+            "0",
+        ])
+        .arg("--suite-dir")
+        .arg(fixture_tree())
+        .arg("--vardir")
+        .arg(vardir.join("var"))
+        .arg("--json-report")
+        .arg(&json)
+        .args(extra)
+        .output()
+        .expect("rmtr runs");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap_or_else(|_| {
+            panic!(
+                "no report; stdout:\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        }))
+        .unwrap();
+    let tests = report["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap().to_string(), t.clone()))
+        .collect();
+    (output.status.code().unwrap_or(-1), tests)
+}
+
+fn outcome(tests: &HashMap<String, serde_json::Value>, name: &str) -> (String, String, String) {
+    let t = tests
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} not reported: {tests:?}"));
+    let text = |k: &str| t[k].as_str().unwrap_or_default().to_string();
+    (text("outcome"), text("kind"), text("message"))
+}
+
+#[test]
+fn every_outcome_is_reported() {
+    if !mariadb_available() {
+        return;
+    }
+    let dir = scratch("outcomes");
+    let (code, tests) = run_rmtr(&dir, &["--testcase-timeout", "0.15"]);
+    assert_eq!(code, 1, "failures make the exit code 1");
+    assert_eq!(outcome(&tests, "main.passes").0, "pass");
+    let (o, k, m) = outcome(&tests, "main.mismatches");
+    assert_eq!((o.as_str(), k.as_str()), ("fail", "result_mismatch"));
+    assert!(m.contains("-5") && m.contains("+4"), "{m}");
+    let (o, k, m) = outcome(&tests, "main.skips_itself");
+    assert_eq!(
+        (o.as_str(), k.as_str(), m.as_str()),
+        ("skipped", "by_test", "Skipped by the fixture")
+    );
+    let (o, k, m) = outcome(&tests, "main.needs_debug");
+    assert_eq!(
+        (o.as_str(), k.as_str(), m.as_str()),
+        ("skipped", "by_runner", "Requires debug build")
+    );
+    let (o, k, m) = outcome(&tests, "main.dies");
+    assert_eq!((o.as_str(), k.as_str()), ("fail", "test_error"));
+    assert!(
+        m.contains(
+            "At line 2: query 'SELECT * FROM no_such_table' failed: ER_NO_SUCH_TABLE (1146)"
+        ),
+        "{m}"
+    );
+    assert_eq!(outcome(&tests, "main.hangs").1, "timeout");
+    assert_eq!(outcome(&tests, "main.crashes_server").1, "server_crashed");
+    assert_eq!(outcome(&tests, "main.no_result").1, "missing_result");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn record_writes_the_result_file() {
+    if !mariadb_available() {
+        return;
+    }
+    let dir = scratch("record");
+    let tree = dir.join("tree");
+    copy_dir(&fixture_tree(), &tree);
+    let json = dir.join("report.json");
+    let status = Command::new(env!("CARGO_BIN_EXE_rmtr"))
+        .args(["--server", "mariadbd", "--record", "main.no_result"])
+        .arg("--suite-dir")
+        .arg(&tree)
+        .arg("--vardir")
+        .arg(dir.join("var"))
+        .arg("--json-report")
+        .arg(&json)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let recorded = std::fs::read_to_string(tree.join("main/r/no_result.result")).unwrap();
+    assert_eq!(
+        recorded,
+        "SELECT 'nothing to compare with' AS s;\ns\nnothing to compare with\n"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
