@@ -49,11 +49,6 @@ impl ConfigOption {
         }
     }
 
-    /// Whether this is a `#!` marker that mtr reads and the server never sees.
-    pub fn is_magic(&self) -> bool {
-        self.name.starts_with("#!")
-    }
-
     /// The option as a server argument (`--name=value`), the form combinations use.
     pub fn as_arg(&self) -> String {
         let body = match &self.value {
@@ -159,6 +154,7 @@ impl Cnf {
     }
 
     /// Parses template text as if it were the file at `path` (used for messages and includes).
+    #[cfg(test)]
     pub fn parse_str(text: &str, path: &Path, testdir: &Path) -> Result<Cnf, ConfigError> {
         Parser::new(path, testdir, 0).run(text)
     }
@@ -174,6 +170,7 @@ impl Cnf {
     }
 
     /// The group of that exact name.
+    #[cfg(test)]
     pub fn group(&self, name: &str) -> Option<&Group> {
         self.groups.iter().find(|g| g.name == name)
     }
@@ -406,7 +403,7 @@ mod tests {
         let group = cnf.group("mysqld.2").unwrap();
         assert_eq!(group.value("#!use-slave-opt"), Some(""));
         assert_eq!(group.value("#!magic"), Some("some arg"));
-        assert!(group.options()[0].is_magic());
+        assert!(group.options()[0].name.starts_with("#!"));
     }
 
     #[test]

@@ -1,15 +1,11 @@
 //! Server option lists: the arguments a test asks its servers to run with
 //! (combinations, then `.opt` files, then `--mysqld=` from the command line).
 //!
-//! Lists go in as strings and come out as answers: are two lists the same
-//! (then a running server can be reused), is one contained in the other
-//! (then a combination is already fixed by the test's own options), what a
-//! list becomes once `$VAR` references are expanded, and which arguments a
-//! real server is finally given. Options are compared by meaning where the
-//! server itself does not care: `--binlog_format=row` and
-//! `--binlog-format=row` are the same option.
+//! Lists go in as strings and come out as what they become once `$VAR`
+//! references are expanded, and as the arguments a real server is finally
+//! given. (Whether a running server can be reused is decided by comparing
+//! lists exactly, as mtr does; see the runner's server set.)
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -18,33 +14,6 @@ use regex::Regex;
 static BRACED_VAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\{(\w+)\}").unwrap());
 /// `$NAME`, expanded second.
 static BARE_VAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$(\w+)").unwrap());
-
-/// The option with dashes and underscores in its name made equal; values are left alone.
-pub fn normalize(option: &str) -> String {
-    let Some(body) = option.strip_prefix("--") else {
-        return option.to_string();
-    };
-    match body.split_once('=') {
-        Some((name, value)) => format!("--{}={}", name.replace('_', "-"), value),
-        None => format!("--{}", body.replace('_', "-")),
-    }
-}
-
-/// Whether two lists are the same option for option, in the same order.
-pub fn same_options(a: &[String], b: &[String]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| normalize(x) == normalize(y))
-}
-
-/// Whether a server started with `current` must restart to run with `wanted`.
-pub fn needs_restart(current: &[String], wanted: &[String]) -> bool {
-    !same_options(current, wanted)
-}
-
-/// Whether every option of `subset` is also in `set` (order ignored).
-pub fn is_subset(set: &[String], subset: &[String]) -> bool {
-    let have: HashSet<String> = set.iter().map(|o| normalize(o)).collect();
-    subset.iter().all(|o| have.contains(&normalize(o)))
-}
 
 /// Replaces `${NAME}` and `$NAME` with the variable's value, or nothing when unset.
 pub fn expand_env(text: &str, env: &dyn Fn(&str) -> Option<String>) -> String {
@@ -102,45 +71,6 @@ mod tests {
 
     fn list(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn dashes_and_underscores_in_names_are_equal_but_not_in_values() {
-        assert_eq!(normalize("--binlog_format=row"), "--binlog-format=row");
-        assert_eq!(
-            normalize("--init_connect=a_b=c_d"),
-            "--init-connect=a_b=c_d"
-        );
-        assert_eq!(normalize("$VAR_X"), "$VAR_X");
-        assert_ne!(normalize("--x=a_b"), normalize("--x=a-b"));
-    }
-
-    #[test]
-    fn restart_when_lists_differ_in_content_or_order() {
-        let a = list(&["--binlog-format=row", "--log-bin"]);
-        assert!(!needs_restart(
-            &a,
-            &list(&["--binlog_format=row", "--log_bin"])
-        ));
-        assert!(needs_restart(
-            &a,
-            &list(&["--log-bin", "--binlog-format=row"])
-        ));
-        assert!(needs_restart(&a, &list(&["--binlog-format=row"])));
-        assert!(needs_restart(
-            &a,
-            &list(&["--binlog-format=mixed", "--log-bin"])
-        ));
-        assert!(!needs_restart(&[], &[]));
-    }
-
-    #[test]
-    fn subset_ignores_order_and_spelling() {
-        let set = list(&["--log-bin", "--binlog_format=row", "--x"]);
-        assert!(is_subset(&set, &list(&["--binlog-format=row"])));
-        assert!(is_subset(&set, &list(&["--x", "--log_bin"])));
-        assert!(!is_subset(&set, &list(&["--binlog-format=mixed"])));
-        assert!(is_subset(&set, &[]));
     }
 
     #[test]

@@ -2,8 +2,6 @@
 //! test names, to the list of [`TestCase`]s to run, with their combinations,
 //! server options, configuration template and any reason to skip them.
 
-#![allow(dead_code)]
-
 mod collect;
 mod combinations;
 mod disabled;

@@ -5,7 +5,6 @@
 
 use std::fs::File;
 use std::os::fd::AsRawFd;
-use std::path::PathBuf;
 
 use anyhow::bail;
 
@@ -24,7 +23,7 @@ pub struct PortBlock {
 
 /// Claims the first free block.
 pub fn claim_block() -> anyhow::Result<PortBlock> {
-    let dir = PathBuf::from(std::env::temp_dir()).join("rmtr-ports");
+    let dir = std::env::temp_dir().join("rmtr-ports");
     std::fs::create_dir_all(&dir)?;
     for block in 0..BLOCKS {
         let first = FIRST_PORT + block * PORTS_PER_WORKER;

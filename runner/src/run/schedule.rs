@@ -142,6 +142,9 @@ fn run_with_retries(
     let mut attempt = 1;
     loop {
         let (mut report, restart) = worker.attempt(test, &interrupted);
+        for note in worker.take_notes() {
+            let _ = events.send(Event::Note(format!("worker {}: {note}", worker.id)));
+        }
         if let Some(reason) = restart {
             let _ = events.send(Event::ServerRestarted {
                 worker: worker.id,

@@ -1,28 +1,42 @@
 //! The servers one worker runs, and when they restart. A test names a
 //! config template and server options; servers keep running across tests
-//! while both stay the same (mtr's rule: exact option lists), a server
-//! whose options change is restarted, and a new template (or every server
-//! stopped) means a fresh config, fresh data directories and fresh starts.
+//! while both configure the servers the same way, and otherwise the worker
+//! starts a new generation of servers: a fresh config and fresh data
+//! directories.
+//!
+//! Generations alternate between two slots, each with its own var
+//! directory and port range, so that the servers of the old generation shut
+//! down cleanly in the background while the next test already runs on the
+//! new ones. A slot is reused only after its old servers have exited; how
+//! they exited (and what they logged on the way out) is reported as notes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
 use super::options::RunOptions;
+use super::warnings::suspicious;
 use crate::config::{Config, FactoryArgs, expand_env, generate};
 use crate::discover::TestCase;
 use crate::servers::{Backend, Server, StartSpec};
+
+/// Ports of one slot; a worker's block holds two.
+const PORTS_PER_SLOT: u16 = 10;
 
 /// A worker's servers and their configuration.
 pub struct ServerSet {
     backend: Arc<dyn Backend>,
     opts: Arc<RunOptions>,
-    vardir: PathBuf,
-    baseport: u16,
+    /// The worker's var directory; slot 1 uses a sibling with a `b` suffix.
+    base_vardir: PathBuf,
+    first_port: u16,
+    slot: usize,
     active: Option<Active>,
+    retiring: Vec<Retiring>,
+    notes: Vec<String>,
 }
 
 /// The configuration in force and the servers running under it.
@@ -30,10 +44,21 @@ pub struct Active {
     pub template: PathBuf,
     pub config: Config,
     pub config_file: PathBuf,
+    pub vardir: PathBuf,
     pub timezone: Option<String>,
     pub servers: BTreeMap<String, Box<dyn Server>>,
-    /// Options each group should run with for the current test.
+    /// Options each group runs with for the current test.
     pub wanted: BTreeMap<String, Vec<String>>,
+}
+
+/// A server of an older generation on its way out.
+struct Retiring {
+    slot: usize,
+    group: String,
+    server: Box<dyn Server>,
+    since: Instant,
+    /// Where its log was when it was asked to stop.
+    log_from: u64,
 }
 
 impl ServerSet {
@@ -41,23 +66,26 @@ impl ServerSet {
         backend: Arc<dyn Backend>,
         opts: Arc<RunOptions>,
         vardir: PathBuf,
-        baseport: u16,
+        first_port: u16,
     ) -> Self {
         ServerSet {
             backend,
             opts,
-            vardir,
-            baseport,
+            base_vardir: vardir,
+            first_port,
+            slot: 0,
             active: None,
+            retiring: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
-    pub fn vardir(&self) -> &Path {
-        &self.vardir
-    }
-
-    pub fn baseport(&self) -> u16 {
-        self.baseport
+    /// The var directory of the servers in use (the test's `$MYSQLTEST_VARDIR`).
+    pub fn vardir(&self) -> PathBuf {
+        self.active.as_ref().map_or_else(
+            || slot_dir(&self.base_vardir, self.slot),
+            |a| a.vardir.clone(),
+        )
     }
 
     pub fn active(&self) -> Option<&Active> {
@@ -68,62 +96,95 @@ impl ServerSet {
         self.active.as_mut()
     }
 
+    /// Problems seen while old servers shut down, since the last call.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        self.reap(false);
+        std::mem::take(&mut self.notes)
+    }
+
     /// Gets the servers `test` needs running with its options; returns why
-    /// servers were (re)started, if they were.
+    /// a new generation of servers was started, if one was.
     pub fn prepare_for(&mut self, test: &TestCase) -> anyhow::Result<Option<String>> {
-        let mut reason = None;
-        if self
-            .active
-            .as_ref()
-            .is_some_and(|a| a.template != test.template || a.timezone != test.timezone)
-        {
-            self.stop_all();
-            self.active = None;
-            reason = Some("configuration changed".to_string());
-        }
-        if self.active.as_ref().is_none_or(|a| a.servers.is_empty()) {
-            self.fresh_config(test)?;
-        }
-        let active = self.active.as_mut().expect("configured");
-        active.wanted = wanted_options(&active.config, test);
-        let wanted = &active.wanted;
-        let stale: Vec<String> = active
-            .servers
-            .iter_mut()
-            .filter_map(|(group, server)| {
-                let changed = Some(server.started_with()) != wanted.get(group).map(Vec::as_slice);
-                (!server.is_running() || changed).then(|| group.clone())
-            })
-            .collect();
-        for group in &stale {
-            if let Some(mut server) = active.servers.remove(group) {
-                server.stop(self.opts.shutdown_timeout);
-            }
-            reason = Some(format!("options of {group} changed"));
-        }
-        let started = self.start_missing(test)?;
-        if started && reason.is_none() {
-            reason = Some("servers started".to_string());
+        let reason = self.restart_reason(test);
+        if let Some(reason) = &reason {
+            self.new_generation(test)
+                .with_context(|| format!("starting servers ({reason})"))?;
+        } else if let Some(active) = self.active.as_mut() {
+            active.wanted = wanted_options(&active.config, test);
         }
         self.mark_logs(test)?;
         Ok(reason)
     }
 
-    /// Generates the config for the test's template into a clean var directory.
-    fn fresh_config(&mut self, test: &TestCase) -> anyhow::Result<()> {
-        clean_var_dir(&self.vardir)?;
+    /// Why the running servers cannot serve `test`, if they cannot.
+    fn restart_reason(&mut self, test: &TestCase) -> Option<String> {
+        let Some(active) = self.active.as_mut() else {
+            return Some("servers started".into());
+        };
+        if active.template != test.template {
+            return Some(format!("configuration {} needed", test.template.display()));
+        }
+        if active.timezone != test.timezone {
+            return Some("time zone changed".into());
+        }
+        let wanted = wanted_options(&active.config, test);
+        for (group, server) in active.servers.iter_mut() {
+            if !server.is_running() {
+                return Some(format!("{group} is not running"));
+            }
+            let want = wanted.get(group).map(Vec::as_slice).unwrap_or_default();
+            if !same_configuration(server.started_with(), want) {
+                return Some(format!("options of {group} changed"));
+            }
+        }
+        if active.servers.is_empty() {
+            return Some("servers started".into());
+        }
+        None
+    }
+
+    /// Retires the running servers and starts the test's in the other slot.
+    fn new_generation(&mut self, test: &TestCase) -> anyhow::Result<()> {
+        self.retire_active();
+        self.slot = 1 - self.slot;
+        self.reap_slot(self.slot);
+        let vardir = slot_dir(&self.base_vardir, self.slot);
+        clean_var_dir(&vardir)?;
+        let baseport = self.first_port + PORTS_PER_SLOT * self.slot as u16;
+        let config = self.generate_config(test, &vardir, baseport)?;
+        let config_file = vardir.join("my.cnf");
+        std::fs::write(&config_file, config.render())?;
+        let wanted = wanted_options(&config, test);
+        self.active = Some(Active {
+            template: test.template.clone(),
+            config,
+            config_file,
+            vardir,
+            timezone: test.timezone.clone(),
+            servers: BTreeMap::new(),
+            wanted,
+        });
+        self.start_all(test)
+    }
+
+    fn generate_config(
+        &self,
+        test: &TestCase,
+        vardir: &Path,
+        baseport: u16,
+    ) -> anyhow::Result<Config> {
         let layout = self.backend.layout();
         let env_lookup = |name: &str| match name {
-            "MYSQLTEST_VARDIR" => Some(self.vardir.display().to_string()),
+            "MYSQLTEST_VARDIR" => Some(vardir.display().to_string()),
             "MYSQL_TEST_DIR" => Some(self.opts.tree.display().to_string()),
-            "MYSQL_TMP_DIR" => Some(self.vardir.join("tmp").display().to_string()),
+            "MYSQL_TMP_DIR" => Some(vardir.join("tmp").display().to_string()),
             other => std::env::var(other).ok(),
         };
         let mut args = FactoryArgs::new(
             layout.basedir.clone(),
             self.opts.tree.clone(),
-            self.vardir.clone(),
-            self.baseport,
+            vardir.to_path_buf(),
+            baseport,
             &env_lookup,
         );
         args.plugin_dir = layout.plugin_dir.clone();
@@ -131,23 +192,13 @@ impl ServerSet {
         args.charsets_dir = layout.charsets_dir.clone();
         args.lc_messages_dir = layout.lc_messages_dir.clone();
         args.optional_plugins = self.backend.optional_plugins().to_vec();
-        let config = generate(&test.template, &args)
-            .with_context(|| format!("generating my.cnf from {}", test.template.display()))?;
-        let config_file = self.vardir.join("my.cnf");
-        std::fs::write(&config_file, config.render())?;
-        self.active = Some(Active {
-            template: test.template.clone(),
-            config,
-            config_file,
-            timezone: test.timezone.clone(),
-            servers: BTreeMap::new(),
-            wanted: BTreeMap::new(),
-        });
-        Ok(())
+        generate(&test.template, &args)
+            .with_context(|| format!("generating my.cnf from {}", test.template.display()))
     }
 
-    /// Starts every configured server not running, all at once, then waits.
-    fn start_missing(&mut self, test: &TestCase) -> anyhow::Result<bool> {
+    /// Starts every configured server, all at once, then waits for them.
+    fn start_all(&mut self, test: &TestCase) -> anyhow::Result<()> {
+        let timeout = self.opts.start_timeout;
         let active = self.active.as_mut().expect("configured");
         let groups: Vec<String> = active
             .config
@@ -155,46 +206,30 @@ impl ServerSet {
             .into_iter()
             .map(str::to_string)
             .collect();
-        let mut started = Vec::new();
-        let missing: Vec<String> = groups
-            .into_iter()
-            .filter(|g| !active.servers.contains_key(g))
-            .collect();
-        for group in &missing {
+        for group in &groups {
             if let Some(script) = pre_start_script(&active.config, group, test) {
                 run_script(&script)?;
             }
-            let spec = start_spec(active, group, self.opts.start_timeout)?;
+            let spec = start_spec(active, group, timeout)?;
             mark_log(&spec.log_error, test)?;
             let server = self
                 .backend
                 .start(&spec)
                 .with_context(|| format!("starting {group}"))?;
             active.servers.insert(group.clone(), server);
-            started.push(group.clone());
         }
-        for group in &started {
+        for group in &groups {
             let server = active.servers.get_mut(group).expect("just started");
             if let Err(err) = server.wait_ready() {
                 self.kill_all();
                 return Err(err);
             }
         }
-        Ok(!started.is_empty())
-    }
-
-    /// Writes the test's name into every running server's error log.
-    fn mark_logs(&mut self, test: &TestCase) -> anyhow::Result<()> {
-        if let Some(active) = &self.active {
-            for server in active.servers.values() {
-                mark_log(server.log_error(), test)?;
-            }
-        }
         Ok(())
     }
 
     /// Starts one group again (after the test shut it down), with the
-    /// options the test gave in its `.expect` file added.
+    /// options the test gave in its `.expect` file added; its data stays.
     pub fn restart_group(&mut self, group: &str, extra: &[String]) -> anyhow::Result<()> {
         let timeout = self.opts.start_timeout;
         let active = self.active.as_mut().context("no configuration")?;
@@ -210,16 +245,87 @@ impl ServerSet {
         Ok(())
     }
 
-    /// Stops every server cleanly.
-    pub fn stop_all(&mut self) {
+    /// Writes the test's name into every running server's error log.
+    fn mark_logs(&mut self, test: &TestCase) -> anyhow::Result<()> {
+        if let Some(active) = &self.active {
+            for server in active.servers.values() {
+                mark_log(server.log_error(), test)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Asks the running servers to shut down; they finish in the background.
+    pub fn retire_active(&mut self) {
+        let slot = self.slot;
         if let Some(active) = self.active.as_mut() {
-            for (_, mut server) in std::mem::take(&mut active.servers) {
-                server.stop(self.opts.shutdown_timeout);
+            for (group, mut server) in std::mem::take(&mut active.servers) {
+                server.request_stop();
+                let log_from = std::fs::metadata(server.log_error())
+                    .map(|m| m.len())
+                    .unwrap_or(0);
+                self.retiring.push(Retiring {
+                    slot,
+                    group,
+                    server,
+                    since: Instant::now(),
+                    log_from,
+                });
             }
         }
     }
 
-    /// Kills every server at once (after a timeout or a crash).
+    /// Waits for the old servers of `slot` to be gone (killing laggards).
+    fn reap_slot(&mut self, slot: usize) {
+        let grace = self.opts.shutdown_timeout;
+        for old in self.retiring.iter_mut().filter(|r| r.slot == slot) {
+            while old.server.exited_cleanly().is_none() && old.since.elapsed() < grace {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            if old.server.exited_cleanly().is_none() {
+                old.server.kill();
+                self.notes.push(format!(
+                    "{} did not shut down within {:?} and was killed",
+                    old.group, grace
+                ));
+            }
+        }
+        self.reap(false);
+    }
+
+    /// Collects servers that have exited and notes problems; `wait` waits for all.
+    fn reap(&mut self, wait: bool) {
+        let grace = self.opts.shutdown_timeout;
+        let mut still = Vec::new();
+        for mut old in std::mem::take(&mut self.retiring) {
+            if wait {
+                while old.server.exited_cleanly().is_none() && old.since.elapsed() < grace {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                if old.server.exited_cleanly().is_none() {
+                    old.server.kill();
+                }
+            }
+            match old.server.exited_cleanly() {
+                None => still.push(old),
+                Some(clean) => self.notes.extend(shutdown_problems(&old, clean)),
+            }
+        }
+        self.retiring = still;
+    }
+
+    /// Stops every server cleanly and waits for them (end of run).
+    pub fn stop_all(&mut self) {
+        self.retire_active();
+        self.reap(true);
+    }
+
+    /// Retires every server without waiting (after a failure).
+    pub fn reset(&mut self) {
+        self.retire_active();
+    }
+
+    /// Kills every running server at once (after a timeout or a crash).
     pub fn kill_all(&mut self) {
         if let Some(active) = self.active.as_mut() {
             for (_, mut server) in std::mem::take(&mut active.servers) {
@@ -252,6 +358,76 @@ impl ServerSet {
                 .is_some_and(|d| Path::new(d).join("mtr/force_restart").exists())
         })
     }
+}
+
+/// What went wrong while a server shut down: a dirty exit, suspicious lines.
+fn shutdown_problems(old: &Retiring, clean: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !clean {
+        notes.push(format!(
+            "{} did not exit cleanly at shutdown; see {}",
+            old.group,
+            old.server.log_error().display()
+        ));
+    }
+    let text = std::fs::read(old.server.log_error()).unwrap_or_default();
+    let from = (old.log_from as usize).min(text.len());
+    for line in suspicious(&text[from..]) {
+        notes.push(format!(
+            "{} at shutdown: {}",
+            old.group,
+            String::from_utf8_lossy(&line)
+        ));
+    }
+    notes
+}
+
+/// The var directory of a slot.
+fn slot_dir(base: &Path, slot: usize) -> PathBuf {
+    if slot == 0 {
+        base.to_path_buf()
+    } else {
+        let mut name = base
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        name.push("b");
+        base.with_file_name(name)
+    }
+}
+
+/// Whether two option lists configure a server the same way: equal, or
+/// equal but for order when no option is given twice with different values.
+pub fn same_configuration(a: &[String], b: &[String]) -> bool {
+    if a == b {
+        return true;
+    }
+    let (mut sa, mut sb) = (a.to_vec(), b.to_vec());
+    sa.sort();
+    sb.sort();
+    sa == sb && !order_matters(a)
+}
+
+/// Whether some option appears twice with different settings.
+fn order_matters(options: &[String]) -> bool {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    options.iter().any(|o| {
+        let name = option_name(o);
+        seen.insert(name, o).is_some_and(|earlier| earlier != o)
+    })
+}
+
+/// An option's name with spelling variants made equal (`loose-`,
+/// `skip-`/`enable-`/`disable-`, `_` for `-`), so that any two forms of the
+/// same setting count as the same option.
+fn option_name(option: &str) -> String {
+    let body = option.trim_start_matches('-');
+    let name = body.split('=').next().unwrap_or(body).replace('_', "-");
+    let name = name.strip_prefix("loose-").unwrap_or(&name).to_string();
+    ["skip-", "enable-", "disable-"]
+        .iter()
+        .find_map(|p| name.strip_prefix(p).map(str::to_string))
+        .unwrap_or(name)
 }
 
 /// Options per group: slave options where `#!use-slave-opt`, else master
@@ -293,7 +469,6 @@ fn start_spec(active: &Active, group: &str, start_timeout: Duration) -> anyhow::
             .config
             .port(group)
             .with_context(|| format!("[{group}] has no port"))?,
-        socket: value("socket")?,
         args: active.wanted.get(group).cloned().unwrap_or_default(),
         log_slave_updates: active.config.has_option(group, "log-slave-updates"),
         timezone: active.timezone.clone(),
@@ -334,13 +509,13 @@ fn mark_log(log: &Path, test: &TestCase) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Removes what earlier servers left (data directories, tmp) but keeps logs.
+/// Removes what earlier servers of a slot left (data directories, tmp),
+/// keeping logs.
 fn clean_var_dir(vardir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(vardir)?;
     for entry in std::fs::read_dir(vardir)? {
         let entry = entry?;
-        let name = entry.file_name();
-        let keep = matches!(name.to_str(), Some("log" | "install.db"));
+        let keep = entry.file_name() == "log";
         if !keep && entry.file_type()?.is_dir() {
             std::fs::remove_dir_all(entry.path())?;
         }
@@ -349,4 +524,48 @@ fn clean_var_dir(vardir: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(vardir.join(dir))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn order_does_not_matter_without_conflicts() {
+        let a = list(&[
+            "--log-bin=master-bin",
+            "--binlog-format=mixed",
+            "--log-bin=master-bin",
+        ]);
+        let b = list(&[
+            "--binlog-format=mixed",
+            "--log-bin=master-bin",
+            "--log-bin=master-bin",
+        ]);
+        assert!(same_configuration(&a, &b));
+        assert!(!same_configuration(
+            &a,
+            &list(&["--binlog-format=row", "--log-bin=master-bin"])
+        ));
+    }
+
+    #[test]
+    fn order_matters_when_an_option_is_set_twice_differently() {
+        let a = list(&["--binlog-format=row", "--binlog_format=mixed"]);
+        let b = list(&["--binlog_format=mixed", "--binlog-format=row"]);
+        assert!(!same_configuration(&a, &b));
+        let c = list(&["--skip-log-bin", "--log-bin"]);
+        let d = list(&["--log-bin", "--skip-log-bin"]);
+        assert!(!same_configuration(&c, &d));
+    }
+
+    #[test]
+    fn slots_have_their_own_directories() {
+        assert_eq!(slot_dir(Path::new("/v/1"), 0), Path::new("/v/1"));
+        assert_eq!(slot_dir(Path::new("/v/1"), 1), Path::new("/v/1b"));
+    }
 }

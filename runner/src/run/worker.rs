@@ -63,6 +63,11 @@ impl Worker {
         })
     }
 
+    /// Problems old servers had while shutting down, since the last call.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        self.servers.lock().expect("server set").take_notes()
+    }
+
     /// Runs one attempt; returns the report and why servers restarted, if they did.
     pub fn attempt(
         &mut self,
@@ -107,12 +112,7 @@ impl Worker {
     fn run_prepared(&mut self, test: &TestCase, interrupted: &dyn Fn() -> bool) -> Outcome {
         let cfg = self.run_config(test);
         let cancel = CancelToken::new();
-        let vardir = self
-            .servers
-            .lock()
-            .expect("server set")
-            .vardir()
-            .to_path_buf();
+        let vardir = self.servers.lock().expect("server set").vardir();
         let monitor = Monitor::start(Arc::clone(&self.servers), cancel.clone(), vardir);
         let host = Arc::new(WorkerHost {
             servers: Arc::clone(&self.servers),
@@ -123,7 +123,7 @@ impl Worker {
         let failed = matches!(outcome, Outcome::Fail(_));
         let mut servers = self.servers.lock().expect("server set");
         if failed || servers.restart_requested() {
-            servers.stop_all();
+            servers.reset();
         }
         outcome
     }
@@ -141,7 +141,7 @@ impl Worker {
         let port = active.config.port(&first).unwrap_or(3306);
         let env = test_environment(&EnvInputs {
             tree: &self.opts.tree,
-            vardir: servers.vardir(),
+            vardir: &servers.vardir(),
             layout: self.backend.layout(),
             config_file: &active.config_file,
             config: &active.config,

@@ -25,7 +25,6 @@ pub struct StartSpec {
     pub pid_file: PathBuf,
     pub log_error: PathBuf,
     pub port: u16,
-    pub socket: PathBuf,
     /// Options from the test (combinations, .opt files), already filtered.
     pub args: Vec<String>,
     /// Whether the group has `log-slave-updates` (an option rule depends on it).
@@ -71,17 +70,18 @@ pub struct Layout {
 
 /// A running server.
 pub trait Server: Send {
-    fn group(&self) -> &str;
     fn port(&self) -> u16;
     fn log_error(&self) -> &Path;
-    /// The process id, when the server is a local process.
-    fn pid(&self) -> Option<u32>;
     /// Whether the process is still alive.
     fn is_running(&mut self) -> bool;
     /// Waits until the server is up (its pid file exists), or fails.
     fn wait_ready(&mut self) -> anyhow::Result<()>;
     /// Stops it: a clean shutdown, a kill after `grace`.
     fn stop(&mut self, grace: Duration);
+    /// Starts a clean shutdown and returns at once.
+    fn request_stop(&mut self);
+    /// Once it has exited: whether it exited cleanly; `None` while running.
+    fn exited_cleanly(&mut self) -> Option<bool>;
     /// Kills it at once.
     fn kill(&mut self);
     /// The options it was started with, to decide restarts.
