@@ -153,3 +153,75 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The pids of the servers rmtr runs under `vardir`, from their pid files.
+fn server_pids(vardir: &Path) -> Vec<i32> {
+    let mut pids = Vec::new();
+    for slot in std::fs::read_dir(vardir).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(slot.path().join("run"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if file.path().extension().is_some_and(|e| e == "pid") {
+                let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+                pids.extend(text.trim().parse::<i32>().ok());
+            }
+        }
+    }
+    pids
+}
+
+/// Whether `pid` is a live process (a zombie has already exited).
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !stat.contains(") Z "))
+}
+
+#[test]
+fn ctrl_c_leaves_no_server_running() {
+    if !mariadb_available() {
+        return;
+    }
+    let dir = scratch("interrupt");
+    let var = dir.join("var");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rmtr"))
+        .args(["--server", "mariadbd", "main.hangs"])
+        .arg("--suite-dir")
+        .arg(fixture_tree())
+        .arg("--vardir")
+        .arg(&var)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let pids = loop {
+        let pids = server_pids(&var);
+        if !pids.is_empty() {
+            break pids;
+        }
+        assert!(std::time::Instant::now() < deadline, "no server started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    // Let the test reach its SLEEP before interrupting.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SAFETY: plain kill(2) on our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("rmtr did not stop within 30 s of Ctrl-C");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success(), "an interrupted run does not succeed");
+    let left: Vec<_> = pids.into_iter().filter(|&pid| alive(pid)).collect();
+    assert!(
+        left.is_empty(),
+        "servers still running after Ctrl-C: {left:?}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -37,6 +37,9 @@ pub struct ServerSet {
     active: Option<Active>,
     retiring: Vec<Retiring>,
     notes: Vec<String>,
+    /// Whether servers were ever started: as in mtr, the first start of a
+    /// worker's servers is not a restart.
+    started_before: bool,
 }
 
 /// The configuration in force and the servers running under it.
@@ -77,6 +80,7 @@ impl ServerSet {
             active: None,
             retiring: Vec::new(),
             notes: Vec::new(),
+            started_before: false,
         }
     }
 
@@ -103,7 +107,7 @@ impl ServerSet {
     }
 
     /// Gets the servers `test` needs running with its options; returns why
-    /// a new generation of servers was started, if one was.
+    /// servers were restarted for it, if they were.
     pub fn prepare_for(&mut self, test: &TestCase) -> anyhow::Result<Option<String>> {
         let reason = self.restart_reason(test);
         if let Some(reason) = &reason {
@@ -113,7 +117,8 @@ impl ServerSet {
             active.wanted = wanted_options(&active.config, test);
         }
         self.mark_logs(test)?;
-        Ok(reason)
+        let first_start = !std::mem::replace(&mut self.started_before, true);
+        Ok(reason.filter(|_| !first_start))
     }
 
     /// Why the running servers cannot serve `test`, if they cannot.

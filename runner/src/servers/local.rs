@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 use rmtr_mysqltest::client::{ConnectOptions, Connection};
 
 use super::bootstrap::bootstrap_sql;
-use super::process::{stop, tie_to_runner, wait_timeout};
+use super::process::{spawn_tied, stop, wait_timeout};
 use super::{Backend, Layout, Server, StartSpec};
 use crate::discover::ServerFeatures;
 
@@ -106,10 +106,8 @@ impl LocalBackend {
             .stdin(Stdio::piped())
             .stdout(log.try_clone()?)
             .stderr(log);
-        tie_to_runner(&mut command);
-        let mut child = command
-            .spawn()
-            .with_context(|| format!("starting {}", self.exe.display()))?;
+        let mut child =
+            spawn_tied(command).with_context(|| format!("starting {}", self.exe.display()))?;
         {
             use std::io::Write;
             let mut stdin = child.stdin.take().context("bootstrap stdin")?;
@@ -247,10 +245,8 @@ impl Backend for LocalBackend {
             Some(tz) => command.env("TZ", tz),
             None => command.env_remove("TZ"),
         };
-        tie_to_runner(&mut command);
-        let child = command
-            .spawn()
-            .with_context(|| format!("starting {}", self.exe.display()))?;
+        let child =
+            spawn_tied(command).with_context(|| format!("starting {}", self.exe.display()))?;
         Ok(Box::new(LocalServer {
             group: spec.group.clone(),
             port: spec.port,

@@ -1,13 +1,51 @@
 //! Child processes of the run: each is started in its own process group and
 //! dies with the runner (the kernel sends it SIGKILL when the runner goes,
 //! Ctrl-C included). Stopping is SIGTERM, a grace period, then SIGKILL.
+//!
+//! The kernel ties a child to the *thread* that forked it, not to the
+//! process, so every tied child is forked by one spawner thread that lives
+//! as long as the runner: a server restarted from a short-lived thread (a
+//! test's server monitor) must not die when that thread ends.
 
+use std::io;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+/// A command to start, and where to send the child.
+type SpawnRequest = (Command, Sender<io::Result<Child>>);
+
+/// Starts `command` in its own process group, tied to the runner's life.
+pub fn spawn_tied(mut command: Command) -> io::Result<Child> {
+    static SPAWNER: OnceLock<Mutex<Sender<SpawnRequest>>> = OnceLock::new();
+    tie_to_runner(&mut command);
+    let spawner = SPAWNER.get_or_init(|| {
+        let (requests, incoming) = mpsc::channel::<SpawnRequest>();
+        std::thread::Builder::new()
+            .name("spawner".into())
+            .spawn(move || {
+                for (mut command, reply) in incoming {
+                    let _ = reply.send(command.spawn());
+                }
+            })
+            .expect("spawn the spawner thread");
+        Mutex::new(requests)
+    });
+    let (reply, child) = mpsc::channel();
+    spawner
+        .lock()
+        .map_err(|_| io::Error::other("spawner lock poisoned"))?
+        .send((command, reply))
+        .map_err(|_| io::Error::other("spawner thread gone"))?;
+    child
+        .recv()
+        .map_err(|_| io::Error::other("spawner thread gone"))?
+}
+
 /// Makes `command` start in its own process group and die with us.
-pub fn tie_to_runner(command: &mut Command) {
+fn tie_to_runner(command: &mut Command) {
     command.process_group(0);
     // SAFETY: prctl only sets a flag of the new process; no memory is touched.
     unsafe {
@@ -68,12 +106,25 @@ mod tests {
     fn stop_ends_a_process_that_ignores_nothing() {
         let mut command = Command::new("sleep");
         command.arg("30");
-        tie_to_runner(&mut command);
-        let mut child = command.spawn().unwrap();
+        let mut child = spawn_tied(command).unwrap();
         let start = Instant::now();
         let status = stop(&mut child, Duration::from_secs(5)).expect("stopped");
         assert!(!status.success());
         assert!(start.elapsed() < Duration::from_secs(4));
+    }
+
+    #[test]
+    fn a_child_outlives_the_thread_that_asked_for_it() {
+        let mut child = std::thread::spawn(|| {
+            let mut command = Command::new("sleep");
+            command.arg("30");
+            spawn_tied(command).unwrap()
+        })
+        .join()
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(child.try_wait().unwrap().is_none(), "still running");
+        kill(&mut child);
     }
 
     #[test]

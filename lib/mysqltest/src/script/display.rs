@@ -31,6 +31,7 @@ impl Command {
                 line(&mut out, &self.lex.delimiter);
             }
         }
+        let mut out = keep_carriage_returns(&out);
         if let Some(doc) = &self.heredoc {
             out.extend_from_slice(&doc.body);
             line(&mut out, doc.end_marker());
@@ -42,6 +43,19 @@ impl Command {
 fn line(out: &mut Vec<u8>, text: &[u8]) {
     out.extend_from_slice(text);
     out.push(b'\n');
+}
+
+/// The reader drops a `\r` right before a `\n`, so each such `\r` the
+/// command holds is written twice.
+fn keep_carriage_returns(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    for (i, &b) in text.iter().enumerate() {
+        if b == b'\n' && i > 0 && text[i - 1] == b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
 }
 
 impl Command {
@@ -111,5 +125,10 @@ mod tests {
                 .replace("end;\n", "")
                 .as_str(),
         );
+    }
+
+    #[test]
+    fn carriage_returns_before_newlines_survive() {
+        round_trip(";\"\r\r\n\";\n--echo a\r\r\nSELECT 'b\r\r\n';\r\n");
     }
 }
