@@ -115,6 +115,7 @@ fn run_options(cli: &Cli, tree: PathBuf) -> anyhow::Result<RunOptions> {
         tail_lines: cli.tail_lines,
         sleep: cli.sleep,
         wait_for_pos_timeout: 300,
+        big_test: cli.big_test || !cli.tests.is_empty(),
     })
 }
 

@@ -111,6 +111,34 @@ fn every_outcome_is_reported() {
     assert_eq!(outcome(&tests, "main.hangs").1, "timeout");
     assert_eq!(outcome(&tests, "main.crashes_server").1, "server_crashed");
     assert_eq!(outcome(&tests, "main.no_result").1, "missing_result");
+    assert_eq!(outcome(&tests, "main.log_gen_0_dies").1, "test_error");
+    assert_eq!(outcome(&tests, "main.log_gen_3").1, "warnings");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Four server generations alternating between a worker's two slots, whose
+/// logs are kept: each test is charged with what its servers logged after
+/// its own mark, whatever earlier tests on the same log did.
+#[test]
+fn warnings_check_reads_from_the_tests_mark() {
+    if !mariadb_available() {
+        return;
+    }
+    let dir = scratch("generations");
+    let tests = [
+        "main.log_gen_0_dies",
+        "main.log_gen_1",
+        "main.log_gen_2",
+        "main.log_gen_3",
+    ];
+    let (code, report) = run_rmtr(&dir, &tests);
+    assert_eq!(code, 1);
+    assert_eq!(outcome(&report, "main.log_gen_0_dies").1, "test_error");
+    assert_eq!(outcome(&report, "main.log_gen_1").0, "pass");
+    assert_eq!(outcome(&report, "main.log_gen_2").0, "pass");
+    let (o, k, m) = outcome(&report, "main.log_gen_3");
+    assert_eq!((o.as_str(), k.as_str()), ("fail", "warnings"), "{m}");
+    assert!(m.contains("fixture: a problem logged early"), "{m}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

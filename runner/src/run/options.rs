@@ -33,4 +33,6 @@ pub struct RunOptions {
     pub sleep: Option<f64>,
     /// Seconds `sync_with_master` waits.
     pub wait_for_pos_timeout: u32,
+    /// Big tests run (`--big-test`, or tests named on the command line).
+    pub big_test: bool,
 }

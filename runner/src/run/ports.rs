@@ -21,6 +21,14 @@ pub struct PortBlock {
     _lock: File,
 }
 
+impl PortBlock {
+    /// The block's number, unique among running workers on this machine:
+    /// rmtr's counterpart of mtr's build thread (`$MTR_BUILD_THREAD`).
+    pub fn number(&self) -> u16 {
+        (self.first - FIRST_PORT) / PORTS_PER_WORKER
+    }
+}
+
 /// Claims the first free block.
 pub fn claim_block() -> anyhow::Result<PortBlock> {
     let dir = std::env::temp_dir().join("rmtr-ports");
@@ -55,6 +63,7 @@ mod tests {
         let a = claim_block().unwrap();
         let b = claim_block().unwrap();
         assert_ne!(a.first, b.first);
+        assert_ne!(a.number(), b.number());
         assert_eq!(a.first % PORTS_PER_WORKER, FIRST_PORT % PORTS_PER_WORKER);
     }
 }

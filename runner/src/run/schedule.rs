@@ -5,7 +5,7 @@
 //! The run stops taking tests after the first failure (without `--force`),
 //! after `--max-test-fail` failures, or on Ctrl-C.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use rmtr_results::{Event, Outcome, TestReport};
 
+use super::environment::{Probes, RunEnv, RunInputs, mysqltest_binary};
 use super::options::RunOptions;
 use super::worker::Worker;
 use crate::discover::TestCase;
@@ -75,6 +76,7 @@ pub fn run(
     if tests.iter().any(|t| t.skip.is_none()) {
         backend.prepare(&opts.vardir, &opts.tree)?;
     }
+    let env = Arc::new(run_environment(&opts, backend.as_ref(), workers));
     let shared = Arc::new(Shared {
         queue: Mutex::new(tests.into()),
         failures: AtomicUsize::new(0),
@@ -83,7 +85,12 @@ pub fn run(
     });
     let mut handles = Vec::new();
     for id in 1..=workers {
-        let worker = Worker::new(id, Arc::clone(&opts), Arc::clone(&backend))?;
+        let worker = Worker::new(
+            id,
+            Arc::clone(&opts),
+            Arc::clone(&backend),
+            Arc::clone(&env),
+        )?;
         let shared = Arc::clone(&shared);
         let events = events.clone();
         let handle = std::thread::Builder::new()
@@ -99,6 +106,32 @@ pub fn run(
         interrupted: INTERRUPTED.load(Ordering::SeqCst) || shared.stop.load(Ordering::SeqCst),
     });
     Ok(())
+}
+
+/// The run-wide environment of tests and servers.
+fn run_environment(opts: &RunOptions, backend: &dyn Backend, workers: usize) -> RunEnv {
+    let base: BTreeMap<String, String> = std::env::vars().collect();
+    let layout = backend.layout();
+    let path = base.get("PATH").cloned().unwrap_or_default();
+    let probes = Probes::gather(
+        &layout.basedir,
+        &mysqltest_binary(&base, layout),
+        &opts.vardir,
+        &path,
+    );
+    RunEnv::new(
+        base,
+        &RunInputs {
+            tree: &opts.tree,
+            layout,
+            variables: backend.variables(),
+            bootstrap: backend.bootstrap(),
+            workers,
+            big_test: opts.big_test,
+            sleep: opts.sleep,
+            probes: &probes,
+        },
+    )
 }
 
 /// A worker's loop: take a test, run it (with retries), report it.
@@ -250,6 +283,7 @@ mod tests {
             tail_lines: 20,
             sleep: None,
             wait_for_pos_timeout: 300,
+            big_test: false,
         };
         let shared = Shared {
             queue: Mutex::new(VecDeque::new()),

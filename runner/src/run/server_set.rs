@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use super::environment::RunEnv;
 use super::options::RunOptions;
 use super::warnings::suspicious;
 use crate::config::{Config, FactoryArgs, expand_env, generate};
@@ -30,6 +31,11 @@ const PORTS_PER_SLOT: u16 = 10;
 pub struct ServerSet {
     backend: Arc<dyn Backend>,
     opts: Arc<RunOptions>,
+    /// The run's environment: option expansion, config generation and the
+    /// servers' own environment read it.
+    env: Arc<RunEnv>,
+    /// The command line of the server started last (`$MYSQLD_LAST_CMD`).
+    last_command: Option<String>,
     /// The worker's var directory; slot 1 uses a sibling with a `b` suffix.
     base_vardir: PathBuf,
     first_port: u16,
@@ -40,6 +46,8 @@ pub struct ServerSet {
     /// Whether servers were ever started: as in mtr, the first start of a
     /// worker's servers is not a restart.
     started_before: bool,
+    /// Where each log's `CURRENT_TEST:` mark for the current test ends.
+    marks: BTreeMap<PathBuf, u64>,
 }
 
 /// The configuration in force and the servers running under it.
@@ -68,12 +76,15 @@ impl ServerSet {
     pub fn new(
         backend: Arc<dyn Backend>,
         opts: Arc<RunOptions>,
+        env: Arc<RunEnv>,
         vardir: PathBuf,
         first_port: u16,
     ) -> Self {
         ServerSet {
             backend,
             opts,
+            env,
+            last_command: None,
             base_vardir: vardir,
             first_port,
             slot: 0,
@@ -81,6 +92,7 @@ impl ServerSet {
             retiring: Vec::new(),
             notes: Vec::new(),
             started_before: false,
+            marks: BTreeMap::new(),
         }
     }
 
@@ -100,6 +112,11 @@ impl ServerSet {
         self.active.as_mut()
     }
 
+    /// The command line of the server started last, if any was.
+    pub fn last_command(&self) -> Option<&str> {
+        self.last_command.as_deref()
+    }
+
     /// Problems seen while old servers shut down, since the last call.
     pub fn take_notes(&mut self) -> Vec<String> {
         self.reap(false);
@@ -109,14 +126,21 @@ impl ServerSet {
     /// Gets the servers `test` needs running with its options; returns why
     /// servers were restarted for it, if they were.
     pub fn prepare_for(&mut self, test: &TestCase) -> anyhow::Result<Option<String>> {
+        self.marks.clear();
         let reason = self.restart_reason(test);
         if let Some(reason) = &reason {
+            // Each server's log was marked just before it started; a second
+            // mark would hide its start-up messages from the test (mtr marks
+            // a log once per test).
             self.new_generation(test)
                 .with_context(|| format!("starting servers ({reason})"))?;
-        } else if let Some(active) = self.active.as_mut() {
-            active.wanted = wanted_options(&active.config, test);
+        } else {
+            if let Some(active) = self.active.as_mut() {
+                let env = option_env(&self.env, &active.vardir, &active.config, test);
+                active.wanted = wanted_options(&active.config, test, &env);
+            }
+            self.mark_logs(test)?;
         }
-        self.mark_logs(test)?;
         let first_start = !std::mem::replace(&mut self.started_before, true);
         Ok(reason.filter(|_| !first_start))
     }
@@ -132,7 +156,8 @@ impl ServerSet {
         if active.timezone != test.timezone {
             return Some("time zone changed".into());
         }
-        let wanted = wanted_options(&active.config, test);
+        let env = option_env(&self.env, &active.vardir, &active.config, test);
+        let wanted = wanted_options(&active.config, test, &env);
         for (group, server) in active.servers.iter_mut() {
             if !server.is_running() {
                 return Some(format!("{group} is not running"));
@@ -155,11 +180,13 @@ impl ServerSet {
         self.reap_slot(self.slot);
         let vardir = slot_dir(&self.base_vardir, self.slot);
         clean_var_dir(&vardir)?;
+        copy_std_data(&self.opts.tree.join("std_data"), &vardir.join("std_data"))?;
         let baseport = self.first_port + PORTS_PER_SLOT * self.slot as u16;
         let config = self.generate_config(test, &vardir, baseport)?;
         let config_file = vardir.join("my.cnf");
         std::fs::write(&config_file, config.render())?;
-        let wanted = wanted_options(&config, test);
+        let env = option_env(&self.env, &vardir, &config, test);
+        let wanted = wanted_options(&config, test, &env);
         self.active = Some(Active {
             template: test.template.clone(),
             config,
@@ -183,7 +210,7 @@ impl ServerSet {
             "MYSQLTEST_VARDIR" => Some(vardir.display().to_string()),
             "MYSQL_TEST_DIR" => Some(self.opts.tree.display().to_string()),
             "MYSQL_TMP_DIR" => Some(vardir.join("tmp").display().to_string()),
-            other => std::env::var(other).ok(),
+            other => self.env.vars.get(other).cloned(),
         };
         let mut args = FactoryArgs::new(
             layout.basedir.clone(),
@@ -193,7 +220,7 @@ impl ServerSet {
             &env_lookup,
         );
         args.plugin_dir = layout.plugin_dir.clone();
-        args.client_plugin_dir = layout.plugin_dir.clone();
+        args.client_plugin_dir = layout.client_plugin_dir.clone();
         args.charsets_dir = layout.charsets_dir.clone();
         args.lc_messages_dir = layout.lc_messages_dir.clone();
         args.optional_plugins = self.backend.optional_plugins().to_vec();
@@ -215,12 +242,14 @@ impl ServerSet {
             if let Some(script) = pre_start_script(&active.config, group, test) {
                 run_script(&script)?;
             }
-            let spec = start_spec(active, group, timeout)?;
-            mark_log(&spec.log_error, test)?;
+            let spec = start_spec(active, group, timeout, &self.env.vars)?;
+            let mark = mark_log(&spec.log_error, test)?;
+            self.marks.insert(spec.log_error.clone(), mark);
             let server = self
                 .backend
                 .start(&spec)
                 .with_context(|| format!("starting {group}"))?;
+            self.last_command = Some(server.command_line().to_string());
             active.servers.insert(group.clone(), server);
         }
         for group in &groups {
@@ -241,10 +270,11 @@ impl ServerSet {
         if let Some(mut old) = active.servers.remove(group) {
             old.kill();
         }
-        let mut spec = start_spec(active, group, timeout)?;
+        let mut spec = start_spec(active, group, timeout, &self.env.vars)?;
         spec.args.extend(extra.iter().cloned());
         spec.fresh = false;
         let mut server = self.backend.start(&spec)?;
+        self.last_command = Some(server.command_line().to_string());
         server.wait_ready()?;
         active.servers.insert(group.to_string(), server);
         Ok(())
@@ -254,10 +284,16 @@ impl ServerSet {
     fn mark_logs(&mut self, test: &TestCase) -> anyhow::Result<()> {
         if let Some(active) = &self.active {
             for server in active.servers.values() {
-                mark_log(server.log_error(), test)?;
+                let mark = mark_log(server.log_error(), test)?;
+                self.marks.insert(server.log_error().to_path_buf(), mark);
             }
         }
         Ok(())
+    }
+
+    /// Each log with the offset where the current test's mark ends.
+    pub fn marks(&self) -> &BTreeMap<PathBuf, u64> {
+        &self.marks
     }
 
     /// Asks the running servers to shut down; they finish in the background.
@@ -435,10 +471,45 @@ fn option_name(option: &str) -> String {
         .unwrap_or(name)
 }
 
+/// The environment `$NAME` in a test's options is expanded with: mtr
+/// expands them at server start from its own environment, which by then
+/// holds the worker's directories, the test's name and suite, and the
+/// config's `[ENV]` group besides the run's exports.
+fn option_env(
+    run: &RunEnv,
+    vardir: &Path,
+    config: &Config,
+    test: &TestCase,
+) -> BTreeMap<String, String> {
+    let mut env = run.vars.clone();
+    let real = vardir
+        .canonicalize()
+        .unwrap_or_else(|_| vardir.to_path_buf());
+    for (name, value) in [
+        ("MYSQLTEST_VARDIR", vardir.display().to_string()),
+        ("MYSQLTEST_REAL_VARDIR", real.display().to_string()),
+        ("MYSQL_TMP_DIR", vardir.join("tmp").display().to_string()),
+        ("MTR_TEST_NAME", test.id.full_name()),
+        ("MTR_SUITE_DIR", test.suite_dir.display().to_string()),
+    ] {
+        env.insert(name.to_string(), value);
+    }
+    for (name, value) in config.env() {
+        if let Some(value) = value {
+            env.insert(name.to_string(), value.to_string());
+        }
+    }
+    env
+}
+
 /// Options per group: slave options where `#!use-slave-opt`, else master
-/// options, with environment references expanded.
-fn wanted_options(config: &Config, test: &TestCase) -> BTreeMap<String, Vec<String>> {
-    let env = |name: &str| std::env::var(name).ok();
+/// options, with references to the environment expanded.
+fn wanted_options(
+    config: &Config,
+    test: &TestCase,
+    env: &BTreeMap<String, String>,
+) -> BTreeMap<String, Vec<String>> {
+    let env = |name: &str| env.get(name).cloned();
     config
         .mysqld_groups()
         .into_iter()
@@ -455,7 +526,12 @@ fn wanted_options(config: &Config, test: &TestCase) -> BTreeMap<String, Vec<Stri
 }
 
 /// What the backend needs to start one group.
-fn start_spec(active: &Active, group: &str, start_timeout: Duration) -> anyhow::Result<StartSpec> {
+fn start_spec(
+    active: &Active,
+    group: &str,
+    start_timeout: Duration,
+    env: &BTreeMap<String, String>,
+) -> anyhow::Result<StartSpec> {
     let value = |option: &str| {
         active
             .config
@@ -476,6 +552,7 @@ fn start_spec(active: &Active, group: &str, start_timeout: Duration) -> anyhow::
             .with_context(|| format!("[{group}] has no port"))?,
         args: active.wanted.get(group).cloned().unwrap_or_default(),
         log_slave_updates: active.config.has_option(group, "log-slave-updates"),
+        env: env.clone(),
         timezone: active.timezone.clone(),
         start_timeout,
         fresh: true,
@@ -501,7 +578,8 @@ fn run_script(script: &Path) -> anyhow::Result<()> {
 
 /// mtr's `CURRENT_TEST:` marker, which the warnings check and crash
 /// reports use to find a test's part of a server log.
-fn mark_log(log: &Path, test: &TestCase) -> anyhow::Result<()> {
+/// Returns the log's length after the mark.
+fn mark_log(log: &Path, test: &TestCase) -> anyhow::Result<u64> {
     use std::io::Write;
     if let Some(dir) = log.parent() {
         std::fs::create_dir_all(dir)?;
@@ -511,22 +589,48 @@ fn mark_log(log: &Path, test: &TestCase) -> anyhow::Result<()> {
         .append(true)
         .open(log)?;
     writeln!(file, "CURRENT_TEST: {}", test.id.full_name())?;
-    Ok(())
+    Ok(file.metadata()?.len())
 }
 
 /// Removes what earlier servers of a slot left (data directories, tmp),
-/// keeping logs.
+/// keeping logs and the copy of `std_data`.
 fn clean_var_dir(vardir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(vardir)?;
     for entry in std::fs::read_dir(vardir)? {
         let entry = entry?;
-        let keep = entry.file_name() == "log";
+        let keep = entry.file_name() == "log" || entry.file_name() == "std_data";
         if !keep && entry.file_type()?.is_dir() {
             std::fs::remove_dir_all(entry.path())?;
         }
     }
     for dir in ["tmp", "log", "run"] {
         std::fs::create_dir_all(vardir.join(dir))?;
+    }
+    Ok(())
+}
+
+/// The tree's `std_data` copied into a var directory the first time it is
+/// used, as mtr copies it into each worker's (tests read and change files
+/// under `$MYSQLTEST_VARDIR/std_data`): plain files, no `SCCS` directories.
+fn copy_std_data(from: &Path, to: &Path) -> anyhow::Result<()> {
+    if to.exists() || !from.is_dir() {
+        return Ok(());
+    }
+    copy_plain_files(from, to).with_context(|| format!("copying {}", from.display()))
+}
+
+fn copy_plain_files(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let (path, target) = (entry.path(), to.join(entry.file_name()));
+        if path.is_dir() {
+            if entry.file_name() != "SCCS" {
+                copy_plain_files(&path, &target)?;
+            }
+        } else if path.is_file() {
+            std::fs::copy(&path, &target)?;
+        }
     }
     Ok(())
 }
@@ -566,6 +670,87 @@ mod tests {
         let c = list(&["--skip-log-bin", "--log-bin"]);
         let d = list(&["--log-bin", "--skip-log-bin"]);
         assert!(!same_configuration(&c, &d));
+    }
+
+    #[test]
+    fn options_expand_with_the_worker_test_and_run_environment() {
+        let dir = std::env::temp_dir().join(format!("rmtr-optenv-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("t.cnf"),
+            "[mysqld.1]\n[ENV]\nMASTER_MYPORT=@mysqld.1.port\n",
+        )
+        .unwrap();
+        let no_env = |_: &str| None;
+        let vardir = dir.join("var");
+        let args = crate::config::FactoryArgs::new(
+            "/usr".into(),
+            dir.clone(),
+            vardir.clone(),
+            16000,
+            &no_env,
+        );
+        let config = generate(Path::new("t.cnf"), &args).unwrap();
+        let mut run = RunEnv::default();
+        run.vars
+            .insert("HA_ARCHIVE_SO".into(), "ha_archive.so".into());
+        let test = TestCase {
+            id: rmtr_results::TestId::new("main", "x", Vec::new()),
+            path: dir.join("main/t/x.test"),
+            suite_dir: dir.join("main"),
+            result_dir: PathBuf::new(),
+            template: PathBuf::from("t.cnf"),
+            master_opts: list(&[
+                "--general-log-file=$MYSQLTEST_VARDIR/log/master.log",
+                "--plugin-load-add=$HA_ARCHIVE_SO",
+                "--report-port=${MASTER_MYPORT}",
+                "--x=$MTR_TEST_NAME",
+            ]),
+            slave_opts: Vec::new(),
+            timezone: None,
+            rpl_test: false,
+            big_test: false,
+            master_sh: None,
+            slave_sh: None,
+            skip: None,
+        };
+        let env = option_env(&run, &vardir, &config, &test);
+        let wanted = wanted_options(&config, &test, &env);
+        assert_eq!(
+            wanted["mysqld.1"],
+            [
+                format!("--general-log-file={}/log/master.log", vardir.display()),
+                "--plugin-load-add=ha_archive.so".to_string(),
+                "--report-port=16000".to_string(),
+                "--x=main.x".to_string(),
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn std_data_is_copied_once_and_kept() {
+        let dir = std::env::temp_dir().join(format!("rmtr-stddata-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (tree, var) = (dir.join("tree/std_data"), dir.join("var"));
+        std::fs::create_dir_all(tree.join("sub")).unwrap();
+        std::fs::create_dir_all(tree.join("SCCS")).unwrap();
+        std::fs::write(tree.join("sub/a.dat"), "a").unwrap();
+        clean_var_dir(&var).unwrap();
+        copy_std_data(&tree, &var.join("std_data")).unwrap();
+        assert_eq!(std::fs::read(var.join("std_data/sub/a.dat")).unwrap(), b"a");
+        assert!(!var.join("std_data/SCCS").exists());
+        std::fs::write(var.join("std_data/changed"), "x").unwrap();
+        std::fs::create_dir_all(var.join("mysqld.1")).unwrap();
+        clean_var_dir(&var).unwrap();
+        copy_std_data(&tree, &var.join("std_data")).unwrap();
+        assert!(
+            var.join("std_data/changed").exists(),
+            "copied once per run, as mtr"
+        );
+        assert!(!var.join("mysqld.1").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -71,6 +71,11 @@ impl LogPositions {
         suspicious(&text)
     }
 
+    /// Reads `log` from `offset` on at the next call.
+    pub fn start_at(&mut self, log: &Path, offset: u64) {
+        self.read_to.insert(log.to_path_buf(), offset);
+    }
+
     /// Skips what `log` holds now (e.g. after a crash was reported).
     pub fn skip_to_end(&mut self, log: &Path) {
         let len = std::fs::metadata(log).map(|m| m.len()).unwrap_or(0);

@@ -14,7 +14,7 @@ use rmtr_results::{
     Failure, FailureKind, Outcome, TestReport, choose_result_file, judge, reject_path,
 };
 
-use super::environment::{EnvInputs, test_environment};
+use super::environment::{EnvInputs, RunEnv, test_environment};
 use super::host::WorkerHost;
 use super::monitor::{Monitor, MonitorReport};
 use super::options::RunOptions;
@@ -34,7 +34,8 @@ pub struct Worker {
     backend: Arc<dyn Backend>,
     servers: Arc<Mutex<ServerSet>>,
     positions: LogPositions,
-    _ports: PortBlock,
+    ports: PortBlock,
+    env: Arc<RunEnv>,
 }
 
 /// What the interpreter thread ended with.
@@ -49,17 +50,25 @@ impl Worker {
         id: usize,
         opts: Arc<RunOptions>,
         backend: Arc<dyn Backend>,
+        env: Arc<RunEnv>,
     ) -> anyhow::Result<Worker> {
         let ports = super::ports::claim_block()?;
         let vardir = opts.vardir.join(id.to_string());
-        let servers = ServerSet::new(Arc::clone(&backend), Arc::clone(&opts), vardir, ports.first);
+        let servers = ServerSet::new(
+            Arc::clone(&backend),
+            Arc::clone(&opts),
+            Arc::clone(&env),
+            vardir,
+            ports.first,
+        );
         Ok(Worker {
             id,
             opts,
             backend,
             servers: Arc::new(Mutex::new(servers)),
             positions: LogPositions::default(),
-            _ports: ports,
+            ports,
+            env,
         })
     }
 
@@ -104,8 +113,16 @@ impl Worker {
         (report, restart)
     }
 
-    fn prepare(&self, test: &TestCase) -> anyhow::Result<Option<String>> {
-        self.servers.lock().expect("server set").prepare_for(test)
+    /// Gets the servers ready and starts the warnings check at the test's
+    /// mark in each log (as mtr checks what follows `CURRENT_TEST:`), so
+    /// lines from earlier tests, failed ones included, are never charged to it.
+    fn prepare(&mut self, test: &TestCase) -> anyhow::Result<Option<String>> {
+        let mut servers = self.servers.lock().expect("server set");
+        let restarted = servers.prepare_for(test)?;
+        for (log, mark) in servers.marks() {
+            self.positions.start_at(log, *mark);
+        }
+        Ok(restarted)
     }
 
     /// Runs a test whose servers are up.
@@ -140,13 +157,14 @@ impl Worker {
             .unwrap_or_default();
         let port = active.config.port(&first).unwrap_or(3306);
         let env = test_environment(&EnvInputs {
-            tree: &self.opts.tree,
+            run: &self.env,
             vardir: &servers.vardir(),
             layout: self.backend.layout(),
             config_file: &active.config_file,
             config: &active.config,
             test,
-            default_port: port,
+            build_thread: self.ports.number(),
+            last_server_command: servers.last_command(),
         });
         let mut cfg = RunConfig::new(&test.path, &self.opts.tree, port);
         cfg.suite_dir = test.suite_dir.clone();

@@ -4,6 +4,7 @@
 //! server started with the generated my.cnf and its group suffix, its output
 //! appended to its error log, ready when its pid file appears.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use rmtr_mysqltest::client::{ConnectOptions, Connection};
 
 use super::bootstrap::bootstrap_sql;
 use super::process::{spawn_tied, stop, wait_timeout};
-use super::{Backend, Layout, Server, StartSpec};
+use super::{Backend, Bootstrap, Layout, Server, StartSpec};
 use crate::discover::ServerFeatures;
 
 /// Where Debian and most distributions put the server.
@@ -40,9 +41,13 @@ pub struct LocalBackend {
     layout: Layout,
     features: ServerFeatures,
     optional_plugins: Vec<String>,
+    /// The variables table of `--help --verbose`.
+    variables: BTreeMap<String, String>,
     version: String,
     /// The bootstrapped data directory every server copies.
     template: std::sync::OnceLock<PathBuf>,
+    /// How that directory was bootstrapped.
+    bootstrapped: std::sync::OnceLock<Bootstrap>,
 }
 
 impl LocalBackend {
@@ -56,11 +61,13 @@ impl LocalBackend {
             bail!("server binary {} not found", exe.display());
         }
         let layout = layout_for(&exe);
-        let help = help_text(&exe)?;
-        let version = help.lines().next().unwrap_or_default().to_string();
+        let help = parse_help(&help_text(&exe)?);
+        let version = help.version_line.clone();
         let features = ServerFeatures {
-            debug_build: has_variable(&help, "debug-dbug"),
-            ssl: variable(&help, "version-ssl-library")
+            debug_build: help.variables.contains_key("debug-dbug"),
+            ssl: help
+                .variables
+                .get("version-ssl-library")
                 .is_some_and(|v| !v.is_empty() && v != "(No default value)"),
             word_size: 64,
             flavor: if version.contains("MariaDB") {
@@ -70,12 +77,14 @@ impl LocalBackend {
             },
         };
         Ok(LocalBackend {
-            optional_plugins: optional_plugins(&help),
+            optional_plugins: help.optional_plugins,
+            variables: help.variables,
             exe,
             layout,
             features,
             version,
             template: std::sync::OnceLock::new(),
+            bootstrapped: std::sync::OnceLock::new(),
         })
     }
 
@@ -98,11 +107,17 @@ impl LocalBackend {
         std::fs::create_dir_all(datadir.join("mysql"))?;
         std::fs::create_dir_all(vardir.join("tmp"))?;
         std::fs::create_dir_all(&log_dir)?;
-        std::fs::write(log_dir.join("bootstrap.sql"), &sql)?;
+        let sql_file = log_dir.join("bootstrap.sql");
+        std::fs::write(&sql_file, &sql)?;
         let log = std::fs::File::create(log_dir.join("bootstrap.log"))?;
+        let args = self.bootstrap_args(datadir, vardir);
+        let _ = self.bootstrapped.set(Bootstrap {
+            command: format!("{} {}", self.exe.display(), args.join(" ")),
+            sql_file,
+        });
         let mut command = Command::new(&self.exe);
         command
-            .args(self.bootstrap_args(datadir, vardir))
+            .args(&args)
             .stdin(Stdio::piped())
             .stdout(log.try_clone()?)
             .stderr(log);
@@ -122,6 +137,8 @@ impl LocalBackend {
         Ok(())
     }
 
+    /// mtr's bootstrap options (no `--user`: the server bootstraps as root
+    /// without one).
     fn bootstrap_args(&self, datadir: &Path, vardir: &Path) -> Vec<String> {
         let mut args = vec![
             "--no-defaults".to_string(),
@@ -154,9 +171,6 @@ impl LocalBackend {
         }
         if let Some(dir) = &self.layout.charsets_dir {
             args.push(format!("--character-sets-dir={}", dir.display()));
-        }
-        if is_root() {
-            args.push("--user=root".into());
         }
         args
     }
@@ -203,6 +217,14 @@ impl Backend for LocalBackend {
         &self.layout
     }
 
+    fn variables(&self) -> &BTreeMap<String, String> {
+        &self.variables
+    }
+
+    fn bootstrap(&self) -> Option<&Bootstrap> {
+        self.bootstrapped.get()
+    }
+
     fn prepare(&self, vardir: &Path, tree: &Path) -> anyhow::Result<()> {
         let datadir = vardir.join("install.db");
         if datadir.exists() {
@@ -238,6 +260,7 @@ impl Backend for LocalBackend {
         let mut command = Command::new(&self.exe);
         command
             .args(&args)
+            .envs(&spec.env)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log);
@@ -255,6 +278,7 @@ impl Backend for LocalBackend {
             start_timeout: spec.start_timeout,
             child,
             started_with: spec.args.clone(),
+            command_line: format!("{}  {}", self.exe.display(), args.join(" ")),
         }))
     }
 }
@@ -268,6 +292,8 @@ pub struct LocalServer {
     start_timeout: Duration,
     child: Child,
     started_with: Vec<String>,
+    /// Binary, two spaces, options: the form of mtr's `$MYSQLD_LAST_CMD`.
+    command_line: String,
 }
 
 impl LocalServer {
@@ -368,6 +394,10 @@ impl Server for LocalServer {
     fn started_with(&self) -> &[String] {
         &self.started_with
     }
+
+    fn command_line(&self) -> &str {
+        &self.command_line
+    }
 }
 
 impl Drop for LocalServer {
@@ -426,10 +456,12 @@ fn layout_for(exe: &Path) -> Layout {
         .iter()
         .map(|d| basedir.join(d))
         .find(|d| d.is_dir());
+    // With a trailing slash, as mtr's directory search returns it.
     let lc_messages = ["share/mariadb", "share/mysql"]
         .iter()
         .map(|d| basedir.join(d))
-        .find(|d| d.join("english").is_dir());
+        .find(|d| d.join("english").is_dir())
+        .map(|d| PathBuf::from(format!("{}/", d.display())));
     let plugin_dir = [
         "lib/mysql/plugin",
         "lib/x86_64-linux-gnu/mariadb19/plugin",
@@ -438,8 +470,10 @@ fn layout_for(exe: &Path) -> Layout {
     .iter()
     .map(|d| basedir.join(d))
     .find(|d| d.is_dir());
+    let client_plugin_dir = client_plugin_dir(&basedir).or_else(|| plugin_dir.clone());
     Layout {
         client_bindir: basedir.join("bin"),
+        client_plugin_dir,
         bindir: exe
             .parent()
             .map_or_else(|| basedir.join("sbin"), Path::to_path_buf),
@@ -468,28 +502,69 @@ fn help_text(exe: &Path) -> anyhow::Result<String> {
     Ok(text)
 }
 
-/// Plugins the server can do without, from the option list of `--help`.
-fn optional_plugins(help: &str) -> Vec<String> {
-    let re = regex::Regex::new(
+/// What `--help --verbose` tells mtr about a server.
+#[derive(Debug, Default)]
+struct Help {
+    /// The first line: binary, version, system.
+    version_line: String,
+    /// Plugins the server can do without (mtr's `@optional_plugins`).
+    optional_plugins: Vec<String>,
+    /// The variables table (mtr's `%mysqld_variables`).
+    variables: BTreeMap<String, String>,
+}
+
+/// Reads `--help --verbose` as mtr does: wrapped descriptions joined to
+/// their option line, plugins from the option list (up to the dashed line
+/// that heads the variables table), then variables up to an empty line.
+fn parse_help(text: &str) -> Help {
+    let continuation = regex::Regex::new(r"\n {22}(\S)").expect("valid");
+    let joined = continuation.replace_all(text, " $1");
+    let plugin = regex::Regex::new(
         r"^  --([-a-z0-9]+)\[=name\] +Enable or disable \w+ plugin. One of: ON, OFF, FORCE",
     )
     .expect("valid");
-    help.lines()
-        .filter_map(|l| re.captures(l).map(|c| c[1].to_string()))
-        .filter(|p| !KEEP_PLUGINS.contains(&p.as_str()))
-        .collect()
+    let dashes = regex::Regex::new(r"^-{30,}").expect("valid");
+    let mut help = Help {
+        version_line: text.lines().next().unwrap_or_default().to_string(),
+        ..Help::default()
+    };
+    let mut lines = joined.lines().skip_while(|l| !l.contains("Copyright"));
+    for line in lines.by_ref() {
+        if let Some(c) = plugin.captures(line) {
+            if !KEEP_PLUGINS.contains(&&c[1]) {
+                help.optional_plugins.push(c[1].to_string());
+            }
+        }
+        if dashes.is_match(line) {
+            break;
+        }
+    }
+    for line in lines {
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line.split_once([' ', '\t']).unwrap_or((line, ""));
+        help.variables
+            .insert(name.to_string(), value.trim().to_string());
+    }
+    help
 }
 
-/// The value of a variable in the variables table of `--help`.
-fn variable<'a>(help: &'a str, name: &str) -> Option<&'a str> {
-    help.lines().find_map(|l| {
-        let rest = l.strip_prefix(name)?;
-        rest.starts_with(' ').then(|| rest.trim())
-    })
-}
-
-fn has_variable(help: &str, name: &str) -> bool {
-    variable(help, name).is_some()
+/// Where Debian-style packages put the client plugins: as mtr, the last
+/// `lib/*/libmariadb3/plugin` that holds plugins.
+fn client_plugin_dir(basedir: &Path) -> Option<PathBuf> {
+    let mut found = None;
+    for entry in std::fs::read_dir(basedir.join("lib")).ok()?.flatten() {
+        let dir = entry.path().join("libmariadb3/plugin");
+        let has_plugins = std::fs::read_dir(&dir).is_ok_and(|mut d| {
+            d.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "so")))
+        });
+        if has_plugins && found.as_ref().is_none_or(|f: &PathBuf| dir > *f) {
+            found = Some(dir);
+        }
+    }
+    found
 }
 
 /// Copies a directory tree (the template data directory).
@@ -515,10 +590,27 @@ mod tests {
 
     #[test]
     fn reads_plugins_and_variables_from_help() {
-        let help = "mariadbd  Ver 10.11\n  --archive[=name]    Enable or disable ARCHIVE plugin. One of: ON, OFF, FORCE (don't start)\n  --innodb-trx[=name] Enable or disable INNODB_TRX plugin. One of: ON, OFF, FORCE\n\nVariables\n---------\ndebug-dbug                 \nversion-ssl-library OpenSSL 3.0\n";
-        assert_eq!(optional_plugins(help), ["archive"]);
-        assert!(has_variable(help, "debug-dbug"));
-        assert_eq!(variable(help, "version-ssl-library"), Some("OpenSSL 3.0"));
-        assert!(!has_variable(help, "version-ssl"));
+        let help = "mariadbd  Ver 10.11\nCopyright (c) 2000\n  --archive[=name]    Enable or disable ARCHIVE plugin. One of: ON, OFF, FORCE (don't start)\n  --innodb-cmp[=name] Enable or disable INNODB_CMP plugin. One of: ON, OFF,\n                      FORCE (don't start)\n  --innodb-trx[=name] Enable or disable INNODB_TRX plugin. One of: ON, OFF, FORCE\n\nVariables (--variable-name=value)\n------------------------------------------------------------ -------------\naria-recover-options                                         \ndebug-dbug                 \nversion-ssl-library OpenSSL 3.0\n\nTo see what variables\n";
+        let help = parse_help(help);
+        assert_eq!(help.optional_plugins, ["archive", "innodb-cmp"]);
+        assert_eq!(help.variables["debug-dbug"], "");
+        assert_eq!(help.variables["aria-recover-options"], "");
+        assert_eq!(help.variables["version-ssl-library"], "OpenSSL 3.0");
+        assert!(!help.variables.contains_key("version-ssl"));
+        assert!(!help.variables.contains_key("To"));
+        assert_eq!(help.version_line, "mariadbd  Ver 10.11");
+    }
+
+    #[test]
+    fn client_plugins_come_from_a_libmariadb3_directory_with_plugins() {
+        let base = std::env::temp_dir().join(format!("rmtr-layout-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(base.join("lib/empty/libmariadb3/plugin")).unwrap();
+        assert_eq!(client_plugin_dir(&base), None);
+        let dir = base.join("lib/x86_64-linux-gnu/libmariadb3/plugin");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("dialog.so"), "").unwrap();
+        assert_eq!(client_plugin_dir(&base), Some(dir));
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -8,6 +8,7 @@ pub mod choice;
 pub mod local;
 pub mod process;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -29,6 +30,9 @@ pub struct StartSpec {
     pub args: Vec<String>,
     /// Whether the group has `log-slave-updates` (an option rule depends on it).
     pub log_slave_updates: bool,
+    /// Environment variables for the server process, on top of the runner's
+    /// own: mtr's servers inherit the environment mtr exports for the run.
+    pub env: BTreeMap<String, String>,
     /// `TZ` for the server (`--timezone=` of the test), or the runner's own.
     pub timezone: Option<String>,
     /// How long the server may take to come up.
@@ -48,6 +52,11 @@ pub trait Backend: Send + Sync {
     fn optional_plugins(&self) -> &[String];
     /// Directories the generated config points servers to.
     fn layout(&self) -> &Layout;
+    /// The server's defaults as its `--help --verbose` lists them (mtr's
+    /// `%mysqld_variables`), e.g. `port`, `version-ssl-library`, `wsrep-on`.
+    fn variables(&self) -> &BTreeMap<String, String>;
+    /// How the template data directory was made, once prepared.
+    fn bootstrap(&self) -> Option<&Bootstrap>;
     /// One-time preparation (e.g. the template data directory).
     fn prepare(&self, vardir: &Path, tree: &Path) -> anyhow::Result<()>;
     /// Starts a server; [`Server::wait_ready`] waits until it is up, so
@@ -66,6 +75,19 @@ pub struct Layout {
     pub share_dir: Option<PathBuf>,
     /// Client programs (`mariadb`, `mariadb-dump`, …) exported to tests.
     pub client_bindir: PathBuf,
+    /// Client plugins (`dialog.so`, …), which packages may keep apart from
+    /// the server's.
+    pub client_plugin_dir: Option<PathBuf>,
+}
+
+/// The bootstrap of the template data directory, exported to tests that
+/// bootstrap their own (`$MYSQLD_BOOTSTRAP_CMD`, `$MYSQL_BOOTSTRAP_SQL_FILE`).
+#[derive(Debug, Clone)]
+pub struct Bootstrap {
+    /// The server binary and its bootstrap options, space-separated.
+    pub command: String,
+    /// The SQL fed to it.
+    pub sql_file: PathBuf,
 }
 
 /// A running server.
@@ -86,4 +108,6 @@ pub trait Server: Send {
     fn kill(&mut self);
     /// The options it was started with, to decide restarts.
     fn started_with(&self) -> &[String];
+    /// The command line it was started with (mtr's `$MYSQLD_LAST_CMD`).
+    fn command_line(&self) -> &str;
 }

@@ -1,8 +1,10 @@
 //! Variable expansion as mysqltest's `do_eval` does it: `$name` and `$0`–`$9`
-//! are replaced by their values; a backslash before `\`, `$` or `"` escapes
-//! that character (and is dropped, unless the caller passes escapes through,
-//! as `exec` and `error` do); a NUL byte ends the text.
+//! are replaced by their values, and `$(expression)` by the expression's
+//! value (its inside expanded first); a backslash before `\`, `$` or `"`
+//! escapes that character (and is dropped, unless the caller passes escapes
+//! through, as `exec` and `error` do); a NUL byte ends the text.
 
+use super::expr;
 use super::flow::Stop;
 use super::variables::{Variables, is_var_char};
 
@@ -19,6 +21,12 @@ pub fn expand(vars: &mut Variables, text: &[u8], pass_escapes: bool) -> Result<V
             b'$' if escaped => {
                 escaped = false;
                 out.push(b'$');
+            }
+            b'$' if text.get(i + 1) == Some(&b'(') => {
+                let (value, end) = expression_at(vars, text, i)?;
+                out.extend_from_slice(&value);
+                i = end;
+                continue;
             }
             b'$' => {
                 let (name, end) = variable_at(text, i)?;
@@ -46,17 +54,20 @@ pub fn expand(vars: &mut Variables, text: &[u8], pass_escapes: bool) -> Result<V
     Ok(out)
 }
 
-/// The name of the variable whose `$` is at `at`, and the offset after it.
+/// The value of the `$(…)` whose `$` is at `at`, and the offset after it.
+fn expression_at(vars: &mut Variables, text: &[u8], at: usize) -> Result<(Vec<u8>, usize), Stop> {
+    let close = expr::closing_paren(text, at + 1).ok_or_else(|| expr::unmatched(text, at))?;
+    let inner = expand(vars, &text[at + 2..close], false)?;
+    let value = expr::evaluate(&inner)?;
+    Ok((value.to_text(), close + 1))
+}
+
+/// The name of the variable whose `$` is at `at`, and the offset after it
+/// (`$(` here is an empty name, as in mysqltest's `var_get`).
 pub fn variable_at(text: &[u8], at: usize) -> Result<(&[u8], usize), Stop> {
     let start = at + 1;
-    match text.get(start) {
-        Some(d) if d.is_ascii_digit() => return Ok((&text[start..start + 1], start + 1)),
-        Some(b'(') => {
-            return Err(Stop::die(
-                "expression evaluation with $(...) is not supported by rmtr yet",
-            ));
-        }
-        _ => {}
+    if let Some(d) = text.get(start).filter(|d| d.is_ascii_digit()) {
+        return Ok((std::slice::from_ref(d), start + 1));
     }
     let len = text[start..]
         .iter()
@@ -109,6 +120,37 @@ mod tests {
     #[test]
     fn empty_variable_is_an_error() {
         assert!(expand(&mut vars(), b"cost $ 5", false).is_err());
+    }
+
+    #[test]
+    fn expressions_are_evaluated_after_their_variables() {
+        assert_eq!(eval("x$(1 + 2)y", false), "x3y");
+        assert_eq!(eval("$(concat('$a', \"-\", $(1+1)))", false), "A-2");
+        assert_eq!(eval("\\$(1)", false), "$(1)");
+        assert_eq!(eval("$(length('\\$a'))", false), "2");
+        assert_eq!(eval("$(NULL)|", false), "|");
+    }
+
+    #[test]
+    fn expression_errors_are_mysqltests() {
+        let err = |text: &str| expand(&mut vars(), text.as_bytes(), false).unwrap_err();
+        assert_eq!(
+            err("$((1 + 2);"),
+            Stop::die("Unmatched parenthesis in expression starting at '$((1 + 2);'")
+        );
+        assert_eq!(
+            err("$(5 / 0)"),
+            Stop::die("Evaluation error: Division by zero")
+        );
+        assert_eq!(err("$()"), Stop::die("Syntax error: invalid expression"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn expansion_never_panics(text in "[$()'\"\\\\a-z0-9 +*,<>!=-]{0,80}") {
+            let _ = expand(&mut vars(), text.as_bytes(), false);
+            let _ = expand(&mut vars(), text.as_bytes(), true);
+        }
     }
 
     #[test]

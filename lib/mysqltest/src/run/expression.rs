@@ -1,9 +1,11 @@
 //! Values computed from text, as mysqltest's `eval_expr` does: a `$var`, a
 //! backquoted query (its first row, fields joined by tabs), a
 //! `query_get_value(query, column, row)`, or the text itself. `let` assigns
-//! them; `if`/`while` test them, alone or compared with `== != < <= > >=`.
+//! them; `if`/`while` test them, alone or compared with `== != < <= > >=`,
+//! or test the value of a `$(…)` expression that is the whole condition.
 
 use super::eval::variable_at;
+use super::expr;
 use super::flow::{Stop, show};
 use super::interpreter::Interpreter;
 use super::variables::Value;
@@ -230,32 +232,60 @@ impl Interpreter {
             start += 1;
             start += arg[start..].iter().take_while(|b| is_space(**b)).count();
         }
+        let truth = if arg[start..].starts_with(b"$(") {
+            self.expression_condition(arg, start, what)?
+        } else {
+            self.plain_condition(arg, start, negate, what)?
+        };
+        Ok(truth != negate)
+    }
+
+    /// A condition that is one `$(…)`, alone up to the closing parenthesis.
+    fn expression_condition(&mut self, arg: &[u8], start: usize, what: &str) -> Result<bool, Stop> {
+        let close =
+            expr::closing_paren(arg, start + 1).ok_or_else(|| expr::unmatched(arg, start))?;
+        let after = close
+            + 1
+            + arg[close + 1..]
+                .iter()
+                .take_while(|b| is_space(**b))
+                .count();
+        if arg.get(after) != Some(&b')') {
+            return Err(Stop::die(
+                "Expression evaluator $(...) must be the entire condition",
+            ));
+        }
+        check_block_opens(&arg[after + 1..], what)?;
+        let inner = self.expand(&arg[start + 2..close], false)?;
+        let value = expr::evaluate(&inner)?;
+        Ok(is_true(&Value::new(value.to_text())))
+    }
+
+    /// A condition that is a `$var` (maybe compared), a query or a number.
+    fn plain_condition(
+        &mut self,
+        arg: &[u8],
+        start: usize,
+        negate: bool,
+        what: &str,
+    ) -> Result<bool, Stop> {
         let close = arg[start..]
             .iter()
             .rposition(|&b| b == b')')
             .map(|i| i + start)
             .ok_or_else(|| Stop::die(format!("missing ')' in {what}")))?;
-        let after = &arg[close + 1..];
-        let after = &after[after.iter().take_while(|b| is_space(**b)).count()..];
-        if !after.is_empty() && after[0] != b'{' {
-            return Err(Stop::die(format!(
-                "Missing '{{' after {what}. Found \"{}\"",
-                show(after)
-            )));
-        }
+        check_block_opens(&arg[close + 1..], what)?;
         let expr = &arg[start..close];
-        let truth = if expr.first() == Some(&b'$') {
-            self.variable_condition(expr, negate)?
-        } else {
-            if !(expr.first() == Some(&b'`') || expr.first().is_some_and(u8::is_ascii_digit)) {
-                return Err(Stop::die(
-                    "Expression in if/while must begin with $, ` or a number",
-                ));
-            }
-            let value = self.eval_expr(expr, false)?;
-            is_true(&value)
-        };
-        Ok(truth != negate)
+        if expr.first() == Some(&b'$') {
+            return self.variable_condition(expr, negate);
+        }
+        if !(expr.first() == Some(&b'`') || expr.first().is_some_and(u8::is_ascii_digit)) {
+            return Err(Stop::die(
+                "Expression in if/while must begin with $, ` or a number",
+            ));
+        }
+        let value = self.eval_expr(expr, false)?;
+        Ok(is_true(&value))
     }
 
     /// `$var`, or `$var op operand`.
@@ -297,6 +327,18 @@ impl Interpreter {
         let right = self.eval_expr(right, false)?;
         compare(&left, op, &right)
     }
+}
+
+/// Only a `{` may follow the condition of `if`/`while` on its line.
+fn check_block_opens(after: &[u8], what: &str) -> Result<(), Stop> {
+    let after = &after[after.iter().take_while(|b| is_space(**b)).count()..];
+    if !after.is_empty() && after[0] != b'{' {
+        return Err(Stop::die(format!(
+            "Missing '{{' after {what}. Found \"{}\"",
+            show(after)
+        )));
+    }
+    Ok(())
 }
 
 /// A comparison's result; only `==`/`!=` apply to non-numbers.

@@ -6,6 +6,7 @@
 mod commands;
 mod eval;
 mod expected;
+mod expr;
 mod expression;
 mod files;
 mod flow;

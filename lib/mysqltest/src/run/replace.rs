@@ -157,7 +157,7 @@ impl RegexRule {
 /// Pattern bytes as `regex` syntax: bytes above ASCII become `\xNN` (the
 /// pattern is matched against bytes, not characters), and a `{` that does
 /// not start a repetition is escaped, since PCRE reads it as a literal.
-fn pcre_to_rust(pattern: &[u8]) -> String {
+pub(super) fn pcre_to_rust(pattern: &[u8]) -> String {
     let mut out = String::with_capacity(pattern.len());
     let mut i = 0;
     while i < pattern.len() {
