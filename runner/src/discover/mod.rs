@@ -47,6 +47,8 @@ pub struct ServerFeatures {
     pub word_size: u32,
     /// `mysql` or `mariadb`: also a result-file variant name.
     pub flavor: String,
+    /// The installation's plugins by their `NAME_SO` variable (`HA_EXAMPLE_SO`).
+    pub plugins: std::collections::BTreeSet<String>,
 }
 
 /// What to collect.

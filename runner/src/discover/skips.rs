@@ -14,9 +14,10 @@
 //! `platform` keeps `unix`, `protocol` keeps `nm` (no `--ps-protocol`),
 //! `word_size` keeps the server's word size, `maybe_debug` keeps `debug` or
 //! `release` to match the build; have_debug needs a debug build, the SSL
-//! includes SSL support, and check_ipv6 a bindable `::1`. Plugins are taken
-//! to be absent: `innodb_encrypt_log` loses `crypt` (it needs the debug key
-//! management plugin) and have_example_plugin skips. SSL support is taken to
+//! includes SSL support, and check_ipv6 a bindable `::1`. The plugins the
+//! installation ships decide two rules: `innodb_encrypt_log` keeps `crypt`
+//! only with the debug key management plugin, and have_example_plugin needs
+//! the example storage engine. SSL support is taken to
 //! mean OpenSSL 3, which decides the tests tied to OpenSSL versions.
 //! no_utf8_cli and check_windows_admin always skip here.
 
@@ -99,10 +100,13 @@ fn main_suite_rules(f: &ServerFeatures, host: &Host) -> Vec<(&'static str, SkipR
             "include/check_windows_admin.inc",
             "Requires admin privileges",
         ),
-        leave_out("include/innodb_encrypt_log.combinations", &["crypt"]),
-        whole("include/have_example_plugin.inc", "Need example plugin"),
     ];
+    let has = |plugin: &str| f.plugins.contains(plugin);
     let conditional = [
+        (!has("DEBUG_KEY_MANAGEMENT_SO"))
+            .then(|| leave_out("include/innodb_encrypt_log.combinations", &["crypt"])),
+        (!has("HA_EXAMPLE_SO"))
+            .then(|| whole("include/have_example_plugin.inc", "Need example plugin")),
         (!f.debug_build).then(|| whole("include/have_debug.inc", "Requires debug build")),
         (!host.ipv6).then(|| whole("include/check_ipv6.inc", "No IPv6")),
         (!f.ssl).then(|| whole("include/have_ssl_communication.inc", "Requires SSL")),
@@ -173,7 +177,7 @@ mod tests {
     }
 
     #[test]
-    fn ssl_and_ipv6_lift_their_rules_and_plugins_are_absent() {
+    fn ssl_and_ipv6_lift_their_rules() {
         let bare = ServerFeatures::default();
         let ssl = ServerFeatures {
             ssl: true,
@@ -207,5 +211,28 @@ mod tests {
                 .get(Path::new("/t/include/not_windows.combinations"))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn plugin_rules_follow_the_installed_plugins() {
+        let example = Path::new("/t/include/have_example_plugin.combinations");
+        let encrypt = Path::new("/t/include/innodb_encrypt_log.combinations");
+        let bare = ServerFeatures::default();
+        assert_eq!(
+            rules(&bare).get(example),
+            Some(&SkipRule::Whole("Need example plugin".into()))
+        );
+        assert_eq!(
+            rules(&bare).get(encrypt),
+            Some(&SkipRule::Drop(vec!["crypt".into()]))
+        );
+        let plugins = ServerFeatures {
+            plugins: ["HA_EXAMPLE_SO", "DEBUG_KEY_MANAGEMENT_SO"]
+                .map(String::from)
+                .into(),
+            ..Default::default()
+        };
+        assert_eq!(rules(&plugins).get(example), None);
+        assert_eq!(rules(&plugins).get(encrypt), None);
     }
 }

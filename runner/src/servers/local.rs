@@ -75,6 +75,7 @@ impl LocalBackend {
             } else {
                 "mysql".into()
             },
+            plugins: super::plugins::plugin_names(&layout.basedir),
         };
         Ok(LocalBackend {
             optional_plugins: help.optional_plugins,

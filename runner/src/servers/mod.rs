@@ -6,6 +6,7 @@
 pub mod bootstrap;
 pub mod choice;
 pub mod local;
+pub mod plugins;
 pub mod process;
 
 use std::collections::BTreeMap;

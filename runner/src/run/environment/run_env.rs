@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::probe::{Probes, is_executable};
+use crate::servers::plugins::plugin_vars;
 use crate::servers::{Bootstrap, Layout};
 
 /// Everything the run-wide environment is derived from.
@@ -37,16 +38,6 @@ pub struct RunEnv {
     pub mysqltest: PathBuf,
     pub sleep: Option<f64>,
 }
-
-/// Where mtr looks for plugins in an installation, in its order.
-const PLUGIN_GLOBS: &[(&str, &str)] = &[
-    ("lib64/mysql/plugin", "so"),
-    ("lib/mysql/plugin", "so"),
-    ("lib64/mariadb/plugin", "so"),
-    ("lib/mariadb/plugin", "so"),
-    ("lib/plugin", "so"),
-    ("lib/plugin", "dll"),
-];
 
 /// Where Galera's provider library is looked for when `WSREP_PROVIDER` is unset.
 const WSREP_PROVIDERS: &[&str] = &[
@@ -365,39 +356,6 @@ fn client_tls(env: &mut BTreeMap<String, String>, tlsinfo: Option<&str>) {
     let (library, version) = info.split_once(' ').unwrap_or((info, ""));
     set(env, "CLIENT_TLS_LIBRARY", library);
     set(env, "CLIENT_TLS_LIBRARY_VERSION", version);
-}
-
-/// One `NAME_SO=file` per plugin file of the installation: the file name
-/// without its extension, upper-cased, plus `_SO` (mtr's `set_plugin_var`).
-pub fn plugin_vars(basedir: &Path) -> Vec<(String, String)> {
-    let mut vars = Vec::new();
-    for (dir, ext) in PLUGIN_GLOBS {
-        let Ok(entries) = std::fs::read_dir(basedir.join(dir)) else {
-            continue;
-        };
-        let mut files: Vec<String> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.'))
-            .filter(|n| Path::new(n).extension().is_some_and(|x| x == *ext))
-            .collect();
-        files.sort();
-        vars.extend(files.into_iter().map(|f| (plugin_var(&f), f)));
-    }
-    vars
-}
-
-/// `ha_archive.so` → `HA_ARCHIVE_SO`.
-fn plugin_var(file: &str) -> String {
-    let stem = match file.rsplit_once('.') {
-        Some((stem, ext))
-            if !ext.is_empty() && ext.chars().all(|c| c.is_alphanumeric() || c == '_') =>
-        {
-            stem
-        }
-        _ => file,
-    };
-    format!("{}_SO", stem.to_uppercase())
 }
 
 /// What mtr's Galera suites set up when the server has wsrep compiled in
