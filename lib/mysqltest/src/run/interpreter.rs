@@ -281,6 +281,7 @@ impl Interpreter {
             delimiter: self.delimiter.clone(),
             quoting,
             charset: self.charset,
+            parsing_disabled: self.parsing_disabled,
         }
     }
 
@@ -289,7 +290,7 @@ impl Interpreter {
         if self.frames.len() >= MAX_FILE_DEPTH {
             return Err(Stop::die("Source directives are nesting too deep"));
         }
-        let tail = parse_tail(&src, 0, 1, self.lex_state());
+        let tail = parse_tail(&src, 0, 1, self.lex_state(), 0);
         self.frames.push(Frame {
             path,
             src,
@@ -334,7 +335,14 @@ impl Interpreter {
     fn reread(&mut self, lex: LexState) {
         let frame = self.frames.last_mut().expect("a frame");
         let command = &frame.commands[frame.pc];
-        let tail = parse_tail(&frame.src, command.span.0, command.read_line, lex);
+        let open_blocks = frame.blocks.len();
+        let tail = parse_tail(
+            &frame.src,
+            command.span.0,
+            command.read_line,
+            lex,
+            open_blocks,
+        );
         frame.commands.truncate(frame.pc);
         frame
             .commands
