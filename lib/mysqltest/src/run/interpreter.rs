@@ -179,6 +179,8 @@ pub struct Interpreter {
     pub(crate) send_next: bool,
     pub(crate) executed: u32,
     pub(crate) exit: bool,
+    /// `optimizer_trace` ran; the next query that succeeds shows its trace.
+    pub(crate) optimizer_trace: bool,
     pub(crate) master_pos: Option<(Vec<u8>, u64)>,
     pub(crate) require_file: Option<PathBuf>,
     pub(crate) sessions: Vec<Session>,
@@ -235,6 +237,7 @@ impl Interpreter {
             send_next: false,
             executed: 0,
             exit: false,
+            optimizer_trace: false,
             master_pos: None,
             require_file: None,
             sessions: Vec::new(),

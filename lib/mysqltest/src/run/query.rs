@@ -2,6 +2,8 @@
 //! the replacements), send it, read every result of it, print result sets,
 //! `affected rows`, warnings (`SHOW WARNINGS` after the last result), and
 //! match errors against `--error`. `send` only sends; `reap` only reads.
+//! A query that succeeds is followed by its optimizer trace when
+//! `optimizer_trace` asked for one.
 
 use super::flow::{Stop, show};
 use super::format::{
@@ -93,7 +95,7 @@ impl Interpreter {
         }
     }
 
-    fn run_query_normal(
+    pub(crate) fn run_query_normal(
         &mut self,
         current: usize,
         query: &[u8],
@@ -142,7 +144,7 @@ impl Interpreter {
         self.props.revert(&mut self.vars);
         self.sessions[current].pending = false;
         self.set_errno(0);
-        Ok(())
+        self.show_optimizer_trace(current, ds)
     }
 
     fn print_response(
