@@ -7,11 +7,11 @@
 
 use super::flow::{Stop, show};
 use super::format::{
-    append_info, append_result_set, append_rows, append_session_track, append_sorted,
+    append_header, append_info, append_result_set, append_rows, append_session_track, append_sorted,
 };
 use super::interpreter::Interpreter;
 use super::properties::Prop;
-use crate::client::{ClientError, Response, ResultSet};
+use crate::client::{ClientError, Response};
 use crate::errors::mysqltest_errname;
 use crate::script::Command;
 
@@ -158,11 +158,7 @@ impl Interpreter {
         let info = match response {
             Response::ResultSet(rs) if self.rep.sorted => {
                 // 10.11 sorts the rows of each result set, headings apart.
-                let headings_only = ResultSet {
-                    rows: Vec::new(),
-                    ..rs.clone()
-                };
-                append_result_set(ds, &headings_only, shape, &self.rep);
+                append_header(ds, rs, shape, &self.rep);
                 let mut rows = Vec::new();
                 append_rows(&mut rows, rs, shape, &self.rep);
                 append_sorted(ds, &rows, false);
