@@ -215,12 +215,13 @@ impl Interpreter {
         Ok(())
     }
 
+    /// `reap`: messages name the query `reap`, as mysqltest does.
     fn cmd_reap(&mut self, command: &Command) -> Result<(), Stop> {
         let flags = QueryFlags {
             send: false,
             ..QueryFlags::FULL
         };
-        self.run_query(command, command.argument(), flags)?;
+        self.run_query(command, &command.text, flags)?;
         self.executed += 1;
         Ok(())
     }
