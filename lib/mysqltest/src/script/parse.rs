@@ -218,8 +218,9 @@ impl Reader<'_> {
                 line,
                 "Trailing characters found after command",
             )),
+            // mysqltest reads the here-document when it runs the command.
             Err(HeredocError::MissingTerminator) => Err(ParseError::new(
-                self.lexer.line(),
+                line,
                 format!(
                     "End of file encountered before '{}' delimiter was found",
                     String::from_utf8_lossy(&end)
@@ -472,5 +473,15 @@ mod tests {
         let tail = parse_tail(b"SELECT 1;\n}\n", 0, 1, LexState::default(), 1);
         assert!(tail.error.is_none());
         assert_eq!(tail.commands[1].kind, Kind::EndBlock);
+    }
+
+    #[test]
+    fn a_missing_terminator_is_reported_at_the_command() {
+        let err = parse_script(Path::new("t"), b"echo x;\nperl;\nprint 1;\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(
+            err.message,
+            "End of file encountered before 'EOF' delimiter was found"
+        );
     }
 }
