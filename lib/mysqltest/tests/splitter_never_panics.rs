@@ -51,6 +51,7 @@ fn lex_state() -> impl Strategy<Value = LexState> {
                     ansi_quotes,
                 },
                 charset,
+                parsing_disabled: false,
             },
         )
 }
@@ -61,7 +62,7 @@ proptest! {
     #[test]
     fn any_input_splits_without_panic(src in script_bytes(), lex in lex_state(), cut in any::<prop::sample::Index>()) {
         let start = cut.index(src.len() + 1);
-        let tail = parse_tail(&src, start, 1, lex);
+        let tail = parse_tail(&src, start, 1, lex, 0);
         for command in &tail.commands {
             prop_assert!(command.span.0 <= command.span.1);
             prop_assert!(command.span.1 <= src.len());
@@ -70,10 +71,10 @@ proptest! {
 
     #[test]
     fn whatever_parses_round_trips(src in script_bytes()) {
-        let tail = parse_tail(&src, 0, 1, LexState::default());
+        let tail = parse_tail(&src, 0, 1, LexState::default(), 0);
         if tail.error.is_none() {
             let script = rmtr_mysqltest::script::Script { path: "t".into(), commands: tail.commands };
-            let again = parse_tail(&script.to_source(), 0, 1, LexState::default());
+            let again = parse_tail(&script.to_source(), 0, 1, LexState::default(), 0);
             prop_assert!(again.error.is_none());
             let strip = |c: &[rmtr_mysqltest::script::Command]| -> Vec<_> {
                 c.iter().map(|c| (c.kind, c.style, c.text.clone(), c.heredoc.clone())).collect()

@@ -112,7 +112,9 @@ impl Interpreter {
                 self.no_args(command)?
             }
             C::EnablePrepareWarnings | C::DisablePrepareWarnings => self.no_args(command)?,
-            C::OptimizerTrace | C::PsPrepare | C::PsBind | C::PsExecute | C::PsClose => {
+            C::OptimizerTrace => self.cmd_optimizer_trace(command)?,
+            C::PsPrepare | C::PsBind | C::PsExecute | C::PsClose => {
+                // These need the binary protocol (COM_STMT_*), which the client lacks.
                 return Err(Stop::die(format!(
                     "'{}' is not supported by rmtr yet",
                     name.as_str()
@@ -213,12 +215,13 @@ impl Interpreter {
         Ok(())
     }
 
+    /// `reap`: messages name the query `reap`, as mysqltest does.
     fn cmd_reap(&mut self, command: &Command) -> Result<(), Stop> {
         let flags = QueryFlags {
             send: false,
             ..QueryFlags::FULL
         };
-        self.run_query(command, command.argument(), flags)?;
+        self.run_query(command, &command.text, flags)?;
         self.executed += 1;
         Ok(())
     }

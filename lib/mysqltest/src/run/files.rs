@@ -76,9 +76,10 @@ impl Interpreter {
         let args = self.string_args(command, b' ', &["filename"], 1)?;
         match fs::read(self.file_path(&args[0])) {
             Ok(content) => {
-                let content = crlf_to_lf(&content);
                 let mut text = Vec::new();
-                self.rep.append(&mut text, &content, self.charset);
+                for piece in crlf_pieces(&content) {
+                    self.rep.append(&mut text, &piece, self.charset);
+                }
                 self.out.push(&text);
                 self.command_result(0, 0)
             }
@@ -322,18 +323,24 @@ pub(crate) fn wild_match(name: &[u8], pattern: &[u8]) -> bool {
     }
 }
 
-fn crlf_to_lf(content: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(content.len());
+/// `cat_file` text as mysqltest rewrites it: each CR LF becomes LF and ends
+/// a piece that the replacements see on its own; the rest is one piece.
+fn crlf_pieces(content: &[u8]) -> Vec<Vec<u8>> {
+    let mut pieces = Vec::new();
+    let mut piece = Vec::new();
     let mut i = 0;
     while i < content.len() {
         if content[i] == b'\r' && content.get(i + 1) == Some(&b'\n') {
-            i += 1;
+            piece.push(b'\n');
+            pieces.push(std::mem::take(&mut piece));
+            i += 2;
             continue;
         }
-        out.push(content[i]);
+        piece.push(content[i]);
         i += 1;
     }
-    out
+    pieces.push(piece);
+    pieces
 }
 
 #[cfg(test)]
@@ -355,5 +362,15 @@ mod tests {
         assert!(!is_sub_path("/var/x", "/var/x"));
         assert!(!is_sub_path("/etc/passwd", "/var/x"));
         assert!(!is_sub_path("/var/xy/f", "/var/x"));
+    }
+
+    #[test]
+    fn cat_file_pieces_end_at_crlf() {
+        assert_eq!(
+            crlf_pieces(b"a1\nb2\r\nc3\nd4\n"),
+            [&b"a1\nb2\n"[..], b"c3\nd4\n"]
+        );
+        assert_eq!(crlf_pieces(b"x\r\n"), [&b"x\n"[..], b""]);
+        assert_eq!(crlf_pieces(b"lone\r"), [b"lone\r"]);
     }
 }

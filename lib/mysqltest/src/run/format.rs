@@ -2,7 +2,8 @@
 //! separated by tabs (or `name\tvalue` lines when vertical), `NULL` for
 //! nulls, optional metadata, the `affected rows:`/`info:` lines, and the
 //! sorting that `sorted_result` applies. Text passes through the active
-//! [`Replacements`].
+//! [`Replacements`]; in metadata only the numbers do, each on its own, as
+//! in mysqltest (names, `Is_null` and type attributes are printed as sent).
 
 use super::replace::Replacements;
 use crate::client::{Column, ResultSet};
@@ -19,13 +20,19 @@ pub struct Shape {
 
 /// Appends a result set: metadata, headings (not when vertical), rows.
 pub fn append_result_set(out: &mut Vec<u8>, rs: &ResultSet, shape: Shape, rep: &Replacements) {
+    append_header(out, rs, shape, rep);
+    append_rows(out, rs, shape, rep);
+}
+
+/// Appends what comes before the rows: metadata (measured over all the
+/// rows) and headings; `sorted_result` sorts only what follows.
+pub fn append_header(out: &mut Vec<u8>, rs: &ResultSet, shape: Shape, rep: &Replacements) {
     if shape.metadata {
-        append_metadata(out, rs);
+        append_metadata(out, rs, rep, shape.charset);
     }
     if !shape.vertical {
         append_headings(out, &rs.columns, shape, rep);
     }
-    append_rows(out, rs, shape, rep);
 }
 
 /// Appends the rows only (also used for `SHOW WARNINGS`).
@@ -93,17 +100,21 @@ fn is_numeric_type(t: u8) -> bool {
     (t <= INT24 && t != TIMESTAMP) || t == YEAR || t == NEWDECIMAL
 }
 
-fn append_metadata(out: &mut Vec<u8>, rs: &ResultSet) {
+/// The client library's `max_length`: the longest non-NULL value, in bytes.
+fn max_length(rs: &ResultSet, index: usize) -> usize {
+    rs.rows
+        .iter()
+        .filter_map(|row| row.get(index).and_then(|v| v.as_ref()).map(Vec::len))
+        .max()
+        .unwrap_or(0)
+}
+
+fn append_metadata(out: &mut Vec<u8>, rs: &ResultSet, rep: &Replacements, charset: ClientCharset) {
     out.extend_from_slice(
         b"Catalog\tDatabase\tTable\tTable_alias\tColumn\tColumn_alias\tType\tLength\tMax length\tIs_null\tFlags\tDecimals\tCharsetnr\n",
     );
+    let number = |out: &mut Vec<u8>, n: u64| rep.append(out, n.to_string().as_bytes(), charset);
     for (i, c) in rs.columns.iter().enumerate() {
-        let max_length = rs
-            .rows
-            .iter()
-            .filter_map(|row| row.get(i).and_then(|v| v.as_ref()).map(Vec::len))
-            .max()
-            .unwrap_or(0);
         for part in [
             &c.catalog,
             &c.schema,
@@ -125,13 +136,19 @@ fn append_metadata(out: &mut Vec<u8>, rs: &ResultSet) {
         } else {
             c.flags
         };
-        out.extend_from_slice(c.column_type.to_string().as_bytes());
+        number(out, c.column_type.into());
         append_type_attributes(out, c);
-        let rest = format!(
-            "\t{}\t{}\t{}\t{}\t{}\t{}\n",
-            c.length, max_length, nullable, flags, c.decimals, c.charset
-        );
-        out.extend_from_slice(rest.as_bytes());
+        out.push(b'\t');
+        number(out, c.length.into());
+        out.push(b'\t');
+        number(out, max_length(rs, i) as u64);
+        out.push(b'\t');
+        out.extend_from_slice(nullable.as_bytes());
+        for n in [u64::from(flags), c.decimals.into(), c.charset.into()] {
+            out.push(b'\t');
+            number(out, n);
+        }
+        out.push(b'\n');
     }
 }
 
@@ -295,6 +312,7 @@ pub fn append_sorted(out: &mut Vec<u8>, input: &[u8], keep_header: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::replace::StringReplacer;
 
     fn column(name: &str) -> Column {
         Column {
@@ -394,5 +412,47 @@ mod tests {
             out,
             b"affected rows: 3\ninfo: Records: 3  Duplicates: 0  Warnings: 0\n"
         );
+    }
+
+    fn metadata_shape() -> Shape {
+        Shape {
+            metadata: true,
+            ..Shape::default()
+        }
+    }
+
+    /// main.ps_*: `replace_result 4096 4_OR_8_K` reaches the Length column,
+    /// while names and `Is_null` are printed as sent.
+    #[test]
+    fn metadata_numbers_pass_through_replacements() {
+        let rep = Replacements {
+            result: Some(StringReplacer::new(vec![
+                (b"1".to_vec(), b"ONE".to_vec()),
+                (b"def".to_vec(), b"DEF".to_vec()),
+                (b"Y".to_vec(), b"YES".to_vec()),
+            ])),
+            ..Replacements::default()
+        };
+        let mut one = rs();
+        one.columns.truncate(1);
+        one.rows = vec![vec![Some(b"22".to_vec())]];
+        let mut out = Vec::new();
+        append_header(&mut out, &one, metadata_shape(), &rep);
+        let line = String::from_utf8(out).unwrap();
+        let line = line.lines().nth(1).unwrap();
+        assert_eq!(line, "def\t\t\t\t\ta\t253\tONE\t2\tY\t0\t0\t8");
+    }
+
+    /// main.metadata: under `sorted_result` the header is printed apart
+    /// from the rows, but Max length still measures them (NULLs aside).
+    #[test]
+    fn header_measures_every_row() {
+        let mut out = Vec::new();
+        append_header(&mut out, &rs(), metadata_shape(), &Replacements::default());
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1].split('\t').nth(8), Some("1"));
+        assert_eq!(lines[2].split('\t').nth(8), Some("1"));
+        assert_eq!(lines[3], "a\tb");
     }
 }

@@ -179,6 +179,8 @@ pub struct Interpreter {
     pub(crate) send_next: bool,
     pub(crate) executed: u32,
     pub(crate) exit: bool,
+    /// `optimizer_trace` ran; the next query that succeeds shows its trace.
+    pub(crate) optimizer_trace: bool,
     pub(crate) master_pos: Option<(Vec<u8>, u64)>,
     pub(crate) require_file: Option<PathBuf>,
     pub(crate) sessions: Vec<Session>,
@@ -235,6 +237,7 @@ impl Interpreter {
             send_next: false,
             executed: 0,
             exit: false,
+            optimizer_trace: false,
             master_pos: None,
             require_file: None,
             sessions: Vec::new(),
@@ -281,6 +284,7 @@ impl Interpreter {
             delimiter: self.delimiter.clone(),
             quoting,
             charset: self.charset,
+            parsing_disabled: self.parsing_disabled,
         }
     }
 
@@ -289,7 +293,7 @@ impl Interpreter {
         if self.frames.len() >= MAX_FILE_DEPTH {
             return Err(Stop::die("Source directives are nesting too deep"));
         }
-        let tail = parse_tail(&src, 0, 1, self.lex_state());
+        let tail = parse_tail(&src, 0, 1, self.lex_state(), 0);
         self.frames.push(Frame {
             path,
             src,
@@ -334,7 +338,14 @@ impl Interpreter {
     fn reread(&mut self, lex: LexState) {
         let frame = self.frames.last_mut().expect("a frame");
         let command = &frame.commands[frame.pc];
-        let tail = parse_tail(&frame.src, command.span.0, command.read_line, lex);
+        let open_blocks = frame.blocks.len();
+        let tail = parse_tail(
+            &frame.src,
+            command.span.0,
+            command.read_line,
+            lex,
+            open_blocks,
+        );
         frame.commands.truncate(frame.pc);
         frame
             .commands

@@ -13,6 +13,8 @@ mod flow;
 mod format;
 mod host;
 mod interpreter;
+mod latin1;
+mod optimizer_trace;
 mod output;
 mod process;
 mod properties;

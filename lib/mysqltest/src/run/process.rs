@@ -3,6 +3,10 @@
 //! `$MTR_PERL`). Children run through `/bin/sh -c` in the test's
 //! environment, from the tree root, in their own process group so that a
 //! cancelled test kills them.
+//!
+//! mysqltest reads a child's output with `fgets` into a 512-byte buffer and
+//! appends each piece as a C string, so the replacements see one line (or
+//! 511 bytes) at a time and a piece ends at its first NUL byte.
 
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
@@ -14,6 +18,29 @@ use super::interpreter::Interpreter;
 use super::properties::Prop;
 use crate::script::Command;
 use crate::script::lexer::is_space;
+
+/// The size of mysqltest's `fgets` buffer for child output.
+const FGETS_BUFFER: usize = 512;
+
+/// The pieces `fgets` reads: up to a newline (kept) or 511 bytes, each cut
+/// at its first NUL as the C string it is then used as.
+fn fgets_pieces(output: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = output;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let limit = rest.len().min(FGETS_BUFFER - 1);
+        let end = rest[..limit]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(limit, |i| i + 1);
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        let nul = piece.iter().position(|&b| b == 0).unwrap_or(piece.len());
+        Some(&piece[..nul])
+    })
+}
 
 /// What a finished child gave back.
 struct Finished {
@@ -78,6 +105,15 @@ impl Interpreter {
         })
     }
 
+    /// A child's output as mysqltest appends it: piece by piece, rewritten.
+    fn rewrite_child_output(&self, stdout: &[u8]) -> Vec<u8> {
+        let mut text = Vec::new();
+        for piece in fgets_pieces(stdout) {
+            self.rep.append(&mut text, piece, self.charset);
+        }
+        text
+    }
+
     /// `exec command`.
     pub(crate) fn cmd_exec(&mut self, command: &Command) -> Result<(), Stop> {
         let arg = command.argument();
@@ -92,8 +128,7 @@ impl Interpreter {
             line.extend_from_slice(b" 2>&1");
         }
         let done = self.run_shell(&line)?;
-        let mut text = Vec::new();
-        self.rep.append(&mut text, &done.stdout, self.charset);
+        let text = self.rewrite_child_output(&done.stdout);
         if self.rep.sorted {
             super::format::append_sorted(self.out.pending(), &text, false);
         } else {
@@ -205,8 +240,7 @@ impl Interpreter {
             Err(other) => return Err(other),
         };
         if !self.props.get(Prop::ResultLog) {
-            let mut text = Vec::new();
-            self.rep.append(&mut text, &done.stdout, self.charset);
+            let text = self.rewrite_child_output(&done.stdout);
             self.out.push(&text);
         }
         if done.raw == 0 {
@@ -228,4 +262,36 @@ fn unique_suffix() -> String {
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(output: &[u8]) -> Vec<Vec<u8>> {
+        fgets_pieces(output).map(<[u8]>::to_vec).collect()
+    }
+
+    /// main.mysql-interactive: `/Server version: .*/` must stop at its line.
+    #[test]
+    fn output_is_read_line_by_line() {
+        assert_eq!(
+            pieces(b"Server version: 1\r\n\r\nCopyright\n"),
+            [&b"Server version: 1\r\n"[..], b"\r\n", b"Copyright\n"]
+        );
+        assert_eq!(pieces(b"no newline"), [b"no newline"]);
+    }
+
+    #[test]
+    fn long_lines_come_in_511_byte_pieces() {
+        let line = [b'a'; 1100];
+        let got = pieces(&line);
+        assert_eq!(got.iter().map(Vec::len).collect::<Vec<_>>(), [511, 511, 78]);
+    }
+
+    /// main.mysql: `mysql -r` prints a raw NUL first; the line is lost.
+    #[test]
+    fn a_piece_ends_at_its_first_nul() {
+        assert_eq!(pieces(b"a\n\0b\0\nc\n"), [&b"a\n"[..], b"", b"c\n"]);
+    }
 }

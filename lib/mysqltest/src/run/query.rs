@@ -2,14 +2,16 @@
 //! the replacements), send it, read every result of it, print result sets,
 //! `affected rows`, warnings (`SHOW WARNINGS` after the last result), and
 //! match errors against `--error`. `send` only sends; `reap` only reads.
+//! A query that succeeds is followed by its optimizer trace when
+//! `optimizer_trace` asked for one.
 
 use super::flow::{Stop, show};
 use super::format::{
-    append_info, append_result_set, append_rows, append_session_track, append_sorted,
+    append_header, append_info, append_result_set, append_rows, append_session_track, append_sorted,
 };
 use super::interpreter::Interpreter;
 use super::properties::Prop;
-use crate::client::{ClientError, Response, ResultSet};
+use crate::client::{ClientError, Response};
 use crate::errors::mysqltest_errname;
 use crate::script::Command;
 
@@ -93,7 +95,7 @@ impl Interpreter {
         }
     }
 
-    fn run_query_normal(
+    pub(crate) fn run_query_normal(
         &mut self,
         current: usize,
         query: &[u8],
@@ -142,7 +144,7 @@ impl Interpreter {
         self.props.revert(&mut self.vars);
         self.sessions[current].pending = false;
         self.set_errno(0);
-        Ok(())
+        self.show_optimizer_trace(current, ds)
     }
 
     fn print_response(
@@ -156,11 +158,7 @@ impl Interpreter {
         let info = match response {
             Response::ResultSet(rs) if self.rep.sorted => {
                 // 10.11 sorts the rows of each result set, headings apart.
-                let headings_only = ResultSet {
-                    rows: Vec::new(),
-                    ..rs.clone()
-                };
-                append_result_set(ds, &headings_only, shape, &self.rep);
+                append_header(ds, rs, shape, &self.rep);
                 let mut rows = Vec::new();
                 append_rows(&mut rows, rs, shape, &self.rep);
                 append_sorted(ds, &rows, false);

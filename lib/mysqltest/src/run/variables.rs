@@ -3,8 +3,14 @@
 //! integer (`inc`/`dec` work on those); a name never set reads as the
 //! environment variable of that name, or empty. `let NAME=` without `$`
 //! exports to the environment that `exec`, `system` and `perl` see.
+//!
+//! Names are latin1 and compare as latin1_swedish_ci does (`$datadir` is
+//! `$DATADIR`), because mysqltest keeps them in a hash with that collation;
+//! the first spelling seen names the variable, also when it is exported.
 
 use std::collections::{BTreeMap, HashMap};
+
+use super::latin1;
 
 /// One variable's value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,15 +75,27 @@ pub fn parse_int(text: &[u8]) -> Option<i32> {
     Some(parsed.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
 }
 
-/// Whether `b` may appear in a variable name.
+/// Whether `b` may appear in a variable name (mysqltest's `my_isvar`).
 pub fn is_var_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    latin1::is_alnum(b) || b == b'_'
+}
+
+/// The hash key of a name: its collation weights.
+fn key(name: &[u8]) -> Vec<u8> {
+    name.iter().map(|&b| latin1::weight(b)).collect()
+}
+
+/// A variable under the spelling it was first seen with.
+#[derive(Debug, Clone, Default)]
+struct Entry {
+    name: Vec<u8>,
+    value: Value,
 }
 
 /// All variables of one test, and its environment.
 #[derive(Debug, Clone, Default)]
 pub struct Variables {
-    vars: HashMap<Vec<u8>, Value>,
+    vars: HashMap<Vec<u8>, Entry>,
     registers: [Value; 10],
     env: BTreeMap<String, String>,
 }
@@ -96,8 +114,9 @@ impl Variables {
         if let Some(reg) = register(name) {
             return self.registers[reg].clone();
         }
-        if let Some(v) = self.vars.get(name) {
-            return v.clone();
+        let key = key(name);
+        if let Some(entry) = self.vars.get(&key) {
+            return entry.value.clone();
         }
         let from_env = std::str::from_utf8(name)
             .ok()
@@ -105,22 +124,34 @@ impl Variables {
             .map(|v| v.as_bytes().to_vec())
             .unwrap_or_default();
         let value = Value::new(from_env);
-        self.vars.insert(name.to_vec(), value.clone());
+        let entry = Entry {
+            name: name.to_vec(),
+            value: value.clone(),
+        };
+        self.vars.insert(key, entry);
         value
     }
 
     /// Sets `$name` (or, with `export`, also the environment variable `name`).
     pub fn set(&mut self, name: &[u8], value: Value, export: bool) {
-        if export {
-            let key = String::from_utf8_lossy(name).into_owned();
-            let val = String::from_utf8_lossy(value.as_bytes()).into_owned();
-            self.env.insert(key, val);
-        }
-        match register(name) {
-            Some(reg) => self.registers[reg] = value,
-            None => {
-                self.vars.insert(name.to_vec(), value);
+        let exported_as = match register(name) {
+            Some(reg) => {
+                self.registers[reg] = value.clone();
+                name.to_vec()
             }
+            None => {
+                let entry = self.vars.entry(key(name)).or_insert_with(|| Entry {
+                    name: name.to_vec(),
+                    value: Value::default(),
+                });
+                entry.value = value.clone();
+                entry.name.clone()
+            }
+        };
+        if export {
+            let name = String::from_utf8_lossy(&exported_as).into_owned();
+            let val = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            self.env.insert(name, val);
         }
     }
 
@@ -190,5 +221,38 @@ mod tests {
         vars.set(b"1", Value::new("one"), false);
         assert_eq!(vars.get(b"1").as_bytes(), b"one");
         assert_eq!(vars.get(b"2").as_bytes(), b"");
+    }
+
+    /// main.drop_table_force reads `$datadir` after setting `$DATADIR`.
+    #[test]
+    fn names_ignore_case_and_accents_as_latin1_swedish_ci() {
+        let mut vars = Variables::new(BTreeMap::new());
+        vars.set(b"DATADIR", Value::new("/d"), false);
+        assert_eq!(vars.get(b"datadir").as_bytes(), b"/d");
+        vars.set(b"x\xc0", Value::new("1"), false);
+        assert_eq!(vars.get(b"xa").as_bytes(), b"1");
+        vars.set(b"z\xe4", Value::new("3"), false);
+        assert_eq!(vars.get(b"z\xc4").as_bytes(), b"3");
+        assert_eq!(vars.get(b"za").as_bytes(), b"");
+    }
+
+    /// A name first read from the environment keeps its spelling: `$home`
+    /// finds no `home` and then hides `$HOME`; exporting uses that spelling.
+    #[test]
+    fn the_first_spelling_names_the_variable() {
+        let mut env = BTreeMap::new();
+        env.insert("HOME".to_string(), "/root".to_string());
+        let mut vars = Variables::new(env);
+        assert_eq!(vars.get(b"home").as_bytes(), b"");
+        assert_eq!(vars.get(b"HOME").as_bytes(), b"");
+        vars.set(b"Home", Value::new("x"), true);
+        assert_eq!(vars.env_var("home"), Some("x"));
+        assert_eq!(vars.env_var("HOME"), Some("/root"));
+    }
+
+    #[test]
+    fn latin1_letters_are_name_bytes() {
+        assert!(is_var_char(b'_') && is_var_char(0xC3) && is_var_char(0x8A));
+        assert!(!is_var_char(0xD7) && !is_var_char(0xA4) && !is_var_char(0xB5));
     }
 }

@@ -43,6 +43,8 @@ pub struct LexState {
     pub delimiter: Vec<u8>,
     pub quoting: Quoting,
     pub charset: ClientCharset,
+    /// Under `disable_parsing`, `delimiter` and here-documents do not apply.
+    pub parsing_disabled: bool,
 }
 
 impl Default for LexState {
@@ -51,6 +53,7 @@ impl Default for LexState {
             delimiter: b";".to_vec(),
             quoting: Quoting::default(),
             charset: ClientCharset::Latin1,
+            parsing_disabled: false,
         }
     }
 }

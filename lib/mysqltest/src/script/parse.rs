@@ -2,7 +2,9 @@
 //! classifies each by its first word, applies mysqltest's result-format-1
 //! clean-up of multi-line text, follows `delimiter` and `character_set` so
 //! later text splits as it will at run time, reads here-documents, and checks
-//! that blocks open and close in the file.
+//! that blocks open and close in the file. Between `disable_parsing` and
+//! `enable_parsing` every other command is a comment to mysqltest, so none of
+//! that applies there.
 //!
 //! [`parse_script`] is strict (the first problem is an error); [`parse_tail`]
 //! reads from any offset with a given lexical state and hands back what it
@@ -23,7 +25,7 @@ const MAX_DELIMITER_LENGTH: usize = 16;
 
 /// Parses a whole file; the first problem is an error.
 pub fn parse_script(path: &Path, src: &[u8]) -> Result<Script, ParseError> {
-    let tail = parse_tail(src, 0, 1, LexState::default());
+    let tail = parse_tail(src, 0, 1, LexState::default(), 0);
     match tail.error {
         Some(err) => Err(err),
         None => Ok(Script {
@@ -40,12 +42,13 @@ pub struct Tail {
     pub error: Option<ParseError>,
 }
 
-/// Reads commands from `start` (on `line`) with the lexical state `lex`.
-pub fn parse_tail(src: &[u8], start: usize, line: u32, lex: LexState) -> Tail {
+/// Reads commands from `start` (on `line`) with the lexical state `lex`,
+/// inside `open_blocks` blocks of the file.
+pub fn parse_tail(src: &[u8], start: usize, line: u32, lex: LexState, open_blocks: usize) -> Tail {
     let mut reader = Reader {
         lexer: Lexer::new(src, start, line),
         lex,
-        depth: 0,
+        depth: open_blocks,
         commands: Vec::new(),
     };
     let error = reader.run().err();
@@ -71,7 +74,9 @@ impl Reader<'_> {
                 Err(trailing) => return Err(trailing_error(&trailing.text, trailing.line)),
             };
             let command = self.classify(raw)?;
-            self.track_blocks(&command)?;
+            if !command.lex.parsing_disabled {
+                self.track_blocks(&command)?;
+            }
             self.commands.push(command);
         }
     }
@@ -115,6 +120,11 @@ impl Reader<'_> {
             ..simple(Kind::Sql, query)
         };
         self.set_kind(&mut command, raw.line)?;
+        match parsing_switch(&command) {
+            Some(disabled) => self.lex.parsing_disabled = disabled,
+            None if lex.parsing_disabled => return Ok(command),
+            None => {}
+        }
         self.apply_grammar_change(&command, raw.line)?;
         if command.name().is_some_and(CommandName::takes_heredoc) {
             command.heredoc = Some(self.read_heredoc(&command, raw.line)?);
@@ -208,8 +218,9 @@ impl Reader<'_> {
                 line,
                 "Trailing characters found after command",
             )),
+            // mysqltest reads the here-document when it runs the command.
             Err(HeredocError::MissingTerminator) => Err(ParseError::new(
-                self.lexer.line(),
+                line,
                 format!(
                     "End of file encountered before '{}' delimiter was found",
                     String::from_utf8_lossy(&end)
@@ -232,6 +243,16 @@ impl Reader<'_> {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// The parsing state a command leaves behind, if it is `disable_parsing` or
+/// `enable_parsing`.
+fn parsing_switch(command: &Command) -> Option<bool> {
+    match command.name() {
+        Some(CommandName::DisableParsing) => Some(true),
+        Some(CommandName::EnableParsing) => Some(false),
+        _ => None,
     }
 }
 
@@ -415,8 +436,52 @@ mod tests {
             0,
             1,
             LexState::default(),
+            0,
         );
         assert_eq!(tail.commands.len(), 1);
         assert_eq!(tail.error.unwrap().line, 2);
+    }
+
+    /// main.information_schema: under `disable_parsing` the `delimiter` does
+    /// not apply, so `end;//` reads as `end`, which is only a comment there.
+    #[test]
+    fn disabled_parsing_ignores_delimiter_and_blocks() {
+        let s = parse(
+            "--disable_parsing # until fixed\nif ($a) {\ndelimiter //;\ncreate procedure p()\n\
+             begin\nselect 1;\nend;//\ncall p()//\ndelimiter ;//\nselect 3;\n--enable_parsing\n\
+             SELECT 2;\n",
+        );
+        let texts: Vec<_> = s.commands.iter().map(|c| c.text.clone()).collect();
+        assert_eq!(texts[4], b"end");
+        assert_eq!(s.commands[4].kind, Kind::EndBlock);
+        assert!(s.commands[4].lex.parsing_disabled);
+        assert_eq!(s.commands[3].lex.delimiter, b";");
+        let last = s.commands.last().unwrap();
+        assert_eq!(last.text, b"SELECT 2");
+        assert!(!last.lex.parsing_disabled);
+    }
+
+    #[test]
+    fn disabled_parsing_reads_no_heredoc() {
+        let s = parse("--disable_parsing\n--write_file f\nx;\nEOF;\n--enable_parsing\n");
+        assert!(s.commands[1].heredoc.is_none());
+        assert_eq!(s.commands[2].text, b"x");
+    }
+
+    #[test]
+    fn reading_again_inside_a_block_may_close_it() {
+        let tail = parse_tail(b"SELECT 1;\n}\n", 0, 1, LexState::default(), 1);
+        assert!(tail.error.is_none());
+        assert_eq!(tail.commands[1].kind, Kind::EndBlock);
+    }
+
+    #[test]
+    fn a_missing_terminator_is_reported_at_the_command() {
+        let err = parse_script(Path::new("t"), b"echo x;\nperl;\nprint 1;\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert_eq!(
+            err.message,
+            "End of file encountered before 'EOF' delimiter was found"
+        );
     }
 }

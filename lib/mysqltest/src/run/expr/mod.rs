@@ -6,7 +6,6 @@
 
 mod error;
 mod functions;
-mod latin1;
 mod lexer;
 mod literal;
 #[cfg(test)]

@@ -8,9 +8,9 @@ use std::cmp::Ordering;
 
 use super::{at_least, expects, text};
 use crate::run::expr::error::ExprError;
-use crate::run::expr::latin1;
 use crate::run::expr::lexer::is_space;
 use crate::run::expr::value::Value;
+use crate::run::latin1;
 
 /// `least(a, b, …)`.
 pub fn least(args: &[Value]) -> Result<Value, ExprError> {

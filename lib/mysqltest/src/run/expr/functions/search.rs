@@ -6,8 +6,8 @@
 
 use super::{c_int, expects, int, text};
 use crate::run::expr::error::ExprError;
-use crate::run::expr::latin1;
 use crate::run::expr::value::Value;
+use crate::run::latin1;
 
 /// `instr(str, substr)`: 1-based position of the first match, or 0
 /// (mysqltest ignores arguments after the second).

@@ -6,9 +6,9 @@
 
 use super::{at_least, c_int, expects, text};
 use crate::run::expr::error::ExprError;
-use crate::run::expr::latin1;
 use crate::run::expr::lexer::is_space;
 use crate::run::expr::value::Value;
+use crate::run::latin1;
 
 /// `concat(s, …)`.
 pub fn concat(args: &[Value]) -> Result<Value, ExprError> {

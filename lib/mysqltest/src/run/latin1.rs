@@ -1,8 +1,9 @@
-//! The byte-string rules mysqltest applies to expression strings, which
-//! are latin1 to it: ASCII and latin1 letters change case, and strings
-//! compare case- and accent-insensitively with trailing spaces ignored
-//! (latin1_swedish_ci). The weights below were measured from the installed
-//! `mariadb-test` by comparing every pair of bytes with `least()`.
+//! The byte-string rules mysqltest applies to expression strings and to
+//! variable names, which are latin1 to it: ASCII and latin1 letters change
+//! case, and strings compare case- and accent-insensitively with trailing
+//! spaces ignored (latin1_swedish_ci). The weights below were measured from
+//! the installed `mariadb-test` by comparing every pair of bytes with
+//! `least()`; the letters, by which bytes `$name` accepts.
 
 use std::cmp::Ordering;
 
@@ -36,6 +37,18 @@ pub fn to_lower(b: u8) -> u8 {
         b'A'..=b'Z' | 0xC0..=0xDE if b != 0xD7 => b + 0x20,
         _ => b,
     }
+}
+
+/// The collation weight of `b`: bytes with equal weights compare equal.
+pub fn weight(b: u8) -> u8 {
+    WEIGHTS[usize::from(b)]
+}
+
+/// Whether `b` is a letter or digit in latin1 (mysqltest's `my_isalnum`).
+pub fn is_alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(b, 0x83 | 0x8A | 0x8C | 0x8E | 0x9A | 0x9C | 0x9E | 0x9F)
+        || (0xC0..=0xFF).contains(&b) && b != 0xD7 && b != 0xF7
 }
 
 /// Whether two bytes collate equal.
