@@ -133,6 +133,7 @@ pub(crate) fn client_capabilities(
             CapabilityFlags::CLIENT_CONNECT_WITH_DB,
         ),
         (opts.deprecate_eof, CapabilityFlags::CLIENT_DEPRECATE_EOF),
+        (opts.compress, CapabilityFlags::CLIENT_COMPRESS),
     ];
     for (enabled, flag) in optional {
         if enabled {
@@ -266,6 +267,21 @@ mod tests {
             let packet = mariadb_greeting();
             let _ = parse_greeting(&packet[..cut.min(packet.len())]);
         }
+    }
+
+    #[test]
+    fn compression_is_asked_for_only_when_wanted() {
+        let plain = client_capabilities(&ConnectOptions::default(), CapabilityFlags::all());
+        assert!(!plain.contains(CapabilityFlags::CLIENT_COMPRESS));
+        let opts = ConnectOptions {
+            compress: true,
+            ..ConnectOptions::default()
+        };
+        let caps = client_capabilities(&opts, CapabilityFlags::all());
+        assert!(caps.contains(CapabilityFlags::CLIENT_COMPRESS));
+        assert!(!caps.contains(CapabilityFlags::CLIENT_SSL));
+        let server = CapabilityFlags::CLIENT_PROTOCOL_41;
+        assert!(!client_capabilities(&opts, server).contains(CapabilityFlags::CLIENT_COMPRESS));
     }
 
     #[test]

@@ -213,6 +213,16 @@ mod tests {
     }
 
     #[test]
+    fn ok_packets_carry_session_state_changes() {
+        let caps = CapabilityFlags::CLIENT_PROTOCOL_41 | CapabilityFlags::CLIENT_SESSION_TRACK;
+        let plain = parse_ok(b"\x00\x00\x00\x02\x00\x00\x00", caps).unwrap();
+        assert!(plain.session_state_changes.is_empty());
+        let tracked = b"\x00\x00\x00\x02\x40\x00\x00\x00\x0d\x00\x0b\x09last_gtid\x00";
+        let ok = parse_ok(tracked, caps).unwrap();
+        assert_eq!(ok.session_state_changes, b"\x00\x0b\x09last_gtid\x00");
+    }
+
+    #[test]
     fn eof_packets_and_terminators() {
         assert_eq!(parse_eof(b"\xfe\x02\x00\x22\x00").unwrap(), (2, 0x22));
         assert!(is_terminator(b"\xfe\x00\x00\x02\x00", false));
