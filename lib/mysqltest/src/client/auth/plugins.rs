@@ -151,8 +151,18 @@ fn nonce(vio: &mut Vio<'_>, lengths: &[usize]) -> Result<Vec<u8>, ClientError> {
         return Err(ClientError::handshake());
     }
     let nonce = packet[..packet.len() - 1].to_vec();
-    vio.scramble = nonce.clone();
+    remember_scramble(&mut vio.scramble, &nonce);
     Ok(nonce)
+}
+
+/// Stores a nonce where the library keeps it: a shorter (pre-4.1) one
+/// overwrites only the start of the 20-byte buffer.
+fn remember_scramble(scramble: &mut Vec<u8>, nonce: &[u8]) {
+    if nonce.len() >= scramble.len() {
+        *scramble = nonce.to_vec();
+    } else {
+        scramble[..nonce.len()].copy_from_slice(nonce);
+    }
 }
 
 /// mysql_native_password: SHA-1 scramble of the 20-byte nonce.
@@ -326,4 +336,43 @@ fn fallback(vio: &mut Vio<'_>) -> Result<Outcome, ClientError> {
         Some(pending) => err.with_message(pending.message()),
         None => err,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_nonces_overwrite_the_start_of_the_scramble() {
+        let mut scramble = b"abcdefghijklmnopqrst".to_vec();
+        remember_scramble(&mut scramble, b"ABCDEFGH");
+        assert_eq!(scramble, b"ABCDEFGHijklmnopqrst");
+        remember_scramble(&mut scramble, b"01234567890123456789");
+        assert_eq!(scramble, b"01234567890123456789");
+    }
+
+    #[test]
+    fn passwords_end_at_the_first_nul() {
+        assert_eq!(c_string(b"ab\0cd"), b"ab");
+        assert_eq!(c_string(b"abc"), b"abc");
+    }
+
+    #[test]
+    fn every_named_plugin_is_found_under_its_own_name() {
+        for name in [
+            "mysql_native_password",
+            "mysql_old_password",
+            "mysql_clear_password",
+            "dialog",
+            "auth_test_plugin",
+            "qa_auth_client",
+            "qa_auth_interface",
+            "caching_sha2_password",
+            "sha256_password",
+        ] {
+            assert_eq!(Plugin::find(name).unwrap().name(), name);
+        }
+        assert_eq!(Plugin::find("client_ed25519"), None);
+        assert_eq!(Plugin::Fallback.name(), "dummy_fallback_auth");
+    }
 }
