@@ -366,7 +366,8 @@ impl Connection {
                 Ok(Step::NeedMore) => {}
                 Ok(Step::SendFile(name)) => {
                     let allowed = self.local_infile;
-                    deferred = local_infile::send_file(self, &name, allowed)?;
+                    deferred = local_infile::send_file(self, &name, allowed)
+                        .map_err(lost_while_sending)?;
                 }
                 Ok(Step::Done(response)) => return self.finish_response(response, deferred),
                 Err(err @ ClientError::Client { .. }) => return Err(self.lose(err)),
@@ -430,6 +431,16 @@ impl Drop for Connection {
         if let Some(stream) = &self.stream {
             stream.get_ref().shutdown();
         }
+    }
+}
+
+/// The library reports a failed write of LOCAL INFILE data as a lost
+/// connection (2013), not as a server gone away.
+fn lost_while_sending(err: ClientError) -> ClientError {
+    if err.code() == super::error::codes::SERVER_GONE && err.is_connection_lost() {
+        ClientError::server_lost()
+    } else {
+        err
     }
 }
 
@@ -624,6 +635,13 @@ mod tests {
         assert!(answer.len() > 36, "a handshake response was sent");
         let caps = u32::from_le_bytes(answer[4..8].try_into().unwrap());
         assert_eq!(caps & CapabilityFlags::CLIENT_SSL.bits(), 0);
+    }
+
+    #[test]
+    fn failed_file_uploads_are_lost_connections() {
+        assert_eq!(lost_while_sending(ClientError::server_gone()).code(), 2013);
+        let other = ClientError::infile_forbidden();
+        assert_eq!(lost_while_sending(other.clone()), other);
     }
 
     #[test]
