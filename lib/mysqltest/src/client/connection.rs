@@ -75,6 +75,8 @@ pub struct Connection {
     warnings: u16,
     /// Session state changes of the last OK packet.
     session_state: Vec<u8>,
+    /// The encoded connection attributes (empty unless both sides agreed).
+    attrs: Vec<u8>,
 }
 
 impl Connection {
@@ -128,6 +130,7 @@ impl Connection {
             status_flags: 0,
             warnings: 0,
             session_state: Vec::new(),
+            attrs: connect_attrs(opts, caps),
         };
         conn.note_ok(&done.ok);
         Ok(conn)
@@ -235,6 +238,7 @@ impl Connection {
             db: db.map(str::to_string),
             collation: self.collation,
             caps: self.caps,
+            attrs: self.attrs.clone(),
         };
         let mut first = move |io: &mut dyn PacketIo, data: &[u8], plugin: &str| {
             io.start_command();
@@ -434,6 +438,15 @@ impl Drop for Connection {
     }
 }
 
+/// The connection attributes block, if the server takes one.
+fn connect_attrs(opts: &ConnectOptions, caps: CapabilityFlags) -> Vec<u8> {
+    let mut attrs = Vec::new();
+    if caps.contains(CapabilityFlags::CLIENT_CONNECT_ATTRS) {
+        handshake::put_connect_attrs(&mut attrs, opts);
+    }
+    attrs
+}
+
 /// The library reports a failed write of LOCAL INFILE data as a lost
 /// connection (2013), not as a server gone away.
 fn lost_while_sending(err: ClientError) -> ClientError {
@@ -463,6 +476,8 @@ struct ChangeUser {
     db: Option<String>,
     collation: u8,
     caps: CapabilityFlags,
+    /// Connection attributes, sent again as the library does.
+    attrs: Vec<u8>,
 }
 
 impl ChangeUser {
@@ -479,6 +494,7 @@ impl ChangeUser {
         if self.caps.contains(CapabilityFlags::CLIENT_PLUGIN_AUTH) {
             put_nul_terminated(&mut payload, plugin.as_bytes());
         }
+        payload.extend_from_slice(&self.attrs);
         payload
     }
 }
@@ -651,14 +667,16 @@ mod tests {
             db: Some("test".into()),
             collation: 8,
             caps: CapabilityFlags::CLIENT_PLUGIN_AUTH,
+            attrs: vec![0],
         };
         assert_eq!(
             packet.payload(&[1, 2], "mysql_native_password"),
-            b"\x11u1\0\x02\x01\x02test\0\x08\0mysql_native_password\0"
+            b"\x11u1\0\x02\x01\x02test\0\x08\0mysql_native_password\0\0"
         );
         let bare = ChangeUser {
             db: None,
             caps: CapabilityFlags::empty(),
+            attrs: Vec::new(),
             ..packet
         };
         assert_eq!(bare.payload(&[], "x"), b"\x11u1\0\0\0\x08\0");

@@ -63,6 +63,8 @@ pub struct ConnectOptions {
     pub restricted_auth: Option<String>,
     /// Where the library would load client plugins from (named in its errors).
     pub plugin_dir: Option<PathBuf>,
+    /// The `program_name` connection attribute (mysqltest sets `mysqltest`).
+    pub program_name: Option<String>,
 }
 
 impl Default for ConnectOptions {
@@ -87,6 +89,7 @@ impl Default for ConnectOptions {
             default_auth: None,
             restricted_auth: None,
             plugin_dir: None,
+            program_name: Some("mysqltest".into()),
         }
     }
 }
