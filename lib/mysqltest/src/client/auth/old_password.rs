@@ -100,6 +100,21 @@ mod tests {
     }
 
     #[test]
+    fn scrambles_agree_with_mysql_commons_implementation() {
+        use mysql_common::auth::plugins::mysql_old_password::scramble_323;
+        let nonces: [&[u8; 8]; 3] = [b"abcdefgh", b"e%&/VG?G", b"\x01\x7f ~\t00z"];
+        for nonce in nonces {
+            for password in [&b"x"[..], b"test", b"a longer pass phrase", b"\xff\x80"] {
+                assert_eq!(
+                    Some(scramble(nonce, password)),
+                    scramble_323(nonce, password),
+                    "{nonce:?} {password:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn scrambles_are_printable_and_depend_on_both_inputs() {
         let a = scramble(b"abcdefgh", b"secret");
         assert!(a.iter().all(|b| (64..96).contains(b)));
