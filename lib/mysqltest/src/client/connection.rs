@@ -77,6 +77,10 @@ pub struct Connection {
     session_state: Vec<u8>,
     /// The encoded connection attributes (empty unless both sides agreed).
     attrs: Vec<u8>,
+    /// The default schema as the library tracks it (`mysql->db`): set by
+    /// the handshake, COM_INIT_DB, COM_CHANGE_USER and schema changes the
+    /// server reports; a reconnect goes back to it.
+    schema: Option<String>,
 }
 
 impl Connection {
@@ -131,6 +135,7 @@ impl Connection {
             warnings: 0,
             session_state: Vec::new(),
             attrs: connect_attrs(opts, caps),
+            schema: opts.database.clone(),
         };
         conn.note_ok(&done.ok);
         Ok(conn)
@@ -174,6 +179,16 @@ impl Connection {
         self.stream.is_some()
     }
 
+    /// Whether an idle connection still stands: the library's check before
+    /// a command under auto-reconnect (a socket readable while nothing is
+    /// expected means the server closed it).
+    pub fn is_alive(&self) -> bool {
+        match &self.stream {
+            Some(stream) => !stream.has_buffered_input() && !stream.get_ref().readable_now(),
+            None => false,
+        }
+    }
+
     /// Whether a sent query still has unread results.
     pub fn has_pending(&self) -> bool {
         self.pending
@@ -211,7 +226,14 @@ impl Connection {
 
     /// COM_INIT_DB: changes the default schema.
     pub fn init_db(&mut self, db: &[u8]) -> Result<(), ClientError> {
-        self.simple_command(command::INIT_DB, db).map(drop)
+        self.simple_command(command::INIT_DB, db)?;
+        self.schema = Some(String::from_utf8_lossy(db).into_owned());
+        Ok(())
+    }
+
+    /// The default schema as the client library tracks it.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
     }
 
     /// COM_RESET_CONNECTION: clears session state, keeps the login.
@@ -266,6 +288,7 @@ impl Connection {
         };
         let done = auth::authenticate(self, &mut first, &req)?;
         self.scramble = done.scramble;
+        self.schema = db.map(str::to_string);
         self.note_ok(&done.ok);
         Ok(())
     }
@@ -357,6 +380,9 @@ impl Connection {
         } else {
             Vec::new()
         };
+        if let Some(schema) = packets::tracked_schema(&self.session_state) {
+            self.schema = Some(String::from_utf8_lossy(&schema).into_owned());
+        }
     }
 
     /// Feeds packets to a decoder until one statement's response is complete.

@@ -62,6 +62,11 @@ impl<S: Read + Write> PacketStream<S> {
         self.compressed = Some(Inflow::default());
     }
 
+    /// Whether bytes already read from the socket wait to be consumed.
+    pub(crate) fn has_buffered_input(&self) -> bool {
+        !self.reader.buffer().is_empty() || self.inflow_available() > 0
+    }
+
     /// Whether the compressed layer is on.
     pub(crate) fn is_compressed(&self) -> bool {
         self.compressed.is_some()

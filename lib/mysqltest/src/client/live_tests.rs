@@ -600,7 +600,9 @@ fn test_plugin_accounts(server: &TestServer) {
 
 fn session_state_is_kept_like_the_library(server: &TestServer) {
     let mut conn = open(server);
+    assert_eq!(conn.schema(), Some("test"));
     conn.query(b"USE mysql").unwrap();
+    assert_eq!(conn.schema(), Some("mysql"));
     let schema = conn.session_state().to_vec();
     assert!(schema.windows(5).any(|w| w == b"mysql"), "{schema:?}");
     select(&mut conn, "SELECT 1");

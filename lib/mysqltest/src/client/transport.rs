@@ -4,6 +4,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
@@ -49,6 +50,26 @@ impl Transport {
             Transport::Tcp(s) => Transport::Tcp(s.try_clone()?),
             Transport::Unix(s) => Transport::Unix(s.try_clone()?),
         })
+    }
+
+    /// Whether the socket has something to read right now (data, or the
+    /// peer's close): the library's test that an idle connection died.
+    pub(crate) fn readable_now(&self) -> bool {
+        let mut poll = libc::pollfd {
+            fd: self.raw_fd(),
+            events: libc::POLLIN | libc::POLLPRI,
+            revents: 0,
+        };
+        // SAFETY: `poll` points at one valid pollfd for the duration of the call.
+        unsafe { libc::poll(&mut poll, 1, 0) > 0 }
+    }
+
+    /// The socket's file descriptor.
+    fn raw_fd(&self) -> RawFd {
+        match self {
+            Transport::Tcp(s) => s.as_raw_fd(),
+            Transport::Unix(s) => s.as_raw_fd(),
+        }
     }
 
     /// Whether this is a Unix-domain socket (which plugins treat as secure).
@@ -99,6 +120,15 @@ mod tests {
         let cut = b.try_clone().unwrap();
         cut.shutdown();
         assert_eq!(b.read(&mut buf).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_closed_peer_makes_the_socket_readable() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let a = Transport::Unix(a);
+        assert!(!a.readable_now());
+        drop(b);
+        assert!(a.readable_now());
     }
 
     #[test]
