@@ -26,6 +26,8 @@ const MAX_CONNECTIONS: usize = 64;
 /// Pause between attempts to reach a server that is not up yet.
 const CONNECT_RETRY_SLEEP: Duration = Duration::from_millis(100);
 
+/// Server status flag: a transaction is open.
+const SERVER_STATUS_IN_TRANS: u16 = 0x0001;
 /// Client error: can't connect (refused or unreachable).
 const CR_CONNECTION_ERROR: u16 = 2002;
 const CR_CONN_HOST_ERROR: u16 = 2003;
@@ -148,25 +150,63 @@ impl Interpreter {
             .ok_or_else(|| Stop::die("no current connection"))
     }
 
-    /// Runs `f` on a session's connection, reconnecting first when the
-    /// connection was lost and `enable_reconnect` is on.
+    /// Runs `f` on a session's connection with the library's automatic
+    /// reconnection (after `enable_reconnect`): a connection already lost is
+    /// reopened first, and a command whose sending loses it is sent once
+    /// more on a fresh connection.
     pub(crate) fn with_connection<T>(
         &mut self,
         index: usize,
-        f: impl FnOnce(&mut Connection) -> Result<T, ClientError>,
+        mut f: impl FnMut(&mut Connection) -> Result<T, ClientError>,
     ) -> Result<T, ClientError> {
-        let session = &mut self.sessions[index];
-        let lost = session.conn.as_ref().is_none_or(|c| !c.is_connected());
+        let session = &self.sessions[index];
+        let lost = session.conn.as_ref().is_none_or(|c| {
+            !c.is_connected() || (session.reconnect && !c.has_pending() && !c.is_alive())
+        });
         if lost && session.reconnect {
-            let conn = Connection::connect(&session.opts)?;
-            session._abort = Some(self.cancel.register_socket(conn.abort_handle()));
-            session.conn = Some(conn);
-            session.status = 0x0002;
+            self.reconnect(index)?;
         }
-        match session.conn.as_mut() {
-            Some(conn) => f(conn),
-            None => Err(ClientError::server_gone()),
+        let session = &mut self.sessions[index];
+        let Some(conn) = session.conn.as_mut() else {
+            return Err(ClientError::server_gone());
+        };
+        match f(conn) {
+            Err(err) if session.reconnect && lost_by_sending(&err, conn) => {
+                self.reconnect(index)?;
+                match self.sessions[index].conn.as_mut() {
+                    Some(conn) => f(conn),
+                    None => Err(ClientError::server_gone()),
+                }
+            }
+            result => result,
         }
+    }
+
+    /// Reopens a session's connection as the library's reconnect does: to
+    /// the schema it last knew of, then `SET NAMES` for its character set;
+    /// not in the middle of a transaction (that attempt fails, the next one
+    /// may reconnect).
+    fn reconnect(&mut self, index: usize) -> Result<(), ClientError> {
+        let session = &mut self.sessions[index];
+        if session.status & SERVER_STATUS_IN_TRANS != 0 {
+            session.status &= !SERVER_STATUS_IN_TRANS;
+            return Err(ClientError::server_gone());
+        }
+        if let Some(conn) = &session.conn {
+            session.opts.database = conn.schema().map(str::to_string);
+        }
+        let mut conn = Connection::connect(&session.opts)?;
+        let charset = ClientCharset::ALL
+            .iter()
+            .find(|c| c.collation_id() == session.opts.collation)
+            .copied()
+            .unwrap_or_default();
+        let set_names = format!("SET NAMES {}", charset.name());
+        conn.query(set_names.as_bytes())?;
+        session._abort = Some(self.cancel.register_socket(conn.abort_handle()));
+        session.conn = Some(conn);
+        session.status = 0x0002;
+        Ok(())
     }
 
     /// After an error on a connection.
@@ -432,7 +472,11 @@ impl Interpreter {
         let opts = self.sessions[index].opts.clone();
         let (user, password, db) = if args[0].is_empty() {
             let db = if args[2].is_empty() {
-                opts.database.clone()
+                // mysqltest takes the library's idea of the current schema.
+                match &self.sessions[index].conn {
+                    Some(conn) => conn.schema().map(str::to_string),
+                    None => opts.database.clone(),
+                }
             } else {
                 Some(show(&args[2]))
             };
@@ -554,6 +598,14 @@ impl Interpreter {
             }
         }
     }
+}
+
+/// Whether a command failed because sending it found the connection gone
+/// (the library then reconnects and sends it again).
+fn lost_by_sending(err: &ClientError, conn: &Connection) -> bool {
+    err.code() == crate::client::codes::SERVER_GONE
+        && err.is_connection_lost()
+        && !conn.is_connected()
 }
 
 /// `connect (…)` requires matching parentheses when it starts with one.
