@@ -86,57 +86,23 @@ pub struct Connection {
 impl Connection {
     /// Opens the socket the options lead to and authenticates.
     pub fn connect(opts: &ConnectOptions) -> Result<Connection, ClientError> {
-        let transport = socket::open_endpoint(opts)?;
-        if let Transport::Tcp(tcp) = &transport {
-            let _ = tcp.set_nodelay(true);
-        }
-        let secure = transport.is_unix();
-        let handshake_timeout = Some(opts.connect_timeout).filter(|t| !t.is_zero());
-        let _ = transport.set_read_timeout(handshake_timeout);
-        let mut stream = PacketStream::new(transport);
-        let greeting_packet = stream
-            .read_packet()
-            .map_err(|e| staged_error(socket::GREETING_STAGE, &e))?;
-        let greeting = handshake::parse_greeting(&greeting_packet)?;
-        if opts.ssl && greeting.capabilities.contains(CapabilityFlags::CLIENT_SSL) {
-            return Err(ClientError::ssl_unavailable());
-        }
-        let caps = handshake::client_capabilities(opts, greeting.capabilities);
-        let mariadb_caps = handshake::client_mariadb_capabilities(greeting.mariadb_capabilities);
+        let (mut stream, greeting) = greet(opts)?;
         let plugin_dir = plugin_dir(opts);
         let login = Login {
             opts,
-            greeting: &greeting,
-            caps,
-            mariadb_caps,
-            secure,
+            caps: handshake::client_capabilities(opts, greeting.capabilities),
+            mariadb_caps: handshake::client_mariadb_capabilities(greeting.mariadb_capabilities),
+            secure: stream.get_ref().is_unix(),
             plugin_dir: &plugin_dir,
+            greeting: &greeting,
         };
         let done = login.run(&mut stream)?;
-        if caps.contains(CapabilityFlags::CLIENT_COMPRESS) {
+        if login.caps.contains(CapabilityFlags::CLIENT_COMPRESS) {
             stream.start_compression();
         }
         let _ = stream.get_ref().set_read_timeout(opts.read_timeout);
         let _ = stream.get_ref().set_write_timeout(opts.write_timeout);
-        let mut conn = Connection {
-            stream: Some(stream),
-            caps,
-            mariadb_caps,
-            scramble: done.scramble,
-            greeting,
-            collation: opts.collation,
-            local_infile: opts.local_infile,
-            default_auth: opts.default_auth.clone(),
-            restricted_auth: opts.restricted_auth.clone(),
-            plugin_dir,
-            secure,
-            pending: false,
-            status_flags: 0,
-            warnings: 0,
-            session_state: Vec::new(),
-            attrs: connect_attrs(opts, caps),
-            schema: opts.database.clone(),
-        };
+        let mut conn = login.connection(stream, done.scramble);
         conn.note_ok(&done.ok);
         Ok(conn)
     }
@@ -266,31 +232,30 @@ impl Connection {
             io.start_command();
             io.write(&packet.payload(data, plugin))
         };
-        let (scramble, default_auth, restricted_auth, plugin_dir) = (
-            self.scramble.clone(),
-            self.default_auth.clone(),
-            self.restricted_auth.clone(),
-            self.plugin_dir.clone(),
-        );
-        let req = AuthRequest {
-            greeting: None,
-            default_auth: default_auth.as_deref(),
-            restricted_auth: restricted_auth.as_deref(),
-            plugin_auth: self
-                .greeting
-                .capabilities
-                .contains(CapabilityFlags::CLIENT_PLUGIN_AUTH),
-            password,
-            scramble: &scramble,
-            secure: self.secure,
-            plugin_dir: &plugin_dir,
-            caps: self.caps,
-        };
+        let settings = self.auth_settings();
+        let req = settings.request(password);
         let done = auth::authenticate(self, &mut first, &req)?;
         self.scramble = done.scramble;
         self.schema = db.map(str::to_string);
         self.note_ok(&done.ok);
         Ok(())
+    }
+
+    /// What COM_CHANGE_USER authenticates with, owned so the connection
+    /// itself can carry the exchange.
+    fn auth_settings(&self) -> AuthSettings {
+        AuthSettings {
+            scramble: self.scramble.clone(),
+            default_auth: self.default_auth.clone(),
+            restricted_auth: self.restricted_auth.clone(),
+            plugin_dir: self.plugin_dir.clone(),
+            plugin_auth: self
+                .greeting
+                .capabilities
+                .contains(CapabilityFlags::CLIENT_PLUGIN_AUTH),
+            secure: self.secure,
+            caps: self.caps,
+        }
     }
 
     /// Session state changes of the last OK packet (empty if it had none),
@@ -496,6 +461,34 @@ fn plugin_dir(opts: &ConnectOptions) -> String {
         )
 }
 
+/// The connection's authentication settings, detached from it.
+struct AuthSettings {
+    scramble: Vec<u8>,
+    default_auth: Option<String>,
+    restricted_auth: Option<String>,
+    plugin_dir: String,
+    plugin_auth: bool,
+    secure: bool,
+    caps: CapabilityFlags,
+}
+
+impl AuthSettings {
+    /// A COM_CHANGE_USER authentication with `password`.
+    fn request<'a>(&'a self, password: &'a [u8]) -> AuthRequest<'a> {
+        AuthRequest {
+            greeting: None,
+            default_auth: self.default_auth.as_deref(),
+            restricted_auth: self.restricted_auth.as_deref(),
+            plugin_auth: self.plugin_auth,
+            password,
+            scramble: &self.scramble,
+            secure: self.secure,
+            plugin_dir: &self.plugin_dir,
+            caps: self.caps,
+        }
+    }
+}
+
 /// The fixed parts of a COM_CHANGE_USER packet.
 struct ChangeUser {
     user: String,
@@ -525,6 +518,25 @@ impl ChangeUser {
     }
 }
 
+/// Opens the socket and reads the greeting (within the connect timeout);
+/// refuses to go on when TLS is required and the server would use it.
+fn greet(opts: &ConnectOptions) -> Result<(PacketStream<Transport>, Greeting), ClientError> {
+    let transport = socket::open_endpoint(opts)?;
+    if let Transport::Tcp(tcp) = &transport {
+        let _ = tcp.set_nodelay(true);
+    }
+    let _ = transport.set_read_timeout(Some(opts.connect_timeout).filter(|t| !t.is_zero()));
+    let mut stream = PacketStream::new(transport);
+    let packet = stream
+        .read_packet()
+        .map_err(|e| staged_error(socket::GREETING_STAGE, &e))?;
+    let greeting = handshake::parse_greeting(&packet)?;
+    if opts.ssl && greeting.capabilities.contains(CapabilityFlags::CLIENT_SSL) {
+        return Err(ClientError::ssl_unavailable());
+    }
+    Ok((stream, greeting))
+}
+
 /// The handshake's authentication: what it needs from `connect`.
 struct Login<'a> {
     opts: &'a ConnectOptions,
@@ -536,6 +548,30 @@ struct Login<'a> {
 }
 
 impl Login<'_> {
+    /// The connection, once authenticated over `stream`.
+    fn connection(&self, stream: PacketStream<Transport>, scramble: Vec<u8>) -> Connection {
+        let opts = self.opts;
+        Connection {
+            stream: Some(stream),
+            caps: self.caps,
+            mariadb_caps: self.mariadb_caps,
+            greeting: self.greeting.clone(),
+            scramble,
+            collation: opts.collation,
+            local_infile: opts.local_infile,
+            default_auth: opts.default_auth.clone(),
+            restricted_auth: opts.restricted_auth.clone(),
+            plugin_dir: self.plugin_dir.to_string(),
+            secure: self.secure,
+            pending: false,
+            status_flags: 0,
+            warnings: 0,
+            session_state: Vec::new(),
+            attrs: connect_attrs(opts, self.caps),
+            schema: opts.database.clone(),
+        }
+    }
+
     /// Sends the handshake response (with the first plugin's answer) and
     /// completes authentication.
     fn run(&self, stream: &mut PacketStream<Transport>) -> Result<Authenticated, ClientError> {

@@ -21,6 +21,9 @@ use crate::script::charset::ClientCharset;
 
 /// Name a closed connection's slot takes.
 pub const CLOSED_CONNECTION: &str = "-closed_connection-";
+/// Arguments of `connect`: name, host, user, password, database, port,
+/// socket, options, default authentication plugin.
+const CONNECT_ARGS: usize = 9;
 /// Most connections mysqltest keeps (`--max-connections` default).
 const MAX_CONNECTIONS: usize = 64;
 /// Pause between attempts to reach a server that is not up yet.
@@ -279,56 +282,8 @@ impl Interpreter {
 
     /// `connect (name,host,user,password,db,port,socket,options,auth)`.
     pub(crate) fn cmd_connect(&mut self, command: &Command) -> Result<(), Stop> {
-        let inner = strip_parentheses(command.argument(), command)?;
-        // mysqltest strips the parentheses in place: errors quote the result.
-        self.ctx.query = text_after_stripping(command);
-        let names = [
-            "connection name",
-            "host",
-            "user",
-            "password",
-            "database",
-            "port",
-            "socket",
-            "options",
-            "default_auth",
-        ];
-        let split = split_args_full(inner, b',', names.len());
-        let mut args = Vec::with_capacity(names.len());
-        for value in &split.values {
-            args.push(self.expand(value, false)?);
-        }
-        for (i, required) in [(0, "connection name"), (1, "host")] {
-            if args[i].is_empty() {
-                return Err(Stop::die(format!(
-                    "Missing required argument '{required}' to command 'connect'"
-                )));
-            }
-        }
-        if let Some(extra) = split.extra() {
-            return Err(Stop::die(format!(
-                "Extra argument '{}' passed to 'connect'",
-                show(extra)
-            )));
-        }
-        let mut opts = self.base_options();
-        opts.host = show(&args[1]);
-        opts.user = show(&args[2]);
-        opts.password = args[3].clone();
-        let socket = self.connect_socket(&args[6]);
-        opts.socket = Some(PathBuf::from(&socket)).filter(|s| !s.as_os_str().is_empty());
-        opts.default_auth = Some(show(&args[8])).filter(|a| !a.is_empty());
-        if !args[5].is_empty() {
-            let port: u16 = show(&args[5]).trim().parse().unwrap_or(0);
-            if port == 0 {
-                return Err(Stop::die(format!(
-                    "Illegal argument for port: '{}'",
-                    show(&args[5])
-                )));
-            }
-            opts.port = port;
-        }
-        apply_connect_options(&mut opts, &args[7])?;
+        let args = self.connect_args(command)?;
+        let (mut opts, socket) = self.connect_options(&args)?;
         let name = show(&args[0]);
         if self.sessions.iter().any(|s| s.name == name) {
             return Err(Stop::die(format!("Connection {name} already exists")));
@@ -348,6 +303,53 @@ impl Interpreter {
         let shown_db = if no_one { "" } else { db.as_str() };
         self.log_connect(command, &args, &opts, shown_db, &socket);
         self.open_named(name, opts, !explicit_db)
+    }
+
+    /// The nine arguments of `connect`, expanded and checked.
+    fn connect_args(&mut self, command: &Command) -> Result<Vec<Vec<u8>>, Stop> {
+        let inner = strip_parentheses(command.argument(), command)?;
+        // mysqltest strips the parentheses in place: errors quote the result.
+        self.ctx.query = text_after_stripping(command);
+        let split = split_args_full(inner, b',', CONNECT_ARGS);
+        let mut args = Vec::with_capacity(CONNECT_ARGS);
+        for value in &split.values {
+            args.push(self.expand(value, false)?);
+        }
+        for (i, required) in [(0, "connection name"), (1, "host")] {
+            if args[i].is_empty() {
+                return Err(Stop::die(format!(
+                    "Missing required argument '{required}' to command 'connect'"
+                )));
+            }
+        }
+        if let Some(extra) = split.extra() {
+            return Err(Stop::die(format!(
+                "Extra argument '{}' passed to 'connect'",
+                show(extra)
+            )));
+        }
+        Ok(args)
+    }
+
+    /// The client options `connect` asks for, and the socket it names.
+    fn connect_options(&self, args: &[Vec<u8>]) -> Result<(ConnectOptions, String), Stop> {
+        let mut opts = self.base_options();
+        opts.host = show(&args[1]);
+        opts.user = show(&args[2]);
+        opts.password = args[3].clone();
+        let socket = self.connect_socket(&args[6]);
+        opts.socket = Some(PathBuf::from(&socket)).filter(|s| !s.as_os_str().is_empty());
+        opts.default_auth = Some(show(&args[8])).filter(|a| !a.is_empty());
+        if !args[5].is_empty() {
+            opts.port = u16::try_from(atoi(&show(&args[5])))
+                .ok()
+                .filter(|p| *p != 0)
+                .ok_or_else(|| {
+                    Stop::die(format!("Illegal argument for port: '{}'", show(&args[5])))
+                })?;
+        }
+        apply_connect_options(&mut opts, &args[7])?;
+        Ok((opts, socket))
     }
 
     /// The lines mysqltest writes before connecting.
