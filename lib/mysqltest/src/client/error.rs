@@ -24,14 +24,16 @@ pub mod codes {
     pub const HANDSHAKE_ERROR: u16 = 2012;
     /// CR_SERVER_LOST: reading failed during a command.
     pub const SERVER_LOST: u16 = 2013;
+    /// CR_SSL_CONNECTION_ERROR: TLS was required but cannot be used.
+    pub const SSL_CONNECTION_ERROR: u16 = 2026;
     /// CR_COMMANDS_OUT_OF_SYNC: a command while a result is still unread.
     pub const OUT_OF_SYNC: u16 = 2014;
     /// CR_MALFORMED_PACKET: a server packet did not decode.
     pub const MALFORMED_PACKET: u16 = 2027;
-    /// CR_SECURE_AUTH: the server asked for the pre-4.1 password scheme.
-    pub const OLD_AUTH_REFUSED: u16 = 2049;
     /// CR_AUTH_PLUGIN_CANNOT_LOAD: an authentication plugin we do not implement.
     pub const PLUGIN_CANNOT_LOAD: u16 = 2059;
+    /// CR_PLUGIN_NOT_ALLOWED: the plugin is not in the `auth=` list.
+    pub const PLUGIN_NOT_ALLOWED: u16 = 5010;
 }
 
 /// A failed client operation.
@@ -150,12 +152,30 @@ impl ClientError {
         Self::client(codes::MALFORMED_PACKET, "Received malformed packet")
     }
 
-    /// The server asked for the pre-4.1 password scheme.
-    pub fn old_auth_refused() -> Self {
+    /// The Unix socket could not be connected.
+    pub fn cant_connect_local(socket: &str, errno: i32) -> Self {
         Self::client(
-            codes::OLD_AUTH_REFUSED,
-            "Connection with old authentication protocol refused.",
+            codes::CONNECTION_ERROR,
+            format!(
+                "Can't connect to local server through socket '{}' ({errno})",
+                truncate(socket, 64)
+            ),
         )
+    }
+
+    /// TLS was required; this client has no TLS, so it refuses rather than
+    /// talk in clear text (the library's `TLS/SSL error: …` form).
+    pub fn ssl_unavailable() -> Self {
+        Self::client(
+            codes::SSL_CONNECTION_ERROR,
+            "TLS/SSL error: SSL is required, but this client has no TLS support",
+        )
+    }
+
+    /// A plugin failed, the error the library reports when no unknown error
+    /// was set (CR_UNKNOWN_ERROR).
+    pub fn unknown() -> Self {
+        Self::client(codes::UNKNOWN_ERROR, "Unknown error")
     }
 
     /// An authentication plugin this client does not implement, or that failed.
@@ -163,6 +183,32 @@ impl ClientError {
         Self::client(
             codes::PLUGIN_CANNOT_LOAD,
             format!("Plugin {plugin} could not be loaded: {why}"),
+        )
+    }
+
+    /// The same error with another text: the library keeps a plugin's message
+    /// when the server's error that follows replaces only code and state.
+    pub fn with_message(self, message: &[u8]) -> Self {
+        match self {
+            ClientError::Server { code, sqlstate, .. } => ClientError::Server {
+                code,
+                sqlstate,
+                message: message.to_vec(),
+            },
+            ClientError::Client { code, .. } => ClientError::Client {
+                code,
+                message: String::from_utf8_lossy(message).into_owned(),
+            },
+        }
+    }
+
+    /// A plugin left out of the restricted list.
+    pub fn plugin_not_allowed(plugin: &str) -> Self {
+        Self::client(
+            codes::PLUGIN_NOT_ALLOWED,
+            format!(
+                "Authentication plugin '{plugin}' couldn't be found in restricted_auth plugin list."
+            ),
         )
     }
 

@@ -11,7 +11,7 @@ use super::auth;
 use super::error::ClientError;
 use super::options::ConnectOptions;
 use super::packets::{self, ERR_HEADER};
-use super::wire::{put_lenenc_bytes, put_nul_terminated};
+use super::wire::{put_lenenc_bytes, put_lenenc_int, put_nul_terminated};
 
 /// The only protocol version this client speaks.
 const PROTOCOL_VERSION: u8 = 10;
@@ -121,7 +121,8 @@ pub(crate) fn client_capabilities(
         | CapabilityFlags::CLIENT_TRANSACTIONS
         | CapabilityFlags::CLIENT_MULTI_RESULTS
         | CapabilityFlags::CLIENT_PS_MULTI_RESULTS
-        | CapabilityFlags::CLIENT_SESSION_TRACK;
+        | CapabilityFlags::CLIENT_SESSION_TRACK
+        | CapabilityFlags::CLIENT_CONNECT_ATTRS;
     let optional = [
         (
             opts.multi_statements,
@@ -133,6 +134,7 @@ pub(crate) fn client_capabilities(
             CapabilityFlags::CLIENT_CONNECT_WITH_DB,
         ),
         (opts.deprecate_eof, CapabilityFlags::CLIENT_DEPRECATE_EOF),
+        (opts.compress, CapabilityFlags::CLIENT_COMPRESS),
     ];
     for (enabled, flag) in optional {
         if enabled {
@@ -163,7 +165,54 @@ pub(crate) fn response_packet(
         put_nul_terminated(&mut out, opts.database.as_deref().unwrap_or("").as_bytes());
     }
     put_nul_terminated(&mut out, plugin.as_bytes());
+    if caps.contains(CapabilityFlags::CLIENT_CONNECT_ATTRS) {
+        put_connect_attrs(&mut out, opts);
+    }
     out
+}
+
+/// The connection attributes, in the client library's order: its own
+/// (`_os`, `_client_name`, `_pid`, `_client_version`, `_platform`), the
+/// program's, then `_server_host` when a host was named.
+pub(crate) fn put_connect_attrs(out: &mut Vec<u8>, opts: &ConnectOptions) {
+    let pid = std::process::id().to_string();
+    let mut attrs = vec![
+        ("_os", os_name()),
+        ("_client_name", env!("CARGO_PKG_NAME").to_string()),
+        ("_pid", pid),
+        ("_client_version", env!("CARGO_PKG_VERSION").to_string()),
+        ("_platform", std::env::consts::ARCH.to_string()),
+    ];
+    if let Some(program) = &opts.program_name {
+        attrs.push(("program_name", program.clone()));
+    }
+    if !opts.host.is_empty() {
+        attrs.push(("_server_host", opts.host.clone()));
+    }
+    let mut block = Vec::new();
+    for (key, value) in &attrs {
+        put_lenenc_bytes(&mut block, key.as_bytes());
+        put_lenenc_bytes(&mut block, value.as_bytes());
+    }
+    put_lenenc_int(out, block.len() as u64);
+    out.extend_from_slice(&block);
+}
+
+/// The kernel's name, as `uname` reports it (`Linux`).
+fn os_name() -> String {
+    // SAFETY: a zeroed utsname is a valid buffer for uname to fill.
+    let mut name: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: `name` is a valid, writable utsname.
+    if unsafe { libc::uname(&mut name) } != 0 {
+        return std::env::consts::OS.to_string();
+    }
+    let bytes: Vec<u8> = name
+        .sysname
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Auth data is length-encoded when the server allows it, else one length byte.
@@ -252,7 +301,37 @@ mod tests {
         assert_eq!(&packet[32..37], b"root\0");
         assert_eq!(&packet[37..40], &[2, 1, 2]);
         assert_eq!(&packet[40..45], b"test\0");
-        assert_eq!(&packet[45..], b"mysql_native_password\0");
+        assert_eq!(&packet[45..67], b"mysql_native_password\0");
+        let attrs = &packet[67..];
+        assert_eq!(usize::from(attrs[0]), attrs.len() - 1);
+        let text = String::from_utf8_lossy(attrs);
+        for key in [
+            "_os",
+            "_client_name",
+            "_pid",
+            "_client_version",
+            "_platform",
+        ] {
+            assert!(text.contains(key), "{text}");
+        }
+        assert!(text.ends_with("\x0cprogram_name\x09mysqltest\x0c_server_host\x09127.0.0.1"));
+    }
+
+    #[test]
+    fn attributes_follow_the_librarys_order() {
+        let opts = ConnectOptions {
+            host: String::new(),
+            program_name: None,
+            ..ConnectOptions::default()
+        };
+        let mut out = Vec::new();
+        put_connect_attrs(&mut out, &opts);
+        let text = String::from_utf8_lossy(&out[1..]).into_owned();
+        let os = text.find("_os").unwrap();
+        let name = text.find("_client_name").unwrap();
+        let platform = text.find("_platform").unwrap();
+        assert!(os < name && name < platform);
+        assert!(!text.contains("program_name") && !text.contains("_server_host"));
     }
 
     proptest::proptest! {
@@ -266,6 +345,21 @@ mod tests {
             let packet = mariadb_greeting();
             let _ = parse_greeting(&packet[..cut.min(packet.len())]);
         }
+    }
+
+    #[test]
+    fn compression_is_asked_for_only_when_wanted() {
+        let plain = client_capabilities(&ConnectOptions::default(), CapabilityFlags::all());
+        assert!(!plain.contains(CapabilityFlags::CLIENT_COMPRESS));
+        let opts = ConnectOptions {
+            compress: true,
+            ..ConnectOptions::default()
+        };
+        let caps = client_capabilities(&opts, CapabilityFlags::all());
+        assert!(caps.contains(CapabilityFlags::CLIENT_COMPRESS));
+        assert!(!caps.contains(CapabilityFlags::CLIENT_SSL));
+        let server = CapabilityFlags::CLIENT_PROTOCOL_41;
+        assert!(!client_capabilities(&opts, server).contains(CapabilityFlags::CLIENT_COMPRESS));
     }
 
     #[test]

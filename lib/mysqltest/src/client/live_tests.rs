@@ -35,6 +35,20 @@ const SCENARIOS: &[Scenario] = &[
     ("packets_over_16mb", packets_over_16mb),
     ("quit_and_dirty_close", quit_and_dirty_close),
     ("wrong_password", wrong_password),
+    ("unix_socket_for_localhost", unix_socket_for_localhost),
+    ("tcp_forced_for_localhost", tcp_forced_for_localhost),
+    ("compressed_protocol", compressed_protocol),
+    ("read_timeout_option", read_timeout_option),
+    (
+        "ssl_without_server_tls_stays_clear",
+        ssl_without_server_tls_stays_clear,
+    ),
+    ("old_password_accounts", old_password_accounts),
+    ("test_plugin_accounts", test_plugin_accounts),
+    (
+        "session_state_is_kept_like_the_library",
+        session_state_is_kept_like_the_library,
+    ),
 ];
 
 #[test]
@@ -417,4 +431,182 @@ fn wrong_password(server: &TestServer) {
         ..server.options()
     };
     assert_eq!(Connection::connect(&opts).unwrap_err().code(), 1049);
+}
+
+/// Where the server sees the connection come from.
+fn peer_host(conn: &mut Connection) -> Vec<u8> {
+    scalar(
+        conn,
+        "SELECT host FROM information_schema.processlist WHERE id = CONNECTION_ID()",
+    )
+    .unwrap()
+}
+
+fn unix_socket_for_localhost(server: &TestServer) {
+    let opts = ConnectOptions {
+        host: "localhost".into(),
+        ..server.options()
+    };
+    let mut conn = Connection::connect(&opts).unwrap();
+    assert!(conn.is_unix_socket());
+    assert_eq!(peer_host(&mut conn), b"localhost");
+    let missing = ConnectOptions {
+        socket: Some(server.socket().with_extension("gone")),
+        ..opts
+    };
+    let err = Connection::connect(&missing).unwrap_err();
+    assert_eq!(err.code(), 2002);
+    assert!(
+        String::from_utf8_lossy(err.message())
+            .starts_with("Can't connect to local server through socket"),
+        "{err}"
+    );
+}
+
+fn tcp_forced_for_localhost(server: &TestServer) {
+    let opts = ConnectOptions {
+        host: "localhost".into(),
+        protocol: super::Protocol::Tcp,
+        ..server.options()
+    };
+    let mut conn = Connection::connect(&opts).unwrap();
+    assert!(!conn.is_unix_socket());
+    assert!(peer_host(&mut conn).starts_with(b"localhost:"));
+}
+
+fn compressed_protocol(server: &TestServer) {
+    for host in ["127.0.0.1", "localhost"] {
+        let opts = ConnectOptions {
+            host: host.into(),
+            compress: true,
+            ..server.options()
+        };
+        let mut conn = Connection::connect(&opts).unwrap();
+        assert!(conn.is_compressed());
+        let status = select(&mut conn, "SHOW STATUS LIKE 'Compression'");
+        assert_eq!(status.rows[0][1], Some(b"ON".to_vec()));
+        let big = scalar(&mut conn, "SELECT REPEAT('xyz', 300000)").unwrap();
+        assert_eq!(big.len(), 900_000);
+        conn.change_user("root", b"", Some("test")).unwrap();
+        assert_eq!(scalar(&mut conn, "SELECT 1"), Some(b"1".to_vec()));
+    }
+    let mut plain = open(server);
+    assert!(!plain.is_compressed());
+    let status = select(&mut plain, "SHOW STATUS LIKE 'Compression'");
+    assert_eq!(status.rows[0][1], Some(b"OFF".to_vec()));
+}
+
+fn read_timeout_option(server: &TestServer) {
+    let opts = ConnectOptions {
+        read_timeout: Some(Duration::from_secs(1)),
+        ..server.options()
+    };
+    let mut conn = Connection::connect(&opts).unwrap();
+    let started = Instant::now();
+    let err = conn.query(b"SELECT SLEEP(5)").unwrap_err();
+    assert_eq!(err.code(), 2013);
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert!(!conn.is_connected());
+}
+
+fn ssl_without_server_tls_stays_clear(server: &TestServer) {
+    // This scratch server has no certificates, so it offers no TLS: the
+    // library then goes on in clear, and so do we.
+    let opts = ConnectOptions {
+        ssl: true,
+        ..server.options()
+    };
+    let mut conn = Connection::connect(&opts).unwrap();
+    assert_eq!(scalar(&mut conn, "SELECT 1"), Some(b"1".to_vec()));
+}
+
+fn old_password_accounts(server: &TestServer) {
+    let mut root = open(server);
+    for sql in [
+        "SET GLOBAL secure_auth = 0",
+        "CREATE OR REPLACE USER oldpw@'%' IDENTIFIED BY PASSWORD '378b243e220ca493'",
+        "CREATE OR REPLACE USER oldplug@'%' IDENTIFIED VIA mysql_old_password USING '09301740536db389'",
+        "GRANT ALL ON test.* TO oldpw@'%', oldplug@'%'",
+    ] {
+        root.query(sql.as_bytes()).expect(sql);
+    }
+    for (user, password) in [("oldpw", &b"test"[..]), ("oldplug", b"oldpw")] {
+        let opts = ConnectOptions {
+            user: user.into(),
+            password: password.to_vec(),
+            ..server.options()
+        };
+        let mut conn = Connection::connect(&opts).unwrap();
+        assert_eq!(
+            scalar(&mut conn, "SELECT CURRENT_USER()"),
+            Some(format!("{user}@%").into_bytes())
+        );
+    }
+    root.change_user("oldplug", b"oldpw", Some("test")).unwrap();
+    assert_eq!(
+        scalar(&mut root, "SELECT CURRENT_USER()"),
+        Some(b"oldplug@%".to_vec())
+    );
+    let err = root.change_user("oldpw", b"wrong", None).unwrap_err();
+    assert_eq!(err.code(), 1045);
+}
+
+fn test_plugin_accounts(server: &TestServer) {
+    let mut root = open(server);
+    if root.query(b"INSTALL SONAME 'auth_test_plugin'").is_err()
+        && root
+            .query(b"SELECT 1 FROM information_schema.plugins WHERE plugin_name = 'test_plugin_server'")
+            .map(|r| r.first().is_some_and(|r| r.affected_rows() == 0))
+            .unwrap_or(true)
+    {
+        eprintln!("skipping test_plugin_accounts: auth_test_plugin not installable");
+        return;
+    }
+    for sql in [
+        "CREATE OR REPLACE USER plug@'%' IDENTIFIED WITH test_plugin_server AS 'plug_dest'",
+        "CREATE OR REPLACE USER plug_dest@'%' IDENTIFIED BY 'plug_dest_passwd'",
+        "GRANT PROXY ON plug_dest TO plug",
+        "CREATE OR REPLACE USER clear@'%' IDENTIFIED WITH cleartext_plugin_server AS 'sekret'",
+    ] {
+        root.query(sql.as_bytes()).expect(sql);
+    }
+    for default_auth in [None, Some("auth_test_plugin"), Some("no_such_plugin")] {
+        let opts = ConnectOptions {
+            user: "plug".into(),
+            password: b"plug_dest".to_vec(),
+            database: None,
+            default_auth: default_auth.map(str::to_string),
+            ..server.options()
+        };
+        let mut conn = Connection::connect(&opts).expect("plug logs in");
+        assert_eq!(
+            scalar(&mut conn, "SELECT CURRENT_USER()"),
+            Some(b"plug_dest@%".to_vec())
+        );
+    }
+    let opts = ConnectOptions {
+        user: "clear".into(),
+        password: b"sekret".to_vec(),
+        database: None,
+        ..server.options()
+    };
+    Connection::connect(&opts).expect("clear text logs in");
+    let wrong = ConnectOptions {
+        password: b"nope".to_vec(),
+        ..opts
+    };
+    assert_eq!(Connection::connect(&wrong).unwrap_err().code(), 1045);
+}
+
+fn session_state_is_kept_like_the_library(server: &TestServer) {
+    let mut conn = open(server);
+    assert_eq!(conn.schema(), Some("test"));
+    conn.query(b"USE mysql").unwrap();
+    assert_eq!(conn.schema(), Some("mysql"));
+    let schema = conn.session_state().to_vec();
+    assert!(schema.windows(5).any(|w| w == b"mysql"), "{schema:?}");
+    select(&mut conn, "SELECT 1");
+    assert_eq!(conn.session_state(), &schema[..]);
+    conn.query(b"SET @x = 1").unwrap();
+    assert!(conn.session_state().is_empty());
 }

@@ -81,6 +81,24 @@ fn parse_ok_kind<K: OkPacketKind>(
     })
 }
 
+/// Session tracker type of a schema change.
+const SESSION_TRACK_SCHEMA: u8 = 1;
+
+/// The last schema a session-state block reports (the library then
+/// remembers it as the connection's database).
+pub(crate) fn tracked_schema(block: &[u8]) -> Option<Vec<u8>> {
+    let mut reader = Reader::new(block);
+    let mut schema = None;
+    while !reader.is_empty() {
+        let kind = reader.u8()?;
+        let data = reader.lenenc_bytes()?;
+        if kind == SESSION_TRACK_SCHEMA {
+            schema = Some(Reader::new(data).lenenc_bytes()?.to_vec());
+        }
+    }
+    schema
+}
+
 /// Decodes a classic EOF packet into (warnings, status flags).
 pub(crate) fn parse_eof(packet: &[u8]) -> Result<(u16, u16), ClientError> {
     let mut reader = Reader::new(packet);
@@ -210,6 +228,24 @@ mod tests {
         assert_eq!(ok.warnings, 1);
         assert_eq!(ok.info, b"Records: 3  Duplicates: 0  Warnings: 1");
         assert!(parse_ok(b"\x00\x01", CapabilityFlags::CLIENT_PROTOCOL_41).is_err());
+    }
+
+    #[test]
+    fn ok_packets_carry_session_state_changes() {
+        let caps = CapabilityFlags::CLIENT_PROTOCOL_41 | CapabilityFlags::CLIENT_SESSION_TRACK;
+        let plain = parse_ok(b"\x00\x00\x00\x02\x00\x00\x00", caps).unwrap();
+        assert!(plain.session_state_changes.is_empty());
+        let tracked = b"\x00\x00\x00\x02\x40\x00\x00\x00\x0d\x00\x0b\x09last_gtid\x00";
+        let ok = parse_ok(tracked, caps).unwrap();
+        assert_eq!(ok.session_state_changes, b"\x00\x0b\x09last_gtid\x00");
+    }
+
+    #[test]
+    fn schema_changes_are_found_among_tracked_state() {
+        let block = b"\x00\x0b\x09last_gtid\x00\x01\x06\x05mysql";
+        assert_eq!(tracked_schema(block), Some(b"mysql".to_vec()));
+        assert_eq!(tracked_schema(b"\x00\x0b\x09last_gtid\x00"), None);
+        assert_eq!(tracked_schema(b"\x01\x09\x05my"), None);
     }
 
     #[test]

@@ -20,6 +20,13 @@ const SEARCH_DIRS: &[&str] = &[
     "/usr/local/mysql/bin",
 ];
 
+/// Where packages put the server plugins (the test plugins among them).
+const PLUGIN_DIRS: &[&str] = &[
+    "/usr/lib/mysql/plugin",
+    "/usr/lib64/mysql/plugin",
+    "/usr/local/mysql/lib/plugin",
+];
+
 /// How long the server may take to accept its first login.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -72,9 +79,15 @@ impl TestServer {
     pub(crate) fn options(&self) -> ConnectOptions {
         ConnectOptions {
             port: self.port,
+            socket: Some(self.socket()),
             database: Some("test".into()),
             ..ConnectOptions::default()
         }
+    }
+
+    /// The server's Unix socket.
+    pub(crate) fn socket(&self) -> PathBuf {
+        self.dir.join("mysqld.sock")
     }
 
     /// Polls until root can log in, the server exits, or time runs out.
@@ -125,6 +138,15 @@ fn user_args() -> Vec<String> {
     }
 }
 
+/// `--plugin-dir` for the installed server plugins, if they are found.
+fn plugin_dir_args() -> Vec<String> {
+    PLUGIN_DIRS
+        .iter()
+        .find(|dir| Path::new(dir).join("auth_test_plugin.so").is_file())
+        .map(|dir| vec![format!("--plugin-dir={dir}")])
+        .unwrap_or_default()
+}
+
 /// Creates the system tables in `dir/data`.
 fn bootstrap(install: &Path, dir: &Path) -> Result<(), String> {
     let output = Command::new(install)
@@ -161,6 +183,8 @@ fn launch(server: &Path, dir: &Path) -> Result<(Child, u16), String> {
         .arg("--bind-address=127.0.0.1")
         .arg("--innodb-buffer-pool-size=16M")
         .arg("--max-allowed-packet=64M")
+        .arg("--plugin-maturity=unknown")
+        .args(plugin_dir_args())
         .args(user_args())
         .stdin(Stdio::null())
         .stdout(Stdio::null())

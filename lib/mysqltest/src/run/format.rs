@@ -175,9 +175,6 @@ fn append_type_attributes(out: &mut Vec<u8>, c: &Column) {
     }
 }
 
-/// Server status flag: session state changed (tracking info follows).
-const SERVER_SESSION_STATE_CHANGED: u16 = 0x4000;
-
 /// Names of the session tracker types, by type number.
 const TRACKERS: [&str; 6] = [
     "SESSION_TRACK_SYSTEM_VARIABLES",
@@ -188,12 +185,11 @@ const TRACKERS: [&str; 6] = [
     "SESSION_TRACK_TRANSACTION_TYPE",
 ];
 
-/// `enable_session_track_info`: the session state changes of an OK packet,
-/// grouped by tracker; system variables as sorted `-- name: value` lines.
-pub fn append_session_track(out: &mut Vec<u8>, status_flags: u16, raw: &[u8]) {
-    if status_flags & SERVER_SESSION_STATE_CHANGED == 0 {
-        return;
-    }
+/// `enable_session_track_info`: the session state changes the connection
+/// keeps (those of the last OK packet, also shown after a result set, as
+/// mysqltest 10.11 does), grouped by tracker; system variables as sorted
+/// `-- name: value` lines.
+pub fn append_session_track(out: &mut Vec<u8>, raw: &[u8]) {
     let entries = session_entries(raw);
     for (kind, name) in TRACKERS.iter().enumerate() {
         let pieces: Vec<&Vec<u8>> = entries
@@ -387,7 +383,7 @@ mod tests {
     fn session_tracking_lists_sorted_variables() {
         let raw = b"\x00\x1e\x18character_set_connection\x04big5\x01\x05\x04test";
         let mut out = Vec::new();
-        append_session_track(&mut out, SERVER_SESSION_STATE_CHANGED, raw);
+        append_session_track(&mut out, raw);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "-- Tracker : SESSION_TRACK_SYSTEM_VARIABLES\n-- character_set_connection: big5\n\n\

@@ -174,8 +174,8 @@ impl Interpreter {
             append_info(ds, response.affected_rows(), info.as_deref());
         }
         if self.props.get(Prop::SessionTrack) {
-            if let Response::Ok(ok) = response {
-                append_session_track(ds, ok.status_flags, &ok.session_state_changes);
+            if let Some(conn) = &self.sessions[current].conn {
+                append_session_track(ds, conn.session_state());
             }
         }
         if !self.props.get(Prop::Warnings) && !more && response.warnings() > 0 {

@@ -1,28 +1,36 @@
 //! Named connections and the commands that manage them: the `default`
 //! connection opened at start (with retries while the server comes up),
-//! `connect`, `connection`, `disconnect`/`dirty_close`, `change_user`,
-//! `reset_connection`, `send_quit`, `ping`, and automatic reconnection after
-//! `enable_reconnect`. A closed connection keeps its slot under a reserved
-//! name, as in mysqltest, so queries on it fail with "gone away".
+//! `connect` (host, socket, options and default authentication plugin as
+//! mysqltest passes them to the client library), `connection`,
+//! `disconnect`/`dirty_close`, `change_user`, `reset_connection`,
+//! `send_quit`, `ping`, and automatic reconnection after `enable_reconnect`.
+//! A closed connection keeps its slot under a reserved name, as in
+//! mysqltest, so queries on it fail with "gone away".
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::flow::{Stop, show};
 use super::host::Registration;
 use super::interpreter::Interpreter;
 use super::properties::Prop;
-use crate::client::{ClientError, ConnectOptions, Connection};
+use crate::client::{ClientError, ConnectOptions, Connection, Protocol};
 use crate::script::Command;
 use crate::script::args::split_args_full;
 use crate::script::charset::ClientCharset;
 
 /// Name a closed connection's slot takes.
 pub const CLOSED_CONNECTION: &str = "-closed_connection-";
+/// Arguments of `connect`: name, host, user, password, database, port,
+/// socket, options, default authentication plugin.
+const CONNECT_ARGS: usize = 9;
 /// Most connections mysqltest keeps (`--max-connections` default).
 const MAX_CONNECTIONS: usize = 64;
 /// Pause between attempts to reach a server that is not up yet.
 const CONNECT_RETRY_SLEEP: Duration = Duration::from_millis(100);
 
+/// Server status flag: a transaction is open.
+const SERVER_STATUS_IN_TRANS: u16 = 0x0001;
 /// Client error: can't connect (refused or unreachable).
 const CR_CONNECTION_ERROR: u16 = 2002;
 const CR_CONN_HOST_ERROR: u16 = 2003;
@@ -62,12 +70,31 @@ impl Interpreter {
         ConnectOptions {
             host: self.cfg.host.clone(),
             port: self.cfg.port,
+            socket: Some(PathBuf::from(&self.cfg.socket)).filter(|s| !s.as_os_str().is_empty()),
             user: self.cfg.user.clone(),
             password: self.cfg.password.clone(),
             database: Some(self.cfg.database.clone()),
             collation: self.charset.collation_id(),
             ..ConnectOptions::default()
         }
+    }
+
+    /// The socket of `connect`: a bare name lives in mysqltest's tmpdir, an
+    /// empty one means the default socket.
+    fn connect_socket(&self, arg: &[u8]) -> String {
+        let name = show(arg);
+        if name.is_empty() {
+            return self.cfg.socket.clone();
+        }
+        if name.starts_with('/') || name.starts_with('@') {
+            return name;
+        }
+        let tmpdir = self
+            .cfg
+            .env
+            .get("MYSQL_TMP_DIR")
+            .map_or_else(|| Path::new(".").to_path_buf(), PathBuf::from);
+        tmpdir.join(name).display().to_string()
     }
 
     /// Opens `default`, retrying while the server refuses connections.
@@ -126,25 +153,63 @@ impl Interpreter {
             .ok_or_else(|| Stop::die("no current connection"))
     }
 
-    /// Runs `f` on a session's connection, reconnecting first when the
-    /// connection was lost and `enable_reconnect` is on.
+    /// Runs `f` on a session's connection with the library's automatic
+    /// reconnection (after `enable_reconnect`): a connection already lost is
+    /// reopened first, and a command whose sending loses it is sent once
+    /// more on a fresh connection.
     pub(crate) fn with_connection<T>(
         &mut self,
         index: usize,
-        f: impl FnOnce(&mut Connection) -> Result<T, ClientError>,
+        mut f: impl FnMut(&mut Connection) -> Result<T, ClientError>,
     ) -> Result<T, ClientError> {
-        let session = &mut self.sessions[index];
-        let lost = session.conn.as_ref().is_none_or(|c| !c.is_connected());
+        let session = &self.sessions[index];
+        let lost = session.conn.as_ref().is_none_or(|c| {
+            !c.is_connected() || (session.reconnect && !c.has_pending() && !c.is_alive())
+        });
         if lost && session.reconnect {
-            let conn = Connection::connect(&session.opts)?;
-            session._abort = Some(self.cancel.register_socket(conn.abort_handle()));
-            session.conn = Some(conn);
-            session.status = 0x0002;
+            self.reconnect(index)?;
         }
-        match session.conn.as_mut() {
-            Some(conn) => f(conn),
-            None => Err(ClientError::server_gone()),
+        let session = &mut self.sessions[index];
+        let Some(conn) = session.conn.as_mut() else {
+            return Err(ClientError::server_gone());
+        };
+        match f(conn) {
+            Err(err) if session.reconnect && lost_by_sending(&err, conn) => {
+                self.reconnect(index)?;
+                match self.sessions[index].conn.as_mut() {
+                    Some(conn) => f(conn),
+                    None => Err(ClientError::server_gone()),
+                }
+            }
+            result => result,
         }
+    }
+
+    /// Reopens a session's connection as the library's reconnect does: to
+    /// the schema it last knew of, then `SET NAMES` for its character set;
+    /// not in the middle of a transaction (that attempt fails, the next one
+    /// may reconnect).
+    fn reconnect(&mut self, index: usize) -> Result<(), ClientError> {
+        let session = &mut self.sessions[index];
+        if session.status & SERVER_STATUS_IN_TRANS != 0 {
+            session.status &= !SERVER_STATUS_IN_TRANS;
+            return Err(ClientError::server_gone());
+        }
+        if let Some(conn) = &session.conn {
+            session.opts.database = conn.schema().map(str::to_string);
+        }
+        let mut conn = Connection::connect(&session.opts)?;
+        let charset = ClientCharset::ALL
+            .iter()
+            .find(|c| c.collation_id() == session.opts.collation)
+            .copied()
+            .unwrap_or_default();
+        let set_names = format!("SET NAMES {}", charset.name());
+        conn.query(set_names.as_bytes())?;
+        session._abort = Some(self.cancel.register_socket(conn.abort_handle()));
+        session.conn = Some(conn);
+        session.status = 0x0002;
+        Ok(())
     }
 
     /// After an error on a connection.
@@ -217,20 +282,36 @@ impl Interpreter {
 
     /// `connect (name,host,user,password,db,port,socket,options,auth)`.
     pub(crate) fn cmd_connect(&mut self, command: &Command) -> Result<(), Stop> {
+        let args = self.connect_args(command)?;
+        let (mut opts, socket) = self.connect_options(&args)?;
+        let name = show(&args[0]);
+        if self.sessions.iter().any(|s| s.name == name) {
+            return Err(Stop::die(format!("Connection {name} already exists")));
+        }
+        let explicit_db = !args[4].is_empty();
+        let db = if explicit_db {
+            show(&args[4])
+        } else {
+            self.cfg.database.clone()
+        };
+        let no_one = db == "*NO-ONE*";
+        opts.database = if no_one || db.is_empty() {
+            None
+        } else {
+            Some(db.clone())
+        };
+        let shown_db = if no_one { "" } else { db.as_str() };
+        self.log_connect(command, &args, &opts, shown_db, &socket);
+        self.open_named(name, opts, !explicit_db)
+    }
+
+    /// The nine arguments of `connect`, expanded and checked.
+    fn connect_args(&mut self, command: &Command) -> Result<Vec<Vec<u8>>, Stop> {
         let inner = strip_parentheses(command.argument(), command)?;
-        let names = [
-            "connection name",
-            "host",
-            "user",
-            "password",
-            "database",
-            "port",
-            "socket",
-            "options",
-            "default_auth",
-        ];
-        let split = split_args_full(inner, b',', names.len());
-        let mut args = Vec::with_capacity(names.len());
+        // mysqltest strips the parentheses in place: errors quote the result.
+        self.ctx.query = text_after_stripping(command);
+        let split = split_args_full(inner, b',', CONNECT_ARGS);
+        let mut args = Vec::with_capacity(CONNECT_ARGS);
         for value in &split.values {
             args.push(self.expand(value, false)?);
         }
@@ -247,37 +328,28 @@ impl Interpreter {
                 show(extra)
             )));
         }
+        Ok(args)
+    }
+
+    /// The client options `connect` asks for, and the socket it names.
+    fn connect_options(&self, args: &[Vec<u8>]) -> Result<(ConnectOptions, String), Stop> {
         let mut opts = self.base_options();
+        opts.host = show(&args[1]);
         opts.user = show(&args[2]);
         opts.password = args[3].clone();
+        let socket = self.connect_socket(&args[6]);
+        opts.socket = Some(PathBuf::from(&socket)).filter(|s| !s.as_os_str().is_empty());
+        opts.default_auth = Some(show(&args[8])).filter(|a| !a.is_empty());
         if !args[5].is_empty() {
-            let port: u16 = show(&args[5]).trim().parse().unwrap_or(0);
-            if port == 0 {
-                return Err(Stop::die(format!(
-                    "Illegal argument for port: '{}'",
-                    show(&args[5])
-                )));
-            }
-            opts.port = port;
+            opts.port = u16::try_from(atoi(&show(&args[5])))
+                .ok()
+                .filter(|p| *p != 0)
+                .ok_or_else(|| {
+                    Stop::die(format!("Illegal argument for port: '{}'", show(&args[5])))
+                })?;
         }
         apply_connect_options(&mut opts, &args[7])?;
-        let name = show(&args[0]);
-        if self.sessions.iter().any(|s| s.name == name) {
-            return Err(Stop::die(format!("Connection {name} already exists")));
-        }
-        let explicit_db = !args[4].is_empty();
-        let db = if explicit_db {
-            show(&args[4])
-        } else {
-            self.cfg.database.clone()
-        };
-        opts.database = if db == "*NO-ONE*" || db.is_empty() {
-            None
-        } else {
-            Some(db.clone())
-        };
-        self.log_connect(command, &args, &opts, &db);
-        self.open_named(name, opts, !explicit_db)
+        Ok((opts, socket))
     }
 
     /// The lines mysqltest writes before connecting.
@@ -287,6 +359,7 @@ impl Interpreter {
         args: &[Vec<u8>],
         opts: &ConnectOptions,
         db: &str,
+        socket: &str,
     ) {
         let query_log = !self.props.get(Prop::QueryLog);
         if !self.ctx.expected.is_empty() && query_log {
@@ -304,12 +377,7 @@ impl Interpreter {
             self.rep
                 .append(&mut line, opts.port.to_string().as_bytes(), self.charset);
             line.push(b',');
-            let socket = if args[6].is_empty() {
-                self.cfg.socket.as_bytes().to_vec()
-            } else {
-                args[6].clone()
-            };
-            self.rep.append(&mut line, &socket, self.charset);
+            self.rep.append(&mut line, socket.as_bytes(), self.charset);
             line.push(b')');
             line.extend_from_slice(&self.delimiter);
             line.push(b'\n');
@@ -406,7 +474,11 @@ impl Interpreter {
         let opts = self.sessions[index].opts.clone();
         let (user, password, db) = if args[0].is_empty() {
             let db = if args[2].is_empty() {
-                opts.database.clone()
+                // mysqltest takes the library's idea of the current schema.
+                match &self.sessions[index].conn {
+                    Some(conn) => conn.schema().map(str::to_string),
+                    None => opts.database.clone(),
+                }
             } else {
                 Some(show(&args[2]))
             };
@@ -530,6 +602,14 @@ impl Interpreter {
     }
 }
 
+/// Whether a command failed because sending it found the connection gone
+/// (the library then reconnects and sends it again).
+fn lost_by_sending(err: &ClientError, conn: &Connection) -> bool {
+    err.code() == crate::client::codes::SERVER_GONE
+        && err.is_connection_lost()
+        && !conn.is_connected()
+}
+
 /// `connect (…)` requires matching parentheses when it starts with one.
 fn strip_parentheses<'a>(arg: &'a [u8], command: &Command) -> Result<&'a [u8], Stop> {
     let start = arg
@@ -571,41 +651,76 @@ fn text_after_stripping(command: &Command) -> Vec<u8> {
     text
 }
 
-/// The connection options of `connect`.
+/// The connection options of `connect`, as mysqltest reads them.
 fn apply_connect_options(opts: &mut ConnectOptions, text: &[u8]) -> Result<(), Stop> {
     for option in text
         .split(|b| super::super::script::lexer::is_space(*b))
         .filter(|o| !o.is_empty())
     {
-        let lower = show(option).to_ascii_lowercase();
-        match option {
-            b"SSL" | b"NOSSL" | b"COMPRESS" | b"TCP" | b"DEFAULT" | b"PIPE" | b"SOCKET"
-            | b"MEMORY" => {}
-            _ if option.starts_with(b"SSL-CIPHER=") => {}
-            _ if lower.starts_with("read_timeout=") || lower.starts_with("write_timeout=") => {}
-            _ if lower.starts_with("connect_timeout=") => {
-                let secs: u64 = lower["connect_timeout=".len()..].parse().unwrap_or(0);
-                if secs > 0 {
-                    opts.connect_timeout = Duration::from_secs(secs);
-                }
-            }
-            _ if lower.starts_with("charset=") => {
-                let name = &lower["charset=".len()..];
-                let charset = ClientCharset::by_name(name).ok_or_else(|| {
-                    Stop::die(format!("unknown character set '{name}' in connect"))
-                })?;
-                opts.collation = charset.collation_id();
-            }
-            _ if lower.starts_with("auth=") => {}
-            _ => {
-                return Err(Stop::die(format!(
-                    "Illegal option to connect: {}",
-                    show(option)
-                )));
-            }
-        }
+        apply_connect_option(opts, option)?;
     }
     Ok(())
+}
+
+/// One option: exact words, then case-insensitive `name=value` settings.
+fn apply_connect_option(opts: &mut ConnectOptions, option: &[u8]) -> Result<(), Stop> {
+    match option {
+        b"SSL" => opts.ssl = true,
+        b"NOSSL" => opts.ssl = false,
+        _ if option.starts_with(b"SSL-CIPHER=") => opts.ssl = true,
+        b"COMPRESS" => opts.compress = true,
+        b"TCP" => opts.protocol = Protocol::Tcp,
+        b"DEFAULT" => opts.protocol = Protocol::Default,
+        b"SOCKET" => opts.protocol = Protocol::Socket,
+        b"PIPE" | b"MEMORY" => {}
+        _ => return apply_connect_setting(opts, option),
+    }
+    Ok(())
+}
+
+/// `read_timeout=`, `write_timeout=`, `connect_timeout=`, `CHARSET=`, `auth=`.
+fn apply_connect_setting(opts: &mut ConnectOptions, option: &[u8]) -> Result<(), Stop> {
+    let text = show(option);
+    let lower = text.to_ascii_lowercase();
+    let value = |prefix: &str| text[prefix.len()..].to_string();
+    let seconds = |prefix: &str| {
+        Some(atoi(&value(prefix)))
+            .filter(|s| *s > 0)
+            .map(Duration::from_secs)
+    };
+    if lower.starts_with("read_timeout=") {
+        if let Some(t) = seconds("read_timeout=") {
+            opts.read_timeout = Some(t);
+        }
+    } else if lower.starts_with("write_timeout=") {
+        if let Some(t) = seconds("write_timeout=") {
+            opts.write_timeout = Some(t);
+        }
+    } else if lower.starts_with("connect_timeout=") {
+        if let Some(t) = seconds("connect_timeout=") {
+            opts.connect_timeout = t;
+        }
+    } else if lower.starts_with("charset=") {
+        let name = value("charset=").to_ascii_lowercase();
+        let charset = ClientCharset::by_name(&name)
+            .ok_or_else(|| Stop::die(format!("unknown character set '{name}' in connect")))?;
+        opts.collation = charset.collation_id();
+    } else if lower.starts_with("auth=") {
+        opts.restricted_auth = Some(value("auth="));
+    } else {
+        return Err(Stop::die(format!("Illegal option to connect: {text}")));
+    }
+    Ok(())
+}
+
+/// C's `atoi` on non-negative values: leading digits, else 0.
+fn atoi(text: &str) -> u64 {
+    let digits: String = text
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap_or(0)
 }
 
 /// `major*10000 + minor*100 + patch` from a version string.
@@ -623,6 +738,46 @@ pub fn version_number(version: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connect_options_set_protocol_compression_ssl_and_timeouts() {
+        let mut opts = ConnectOptions::default();
+        apply_connect_options(
+            &mut opts,
+            b"COMPRESS TCP read_timeout=50 WRITE_TIMEOUT=7x connect_timeout=2",
+        )
+        .unwrap();
+        assert!(opts.compress);
+        assert_eq!(opts.protocol, Protocol::Tcp);
+        assert_eq!(opts.read_timeout, Some(Duration::from_secs(50)));
+        assert_eq!(opts.write_timeout, Some(Duration::from_secs(7)));
+        assert_eq!(opts.connect_timeout, Duration::from_secs(2));
+        apply_connect_options(&mut opts, b"SSL SOCKET read_timeout=0 auth=dialog").unwrap();
+        assert!(opts.ssl);
+        assert_eq!(opts.protocol, Protocol::Socket);
+        assert_eq!(opts.read_timeout, Some(Duration::from_secs(50)));
+        assert_eq!(opts.restricted_auth.as_deref(), Some("dialog"));
+        apply_connect_options(&mut opts, b"NOSSL DEFAULT PIPE MEMORY").unwrap();
+        assert!(!opts.ssl);
+        assert_eq!(opts.protocol, Protocol::Default);
+        apply_connect_options(&mut opts, b"SSL-CIPHER=AES128-SHA").unwrap();
+        assert!(opts.ssl);
+    }
+
+    #[test]
+    fn unknown_connect_options_are_fatal() {
+        let mut opts = ConnectOptions::default();
+        assert!(apply_connect_options(&mut opts, b"SSLX").is_err());
+        assert!(apply_connect_options(&mut opts, b"compress").is_err());
+    }
+
+    #[test]
+    fn atoi_reads_leading_digits() {
+        assert_eq!(atoi("5"), 5);
+        assert_eq!(atoi("50"), 50);
+        assert_eq!(atoi(" 12abc"), 12);
+        assert_eq!(atoi("x"), 0);
+    }
 
     #[test]
     fn server_version_numbers() {
