@@ -551,6 +551,7 @@ fn start_spec(active: &Active, group: &str, start_timeout: Duration) -> anyhow::
         config_file: active.config_file.clone(),
         datadir: value("datadir")?,
         tmpdir: value("tmpdir")?,
+        vardir: active.vardir.clone(),
         pid_file: value("pid-file")?,
         log_error: value("log-error")?,
         port: active
