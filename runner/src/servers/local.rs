@@ -295,7 +295,7 @@ impl Backend for LocalBackend {
         }
         let mut command = Command::new(&self.exe);
         command
-            .args(&args)
+            .args(args.iter().map(|a| crate::config::option_bytes(a)))
             .envs(&spec.env)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
