@@ -1,5 +1,6 @@
 //! The verdict on one test's output: [`judge`] compares the bytes the
-//! interpreter produced with the chosen `.result` file, exactly. On a
+//! interpreter produced with the chosen `.result` file (or the base result
+//! patched by its `.rdiff`), exactly. On a
 //! mismatch it writes the `.reject` file and returns a unified diff; with
 //! `record` it writes the `.result` file instead. The runner turns the
 //! [`Judgement`] into an [`Outcome`] with [`Judgement::outcome`].
@@ -12,7 +13,7 @@ use thiserror::Error;
 
 use crate::diff::UnifiedDiff;
 use crate::outcome::{Failure, FailureKind, Outcome};
-use crate::result_file::ResultChoice;
+use crate::result_file::{ExpectedError, ResultChoice};
 use crate::test_id::TestId;
 
 /// What the comparison found, and which file it wrote.
@@ -79,6 +80,9 @@ pub fn reject_path(log_dir: &Path, id: &TestId) -> PathBuf {
 /// A file could not be read, written or removed while judging.
 #[derive(Debug, Error)]
 pub enum JudgeError {
+    /// The expected output could not be read or made from its patch.
+    #[error(transparent)]
+    Expected(#[from] ExpectedError),
     /// The result file exists but could not be read.
     #[error("cannot read result file {path}")]
     ReadResult {
@@ -121,7 +125,7 @@ pub fn judge(
     if record {
         return record_result(actual, result_path, reject_path);
     }
-    match read_result(result_path)? {
+    match expected.expected()? {
         Some(expected_bytes) if expected_bytes == actual => {
             remove_stale_reject(reject_path)?;
             Ok(Judgement::Match)
@@ -229,6 +233,36 @@ mod tests {
 
     fn existing(setup: &Setup) -> ResultChoice {
         ResultChoice::Existing(setup.result.clone())
+    }
+
+    #[test]
+    fn a_patched_result_is_judged_and_recorded_as_mtr_does() {
+        let s = setup(Some(b"a\nb\n"));
+        let rdiff = s.dir.path().join("r/t,x.rdiff");
+        fs::write(&rdiff, "@@ -1,2 +1,2 @@\n a\n-b\n+c\n").unwrap();
+        let choice = ResultChoice::Patched(crate::result_file::PatchedResult {
+            rdiff,
+            base: s.result.clone(),
+            generated: s.dir.path().join("r/t,x.result~"),
+        });
+        assert_eq!(
+            judge(b"a\nc\n", &choice, &s.reject, false).unwrap(),
+            Judgement::Match
+        );
+        assert!(matches!(
+            judge(b"a\nb\n", &choice, &s.reject, false).unwrap(),
+            Judgement::Mismatch { .. }
+        ));
+        let recorded = judge(b"a\nd\n", &choice, &s.reject, true).unwrap();
+        let generated = s.dir.path().join("r/t,x.result~");
+        assert_eq!(
+            recorded,
+            Judgement::Recorded {
+                path: generated.clone()
+            }
+        );
+        assert_eq!(fs::read(&generated).unwrap(), b"a\nd\n");
+        assert_eq!(fs::read(&s.result).unwrap(), b"a\nb\n", "the base stays");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod events;
 pub mod judge;
 pub mod outcome;
+pub mod patch;
 pub mod report;
 pub mod result_file;
 pub mod test_id;
@@ -19,8 +20,11 @@ pub use diff::UnifiedDiff;
 pub use events::Event;
 pub use judge::{JudgeError, Judgement, judge, missing_result_message, reject_path};
 pub use outcome::{Failure, FailureKind, Outcome, TestReport};
+pub use patch::{PatchError, apply_patch};
 pub use report::{
     ConsoleReporter, Fanout, JsonReport, JsonReporter, JunitReporter, Reporter, Summary,
 };
-pub use result_file::{ResultChoice, ResultFileError, choose_result_file};
+pub use result_file::{
+    ExpectedError, PatchedResult, ResultChoice, ResultFileError, choose_result_file,
+};
 pub use test_id::TestId;

@@ -53,13 +53,13 @@ pub fn parse_opt_text(text: &str) -> Vec<String> {
     text.lines().flat_map(parse_opt_line).collect()
 }
 
-/// Reads an `.opt` file into arguments.
+/// Reads an `.opt` file into arguments; bytes that are not UTF-8 are kept.
 pub fn read_opt_file(path: &Path) -> Result<Vec<String>, ConfigError> {
     let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(parse_opt_text(&String::from_utf8_lossy(&bytes)))
+    Ok(parse_opt_text(&super::raw_bytes::decode(&bytes)))
 }
 
 /// Replaces each quoted span by a blank-free version with its quotes disguised.
@@ -174,6 +174,18 @@ mod tests {
     }
 
     // Expected values were produced by running mtr's own splitting on the same lines.
+    #[test]
+    fn bytes_that_are_not_utf8_reach_the_arguments_unchanged() {
+        let dir = TempDir::new("opt_bytes");
+        let path = dir.path("t-master.opt");
+        std::fs::write(&path, b"--character-sets-dir=$D/\xdf\n--x=1\n").unwrap();
+        let args = read_opt_file(&path).unwrap();
+        assert_eq!(args.len(), 2);
+        let first = crate::config::option_bytes(&args[0]);
+        assert_eq!(first.as_encoded_bytes(), b"--character-sets-dir=$D/\xdf");
+        assert_eq!(args[1], "--x=1");
+    }
+
     #[test]
     fn blanks_split_and_are_trimmed() {
         assert_eq!(line("--a=1 --b=2"), ["--a=1", "--b=2"]);

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use super::environment::RunEnv;
+use super::environment::{RunEnv, set_timezone};
 use super::options::RunOptions;
 use super::warnings::suspicious;
 use crate::config::{Config, FactoryArgs, expand_env, generate};
@@ -60,6 +60,9 @@ pub struct Active {
     pub servers: BTreeMap<String, Box<dyn Server>>,
     /// Options each group runs with for the current test.
     pub wanted: BTreeMap<String, Vec<String>>,
+    /// mtr's environment for the current test, which servers and
+    /// `-master.sh` scripts started for it inherit.
+    pub server_env: BTreeMap<String, String>,
 }
 
 /// A server of an older generation on its way out.
@@ -138,6 +141,7 @@ impl ServerSet {
             if let Some(active) = self.active.as_mut() {
                 let env = option_env(&self.env, &active.vardir, &active.config, test);
                 active.wanted = wanted_options(&active.config, test, &env);
+                active.server_env = server_env(env, test);
             }
             self.mark_logs(test)?;
         }
@@ -195,6 +199,7 @@ impl ServerSet {
             timezone: test.timezone.clone(),
             servers: BTreeMap::new(),
             wanted,
+            server_env: server_env(env, test),
         });
         self.start_all(test)
     }
@@ -240,9 +245,9 @@ impl ServerSet {
             .collect();
         for group in &groups {
             if let Some(script) = pre_start_script(&active.config, group, test) {
-                run_script(&script)?;
+                run_script(&script, &active.server_env, &self.opts.tree)?;
             }
-            let spec = start_spec(active, group, timeout, &self.env.vars)?;
+            let spec = start_spec(active, group, timeout)?;
             let mark = mark_log(&spec.log_error, test)?;
             self.marks.insert(spec.log_error.clone(), mark);
             let server = self
@@ -270,7 +275,7 @@ impl ServerSet {
         if let Some(mut old) = active.servers.remove(group) {
             old.kill();
         }
-        let mut spec = start_spec(active, group, timeout, &self.env.vars)?;
+        let mut spec = start_spec(active, group, timeout)?;
         spec.args.extend(extra.iter().cloned());
         spec.fresh = false;
         let mut server = self.backend.start(&spec)?;
@@ -502,6 +507,13 @@ fn option_env(
     env
 }
 
+/// The environment servers started for `test` inherit: the option
+/// environment with the test's `TZ` set, or removed as mtr's default.
+fn server_env(mut env: BTreeMap<String, String>, test: &TestCase) -> BTreeMap<String, String> {
+    set_timezone(&mut env, test);
+    env
+}
+
 /// Options per group: slave options where `#!use-slave-opt`, else master
 /// options, with references to the environment expanded.
 fn wanted_options(
@@ -526,12 +538,7 @@ fn wanted_options(
 }
 
 /// What the backend needs to start one group.
-fn start_spec(
-    active: &Active,
-    group: &str,
-    start_timeout: Duration,
-    env: &BTreeMap<String, String>,
-) -> anyhow::Result<StartSpec> {
+fn start_spec(active: &Active, group: &str, start_timeout: Duration) -> anyhow::Result<StartSpec> {
     let value = |option: &str| {
         active
             .config
@@ -544,6 +551,7 @@ fn start_spec(
         config_file: active.config_file.clone(),
         datadir: value("datadir")?,
         tmpdir: value("tmpdir")?,
+        vardir: active.vardir.clone(),
         pid_file: value("pid-file")?,
         log_error: value("log-error")?,
         port: active
@@ -552,8 +560,8 @@ fn start_spec(
             .with_context(|| format!("[{group}] has no port"))?,
         args: active.wanted.get(group).cloned().unwrap_or_default(),
         log_slave_updates: active.config.has_option(group, "log-slave-updates"),
-        env: env.clone(),
-        timezone: active.timezone.clone(),
+        env: active.server_env.clone(),
+        timezone: active.server_env.get("TZ").cloned(),
         start_timeout,
         fresh: true,
     })
@@ -570,8 +578,15 @@ fn pre_start_script(config: &Config, group: &str, test: &TestCase) -> Option<Pat
     None
 }
 
-fn run_script(script: &Path) -> anyhow::Result<()> {
-    let status = std::process::Command::new("/bin/sh").arg(script).status()?;
+/// Runs a `-master.sh`/`-slave.sh` as mtr does: `/bin/sh FILE` from the
+/// test tree, in mtr's environment (the worker's directories, `[ENV]`, `TZ`).
+fn run_script(script: &Path, env: &BTreeMap<String, String>, tree: &Path) -> anyhow::Result<()> {
+    let mut command = std::process::Command::new("/bin/sh");
+    command.arg(script).envs(env).current_dir(tree);
+    if !env.contains_key("TZ") {
+        command.env_remove("TZ");
+    }
+    let status = command.status()?;
     anyhow::ensure!(status.success(), "Failed to execute '{}'", script.display());
     Ok(())
 }
@@ -750,6 +765,47 @@ mod tests {
             "copied once per run, as mtr"
         );
         assert!(!var.join("mysqld.1").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn start_scripts_see_mtr_environment_and_time_zone() {
+        let dir = std::env::temp_dir().join(format!("rmtr-mastersh-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let script = dir.join("x-master.sh");
+        std::fs::write(
+            &script,
+            "echo \"$MYSQLTEST_VARDIR ${TZ-unset} $(pwd)\" > out\n",
+        )
+        .unwrap();
+        let mut env = BTreeMap::new();
+        env.insert("MYSQLTEST_VARDIR".to_string(), "/v/1".to_string());
+        let mut test = TestCase {
+            id: rmtr_results::TestId::new("main", "x", Vec::new()),
+            path: dir.join("x.test"),
+            suite_dir: dir.clone(),
+            result_dir: PathBuf::new(),
+            template: PathBuf::from("t.cnf"),
+            master_opts: Vec::new(),
+            slave_opts: Vec::new(),
+            timezone: None,
+            rpl_test: false,
+            big_test: false,
+            master_sh: None,
+            slave_sh: None,
+            skip: None,
+        };
+        run_script(&script, &server_env(env.clone(), &test), &dir).unwrap();
+        let out = std::fs::read_to_string(dir.join("out")).unwrap();
+        assert_eq!(out, format!("/v/1 unset {}\n", dir.display()));
+        test.timezone = Some("GMT-3".into());
+        run_script(&script, &server_env(env, &test), &dir).unwrap();
+        let out = std::fs::read_to_string(dir.join("out")).unwrap();
+        assert_eq!(out, format!("/v/1 GMT-3 {}\n", dir.display()));
+        std::fs::write(&script, "exit 3\n").unwrap();
+        let err = run_script(&script, &BTreeMap::new(), &dir).unwrap_err();
+        assert!(err.to_string().starts_with("Failed to execute"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

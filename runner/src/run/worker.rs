@@ -243,8 +243,9 @@ impl Worker {
                     return Outcome::Fail(Failure::new(FailureKind::TestError, err.to_string()));
                 }
             };
-        let expected_empty =
-            choice.exists() && std::fs::metadata(choice.path()).is_ok_and(|m| m.len() == 0);
+        let expected_empty = choice
+            .expected()
+            .is_ok_and(|e| e.is_some_and(|e| e.is_empty()));
         if run.output.is_empty() && (self.opts.record || !expected_empty) {
             return Outcome::Fail(Failure::new(
                 FailureKind::TestError,

@@ -96,7 +96,7 @@ impl LocalBackend {
             .context("the template data directory was not prepared")
     }
 
-    /// Runs `--bootstrap` into `datadir`.
+    /// Writes the bootstrap SQL and runs `--bootstrap` into the template `datadir`.
     fn bootstrap(&self, datadir: &Path, vardir: &Path, tree: &Path) -> anyhow::Result<()> {
         let share = self
             .layout
@@ -105,17 +105,47 @@ impl LocalBackend {
             .context("no share directory with the system scripts")?;
         let sql = bootstrap_sql(&share, tree)?;
         let log_dir = vardir.join("log");
-        std::fs::create_dir_all(datadir.join("mysql"))?;
-        std::fs::create_dir_all(vardir.join("tmp"))?;
         std::fs::create_dir_all(&log_dir)?;
         let sql_file = log_dir.join("bootstrap.sql");
         std::fs::write(&sql_file, &sql)?;
-        let log = std::fs::File::create(log_dir.join("bootstrap.log"))?;
         let args = self.bootstrap_args(datadir, vardir);
         let _ = self.bootstrapped.set(Bootstrap {
             command: format!("{} {}", self.exe.display(), args.join(" ")),
             sql_file,
         });
+        self.run_bootstrap(args, &sql, datadir, vardir)
+    }
+
+    /// mtr's re-bootstrap: a server whose test options change how InnoDB
+    /// lays out its files gets a data directory bootstrapped with them, not
+    /// a copy of the template.
+    fn rebootstrap(&self, spec: &StartSpec, options: Vec<String>) -> anyhow::Result<()> {
+        let sql_file = &self
+            .bootstrapped
+            .get()
+            .context("the template data directory was not prepared")?
+            .sql_file;
+        let sql = std::fs::read_to_string(sql_file)
+            .with_context(|| format!("reading {}", sql_file.display()))?;
+        let mut args = self.bootstrap_args(&spec.datadir, &spec.vardir);
+        args.extend(options);
+        self.run_bootstrap(args, &sql, &spec.datadir, &spec.vardir)
+    }
+
+    /// Runs the server with `--bootstrap` arguments, feeding it `sql`; its
+    /// output goes to `vardir/log/bootstrap.log`.
+    fn run_bootstrap(
+        &self,
+        args: Vec<String>,
+        sql: &str,
+        datadir: &Path,
+        vardir: &Path,
+    ) -> anyhow::Result<()> {
+        let log_dir = vardir.join("log");
+        std::fs::create_dir_all(datadir.join("mysql"))?;
+        std::fs::create_dir_all(vardir.join("tmp"))?;
+        std::fs::create_dir_all(&log_dir)?;
+        let log = std::fs::File::create(log_dir.join("bootstrap.log"))?;
         let mut command = Command::new(&self.exe);
         command
             .args(&args)
@@ -241,7 +271,12 @@ impl Backend for LocalBackend {
             if spec.datadir.exists() {
                 std::fs::remove_dir_all(&spec.datadir)?;
             }
-            copy_tree(self.template_dir()?, &spec.datadir)?;
+            let options = rebootstrap_options(&spec.args);
+            if options.is_empty() {
+                copy_tree(self.template_dir()?, &spec.datadir)?;
+            } else {
+                self.rebootstrap(spec, options)?;
+            }
         }
         std::fs::create_dir_all(&spec.tmpdir)?;
         if let Some(dir) = spec.log_error.parent() {
@@ -260,7 +295,7 @@ impl Backend for LocalBackend {
         }
         let mut command = Command::new(&self.exe);
         command
-            .args(&args)
+            .args(args.iter().map(|a| crate::config::option_bytes(a)))
             .envs(&spec.env)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
@@ -568,6 +603,24 @@ fn client_plugin_dir(basedir: &Path) -> Option<PathBuf> {
     found
 }
 
+/// Options matching this make mtr bootstrap a server's data directory anew.
+static REBOOTSTRAP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"--innodb[-_](?:page[-_]size|checksum[-_]algorithm|undo[-_]tablespaces|log[-_]group[-_]home[-_]dir|data[-_]home[-_]dir)|data[-_]file[-_]path|force_rebootstrap",
+    )
+    .expect("valid")
+});
+
+/// The test options the template data directory cannot serve (the page
+/// size, checksums, undo and data file layout), which mtr bootstraps with.
+fn rebootstrap_options(options: &[String]) -> Vec<String> {
+    options
+        .iter()
+        .filter(|o| REBOOTSTRAP.is_match(o))
+        .cloned()
+        .collect()
+}
+
 /// Copies a directory tree (the template data directory).
 fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(to)?;
@@ -588,6 +641,32 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn innodb_layout_options_need_a_new_bootstrap() {
+        let options: Vec<String> = [
+            "--innodb-page-size=64k",
+            "--innodb_checksum_algorithm=crc32",
+            "--loose-innodb-undo-tablespaces=3",
+            "--innodb-data-file-path=ibdata1:12M:autoextend",
+            "--innodb_temp_data_file_path=ibtmp1:12M",
+            "--innodb-log-file-size=32M",
+            "--innodb-buffer-pool-size=32M",
+            "--debug-dbug=+d,force_rebootstrap",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let kept = rebootstrap_options(&options);
+        assert_eq!(kept.len(), 5, "{kept:?}");
+        assert!(
+            !kept.iter().any(|o| o.starts_with("--loose-")),
+            "mtr's pattern wants --innodb right at the start"
+        );
+        assert!(!kept.iter().any(|o| o.contains("log-file-size")));
+        assert!(!kept.iter().any(|o| o.contains("buffer-pool")));
+        assert!(rebootstrap_options(&["--innodb-file-per-table".into()]).is_empty());
+    }
 
     #[test]
     fn reads_plugins_and_variables_from_help() {

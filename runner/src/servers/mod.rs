@@ -24,6 +24,8 @@ pub struct StartSpec {
     pub config_file: PathBuf,
     pub datadir: PathBuf,
     pub tmpdir: PathBuf,
+    /// The worker's var directory (a re-bootstrap logs and keeps temporary files there).
+    pub vardir: PathBuf,
     pub pid_file: PathBuf,
     pub log_error: PathBuf,
     pub port: u16,

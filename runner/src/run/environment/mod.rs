@@ -10,4 +10,4 @@ mod test_env;
 
 pub use probe::Probes;
 pub use run_env::{RunEnv, RunInputs, mysqltest_binary};
-pub use test_env::{EnvInputs, test_environment};
+pub use test_env::{EnvInputs, set_timezone, test_environment};

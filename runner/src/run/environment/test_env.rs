@@ -2,14 +2,14 @@
 //! the worker's servers and the test itself — the var directories, the
 //! client command lines bound to the generated my.cnf (`$MYSQL`,
 //! `$MYSQL_DUMP`, `$MYSQL_TEST`, …), the last server command line, the
-//! `[ENV]` group of the config (`MASTER_MYPORT`, …), and the test's name,
-//! file and combinations.
+//! `[ENV]` group of the config (`MASTER_MYPORT`, …), the test's name,
+//! file and combinations, and its `TZ` (the test's `--timezone=`, or none).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::run_env::{RunEnv, find_mysqld};
-use crate::config::Config;
+use crate::config::{Config, expand_env};
 use crate::discover::TestCase;
 use crate::servers::Layout;
 
@@ -74,6 +74,7 @@ pub fn test_environment(inputs: &EnvInputs<'_>) -> BTreeMap<String, String> {
             set(&mut env, name, value.to_string());
         }
     }
+    set_timezone(&mut env, inputs.test);
     if let Some(datadir) = inputs
         .config
         .mysqld_groups()
@@ -84,6 +85,21 @@ pub fn test_environment(inputs: &EnvInputs<'_>) -> BTreeMap<String, String> {
         set(&mut env, "MARIADB_DATADIR", datadir.to_string());
     }
     env
+}
+
+/// mtr's `TZ` for a test: its `--timezone=` with `$NAME` expanded from
+/// `env`, or none at all (mtr removes `TZ` for tests without one).
+pub fn test_timezone(test: &TestCase, env: &BTreeMap<String, String>) -> Option<String> {
+    let lookup = |name: &str| env.get(name).cloned();
+    test.timezone.as_deref().map(|tz| expand_env(tz, &lookup))
+}
+
+/// Sets or removes `TZ` as mtr does before each test.
+pub fn set_timezone(env: &mut BTreeMap<String, String>, test: &TestCase) {
+    match test_timezone(test, env) {
+        Some(tz) => env.insert("TZ".to_string(), tz),
+        None => env.remove("TZ"),
+    };
 }
 
 /// `$MYSQL_TEST`: the mysqltest binary with the options mtr starts it with
@@ -258,6 +274,7 @@ mod tests {
         run.vars.insert("MTR_COMBINATION_OLD".into(), "1".into());
         run.vars
             .insert("HA_ARCHIVE_SO".into(), "ha_archive.so".into());
+        run.vars.insert("TZ".into(), "Europe/Paris".into());
         let test = TestCase {
             id: TestId::new("main", "x", vec!["row".into()]),
             path: dir.join("main/t/x.test"),
@@ -318,6 +335,12 @@ mod tests {
             !env.contains_key("MYSQL_CLIENT_TEST"),
             "no mysql_client_test here"
         );
+        assert!(!env.contains_key("TZ"), "mtr's default removes TZ");
+        let mut zoned = test.clone();
+        zoned.timezone = Some("GMT-${MASTER_MYPORT}".into());
+        let mut env = env;
+        set_timezone(&mut env, &zoned);
+        assert_eq!(env["TZ"], "GMT-16000");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
