@@ -19,6 +19,6 @@ pub use combinations::{Combination, Combinations, read_combinations};
 pub use error::ConfigError;
 pub use factory::{FactoryArgs, generate};
 pub use generated::Config;
-pub use opt_file::{extract_timezone, parse_opt_line, read_opt_file, read_test_opts};
+pub use opt_file::{extract_timezone, read_opt_file, read_test_opts};
 pub use options::{expand_env, server_args};
 pub use raw_bytes::encode as option_bytes;

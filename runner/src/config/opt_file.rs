@@ -36,7 +36,7 @@ const DEFAULT_TIME_ZONE_PREFIX: &str = "--default-time-zone=";
 const TIMEZONE_FOR_DEFAULT_TIME_ZONE: &str = "GMT-8";
 
 /// Splits one line of an `.opt` file into arguments.
-pub fn parse_opt_line(line: &str) -> Vec<String> {
+pub(crate) fn parse_opt_line(line: &str) -> Vec<String> {
     let mut text = line.trim().to_string();
     for _ in 0..2 {
         text = protect(&SINGLE_SPAN, &text, HIDDEN_SINGLE);

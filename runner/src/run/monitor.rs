@@ -74,7 +74,7 @@ fn watch(
                     cancel.cancel();
                     return report;
                 }
-                Ok(text) if text.trim_start().starts_with("restart") => {
+                Ok(text) if last_line(&text).starts_with("restart") => {
                     let _ = std::fs::remove_file(&expect);
                     let extra = restart_options(&text);
                     match set.restart_group(&group, &extra) {
@@ -93,11 +93,20 @@ fn watch(
     report
 }
 
-/// Options after `restart:`.
+/// The line mtr acts on: the file's last (earlier ones may say `wait`).
+fn last_line(text: &str) -> &str {
+    text.lines().last().unwrap_or("")
+}
+
+/// Options after `restart:` on the file's last line, split on whitespace
+/// with quotes kept, as mtr splits them (`restart_bindir DIR:opts` too).
 fn restart_options(text: &str) -> Vec<String> {
-    let line = text.lines().next().unwrap_or("");
-    line.split_once(':')
-        .map(|(_, opts)| crate::config::parse_opt_line(opts.trim()))
+    let line = last_line(text);
+    let opts = match line.strip_prefix("restart_bindir") {
+        Some(rest) => rest.split_once(':').map(|(_, opts)| opts),
+        None => line.split_once(':').map(|(_, opts)| opts),
+    };
+    opts.map(|opts| opts.split_whitespace().map(str::to_string).collect())
         .unwrap_or_default()
 }
 
@@ -109,5 +118,10 @@ mod tests {
     fn restart_lines() {
         assert!(restart_options("restart\n").is_empty());
         assert_eq!(restart_options("restart: --a=1 --b\n"), ["--a=1", "--b"]);
+        assert_eq!(
+            restart_options("wait\nrestart: --rewrite='X->Y'  --c\n"),
+            ["--rewrite='X->Y'", "--c"]
+        );
+        assert_eq!(restart_options("restart_bindir /opt/bin:--d\n"), ["--d"]);
     }
 }
