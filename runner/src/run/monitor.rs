@@ -1,8 +1,9 @@
 //! Watches a worker's servers while a test runs. A server that exits is
 //! judged by its `$MYSQLTEST_VARDIR/tmp/<group>.expect` file, mtr's
-//! protocol: `wait` (the test shut it down and will ask for it back),
-//! `restart` or `restart: --options` (start it again, with those options),
-//! and no file at all (a crash: the test is stopped and fails).
+//! protocol, read from the file's last line (tests append to the file):
+//! `wait` (the test shut it down and will ask for it back), `restart` or
+//! `restart: --options` (start it again, with those options), and no file
+//! at all (a crash: the test is stopped and fails).
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -74,7 +75,7 @@ fn watch(
                     cancel.cancel();
                     return report;
                 }
-                Ok(text) if text.trim_start().starts_with("restart") => {
+                Ok(text) if last_line(&text).starts_with("restart") => {
                     let _ = std::fs::remove_file(&expect);
                     let extra = restart_options(&text);
                     match set.restart_group(&group, &extra) {
@@ -93,10 +94,15 @@ fn watch(
     report
 }
 
-/// Options after `restart:`.
+/// The line of an `.expect` file mtr acts on.
+fn last_line(text: &str) -> &str {
+    text.lines().last().unwrap_or("")
+}
+
+/// Options after `restart:` on the last line.
 fn restart_options(text: &str) -> Vec<String> {
-    let line = text.lines().next().unwrap_or("");
-    line.split_once(':')
+    last_line(text)
+        .split_once(':')
         .map(|(_, opts)| crate::config::parse_opt_line(opts.trim()))
         .unwrap_or_default()
 }
@@ -109,5 +115,13 @@ mod tests {
     fn restart_lines() {
         assert!(restart_options("restart\n").is_empty());
         assert_eq!(restart_options("restart: --a=1 --b\n"), ["--a=1", "--b"]);
+        assert_eq!(restart_options("wait\nrestart: --c\n"), ["--c"]);
+    }
+
+    #[test]
+    fn the_last_line_decides() {
+        assert!(last_line("wait\nrestart\n").starts_with("restart"));
+        assert_eq!(last_line("restart\nwait\n"), "wait");
+        assert_eq!(last_line(""), "");
     }
 }
