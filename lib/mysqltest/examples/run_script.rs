@@ -1,9 +1,7 @@
 //! Runs one `.test` file against a server and prints its output, for
 //! trying the interpreter by hand: `run_script FILE PORT [BASEDIR]`.
 
-use std::sync::Arc;
-
-use rmtr_mysqltest::run::{CancelToken, End, NoHost, RunConfig, run_test};
+use rmtr_mysqltest::run::{CancelToken, End, RunConfig, run_test};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -15,7 +13,7 @@ fn main() {
     let mut cfg = RunConfig::new(file, &basedir, port.parse().expect("a port"));
     cfg.env = std::env::vars().collect();
     cfg.socket = std::env::var("MASTER_MYSOCK").unwrap_or_default();
-    let outcome = run_test(cfg, Arc::new(NoHost), CancelToken::new());
+    let outcome = run_test(cfg, CancelToken::new());
     use std::io::Write;
     std::io::stdout().write_all(&outcome.output).unwrap();
     match outcome.end {

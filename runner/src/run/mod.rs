@@ -2,8 +2,8 @@
 //! test sees, the interpreter under a time limit with its servers watched,
 //! the checks after it, and the scheduling of the whole run.
 
+mod client_defaults;
 mod environment;
-mod host;
 mod monitor;
 pub mod options;
 mod ports;

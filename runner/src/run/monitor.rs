@@ -1,8 +1,9 @@
 //! Watches a worker's servers while a test runs. A server that exits is
 //! judged by its `$MYSQLTEST_VARDIR/tmp/<group>.expect` file, mtr's
-//! protocol: `wait` (the test shut it down and will ask for it back),
-//! `restart` or `restart: --options` (start it again, with those options),
-//! and no file at all (a crash: the test is stopped and fails).
+//! protocol, read from the file's last line (tests append to the file):
+//! `wait` (the test shut it down and will ask for it back), `restart` or
+//! `restart: --options` (start it again, with those options), and no file
+//! at all (a crash: the test is stopped and fails).
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -123,5 +124,12 @@ mod tests {
             ["--rewrite='X->Y'", "--c"]
         );
         assert_eq!(restart_options("restart_bindir /opt/bin:--d\n"), ["--d"]);
+    }
+
+    #[test]
+    fn the_last_line_decides() {
+        assert!(last_line("wait\nrestart\n").starts_with("restart"));
+        assert_eq!(last_line("restart\nwait\n"), "wait");
+        assert_eq!(last_line(""), "");
     }
 }

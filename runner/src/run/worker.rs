@@ -14,8 +14,8 @@ use rmtr_results::{
     Failure, FailureKind, Outcome, TestReport, choose_result_file, judge, reject_path,
 };
 
+use super::client_defaults::ClientDefaults;
 use super::environment::{EnvInputs, RunEnv, test_environment};
-use super::host::WorkerHost;
 use super::monitor::{Monitor, MonitorReport};
 use super::options::RunOptions;
 use super::ports::PortBlock;
@@ -131,10 +131,7 @@ impl Worker {
         let cancel = CancelToken::new();
         let vardir = self.servers.lock().expect("server set").vardir();
         let monitor = Monitor::start(Arc::clone(&self.servers), cancel.clone(), vardir);
-        let host = Arc::new(WorkerHost {
-            servers: Arc::clone(&self.servers),
-        });
-        let ran = run_with_limit(cfg, host, cancel, self.opts.testcase_timeout, interrupted);
+        let ran = run_with_limit(cfg, cancel, self.opts.testcase_timeout, interrupted);
         let report = monitor.finish();
         let outcome = self.decide(test, ran, &report);
         let failed = matches!(outcome, Outcome::Fail(_));
@@ -183,6 +180,7 @@ impl Worker {
             .display()
             .to_string();
         cfg.child_stderr = Some(log_dir.join(format!("{}.stderr", test.id.full_name())));
+        ClientDefaults::read(&active.config).apply(&mut cfg);
         cfg
     }
 
@@ -353,7 +351,6 @@ impl Worker {
 /// or when the run is interrupted.
 fn run_with_limit(
     cfg: RunConfig,
-    host: Arc<WorkerHost>,
     cancel: CancelToken,
     limit: Duration,
     interrupted: &dyn Fn() -> bool,
@@ -363,7 +360,7 @@ fn run_with_limit(
     let spawned = std::thread::Builder::new()
         .name("mysqltest".into())
         .spawn(move || {
-            let _ = tx.send(run_test(cfg, host, token));
+            let _ = tx.send(run_test(cfg, token));
         });
     if spawned.is_err() {
         return Ran::Interrupted;

@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use rmtr_mysqltest::client::{ConnectOptions, Connection};
 
 use super::bootstrap::bootstrap_sql;
-use super::process::{spawn_tied, stop, wait_timeout};
+use super::process::{spawn_tied, wait_timeout};
 use super::{Backend, Bootstrap, Layout, Server, StartSpec};
 use crate::discover::ServerFeatures;
 
@@ -403,10 +403,6 @@ impl Server for LocalServer {
         self.wait_for_pid_file()?;
         self.warm_up();
         Ok(())
-    }
-
-    fn stop(&mut self, grace: Duration) {
-        stop(&mut self.child, grace);
     }
 
     fn kill(&mut self) {

@@ -101,8 +101,6 @@ pub trait Server: Send {
     fn is_running(&mut self) -> bool;
     /// Waits until the server is up (its pid file exists), or fails.
     fn wait_ready(&mut self) -> anyhow::Result<()>;
-    /// Stops it: a clean shutdown, a kill after `grace`.
-    fn stop(&mut self, grace: Duration);
     /// Starts a clean shutdown and returns at once.
     fn request_stop(&mut self);
     /// Once it has exited: whether it exited cleanly; `None` while running.

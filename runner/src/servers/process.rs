@@ -80,18 +80,6 @@ pub fn signal(pid: u32, sig: i32) {
     }
 }
 
-/// Stops a child: SIGTERM, then SIGKILL after `grace`.
-pub fn stop(child: &mut Child, grace: Duration) -> Option<ExitStatus> {
-    if let Ok(Some(status)) = child.try_wait() {
-        return Some(status);
-    }
-    signal(child.id(), libc::SIGTERM);
-    if let Some(status) = wait_timeout(child, grace) {
-        return Some(status);
-    }
-    kill(child)
-}
-
 /// Kills a child at once and reaps it.
 pub fn kill(child: &mut Child) -> Option<ExitStatus> {
     signal(child.id(), libc::SIGKILL);
@@ -101,17 +89,6 @@ pub fn kill(child: &mut Child) -> Option<ExitStatus> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stop_ends_a_process_that_ignores_nothing() {
-        let mut command = Command::new("sleep");
-        command.arg("30");
-        let mut child = spawn_tied(command).unwrap();
-        let start = Instant::now();
-        let status = stop(&mut child, Duration::from_secs(5)).expect("stopped");
-        assert!(!status.success());
-        assert!(start.elapsed() < Duration::from_secs(4));
-    }
 
     #[test]
     fn a_child_outlives_the_thread_that_asked_for_it() {

@@ -30,10 +30,14 @@ mod command {
     pub const QUIT: u8 = 0x01;
     pub const INIT_DB: u8 = 0x02;
     pub const QUERY: u8 = 0x03;
+    pub const SHUTDOWN: u8 = 0x08;
     pub const PING: u8 = 0x0E;
     pub const CHANGE_USER: u8 = 0x11;
     pub const RESET_CONNECTION: u8 = 0x1F;
 }
+
+/// The level `mysql_shutdown(mysql, SHUTDOWN_DEFAULT)` sends.
+const SHUTDOWN_DEFAULT: u8 = 0;
 
 /// Server status flag: the OK packet carries session state changes.
 const SERVER_SESSION_STATE_CHANGED: u16 = 0x4000;
@@ -188,6 +192,18 @@ impl Connection {
     /// COM_PING: checks the server still answers.
     pub fn ping(&mut self) -> Result<(), ClientError> {
         self.simple_command(command::PING, &[]).map(drop)
+    }
+
+    /// COM_SHUTDOWN at the default level, as `mysql_shutdown`: the server
+    /// answers EOF (or OK) before it goes down, ERR when it refuses.
+    pub fn shutdown(&mut self) -> Result<(), ClientError> {
+        self.start_command(command::SHUTDOWN, &[SHUTDOWN_DEFAULT])?;
+        let packet = self.read()?;
+        match packet.first() {
+            Some(&ERR_HEADER) => Err(packets::parse_err(&packet)?),
+            Some(_) => Ok(()),
+            None => Err(self.lose(ClientError::malformed())),
+        }
     }
 
     /// COM_INIT_DB: changes the default schema.

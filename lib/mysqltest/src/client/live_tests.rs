@@ -49,6 +49,9 @@ const SCENARIOS: &[Scenario] = &[
         "session_state_is_kept_like_the_library",
         session_state_is_kept_like_the_library,
     ),
+    ("shutdown_needs_the_privilege", shutdown_needs_the_privilege),
+    // Last: it stops the server the other scenarios share.
+    ("shutdown_stops_the_server", shutdown_stops_the_server),
 ];
 
 #[test]
@@ -277,6 +280,30 @@ fn ping_and_init_db(server: &TestServer) {
     );
     let err = conn.init_db(b"nosuchdb").unwrap_err();
     assert_eq!((err.code(), err.sqlstate()), (1049, "42000"));
+}
+
+fn shutdown_needs_the_privilege(server: &TestServer) {
+    let mut root = open(server);
+    root.query(b"CREATE USER IF NOT EXISTS weak@'%'").unwrap();
+    let mut weak = Connection::connect(&ConnectOptions {
+        user: "weak".into(),
+        database: None,
+        ..server.options()
+    })
+    .unwrap();
+    let err = weak.shutdown().unwrap_err();
+    assert_eq!((err.code(), err.sqlstate()), (1227, "42000"));
+    assert_eq!(scalar(&mut weak, "SELECT 1"), Some(b"1".to_vec()));
+}
+
+fn shutdown_stops_the_server(server: &TestServer) {
+    let mut root = open(server);
+    root.shutdown().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Connection::connect(&server.options()).is_ok() {
+        assert!(Instant::now() < deadline, "the server is still up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// A file in a fresh directory, removed by the caller.

@@ -6,24 +6,24 @@
 //! (delimiter, quoting of the current session, client charset) is the one in
 //! force now, and reads the rest of the file again if not.
 //!
-//! A [`RunConfig`] and a [`Host`] go in; a [`RunOutcome`] (output text and
+//! A [`RunConfig`] and a [`CancelToken`] go in; a [`RunOutcome`] (output text and
 //! how the run ended) comes out.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::sync::Arc;
 use std::time::Duration;
 
+use super::cancel::CancelToken;
 use super::expected::ExpectedErrors;
 use super::flow::Stop;
 use super::format::Shape;
-use super::host::{CancelToken, Host};
 use super::output::Output;
 use super::properties::{Prop, Properties};
 use super::replace::Replacements;
 use super::session::Session;
 use super::variables::Variables;
+use crate::client::Protocol;
 use crate::script::charset::ClientCharset;
 use crate::script::{Command, CommandName, Kind, LexState, ParseError, Quoting, parse_tail};
 
@@ -55,6 +55,14 @@ pub struct RunConfig {
     pub database: String,
     /// The server's socket, shown where mysqltest shows its default socket.
     pub socket: String,
+    /// `--plugin-dir`: where every connection looks for client plugins.
+    pub plugin_dir: Option<PathBuf>,
+    /// `--compress`: every connection uses the compressed protocol.
+    pub compress: bool,
+    /// `--protocol`: TCP or socket for every connection.
+    pub protocol: Protocol,
+    /// `--connect-timeout`: replaces the client's connect timeout.
+    pub connect_timeout: Option<Duration>,
     /// Lines of output shown after a failure (`--tail-lines`).
     pub tail_lines: usize,
     /// `--sleep`: overrides `sleep` (not `real_sleep`).
@@ -85,6 +93,10 @@ impl RunConfig {
             password: Vec::new(),
             database: "test".into(),
             socket: String::new(),
+            plugin_dir: None,
+            compress: false,
+            protocol: Protocol::Default,
+            connect_timeout: None,
             tail_lines: 20,
             sleep_override: None,
             wait_for_pos_timeout: 300,
@@ -163,7 +175,6 @@ pub(crate) struct CommandContext {
 /// The running interpreter.
 pub struct Interpreter {
     pub(crate) cfg: RunConfig,
-    pub(crate) host: Arc<dyn Host>,
     pub(crate) cancel: CancelToken,
     pub(crate) vars: Variables,
     pub(crate) out: Output,
@@ -189,8 +200,8 @@ pub struct Interpreter {
 }
 
 /// Runs one test file.
-pub fn run_test(cfg: RunConfig, host: Arc<dyn Host>, cancel: CancelToken) -> RunOutcome {
-    let mut interp = Interpreter::new(cfg, host, cancel);
+pub fn run_test(cfg: RunConfig, cancel: CancelToken) -> RunOutcome {
+    let mut interp = Interpreter::new(cfg, cancel);
     let end = match interp.run() {
         Ok(()) => interp.finish(),
         Err(stop) => interp.stopped(stop),
@@ -205,7 +216,7 @@ pub fn run_test(cfg: RunConfig, host: Arc<dyn Host>, cancel: CancelToken) -> Run
 }
 
 impl Interpreter {
-    fn new(cfg: RunConfig, host: Arc<dyn Host>, cancel: CancelToken) -> Self {
+    fn new(cfg: RunConfig, cancel: CancelToken) -> Self {
         let mut vars = Variables::new(cfg.env.clone());
         Properties::publish_initial(&mut vars);
         vars.set_str("SYSTEM_PATH_SEPARATOR", "/");
@@ -221,7 +232,6 @@ impl Interpreter {
         }
         Interpreter {
             cfg,
-            host,
             cancel,
             vars,
             out: Output::default(),

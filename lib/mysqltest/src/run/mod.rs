@@ -1,8 +1,9 @@
 //! Running a parsed script: the interpreter and everything it uses —
 //! variables and their expansion, switches, replacements, result formatting,
-//! connections, queries, files and processes — plus the [`Host`] interface
-//! through which the harness serves it and cancels it.
+//! connections, queries, files and processes — plus the [`CancelToken`]
+//! through which the harness cancels it.
 
+mod cancel;
 mod commands;
 mod eval;
 mod expected;
@@ -11,7 +12,6 @@ mod expression;
 mod files;
 mod flow;
 mod format;
-mod host;
 mod interpreter;
 mod latin1;
 mod optimizer_trace;
@@ -21,8 +21,9 @@ mod properties;
 mod query;
 mod replace;
 mod session;
+mod shutdown;
 mod sync;
 mod variables;
 
-pub use host::{CancelToken, Host, NoHost};
+pub use cancel::CancelToken;
 pub use interpreter::{End, RunConfig, RunOutcome, run_test};

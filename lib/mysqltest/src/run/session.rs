@@ -10,8 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::cancel::Registration;
 use super::flow::{Stop, show};
-use super::host::Registration;
 use super::interpreter::Interpreter;
 use super::properties::Prop;
 use crate::client::{ClientError, ConnectOptions, Connection, Protocol};
@@ -67,6 +67,7 @@ impl Session {
 impl Interpreter {
     /// Options for a connection to the test's server.
     fn base_options(&self) -> ConnectOptions {
+        let defaults = ConnectOptions::default();
         ConnectOptions {
             host: self.cfg.host.clone(),
             port: self.cfg.port,
@@ -75,7 +76,11 @@ impl Interpreter {
             password: self.cfg.password.clone(),
             database: Some(self.cfg.database.clone()),
             collation: self.charset.collation_id(),
-            ..ConnectOptions::default()
+            plugin_dir: self.cfg.plugin_dir.clone(),
+            compress: self.cfg.compress,
+            protocol: self.cfg.protocol,
+            connect_timeout: self.cfg.connect_timeout.unwrap_or(defaults.connect_timeout),
+            ..defaults
         }
     }
 

@@ -1,7 +1,6 @@
-//! Replication and server-control commands: `save_master_pos`,
+//! Replication commands: `save_master_pos`,
 //! `sync_with_master`, `sync_slave_with_master` (which wait with
-//! `MASTER_POS_WAIT`), `wait_for_slave_to_stop`, `shutdown_server` (through
-//! the harness) and `send_shutdown`.
+//! `MASTER_POS_WAIT`) and `wait_for_slave_to_stop`.
 
 use std::time::Duration;
 
@@ -192,35 +191,6 @@ impl Interpreter {
             }
             self.sleep(Duration::from_millis(300))?;
         }
-    }
-
-    /// `shutdown_server [timeout]`: the harness stops the current server.
-    pub(crate) fn cmd_shutdown_server(&mut self, command: &Command) -> Result<(), Stop> {
-        let args = self.string_args(command, b' ', &[], 1)?;
-        let timeout = if args[0].is_empty() {
-            u64::from(self.cfg.wait_for_pos_timeout / 5).max(60)
-        } else {
-            show(&args[0]).parse::<u64>().map_err(|_| {
-                Stop::die(format!(
-                    "Illegal argument for timeout: '{}'",
-                    show(&args[0])
-                ))
-            })?
-        };
-        let current = self.current_session()?;
-        let port = self.sessions[current].opts.port;
-        self.host
-            .shutdown_server(port, Duration::from_secs(timeout))
-            .map_err(Stop::Die)
-    }
-
-    /// `send_shutdown`: asks the current server to shut down.
-    pub(crate) fn cmd_send_shutdown(&mut self) -> Result<(), Stop> {
-        let current = self.current_session()?;
-        let failed = self
-            .with_connection(current, |c| c.query(b"SHUTDOWN"))
-            .is_err();
-        self.command_result(u32::from(failed), 0)
     }
 }
 

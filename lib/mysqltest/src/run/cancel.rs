@@ -1,8 +1,6 @@
-//! What the interpreter needs from the harness that runs it, and how a
-//! running test is stopped from outside. The runner implements [`Host`]
-//! (server shutdown for `shutdown_server`); a [`CancelToken`] shared with the
-//! runner aborts blocked socket reads and kills child processes when a test
-//! hits its timeout.
+//! How a running test is stopped from outside: a [`CancelToken`] shared
+//! with the harness aborts blocked socket reads and kills child processes
+//! when a test hits its timeout.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -10,23 +8,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::client::AbortHandle;
-
-/// Services of the harness.
-pub trait Host: Send + Sync {
-    /// Stops the server listening on `port` like mysqltest's `shutdown_server`:
-    /// a clean shutdown, then a kill if it is not gone within `timeout`
-    /// (zero means kill at once). Returns a message when that is impossible.
-    fn shutdown_server(&self, port: u16, timeout: Duration) -> Result<(), String>;
-}
-
-/// A host for scripts run without a harness: shutdown is refused.
-pub struct NoHost;
-
-impl Host for NoHost {
-    fn shutdown_server(&self, port: u16, _timeout: Duration) -> Result<(), String> {
-        Err(format!("no harness to shut down the server on port {port}"))
-    }
-}
 
 /// Cancels a running test from another thread.
 #[derive(Clone, Default)]
