@@ -382,7 +382,7 @@ impl Interpreter {
         let rules = parse_regex_rules(text, &mut |name| {
             Ok(Some(vars.get(name).as_bytes().to_vec()))
         })?;
-        self.rep.regex = Some(RegexReplacer::new(rules));
+        self.rep.regex = (!rules.is_empty()).then(|| RegexReplacer::new(rules));
         Ok(())
     }
 

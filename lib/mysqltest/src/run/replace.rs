@@ -207,7 +207,8 @@ pub type VariableLookup<'a> = dyn FnMut(&[u8]) -> Result<Option<Vec<u8>>, Stop> 
 
 /// Parses `replace_regex` text into rules: `/from/to/` with any delimiter
 /// (brackets pair up), optional `i`, an escaped delimiter standing for
-/// itself; a `$var` names a variable holding more rules.
+/// itself; a `$var` names a variable holding more rules. Nothing at all
+/// (or an empty variable) is no rules, not an error, as in mysqltest.
 pub fn parse_regex_rules(
     text: &[u8],
     expand_var: &mut VariableLookup<'_>,
@@ -220,9 +221,6 @@ pub fn parse_regex_rules(
             p += 1;
         }
         if p >= text.len() {
-            if rules.is_empty() {
-                return Err(err());
-            }
             return Ok(rules);
         }
         if text[p] == b'$' {
@@ -400,7 +398,9 @@ mod tests {
         assert_eq!(re(&rules("(a)[b] <e>{E}i"), "ae"), "bE");
         assert_eq!(re(&rules(r"{n\}}/N/"), "n}"), "N");
         assert!(parse_regex_rules(b"/a/b", &mut |_| Ok(None)).is_err());
-        assert!(parse_regex_rules(b"   ", &mut |_| Ok(None)).is_err());
+        assert!(parse_regex_rules(b"   ", &mut |_| Ok(None)).unwrap().is_empty());
+        let empty = |_: &[u8]| Ok(Some(Vec::new()));
+        assert_eq!(parse_regex_rules(b"/a/b/ $e ", &mut { empty }).unwrap().len(), 1);
     }
 
     #[test]
