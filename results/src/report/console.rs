@@ -84,6 +84,7 @@ impl<W: Write> ConsoleReporter<W> {
                 max_attempts,
             } => render_retrying(report, *max_attempts, self.workers, &now()),
             Event::Note(text) => format!("{text}\n"),
+            Event::CheckFailed { report, .. } => format!("\n{report}\n"),
             Event::RunFinished { .. } => render_summary(&self.summary),
             Event::TestStarted { .. } | Event::ServerRestarted { .. } => String::new(),
         }
@@ -303,6 +304,12 @@ fn render_summary(summary: &Summary) -> String {
         summary.passed_time.as_secs_f64(),
         summary.wall.as_secs()
     );
+    if !summary.check_failed.is_empty() {
+        text.push_str(&format!(
+            "Check of testcase failed for: {}\n\n",
+            summary.check_failed.join(" ")
+        ));
+    }
     let prefix = if summary.interrupted {
         "Interrupted"
     } else {
@@ -567,6 +574,28 @@ Completed: All 1 tests were successful.
             "{out}"
         );
         assert!(out.contains("Completed: Failed 6/7 tests, 14.29% were successful.\n\nFailing test(s): rpl.a rpl.b rpl.c rpl.d rpl.e rpl.f\n\n"), "{out}");
+    }
+
+    #[test]
+    fn a_failed_check_follows_the_pass_and_is_listed_at_the_end() {
+        let id = TestId::new("rpl", "leaves", vec![]);
+        let out = run(&[
+            start(1, 1),
+            Event::TestFinished(report("leaves", &[], Outcome::Pass, 5, 1)),
+            Event::CheckFailed {
+                id,
+                report: "MTR's internal check of the test case 'rpl.leaves' failed.\n+t1\n".into(),
+            },
+            end(1),
+        ]);
+        assert!(
+            out.contains("[ pass ]      5\n\nMTR's internal check of the test case 'rpl.leaves' failed.\n+t1\n\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("executing testcases\n\nCheck of testcase failed for: rpl.leaves\n\nCompleted: All 1 tests were successful.\n"),
+            "{out}"
+        );
     }
 
     #[test]
