@@ -167,6 +167,7 @@ fn warnings_check_reads_from_the_tests_mark() {
     let (o, k, m) = outcome(&report, "main.log_gen_3");
     assert_eq!((o.as_str(), k.as_str()), ("fail", "warnings"), "{m}");
     assert!(m.contains("fixture: a problem logged early"), "{m}");
+    assert!(m.starts_with("line\n") && m.ends_with("\nok\n"), "{m}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -276,6 +276,8 @@ fn failure_details(report: &TestReport, failure: &Failure) -> String {
         }
         FailureKind::MissingResult => format!("\n{current}\nmysqltest: {message}\n"),
         FailureKind::TestError => format!("\n{current}\n{message}\n"),
+        // mtr prints the check's output right under the end time.
+        FailureKind::Warnings => format!("{message}\n"),
         _ => format!("\n{message}\n"),
     };
     text.push_str(&result_file_note(report, failure.kind));
@@ -485,14 +487,17 @@ Completed: All 1 tests were successful.
     #[test]
     fn timeout_and_warnings_put_a_remark_on_the_tag_line() {
         let timeout = Failure::timeout(Duration::from_secs(900), "== log ==\nlast");
-        let warnings = Failure::new(FailureKind::Warnings, "^ Found warnings in mysqld.1.err");
+        let warnings = Failure::new(
+            FailureKind::Warnings,
+            "line\n[ERROR] x\n^ Found warnings in mysqld.1.err\nok\n",
+        );
         let out = run(&[
             start(2, 1),
             Event::TestFinished(report("slow", &[], Outcome::Fail(timeout), 1, 1)),
             Event::TestFinished(report("noisy", &[], Outcome::Fail(warnings), 1, 1)),
         ]);
         assert!(out.contains("[ fail ]  timeout after 900 seconds\n        Test ended at 2024-05-01 13:02:03\n\nTest case timeout after 900 seconds\n\n== log ==\nlast\n\n"), "{out}");
-        assert!(out.contains("[ fail ]  Found warnings/errors in server log file!\n        Test ended at 2024-05-01 13:02:03\n\n^ Found warnings in mysqld.1.err\n\n"), "{out}");
+        assert!(out.contains("[ fail ]  Found warnings/errors in server log file!\n        Test ended at 2024-05-01 13:02:03\nline\n[ERROR] x\n^ Found warnings in mysqld.1.err\nok\n\n"), "{out}");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use super::monitor::{Monitor, MonitorReport};
 use super::options::RunOptions;
 use super::ports::PortBlock;
 use super::server_set::ServerSet;
-use super::warnings::{LogPositions, clear_suppressions, unsuppressed};
+use super::warnings::{LogPositions, clear_suppressions, unsuppressed, warnings_report};
 use crate::discover::TestCase;
 use crate::servers::Backend;
 
@@ -351,7 +351,7 @@ impl Worker {
                 "mysqltest: No queries executed but non-empty result file found!",
             ));
         }
-        if let Some(warnings) = self.check_warnings(test) {
+        if let Some(warnings) = self.check_warnings() {
             return Outcome::Fail(Failure::new(FailureKind::Warnings, warnings));
         }
         let reject = reject_path(&self.opts.vardir.join("log"), &test.id);
@@ -376,7 +376,7 @@ impl Worker {
     }
 
     /// mtr's check of the servers' error logs; the text to report, if any.
-    fn check_warnings(&mut self, test: &TestCase) -> Option<String> {
+    fn check_warnings(&mut self) -> Option<String> {
         if !self.opts.check_warnings {
             self.clear_suppressions();
             return None;
@@ -400,12 +400,7 @@ impl Worker {
                 unsuppressed(port, &lines).unwrap_or(lines)
             };
             if !left.is_empty() {
-                report.push_str(&format!("CURRENT_TEST: {}\n", test.id.full_name()));
-                for line in &left {
-                    report.push_str(&String::from_utf8_lossy(line));
-                    report.push('\n');
-                }
-                report.push_str(&format!("^ Found warnings in {}\n", log.display()));
+                report.push_str(&warnings_report(&log, &left));
             }
         }
         (!report.is_empty()).then_some(report)
