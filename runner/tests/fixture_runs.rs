@@ -214,6 +214,49 @@ fn check_testcase_reports_what_a_test_left_behind() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// A check script that cannot run fails the test, with mtr's words.
+#[test]
+fn a_check_that_cannot_run_fails_the_test() {
+    if !mariadb_available() {
+        return;
+    }
+    let dir = scratch("broken-check");
+    let tree = dir.join("tree");
+    copy_dir(&fixture_tree(), &tree);
+    std::fs::write(
+        tree.join("include/check-testcase.test"),
+        "SELECT * FROM no_such_table;\n",
+    )
+    .unwrap();
+    let json = dir.join("report.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_rmtr"))
+        .args(["--server", "mariadbd", "main.passes"])
+        .arg("--suite-dir")
+        .arg(&tree)
+        .arg("--vardir")
+        .arg(dir.join("var"))
+        .arg("--json-report")
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let test = &report["tests"][0];
+    assert_eq!(test["outcome"], "fail");
+    let message = test["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with(
+            "Could not execute 'check-testcase' before testcase 'main.passes' (res: 1):\nmysqltest: At line 1: query 'SELECT * FROM no_such_table' failed"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("previous test run by this worker thread"),
+        "{message}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn record_writes_the_result_file() {
     if !mariadb_available() {

@@ -33,6 +33,32 @@ pub struct Target {
 /// What each server looked like before the test, by group.
 pub type States = BTreeMap<String, Vec<u8>>;
 
+/// Why the check did not give a server's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotRun {
+    /// The script failed (or was stopped), with its message.
+    Failed(String),
+    /// The script ran out of time, after this many seconds.
+    TimedOut(u64),
+}
+
+impl NotRun {
+    /// mtr's words for a check (`before` or `after` the test) that did not run.
+    pub fn describe(&self, mode: &str, test: &str) -> String {
+        match self {
+            NotRun::Failed(why) => format!(
+                "Could not execute 'check-testcase' {mode} testcase '{test}' (res: 1):\n{why}"
+            ),
+            NotRun::TimedOut(secs) => {
+                format!("Timeout for 'check-testcase' expired after {secs} seconds")
+            }
+        }
+    }
+}
+
+/// mtr's warning after a check before a test failed.
+pub const EARLIER_TEST_WARNING: &str = "mysql-test-run: WARNING: Check-testcase failed, this could also be caused by the previous test run by this worker thread";
+
 /// The tree's check script, when it has one.
 pub fn script(tree: &Path) -> Option<PathBuf> {
     let path = tree.join(SCRIPT);
@@ -72,8 +98,8 @@ pub fn record(
     script: &Path,
     targets: &[Target],
     limit: Duration,
-) -> Result<States, String> {
-    let runs: Vec<(String, Result<Vec<u8>, String>)> = std::thread::scope(|scope| {
+) -> Result<States, NotRun> {
+    let runs: Vec<(String, Result<Vec<u8>, NotRun>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = targets
             .iter()
             .map(|target| {
@@ -107,7 +133,7 @@ fn config_for(base: &RunConfig, script: &Path, target: &Target) -> RunConfig {
 }
 
 /// One run of the check script.
-fn run_one(cfg: RunConfig, limit: Duration) -> Result<Vec<u8>, String> {
+fn run_one(cfg: RunConfig, limit: Duration) -> Result<Vec<u8>, NotRun> {
     let interrupted = || super::schedule::INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
     let ran = run_with_limit(
         cfg,
@@ -119,21 +145,15 @@ fn run_one(cfg: RunConfig, limit: Duration) -> Result<Vec<u8>, String> {
     match ran {
         Ran::Finished(run) => match run.end {
             End::Completed => Ok(run.output),
-            End::Failed(message) => Err(message),
-            End::Skipped(reason) => Err(format!("the check skipped itself: {reason}")),
-            End::Cancelled => Err("the check was cancelled".into()),
+            End::Failed(message) => Err(NotRun::Failed(message)),
+            End::Skipped(reason) => Err(NotRun::Failed(format!(
+                "the check skipped itself: {reason}"
+            ))),
+            End::Cancelled => Err(NotRun::Failed("the check was cancelled".into())),
         },
-        Ran::TimedOut(_) => Err(format!(
-            "Timeout for 'check-testcase' expired after {} seconds",
-            limit.as_secs()
-        )),
-        Ran::Interrupted => Err("interrupted".into()),
+        Ran::TimedOut(_) => Err(NotRun::TimedOut(limit.as_secs())),
+        Ran::Interrupted => Err(NotRun::Failed("interrupted".into())),
     }
-}
-
-/// mtr's failure text when the check could not run.
-pub fn could_not_execute(mode: &str, test: &str, why: &str) -> String {
-    format!("Could not execute 'check-testcase' {mode} testcase '{test}' (res: 1):\n{why}")
 }
 
 /// Compares the states after the test with those before; mtr's report of
@@ -232,6 +252,18 @@ mod tests {
         let before = states(&[("mysqld.1", "x\n"), ("mysqld.2", "y\n")]);
         let after = states(&[("mysqld.1", "x\n")]);
         assert_eq!(compare("main.a", &before, &after, Path::new("/x")), None);
+    }
+
+    #[test]
+    fn checks_that_did_not_run_are_worded_like_mtr() {
+        assert_eq!(
+            NotRun::Failed("mysqltest: At line 1: oops".into()).describe("before", "main.a"),
+            "Could not execute 'check-testcase' before testcase 'main.a' (res: 1):\nmysqltest: At line 1: oops"
+        );
+        assert_eq!(
+            NotRun::TimedOut(900).describe("after", "main.a"),
+            "Timeout for 'check-testcase' expired after 900 seconds"
+        );
     }
 
     #[test]

@@ -188,11 +188,9 @@ impl Worker {
         check_testcase::record(cfg, &script, &targets, self.opts.testcase_timeout)
             .map(Some)
             .map_err(|why| {
-                let name = test.id.full_name();
-                Failure::new(
-                    FailureKind::TestError,
-                    check_testcase::could_not_execute("before", &name, &why),
-                )
+                let text = why.describe("before", &test.id.full_name());
+                let warning = check_testcase::EARLIER_TEST_WARNING;
+                Failure::new(FailureKind::TestError, format!("{text}\n{warning}"))
             })
     }
 
@@ -218,7 +216,7 @@ impl Worker {
             }
             Err(why) => Outcome::Fail(Failure::new(
                 FailureKind::TestError,
-                check_testcase::could_not_execute("after", &name, &why),
+                why.describe("after", &name),
             )),
         }
     }
