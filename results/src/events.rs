@@ -39,6 +39,14 @@ pub enum Event {
     },
     /// A test is done for good (pass, final failure, or skip).
     TestFinished(TestReport),
+    /// A test that passed changed its servers' state (mtr's check-testcase
+    /// found differences); it still counts as passed, as in mtr.
+    CheckFailed {
+        /// The test.
+        id: TestId,
+        /// mtr's explanation and the diff of the states.
+        report: String,
+    },
     /// A worker restarted its servers (changed options, a crash, a test's request).
     ServerRestarted {
         /// The worker, counted from 1.
@@ -79,6 +87,10 @@ mod tests {
                 server: "bundled".into(),
             },
             Event::TestFinished(report),
+            Event::CheckFailed {
+                id: TestId::new("rpl", "x", Vec::new()),
+                report: "diff".into(),
+            },
             Event::RunFinished {
                 wall: Duration::from_secs(2),
                 interrupted: false,

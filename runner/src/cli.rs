@@ -45,9 +45,10 @@ pub struct Cli {
     #[arg(long, default_value_t = 0)]
     pub retry: u32,
 
-    /// Minutes a test may take before it is killed and failed.
-    #[arg(long, default_value_t = 15.0)]
-    pub testcase_timeout: f64,
+    /// Minutes a test may take before it is killed and failed (default:
+    /// $MTR_TESTCASE_TIMEOUT, else 15).
+    #[arg(long, value_name = "MINUTES", allow_negative_numbers = true)]
+    pub testcase_timeout: Option<i64>,
 
     /// Seconds a server may take to start.
     #[arg(long, default_value_t = 180)]
@@ -98,6 +99,18 @@ pub struct Cli {
     #[arg(long = "nowarnings")]
     pub no_warnings: bool,
 
+    /// Compare the servers' state before and after each test (the default).
+    #[arg(long, overrides_with = "no_check_testcases")]
+    pub check_testcases: bool,
+
+    /// Do not compare the servers' state before and after each test.
+    #[arg(
+        long = "nocheck-testcases",
+        alias = "no-check-testcases",
+        overrides_with = "check_testcases"
+    )]
+    pub no_check_testcases: bool,
+
     /// Seconds every `sleep` command waits instead of its own value.
     #[arg(long)]
     pub sleep: Option<f64>,
@@ -123,6 +136,13 @@ impl Cli {
         Ok(n)
     }
 
+    /// The testcase timeout in minutes, as mtr takes it: `--testcase-timeout`
+    /// (whole minutes), else `$MTR_TESTCASE_TIMEOUT` (any number), else 15.
+    pub fn testcase_timeout(&self) -> anyhow::Result<f64> {
+        let env = std::env::var("MTR_TESTCASE_TIMEOUT").ok();
+        testcase_timeout_minutes(self.testcase_timeout, env.as_deref())
+    }
+
     /// `--partition K/N` as (K, N), K from 1.
     pub fn partition(&self) -> anyhow::Result<Option<(usize, usize)>> {
         let Some(spec) = &self.partition else {
@@ -136,6 +156,31 @@ impl Cli {
             _ => anyhow::bail!("--partition takes K/N with 1 <= K <= N, not '{spec}'"),
         }
     }
+}
+
+/// mtr's rule: the option wins; an empty or `0` variable counts as unset
+/// (Perl's `||`); the value must come out above zero.
+fn testcase_timeout_minutes(flag: Option<i64>, env: Option<&str>) -> anyhow::Result<f64> {
+    let (text, minutes) = match (flag, env) {
+        (Some(n), _) => (n.to_string(), n as f64),
+        (None, Some(v)) if !v.is_empty() && v != "0" => (v.to_string(), perl_number(v)),
+        _ => return Ok(15.0),
+    };
+    anyhow::ensure!(
+        minutes > 0.0,
+        "Invalid value '{text}' supplied for option --testcase-timeout"
+    );
+    Ok(minutes)
+}
+
+/// The number Perl reads from a string: its numeric prefix, else 0.
+fn perl_number(text: &str) -> f64 {
+    let text = text.trim_start();
+    let end = (1..=text.len())
+        .rev()
+        .find(|&i| text.is_char_boundary(i) && text[..i].parse::<f64>().is_ok())
+        .unwrap_or(0);
+    text[..end].parse().unwrap_or(0.0)
 }
 
 #[cfg(test)]
@@ -174,5 +219,42 @@ mod tests {
                 .partition()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn testcase_timeout_like_mtr() {
+        assert_eq!(testcase_timeout_minutes(None, None).unwrap(), 15.0);
+        assert_eq!(testcase_timeout_minutes(None, Some("")).unwrap(), 15.0);
+        assert_eq!(testcase_timeout_minutes(None, Some("0")).unwrap(), 15.0);
+        assert_eq!(testcase_timeout_minutes(None, Some("0.1")).unwrap(), 0.1);
+        assert_eq!(testcase_timeout_minutes(None, Some("30m")).unwrap(), 30.0);
+        assert_eq!(testcase_timeout_minutes(Some(2), Some("7")).unwrap(), 2.0);
+        let err = testcase_timeout_minutes(Some(0), None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Invalid value '0' supplied for option --testcase-timeout"
+        );
+        assert!(testcase_timeout_minutes(None, Some("abc")).is_err());
+        assert!(testcase_timeout_minutes(None, Some("-1")).is_err());
+    }
+
+    #[test]
+    fn testcase_timeout_option_takes_whole_minutes() {
+        let cli = Cli::parse_from(["rmtr", "--testcase-timeout", "3"]);
+        assert_eq!(cli.testcase_timeout, Some(3));
+        assert!(Cli::try_parse_from(["rmtr", "--testcase-timeout", "0.5"]).is_err());
+    }
+
+    #[test]
+    fn check_testcases_switches_like_mtr() {
+        let on = |args: &[&str]| {
+            let cli = Cli::parse_from(std::iter::once("rmtr").chain(args.iter().copied()));
+            !cli.no_check_testcases
+        };
+        assert!(on(&[]));
+        assert!(!on(&["--nocheck-testcases"]));
+        assert!(!on(&["--no-check-testcases"]));
+        assert!(on(&["--nocheck-testcases", "--check-testcases"]));
+        assert!(!on(&["--check-testcases", "--nocheck-testcases"]));
     }
 }

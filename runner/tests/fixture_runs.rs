@@ -1,7 +1,8 @@
 //! Runs `rmtr` on the fixture tree (tests/fixtures/tree) against MariaDB
 //! from local binaries and checks every outcome it must report: a pass, a
 //! result mismatch, a skip by the test, a skip decided by the runner, a
-//! mysqltest error, a timeout, a crashed server and a missing result file.
+//! mysqltest error, a timeout, a crashed server and a missing result file;
+//! and the check-testcase comparison of the servers before and after a test.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,8 +33,20 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Runs rmtr; returns its exit code and the JSON report's tests by name.
 fn run_rmtr(vardir: &Path, extra: &[&str]) -> (i32, HashMap<String, serde_json::Value>) {
+    let (code, tests, _) = run_rmtr_env(vardir, extra, &[]);
+    (code, tests)
+}
+
+/// Runs rmtr with extra environment; also returns its standard output.
+fn run_rmtr_env(
+    vardir: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, HashMap<String, serde_json::Value>, String) {
     let json = vardir.join("report.json");
     let output = Command::new(env!("CARGO_BIN_EXE_rmtr"))
+        .env_remove("MTR_TESTCASE_TIMEOUT")
+        .envs(env.iter().copied())
         .args([
             "--server",
             "mariadbd",
@@ -67,7 +80,8 @@ fn run_rmtr(vardir: &Path, extra: &[&str]) -> (i32, HashMap<String, serde_json::
         .iter()
         .map(|t| (t["name"].as_str().unwrap().to_string(), t.clone()))
         .collect();
-    (output.status.code().unwrap_or(-1), tests)
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output.status.code().unwrap_or(-1), tests, stdout)
 }
 
 fn outcome(tests: &HashMap<String, serde_json::Value>, name: &str) -> (String, String, String) {
@@ -84,7 +98,8 @@ fn every_outcome_is_reported() {
         return;
     }
     let dir = scratch("outcomes");
-    let (code, tests) = run_rmtr(&dir, &["--testcase-timeout", "0.15"]);
+    // Fractions of a minute come only through the variable, as with mtr.
+    let (code, tests, stdout) = run_rmtr_env(&dir, &[], &[("MTR_TESTCASE_TIMEOUT", "0.15")]);
     assert_eq!(code, 1, "failures make the exit code 1");
     assert_eq!(outcome(&tests, "main.passes").0, "pass");
     let (o, k, m) = outcome(&tests, "main.mismatches");
@@ -108,7 +123,20 @@ fn every_outcome_is_reported() {
         ),
         "{m}"
     );
-    assert_eq!(outcome(&tests, "main.hangs").1, "timeout");
+    let (_, k, m) = outcome(&tests, "main.hangs");
+    assert_eq!(k, "timeout");
+    assert!(
+        m.starts_with("Test case timeout after 9 seconds\n\n== "),
+        "{m}"
+    );
+    assert!(
+        m.contains("/log/hangs.log == \nSELECT SLEEP(120);\n"),
+        "{m}"
+    );
+    assert!(
+        stdout.contains("[ fail ]  timeout after 9 seconds"),
+        "{stdout}"
+    );
     assert_eq!(outcome(&tests, "main.crashes_server").1, "server_crashed");
     assert_eq!(outcome(&tests, "main.no_result").1, "missing_result");
     assert_eq!(outcome(&tests, "main.log_gen_0_dies").1, "test_error");
@@ -139,6 +167,93 @@ fn warnings_check_reads_from_the_tests_mark() {
     let (o, k, m) = outcome(&report, "main.log_gen_3");
     assert_eq!((o.as_str(), k.as_str()), ("fail", "warnings"), "{m}");
     assert!(m.contains("fixture: a problem logged early"), "{m}");
+    assert!(m.starts_with("line\n") && m.ends_with("\nok\n"), "{m}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A test that leaves a table behind still passes, as under mtr, with
+/// mtr's report of the difference; its servers are restarted, so the
+/// second run starts clean (else its CREATE TABLE would fail). A test that
+/// cleans up gets no report, and `--nocheck-testcases` turns the check off.
+#[test]
+fn check_testcase_reports_what_a_test_left_behind() {
+    if !mariadb_available() {
+        return;
+    }
+    let dir = scratch("check");
+    let tests = ["main.cleans_up", "main.leaves_table", "--repeat", "2"];
+    let (code, report, stdout) = run_rmtr_env(&dir, &tests, &[]);
+    assert_eq!(code, 0, "{stdout}");
+    let t = &report["main.cleans_up"];
+    assert_eq!(t["outcome"], "pass");
+    assert!(t.get("check").is_none(), "{t}");
+    let t = &report["main.leaves_table"];
+    assert_eq!(t["outcome"], "pass", "{t}");
+    let check = t["check"].as_str().unwrap_or_default();
+    assert!(
+        check.starts_with("MTR's internal check of the test case 'main.leaves_table' failed.\n"),
+        "{check}"
+    );
+    assert!(check.contains(" tables_in_test\n+t_left\n"), "{check}");
+    assert_eq!(
+        stdout
+            .matches("MTR's internal check of the test case 'main.leaves_table' failed.")
+            .count(),
+        2,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Check of testcase failed for: main.leaves_table\n"),
+        "{stdout}"
+    );
+    let (code, report, stdout) =
+        run_rmtr_env(&dir, &["main.leaves_table", "--nocheck-testcases"], &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(report["main.leaves_table"].get("check").is_none());
+    assert!(!stdout.contains("MTR's internal check"), "{stdout}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A check script that cannot run fails the test, with mtr's words.
+#[test]
+fn a_check_that_cannot_run_fails_the_test() {
+    if !mariadb_available() {
+        return;
+    }
+    let dir = scratch("broken-check");
+    let tree = dir.join("tree");
+    copy_dir(&fixture_tree(), &tree);
+    std::fs::write(
+        tree.join("include/check-testcase.test"),
+        "SELECT * FROM no_such_table;\n",
+    )
+    .unwrap();
+    let json = dir.join("report.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_rmtr"))
+        .args(["--server", "mariadbd", "main.passes"])
+        .arg("--suite-dir")
+        .arg(&tree)
+        .arg("--vardir")
+        .arg(dir.join("var"))
+        .arg("--json-report")
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let test = &report["tests"][0];
+    assert_eq!(test["outcome"], "fail");
+    let message = test["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with(
+            "Could not execute 'check-testcase' before testcase 'main.passes' (res: 1):\nmysqltest: At line 1: query 'SELECT * FROM no_such_table' failed"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("previous test run by this worker thread"),
+        "{message}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -84,6 +84,7 @@ impl<W: Write> ConsoleReporter<W> {
                 max_attempts,
             } => render_retrying(report, *max_attempts, self.workers, &now()),
             Event::Note(text) => format!("{text}\n"),
+            Event::CheckFailed { report, .. } => format!("\n{report}\n"),
             Event::RunFinished { .. } => render_summary(&self.summary),
             Event::TestStarted { .. } | Event::ServerRestarted { .. } => String::new(),
         }
@@ -275,6 +276,8 @@ fn failure_details(report: &TestReport, failure: &Failure) -> String {
         }
         FailureKind::MissingResult => format!("\n{current}\nmysqltest: {message}\n"),
         FailureKind::TestError => format!("\n{current}\n{message}\n"),
+        // mtr prints the check's output right under the end time.
+        FailureKind::Warnings => format!("{message}\n"),
         _ => format!("\n{message}\n"),
     };
     text.push_str(&result_file_note(report, failure.kind));
@@ -303,6 +306,12 @@ fn render_summary(summary: &Summary) -> String {
         summary.passed_time.as_secs_f64(),
         summary.wall.as_secs()
     );
+    if !summary.check_failed.is_empty() {
+        text.push_str(&format!(
+            "Check of testcase failed for: {}\n\n",
+            summary.check_failed.join(" ")
+        ));
+    }
     let prefix = if summary.interrupted {
         "Interrupted"
     } else {
@@ -478,14 +487,17 @@ Completed: All 1 tests were successful.
     #[test]
     fn timeout_and_warnings_put_a_remark_on_the_tag_line() {
         let timeout = Failure::timeout(Duration::from_secs(900), "== log ==\nlast");
-        let warnings = Failure::new(FailureKind::Warnings, "^ Found warnings in mysqld.1.err");
+        let warnings = Failure::new(
+            FailureKind::Warnings,
+            "line\n[ERROR] x\n^ Found warnings in mysqld.1.err\nok\n",
+        );
         let out = run(&[
             start(2, 1),
             Event::TestFinished(report("slow", &[], Outcome::Fail(timeout), 1, 1)),
             Event::TestFinished(report("noisy", &[], Outcome::Fail(warnings), 1, 1)),
         ]);
         assert!(out.contains("[ fail ]  timeout after 900 seconds\n        Test ended at 2024-05-01 13:02:03\n\nTest case timeout after 900 seconds\n\n== log ==\nlast\n\n"), "{out}");
-        assert!(out.contains("[ fail ]  Found warnings/errors in server log file!\n        Test ended at 2024-05-01 13:02:03\n\n^ Found warnings in mysqld.1.err\n\n"), "{out}");
+        assert!(out.contains("[ fail ]  Found warnings/errors in server log file!\n        Test ended at 2024-05-01 13:02:03\nline\n[ERROR] x\n^ Found warnings in mysqld.1.err\nok\n\n"), "{out}");
     }
 
     #[test]
@@ -567,6 +579,28 @@ Completed: All 1 tests were successful.
             "{out}"
         );
         assert!(out.contains("Completed: Failed 6/7 tests, 14.29% were successful.\n\nFailing test(s): rpl.a rpl.b rpl.c rpl.d rpl.e rpl.f\n\n"), "{out}");
+    }
+
+    #[test]
+    fn a_failed_check_follows_the_pass_and_is_listed_at_the_end() {
+        let id = TestId::new("rpl", "leaves", vec![]);
+        let out = run(&[
+            start(1, 1),
+            Event::TestFinished(report("leaves", &[], Outcome::Pass, 5, 1)),
+            Event::CheckFailed {
+                id,
+                report: "MTR's internal check of the test case 'rpl.leaves' failed.\n+t1\n".into(),
+            },
+            end(1),
+        ]);
+        assert!(
+            out.contains("[ pass ]      5\n\nMTR's internal check of the test case 'rpl.leaves' failed.\n+t1\n\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("executing testcases\n\nCheck of testcase failed for: rpl.leaves\n\nCompleted: All 1 tests were successful.\n"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::events::Event;
 use crate::outcome::{Outcome, TestReport};
 use crate::report::reporter::Reporter;
 use crate::report::summary::Summary;
+use crate::test_id::TestId;
 
 /// The whole file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +67,9 @@ pub struct JsonTest {
     pub worker: usize,
     /// The result file compared with or recorded, if any.
     pub result_file: Option<String>,
+    /// What check-testcase found changed by a test that passed, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
 }
 
 impl From<&TestReport> for JsonTest {
@@ -94,6 +98,7 @@ impl From<&TestReport> for JsonTest {
             attempts: report.attempts,
             worker: report.worker,
             result_file: report.result_file.as_ref().map(|p| p.display().to_string()),
+            check: None,
         }
     }
 }
@@ -144,6 +149,21 @@ impl JsonReporter {
         }
     }
 
+    /// Puts a check-testcase report on the test's latest entry.
+    fn attach_check(&mut self, id: &TestId, report: &str) {
+        let name = id.full_name();
+        let mut combinations = id.combinations.clone();
+        combinations.sort();
+        if let Some(test) = self
+            .tests
+            .iter_mut()
+            .rev()
+            .find(|t| t.name == name && t.combinations == combinations)
+        {
+            test.check = Some(report.to_string());
+        }
+    }
+
     /// Writes the file, pretty-printed.
     fn write(&self) -> io::Result<()> {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -160,6 +180,7 @@ impl Reporter for JsonReporter {
         self.summary.record(event);
         match event {
             Event::TestFinished(report) => self.tests.push(JsonTest::from(report)),
+            Event::CheckFailed { id, report } => self.attach_check(id, report),
             Event::RunFinished { .. } => self.write()?,
             _ => {}
         }
@@ -172,7 +193,6 @@ mod tests {
     use super::*;
     use crate::outcome::{Failure, FailureKind};
     use crate::test_dir::TestDir;
-    use crate::test_id::TestId;
     use std::path::Path;
     use std::time::Duration;
 
@@ -266,5 +286,28 @@ mod tests {
             .unwrap();
         assert!(!path.exists());
         assert_eq!(json.build().tests.len(), 1);
+    }
+
+    #[test]
+    fn a_check_report_goes_on_the_tests_entry() {
+        let mut json = JsonReporter::new("/nonexistent/report.json");
+        for name in ["a", "b"] {
+            json.handle(&Event::TestFinished(report(name, Outcome::Pass, 1, None)))
+                .unwrap();
+        }
+        let id = TestId::new("rpl", "a", vec!["innodb".into(), "stmt".into()]);
+        json.handle(&Event::CheckFailed {
+            id,
+            report: "MTR's internal check".into(),
+        })
+        .unwrap();
+        let built = json.build();
+        assert_eq!(
+            built.tests[0].check.as_deref(),
+            Some("MTR's internal check")
+        );
+        assert_eq!(built.tests[1].check, None);
+        let text = serde_json::to_string(&built.tests[1]).unwrap();
+        assert!(!text.contains("check"), "{text}");
     }
 }

@@ -29,6 +29,8 @@ pub struct Summary {
     pub restarts: usize,
     /// `suite.name` of each failing test, first failure first, without repeats.
     pub failing: Vec<String>,
+    /// `suite.name` of each test whose check-testcase found differences.
+    pub check_failed: Vec<String>,
     /// Time spent in tests that passed, as mtr counts it.
     pub passed_time: Duration,
     /// Wall time of the run, once it finished.
@@ -49,6 +51,12 @@ impl Summary {
             Event::RunStarted { tests, .. } => self.planned = *tests,
             Event::TestFinished(report) => self.record_test(report),
             Event::ServerRestarted { .. } => self.restarts += 1,
+            Event::CheckFailed { id, .. } => {
+                let name = id.full_name();
+                if !self.check_failed.contains(&name) {
+                    self.check_failed.push(name);
+                }
+            }
             Event::RunFinished { wall, interrupted } => {
                 self.wall = *wall;
                 self.interrupted = *interrupted;

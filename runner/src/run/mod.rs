@@ -1,7 +1,8 @@
 //! Running tests: per-worker servers and their restarts, the environment a
 //! test sees, the interpreter under a time limit with its servers watched,
-//! the checks after it, and the scheduling of the whole run.
+//! the checks before and after it, and the scheduling of the whole run.
 
+mod check_testcase;
 mod client_defaults;
 mod environment;
 mod monitor;

@@ -27,6 +27,8 @@ pub struct RunOptions {
     pub max_test_fail: usize,
     /// Check the servers' error logs after each test.
     pub check_warnings: bool,
+    /// Compare the servers' state before and after each test (mtr's check-testcases).
+    pub check_testcases: bool,
     /// Lines of output shown with a mysqltest failure.
     pub tail_lines: usize,
     /// `--sleep`: overrides the delay of `sleep` commands.

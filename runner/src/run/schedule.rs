@@ -149,7 +149,11 @@ fn work(mut worker: Worker, shared: &Shared, events: &Sender<Event>) {
         if matches!(report.outcome, Outcome::Fail(_)) {
             note_failure(shared);
         }
+        let id = report.id.clone();
         let _ = events.send(Event::TestFinished(report));
+        if let Some(report) = worker.take_check_report() {
+            let _ = events.send(Event::CheckFailed { id, report });
+        }
     }
     worker.shutdown();
 }
@@ -280,6 +284,7 @@ mod tests {
             force: false,
             max_test_fail: 10,
             check_warnings: true,
+            check_testcases: true,
             tail_lines: 20,
             sleep: None,
             wait_for_pos_timeout: 300,

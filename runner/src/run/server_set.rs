@@ -111,6 +111,10 @@ impl ServerSet {
         self.active.as_ref()
     }
 
+    pub fn active_mut(&mut self) -> Option<&mut Active> {
+        self.active.as_mut()
+    }
+
     /// The command line of the server started last, if any was.
     pub fn last_command(&self) -> Option<&str> {
         self.last_command.as_deref()

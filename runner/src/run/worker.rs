@@ -3,6 +3,8 @@
 //! on its own thread under the test's time limit (with the monitor watching
 //! the servers), then decides the outcome: the interpreter's end, a crash or
 //! a timeout, the error-log check, and the comparison with the result file.
+//! With check-testcases on, the servers' state is recorded before the test
+//! and compared after a pass (see [check_testcase](super::check_testcase)).
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -14,13 +16,14 @@ use rmtr_results::{
     Failure, FailureKind, Outcome, TestReport, choose_result_file, judge, reject_path,
 };
 
+use super::check_testcase::{self, States};
 use super::client_defaults::ClientDefaults;
 use super::environment::{EnvInputs, RunEnv, test_environment};
 use super::monitor::{Monitor, MonitorReport};
 use super::options::RunOptions;
 use super::ports::PortBlock;
 use super::server_set::ServerSet;
-use super::warnings::{LogPositions, clear_suppressions, unsuppressed};
+use super::warnings::{LogPositions, clear_suppressions, unsuppressed, warnings_report};
 use crate::discover::TestCase;
 use crate::servers::Backend;
 
@@ -36,12 +39,16 @@ pub struct Worker {
     positions: LogPositions,
     ports: PortBlock,
     env: Arc<RunEnv>,
+    /// The check-testcase report of the last passing attempt, if its check
+    /// found differences.
+    check_report: Option<String>,
 }
 
 /// What the interpreter thread ended with.
-enum Ran {
+pub(super) enum Ran {
     Finished(RunOutcome),
-    TimedOut,
+    /// With what the interpreter wrote by then, when it wound down in time.
+    TimedOut(Option<RunOutcome>),
     Interrupted,
 }
 
@@ -69,12 +76,18 @@ impl Worker {
             positions: LogPositions::default(),
             ports,
             env,
+            check_report: None,
         })
     }
 
     /// Problems old servers had while shutting down, since the last call.
     pub fn take_notes(&mut self) -> Vec<String> {
         self.servers.lock().expect("server set").take_notes()
+    }
+
+    /// The differences the last attempt's check-testcase found, once.
+    pub fn take_check_report(&mut self) -> Option<String> {
+        self.check_report.take()
     }
 
     /// Runs one attempt; returns the report and why servers restarted, if they did.
@@ -85,6 +98,7 @@ impl Worker {
     ) -> (TestReport, Option<String>) {
         let start = Instant::now();
         let mut restart = None;
+        self.check_report = None;
         let outcome = match &test.skip {
             Some(skip) => Outcome::Skipped {
                 reason: skip.reason.clone(),
@@ -97,7 +111,14 @@ impl Worker {
                 }
                 Ok(reason) => {
                     restart = reason;
-                    self.run_prepared(test, interrupted)
+                    let cfg = self.run_config(test);
+                    match self.check_before(test, &cfg) {
+                        Ok(before) => self.run_prepared(test, cfg, before, interrupted),
+                        Err(failure) => {
+                            self.servers.lock().expect("server set").reset();
+                            Outcome::Fail(failure)
+                        }
+                    }
                 }
             },
         };
@@ -126,20 +147,83 @@ impl Worker {
     }
 
     /// Runs a test whose servers are up.
-    fn run_prepared(&mut self, test: &TestCase, interrupted: &dyn Fn() -> bool) -> Outcome {
-        let cfg = self.run_config(test);
+    fn run_prepared(
+        &mut self,
+        test: &TestCase,
+        cfg: RunConfig,
+        before: Option<States>,
+        interrupted: &dyn Fn() -> bool,
+    ) -> Outcome {
+        let check_cfg = before.as_ref().map(|_| cfg.clone());
         let cancel = CancelToken::new();
         let vardir = self.servers.lock().expect("server set").vardir();
         let monitor = Monitor::start(Arc::clone(&self.servers), cancel.clone(), vardir);
         let ran = run_with_limit(cfg, cancel, self.opts.testcase_timeout, interrupted);
         let report = monitor.finish();
-        let outcome = self.decide(test, ran, &report);
+        let mut outcome = self.decide(test, ran, &report);
+        let restart_requested = self.servers.lock().expect("server set").restart_requested();
+        if let (Outcome::Pass, false, Some(cfg), Some(before)) =
+            (&outcome, restart_requested, check_cfg, before)
+        {
+            outcome = self.check_after(test, &cfg, &before);
+        }
         let failed = matches!(outcome, Outcome::Fail(_));
         let mut servers = self.servers.lock().expect("server set");
-        if failed || servers.restart_requested() {
+        if failed || restart_requested || self.check_report.is_some() {
             servers.reset();
         }
         outcome
+    }
+
+    /// The servers' state before the test, when check-testcases is on and
+    /// the tree has the check; a failure when the check cannot run.
+    fn check_before(&self, test: &TestCase, cfg: &RunConfig) -> Result<Option<States>, Failure> {
+        let Some(script) = self.check_script() else {
+            return Ok(None);
+        };
+        let targets = check_testcase::targets(&mut self.servers.lock().expect("server set"));
+        check_testcase::record(cfg, &script, &targets, self.opts.testcase_timeout)
+            .map(Some)
+            .map_err(|why| {
+                let text = why.describe("before", &test.id.full_name());
+                let warning = check_testcase::EARLIER_TEST_WARNING;
+                Failure::new(FailureKind::TestError, format!("{text}\n{warning}"))
+            })
+    }
+
+    /// Compares the servers' state after a passing test with `before`: a
+    /// difference is kept as the check report (the test still passes, as
+    /// in mtr); a check that cannot run fails the test.
+    fn check_after(&mut self, test: &TestCase, cfg: &RunConfig, before: &States) -> Outcome {
+        let Some(script) = self.check_script() else {
+            return Outcome::Pass;
+        };
+        let (targets, tmp_dir) = {
+            let mut servers = self.servers.lock().expect("server set");
+            (
+                check_testcase::targets(&mut servers),
+                servers.vardir().join("tmp"),
+            )
+        };
+        let name = test.id.full_name();
+        match check_testcase::record(cfg, &script, &targets, self.opts.testcase_timeout) {
+            Ok(after) => {
+                self.check_report = check_testcase::compare(&name, before, &after, &tmp_dir);
+                Outcome::Pass
+            }
+            Err(why) => Outcome::Fail(Failure::new(
+                FailureKind::TestError,
+                why.describe("after", &name),
+            )),
+        }
+    }
+
+    /// The tree's check-testcase script, when checks are on.
+    fn check_script(&self) -> Option<PathBuf> {
+        self.opts
+            .check_testcases
+            .then(|| check_testcase::script(&self.opts.tree))
+            .flatten()
     }
 
     /// The interpreter's configuration for this test.
@@ -201,9 +285,17 @@ impl Worker {
             return Outcome::Fail(Failure::new(FailureKind::ServerStart, why.clone()));
         }
         match ran {
-            Ran::TimedOut => {
-                self.servers.lock().expect("server set").kill_all();
-                Outcome::Fail(Failure::timeout(self.opts.testcase_timeout, ""))
+            Ran::TimedOut(partial) => {
+                let mut servers = self.servers.lock().expect("server set");
+                servers.kill_all();
+                let log = servers
+                    .vardir()
+                    .join("log")
+                    .join(format!("{}.log", test.id.name));
+                drop(servers);
+                let output = partial.map(|run| run.output).unwrap_or_default();
+                let tail = timeout_log_tail(&log, &output);
+                Outcome::Fail(Failure::timeout(self.opts.testcase_timeout, &tail))
             }
             Ran::Interrupted => Outcome::Fail(Failure::new(FailureKind::TestError, "interrupted")),
             Ran::Finished(run) => self.decide_finished(test, run),
@@ -256,7 +348,7 @@ impl Worker {
                 "mysqltest: No queries executed but non-empty result file found!",
             ));
         }
-        if let Some(warnings) = self.check_warnings(test) {
+        if let Some(warnings) = self.check_warnings() {
             return Outcome::Fail(Failure::new(FailureKind::Warnings, warnings));
         }
         let reject = reject_path(&self.opts.vardir.join("log"), &test.id);
@@ -281,7 +373,7 @@ impl Worker {
     }
 
     /// mtr's check of the servers' error logs; the text to report, if any.
-    fn check_warnings(&mut self, test: &TestCase) -> Option<String> {
+    fn check_warnings(&mut self) -> Option<String> {
         if !self.opts.check_warnings {
             self.clear_suppressions();
             return None;
@@ -305,12 +397,7 @@ impl Worker {
                 unsuppressed(port, &lines).unwrap_or(lines)
             };
             if !left.is_empty() {
-                report.push_str(&format!("CURRENT_TEST: {}\n", test.id.full_name()));
-                for line in &left {
-                    report.push_str(&String::from_utf8_lossy(line));
-                    report.push('\n');
-                }
-                report.push_str(&format!("^ Found warnings in {}\n", log.display()));
+                report.push_str(&warnings_report(&log, &left));
             }
         }
         (!report.is_empty()).then_some(report)
@@ -349,7 +436,7 @@ impl Worker {
 
 /// Runs the interpreter on its own thread, cancelling it at the time limit
 /// or when the run is interrupted.
-fn run_with_limit(
+pub(super) fn run_with_limit(
     cfg: RunConfig,
     cancel: CancelToken,
     limit: Duration,
@@ -375,14 +462,33 @@ fn run_with_limit(
         let timed_out = Instant::now() >= deadline;
         if timed_out || interrupted() {
             cancel.cancel();
-            let _ = rx.recv_timeout(CANCEL_GRACE);
+            let partial = rx.recv_timeout(CANCEL_GRACE).ok();
             return if timed_out {
-                Ran::TimedOut
+                Ran::TimedOut(partial)
             } else {
                 Ran::Interrupted
             };
         }
     }
+}
+
+/// Lines of the test's log mtr shows after a timeout.
+const TIMEOUT_TAIL_LINES: usize = 20;
+
+/// Keeps what a timed-out test wrote in `log` (where mysqltest's log would
+/// be) and returns mtr's excerpt of it: the file's name, then its last lines.
+fn timeout_log_tail(log: &std::path::Path, output: &[u8]) -> String {
+    if output.is_empty() {
+        return String::new();
+    }
+    if let Some(dir) = log.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::write(log, output);
+    let text = String::from_utf8_lossy(output);
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let start = lines.len().saturating_sub(TIMEOUT_TAIL_LINES);
+    format!("== {} == \n{}\n", log.display(), lines[start..].concat())
 }
 
 /// The part of a server log written since the test's `CURRENT_TEST` mark.
@@ -398,4 +504,22 @@ fn log_since_marker(log: &std::path::Path, test: &str) -> String {
         "----------SERVER LOG START-----------\n{}\n----------SERVER LOG END-------------\n",
         lines[start..].join("\n")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_shows_the_last_lines_of_the_test_log() {
+        let dir = std::env::temp_dir().join(format!("rmtr-timeout-{}", std::process::id()));
+        let log = dir.join("log/hangs.log");
+        let output: String = (1..=25).map(|i| format!("line {i}\n")).collect();
+        let tail = timeout_log_tail(&log, output.as_bytes());
+        let expected: String = (6..=25).map(|i| format!("line {i}\n")).collect();
+        assert_eq!(tail, format!("== {} == \n{expected}\n", log.display()));
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), output);
+        assert_eq!(timeout_log_tail(&log, b""), "");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

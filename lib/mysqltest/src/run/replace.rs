@@ -398,9 +398,18 @@ mod tests {
         assert_eq!(re(&rules("(a)[b] <e>{E}i"), "ae"), "bE");
         assert_eq!(re(&rules(r"{n\}}/N/"), "n}"), "N");
         assert!(parse_regex_rules(b"/a/b", &mut |_| Ok(None)).is_err());
-        assert!(parse_regex_rules(b"   ", &mut |_| Ok(None)).unwrap().is_empty());
+        assert!(
+            parse_regex_rules(b"   ", &mut |_| Ok(None))
+                .unwrap()
+                .is_empty()
+        );
         let empty = |_: &[u8]| Ok(Some(Vec::new()));
-        assert_eq!(parse_regex_rules(b"/a/b/ $e ", &mut { empty }).unwrap().len(), 1);
+        assert_eq!(
+            parse_regex_rules(b"/a/b/ $e ", &mut { empty })
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]
