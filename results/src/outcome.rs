@@ -91,6 +91,10 @@ pub enum Outcome {
         reason: String,
         /// True when the test skipped itself (`--skip`), false when the runner decided.
         by_test: bool,
+        /// Listed in a `disabled.def`: shown as `[ disabled ]` and, as in
+        /// mtr, not counted among the skipped tests.
+        #[serde(default)]
+        disabled: bool,
     },
 }
 

@@ -191,6 +191,13 @@ fn render_finished(report: &TestReport, workers: usize, now: &str) -> String {
     let name = name_column(&report.id, report.worker, workers);
     match &report.outcome {
         Outcome::Pass => format!("{name}{}\n", pass_tag(report)),
+        Outcome::Skipped {
+            reason,
+            disabled: true,
+            ..
+        } => {
+            format!("{name}[ disabled ]  {reason}\n")
+        }
         Outcome::Skipped { reason, .. } if reason.is_empty() => format!("{name}[ skipped ]\n"),
         Outcome::Skipped { reason, .. } => format!("{name}[ skipped ]  {reason}\n"),
         Outcome::Fail(failure) => {
@@ -390,6 +397,7 @@ mod tests {
         let skip = Outcome::Skipped {
             reason: "Neither MIXED nor ROW binlog format".into(),
             by_test: true,
+            disabled: false,
         };
         let out = run(&[
             start(2, 1),
@@ -440,6 +448,7 @@ Completed: All 1 tests were successful.
         let skip = Outcome::Skipped {
             reason: "Requires debug build".into(),
             by_test: false,
+            disabled: false,
         };
         let out = run(&[
             start(1, 2),
@@ -451,6 +460,30 @@ Completed: All 1 tests were successful.
             ),
             "{out}"
         );
+    }
+
+    #[test]
+    fn disabled_tests_say_so_and_are_not_counted_as_skipped() {
+        let off = Outcome::Skipped {
+            reason: "MDEV-5077 not now".into(),
+            by_test: false,
+            disabled: true,
+        };
+        let out = run(&[
+            start(1, 1),
+            Event::TestFinished(report("rpl_partition_archive", &[], off, 0, 0)),
+            Event::RunFinished {
+                wall: Duration::from_secs(1),
+                interrupted: false,
+            },
+        ]);
+        assert!(
+            out.contains(
+                "rpl.rpl_partition_archive                [ disabled ]  MDEV-5077 not now\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("were skipped"), "{out}");
     }
 
     #[test]

@@ -81,8 +81,16 @@ impl From<&TestReport> for JsonTest {
                 Some(failure.kind.as_str().to_string()),
                 Some(failure.message.clone()),
             ),
-            Outcome::Skipped { reason, by_test } => {
-                let who = if *by_test { "by_test" } else { "by_runner" };
+            Outcome::Skipped {
+                reason,
+                by_test,
+                disabled,
+            } => {
+                let who = match (*disabled, *by_test) {
+                    (true, _) => "disabled",
+                    (false, true) => "by_test",
+                    (false, false) => "by_runner",
+                };
                 (Some(who.to_string()), Some(reason.clone()))
             }
         };
@@ -228,6 +236,7 @@ mod tests {
         let skip = Outcome::Skipped {
             reason: "Need ROW".into(),
             by_test: true,
+            disabled: false,
         };
         let events = [
             Event::RunStarted {

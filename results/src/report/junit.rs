@@ -118,7 +118,9 @@ fn test_case(report: &TestReport, retries: &[TestReport]) -> TestCase {
             status.add_reruns(reruns);
             status
         }
-        Outcome::Skipped { reason, by_test } => {
+        Outcome::Skipped {
+            reason, by_test, ..
+        } => {
             let mut status = TestCaseStatus::skipped();
             status.set_message(reason.as_str());
             status.set_type(if *by_test {
@@ -219,6 +221,7 @@ mod tests {
         let skip = Outcome::Skipped {
             reason: "Requires debug build".into(),
             by_test: false,
+            disabled: false,
         };
         let events = [
             Event::TestFinished(report("rpl", "b", &["stmt", "innodb"], mismatch())),

@@ -19,8 +19,10 @@ pub struct Summary {
     pub passed: usize,
     /// Tests that failed on their last attempt.
     pub failed: usize,
-    /// Tests skipped, for any reason.
+    /// Tests skipped, for any reason but a disabled list.
     pub skipped: usize,
+    /// Tests a disabled list kept from running.
+    pub disabled: usize,
     /// Of the skipped tests, those that skipped themselves.
     pub skipped_by_test: usize,
     /// Tests that passed after failing first.
@@ -80,6 +82,7 @@ impl Summary {
                     self.failing.push(name);
                 }
             }
+            Outcome::Skipped { disabled: true, .. } => self.disabled += 1,
             Outcome::Skipped { by_test, .. } => {
                 self.skipped += 1;
                 self.skipped_by_test += usize::from(*by_test);
@@ -139,6 +142,7 @@ mod tests {
         Outcome::Skipped {
             reason: "no".into(),
             by_test,
+            disabled: false,
         }
     }
 
@@ -157,6 +161,16 @@ mod tests {
             finished("c", "mix", Outcome::Pass, 2),
             finished("d", "mix", skip(true), 1),
             finished("e", "mix", skip(false), 1),
+            finished(
+                "f",
+                "mix",
+                Outcome::Skipped {
+                    reason: "MDEV-1".into(),
+                    by_test: false,
+                    disabled: true,
+                },
+                1,
+            ),
             Event::ServerRestarted {
                 worker: 1,
                 reason: "opts".into(),
@@ -164,6 +178,7 @@ mod tests {
         ];
         events.iter().for_each(|e| summary.record(e));
         assert_eq!((summary.passed, summary.failed, summary.skipped), (2, 2, 2));
+        assert_eq!(summary.disabled, 1);
         assert_eq!((summary.skipped_by_test, summary.retry_passed), (1, 1));
         assert_eq!(summary.failing, vec!["rpl.b".to_string()]);
         assert_eq!(summary.completed(), 4);

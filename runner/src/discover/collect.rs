@@ -191,7 +191,11 @@ impl<'a> Collector<'a> {
         }
         if let Some(reason) = suite.disabled.reason(&suite.name, test) {
             if !self.req.enable_disabled {
-                return Ok(vec![draft.early_skip(&self.tree, suite, reason)]);
+                let mut skipped = draft.early_skip(&self.tree, suite, reason);
+                if let Some(skip) = skipped.case.skip.as_mut() {
+                    skip.disabled = true;
+                }
+                return Ok(vec![skipped]);
             }
             base.comment = Some(reason.to_string());
         }
@@ -353,6 +357,7 @@ impl Draft {
         );
         collected.case.skip = Some(Skip {
             reason: reason.to_string(),
+            disabled: false,
         });
         collected
     }
@@ -367,6 +372,7 @@ impl Draft {
     ) -> Collected {
         let skip = variant.skip.then(|| Skip {
             reason: variant.comment.clone().unwrap_or_default(),
+            disabled: false,
         });
         let case = TestCase {
             id: TestId::new(&self.suite, &self.test, variant.combinations),

@@ -74,6 +74,8 @@ pub struct DiscoverRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skip {
     pub reason: String,
+    /// The reason comes from a `disabled.def`.
+    pub disabled: bool,
 }
 
 /// One test to run (one combination of one test file).

@@ -68,7 +68,10 @@ mod tests {
                 big_test: false,
                 master_sh: None,
                 slave_sh: None,
-                skip: skip.then(|| Skip { reason: "x".into() }),
+                skip: skip.then(|| Skip {
+                    reason: "x".into(),
+                    disabled: false,
+                }),
             },
             long_test: long,
         }

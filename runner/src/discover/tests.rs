@@ -105,7 +105,8 @@ fn a_whole_suite_in_run_order_with_skips_first() {
     assert_eq!(
         off,
         Skip {
-            reason: "MDEV-1 flaky".into()
+            reason: "MDEV-1 flaky".into(),
+            disabled: true,
         }
     );
 }
@@ -296,7 +297,8 @@ fn do_test_filters_and_skip_test_marks() {
     assert_eq!(
         plain.skip,
         Some(Skip {
-            reason: String::new()
+            reason: String::new(),
+            disabled: false,
         })
     );
     assert!(find(&cases, "main.sh").skip.is_none());

@@ -254,7 +254,10 @@ mod tests {
             big_test: false,
             master_sh: None,
             slave_sh: None,
-            skip: skip.then(|| crate::discover::Skip { reason: "x".into() }),
+            skip: skip.then(|| crate::discover::Skip {
+                reason: "x".into(),
+                disabled: false,
+            }),
         }
     }
 

@@ -42,6 +42,9 @@ pub struct Worker {
     /// The check-testcase report of the last passing attempt, if its check
     /// found differences.
     check_report: Option<String>,
+    /// How long the test script itself ran, the time mtr reports (server
+    /// starts and check-testcase runs excluded).
+    script_time: Duration,
 }
 
 /// What the interpreter thread ended with.
@@ -77,6 +80,7 @@ impl Worker {
             ports,
             env,
             check_report: None,
+            script_time: Duration::ZERO,
         })
     }
 
@@ -96,13 +100,14 @@ impl Worker {
         test: &TestCase,
         interrupted: &dyn Fn() -> bool,
     ) -> (TestReport, Option<String>) {
-        let start = Instant::now();
         let mut restart = None;
         self.check_report = None;
+        self.script_time = Duration::ZERO;
         let outcome = match &test.skip {
             Some(skip) => Outcome::Skipped {
                 reason: skip.reason.clone(),
                 by_test: false,
+                disabled: skip.disabled,
             },
             None => match self.prepare(test) {
                 Err(err) => {
@@ -126,7 +131,7 @@ impl Worker {
         let report = TestReport {
             id: test.id.clone(),
             outcome,
-            duration: start.elapsed(),
+            duration: self.script_time,
             attempts: 1,
             worker: self.id,
             result_file,
@@ -158,7 +163,9 @@ impl Worker {
         let cancel = CancelToken::new();
         let vardir = self.servers.lock().expect("server set").vardir();
         let monitor = Monitor::start(Arc::clone(&self.servers), cancel.clone(), vardir);
+        let start = Instant::now();
         let ran = run_with_limit(cfg, cancel, self.opts.testcase_timeout, interrupted);
+        self.script_time = start.elapsed();
         let report = monitor.finish();
         let mut outcome = self.decide(test, ran, &report);
         let restart_requested = self.servers.lock().expect("server set").restart_requested();
@@ -309,6 +316,7 @@ impl Worker {
                 Outcome::Skipped {
                     reason,
                     by_test: true,
+                    disabled: false,
                 }
             }
             End::Cancelled => Outcome::Fail(Failure::new(
