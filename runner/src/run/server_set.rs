@@ -247,7 +247,8 @@ impl ServerSet {
             if let Some(script) = pre_start_script(&active.config, group, test) {
                 run_script(&script, &active.server_env, &self.opts.tree)?;
             }
-            let spec = start_spec(active, group, timeout)?;
+            let mut spec = start_spec(active, group, timeout)?;
+            spec.warm_up = !self.opts.check_testcases;
             let mark = mark_log(&spec.log_error, test)?;
             self.marks.insert(spec.log_error.clone(), mark);
             let server = self
@@ -564,6 +565,7 @@ fn start_spec(active: &Active, group: &str, start_timeout: Duration) -> anyhow::
         timezone: active.server_env.get("TZ").cloned(),
         start_timeout,
         fresh: true,
+        warm_up: false,
     })
 }
 

@@ -189,7 +189,8 @@ impl Worker {
             return Ok(None);
         };
         let targets = check_testcase::targets(&mut self.servers.lock().expect("server set"));
-        check_testcase::record(cfg, &script, &targets, self.opts.testcase_timeout)
+        let cfg = check_testcase::with_warm_up(cfg);
+        check_testcase::record(&cfg, &script, &targets, self.opts.testcase_timeout)
             .map(Some)
             .map_err(|why| {
                 let text = why.describe("before", &test.id.full_name());

@@ -314,6 +314,7 @@ impl Backend for LocalBackend {
             start_timeout: spec.start_timeout,
             child,
             started_with: spec.args.clone(),
+            warm_up: spec.warm_up,
             command_line: format!("{}  {}", self.exe.display(), args.join(" ")),
         }))
     }
@@ -328,6 +329,7 @@ pub struct LocalServer {
     start_timeout: Duration,
     child: Child,
     started_with: Vec<String>,
+    warm_up: bool,
     /// Binary, two spaces, options: the form of mtr's `$MYSQLD_LAST_CMD`.
     command_line: String,
 }
@@ -401,7 +403,9 @@ impl Server for LocalServer {
 
     fn wait_ready(&mut self) -> anyhow::Result<()> {
         self.wait_for_pid_file()?;
-        self.warm_up();
+        if self.warm_up {
+            self.warm_up();
+        }
         Ok(())
     }
 

@@ -43,6 +43,10 @@ pub struct StartSpec {
     /// Start from a copy of the template data directory (between tests);
     /// false keeps the data directory (a restart the test asked for).
     pub fresh: bool,
+    /// Finish the start-up checkpoint over a connection of our own. Off
+    /// when check-testcase's first connection does it, and for restarts a
+    /// test asks for, so tests see the connection ids they see under mtr.
+    pub warm_up: bool,
 }
 
 /// A source of servers.

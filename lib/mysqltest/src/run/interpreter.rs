@@ -76,6 +76,9 @@ pub struct RunConfig {
     /// Where the standard error of `exec`, `system` and `perl` goes
     /// (mysqltest's own stderr, which mtr keeps in a log); `None` inherits.
     pub child_stderr: Option<PathBuf>,
+    /// Statements the harness runs on the default connection before the
+    /// script, unlogged and with errors ignored (not a mysqltest option).
+    pub setup_queries: Vec<Vec<u8>>,
 }
 
 impl RunConfig {
@@ -103,6 +106,7 @@ impl RunConfig {
             max_connect_retries: 500,
             log_name: "mysqltest.log".into(),
             child_stderr: None,
+            setup_queries: Vec::new(),
         }
     }
 }

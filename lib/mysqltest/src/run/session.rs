@@ -132,6 +132,10 @@ impl Interpreter {
                 }
             }
         };
+        let mut conn = conn;
+        for query in &self.cfg.setup_queries {
+            let _ = conn.query(query);
+        }
         let reg = self.cancel.register_socket(conn.abort_handle());
         self.sessions
             .push(Session::new("default".into(), conn, opts, reg));
