@@ -8,6 +8,8 @@ mod config;
 mod discover;
 mod run;
 mod servers;
+#[cfg(test)]
+mod testutil;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

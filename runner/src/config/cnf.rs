@@ -377,7 +377,7 @@ impl<'p> Parser<'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::testutil::{TempDir, installed_root};
+    use crate::testutil::{TempTree, installed_root};
 
     fn parse(text: &str) -> Result<Cnf, ConfigError> {
         Cnf::parse_str(text, Path::new("/nowhere/t.cnf"), Path::new("/nowhere"))
@@ -461,7 +461,7 @@ mod tests {
 
     #[test]
     fn include_is_found_beside_the_file_then_under_the_root() {
-        let tmp = TempDir::new("cnf-include");
+        let tmp = TempTree::new("cnf-include");
         tmp.write(
             "root/include/base.cnf",
             "[mysqld]\na=1\n[empty]\n[ENV]\nE=1\n",
@@ -488,7 +488,7 @@ mod tests {
 
     #[test]
     fn missing_and_cyclic_includes_fail_clearly() {
-        let tmp = TempDir::new("cnf-cycle");
+        let tmp = TempTree::new("cnf-cycle");
         tmp.write("a.cnf", "[g]\n!include b.cnf\n");
         tmp.write("b.cnf", "[g]\n!include a.cnf\n");
         tmp.write("c.cnf", "[g]\n!include nope.cnf\n");

@@ -66,10 +66,10 @@ fn requirement(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::testutil::{TempDir, installed_root};
+    use crate::testutil::{TempTree, installed_root};
 
     fn read(text: &str, skipped: &[&str]) -> Combinations {
-        let tmp = TempDir::new("combinations");
+        let tmp = TempTree::new("combinations");
         let path = tmp.write("have_x.combinations", text);
         read_combinations(&path, &tmp.path(""), skipped).unwrap()
     }
@@ -108,7 +108,7 @@ mod tests {
 
     #[test]
     fn bad_lines_are_errors() {
-        let tmp = TempDir::new("combinations-bad");
+        let tmp = TempTree::new("combinations-bad");
         let path = tmp.write("x.combinations", "[a]\n  x\n");
         let err = read_combinations(&path, &tmp.path(""), &[]).unwrap_err();
         assert!(

@@ -311,14 +311,14 @@ fn display(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::testutil::{TempDir, installed_root};
+    use crate::testutil::{TempTree, installed_root};
     use std::collections::BTreeMap;
 
     fn no_env(_: &str) -> Option<String> {
         None
     }
 
-    fn args<'a>(tmp: &TempDir, env: &'a dyn Fn(&str) -> Option<String>) -> FactoryArgs<'a> {
+    fn args<'a>(tmp: &TempTree, env: &'a dyn Fn(&str) -> Option<String>) -> FactoryArgs<'a> {
         FactoryArgs::new(
             tmp.path("usr"),
             tmp.path("mt"),
@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn servers_get_generated_settings_in_order() {
-        let tmp = TempDir::new("factory-order");
+        let tmp = TempTree::new("factory-order");
         tmp.write(
             "mt/t.cnf",
             "[mysqld.1]\nlog-bin\n[mysqld.2]\nport=17000\nserver-id=1\n",
@@ -392,7 +392,7 @@ mod tests {
 
     #[test]
     fn tool_and_client_groups_follow_the_servers() {
-        let tmp = TempDir::new("factory-clients");
+        let tmp = TempTree::new("factory-clients");
         tmp.write(
             "mt/t.cnf",
             "[client]\nport=1\nx=y\n[mysqld.1]\n[mysqld.2]\n#host=127.0.0.1\n",
@@ -425,7 +425,7 @@ mod tests {
 
     #[test]
     fn opt_ports_come_after_server_ports_and_env_resolves() {
-        let tmp = TempDir::new("factory-env");
+        let tmp = TempTree::new("factory-env");
         tmp.write(
             "mt/t.cnf",
             "[mysqld.1]\n[mysqld.2]\nreport-port=@mysqld.2.port\n[ENV]\nEXTRA=@OPT.port\nD=@ENV.VARDIR/x\n",
@@ -441,7 +441,7 @@ mod tests {
 
     #[test]
     fn optional_plugins_are_skipped_in_mysqld() {
-        let tmp = TempDir::new("factory-plugins");
+        let tmp = TempTree::new("factory-plugins");
         tmp.write("mt/t.cnf", "[mysqld.1]\n");
         let mut a = args(&tmp, &no_env);
         a.optional_plugins = vec!["partition".into()];
@@ -456,7 +456,7 @@ mod tests {
 
     #[test]
     fn port_overflow_is_an_error() {
-        let tmp = TempDir::new("factory-ports");
+        let tmp = TempTree::new("factory-ports");
         tmp.write("mt/t.cnf", "[mysqld.1]\n[mysqld.2]\n");
         let mut a = args(&tmp, &no_env);
         a.baseport = 65535;

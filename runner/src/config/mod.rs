@@ -12,8 +12,6 @@ mod opt_file;
 mod options;
 mod raw_bytes;
 mod references;
-#[cfg(test)]
-mod testutil;
 
 pub use combinations::{Combination, Combinations, read_combinations};
 pub use error::ConfigError;

@@ -167,7 +167,7 @@ pub fn extract_timezone(opts: Vec<String>) -> ServerOpts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::testutil::{TempDir, installed_root};
+    use crate::testutil::{TempTree, installed_root};
 
     fn line(text: &str) -> Vec<String> {
         parse_opt_line(text)
@@ -176,7 +176,7 @@ mod tests {
     // Expected values were produced by running mtr's own splitting on the same lines.
     #[test]
     fn bytes_that_are_not_utf8_reach_the_arguments_unchanged() {
-        let dir = TempDir::new("opt_bytes");
+        let dir = TempTree::new("opt_bytes");
         let path = dir.path("t-master.opt");
         std::fs::write(&path, b"--character-sets-dir=$D/\xdf\n--x=1\n").unwrap();
         let args = read_opt_file(&path).unwrap();
@@ -253,7 +253,7 @@ mod tests {
 
     #[test]
     fn test_opts_split_into_master_and_slave() {
-        let tmp = TempDir::new("opt-files");
+        let tmp = TempTree::new("opt-files");
         tmp.write("t/x.opt", "--common\n");
         tmp.write("t/x-master.opt", "--m1 --m2\n");
         tmp.write("t/x-slave.opt", "--s\r\n");

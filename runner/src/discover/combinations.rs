@@ -171,7 +171,7 @@ fn apply(variant: &Variant, comb: &Combination) -> Variant {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::testutil::TempTree;
+    use crate::testutil::TempTree;
 
     fn comb(name: &str, options: &[&str]) -> Combination {
         Combination {

@@ -105,7 +105,7 @@ impl Disabled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::testutil::TempTree;
+    use crate::testutil::TempTree;
 
     fn parse(text: &str) -> Result<Disabled, DiscoverError> {
         let tmp = TempTree::new("disabled");

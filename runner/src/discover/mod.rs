@@ -14,8 +14,6 @@ mod suite;
 mod tags;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod testutil;
 mod tree;
 #[cfg(test)]
 mod upstream_tests;

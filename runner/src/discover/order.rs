@@ -44,6 +44,7 @@ fn criteria(case: &TestCase) -> String {
 mod tests {
     use super::*;
     use crate::discover::Skip;
+    use crate::testutil::test_case;
     use rmtr_results::TestId;
     use std::path::PathBuf;
 
@@ -56,22 +57,14 @@ mod tests {
         };
         Collected {
             case: TestCase {
-                id: TestId::new("s", name, combinations),
-                path: PathBuf::new(),
-                suite_dir: PathBuf::new(),
-                result_dir: PathBuf::new(),
                 template: PathBuf::from("/t/default_my.cnf"),
                 master_opts: opts.clone(),
                 slave_opts: opts,
-                timezone: None,
-                rpl_test: false,
-                big_test: false,
-                master_sh: None,
-                slave_sh: None,
                 skip: skip.then(|| Skip {
                     reason: "x".into(),
                     disabled: false,
                 }),
+                ..test_case(TestId::new("s", name, combinations))
             },
             long_test: long,
         }

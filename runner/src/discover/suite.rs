@@ -112,7 +112,7 @@ fn list_cases(tdir: &Path) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::discover::skips::SkipRules;
-    use crate::discover::testutil::TempTree;
+    use crate::testutil::TempTree;
 
     fn load(tmp: &TempTree, name: &str, dir: &str) -> Suite {
         let mut scanner = Scanner::new(&tmp.path(""), SkipRules::default());

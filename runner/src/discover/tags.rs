@@ -190,7 +190,7 @@ impl Scanner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::testutil::TempTree;
+    use crate::testutil::TempTree;
 
     fn scanner(tmp: &TempTree) -> Scanner {
         Scanner::new(&tmp.path(""), SkipRules::default())

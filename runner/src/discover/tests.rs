@@ -1,8 +1,8 @@
 //! End-to-end tests of [`discover`] on small trees built for each test, in
 //! our own layout (`NAME/t`, `NAME/r`, shared `include/`).
 
-use super::testutil::TempTree;
 use super::*;
+use crate::testutil::TempTree;
 
 /// A tree with a main and an rpl suite exercising each collection rule.
 fn sample_tree() -> TempTree {

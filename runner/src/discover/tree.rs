@@ -190,7 +190,7 @@ fn file_name(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discover::testutil::TempTree;
+    use crate::testutil::TempTree;
 
     #[test]
     fn our_layout_keeps_suites_at_the_top() {

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::testutil::installed_root;
 use super::*;
+use crate::testutil::installed_root;
 
 /// A fixture: test name → sorted combination labels (empty for none).
 fn reference(text: &str) -> BTreeMap<String, Vec<String>> {

@@ -102,12 +102,9 @@ fn last_line(text: &str) -> &str {
 /// Options after `restart:` on the file's last line, split on whitespace
 /// with quotes kept, as mtr splits them (`restart_bindir DIR:opts` too).
 fn restart_options(text: &str) -> Vec<String> {
-    let line = last_line(text);
-    let opts = match line.strip_prefix("restart_bindir") {
-        Some(rest) => rest.split_once(':').map(|(_, opts)| opts),
-        None => line.split_once(':').map(|(_, opts)| opts),
-    };
-    opts.map(|opts| opts.split_whitespace().map(str::to_string).collect())
+    last_line(text)
+        .split_once(':')
+        .map(|(_, opts)| opts.split_whitespace().map(str::to_string).collect())
         .unwrap_or_default()
 }
 

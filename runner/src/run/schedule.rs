@@ -242,22 +242,14 @@ mod tests {
 
     fn case(name: &str, opts: &[&str], skip: bool) -> TestCase {
         TestCase {
-            id: TestId::new("main", name, Vec::new()),
             path: PathBuf::from(format!("{name}.test")),
-            suite_dir: PathBuf::new(),
-            result_dir: PathBuf::new(),
             template: PathBuf::from("my.cnf"),
             master_opts: opts.iter().map(|s| s.to_string()).collect(),
-            slave_opts: Vec::new(),
-            timezone: None,
-            rpl_test: false,
-            big_test: false,
-            master_sh: None,
-            slave_sh: None,
             skip: skip.then(|| crate::discover::Skip {
                 reason: "x".into(),
                 disabled: false,
             }),
+            ..crate::testutil::test_case(TestId::new("main", name, Vec::new()))
         }
     }
 

@@ -655,6 +655,7 @@ fn copy_plain_files(from: &Path, to: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::{TempTree, one_server_config, test_case};
 
     fn list(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
@@ -691,32 +692,14 @@ mod tests {
 
     #[test]
     fn options_expand_with_the_worker_test_and_run_environment() {
-        let dir = std::env::temp_dir().join(format!("rmtr-optenv-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("t.cnf"),
-            "[mysqld.1]\n[ENV]\nMASTER_MYPORT=@mysqld.1.port\n",
-        )
-        .unwrap();
-        let no_env = |_: &str| None;
-        let vardir = dir.join("var");
-        let args = crate::config::FactoryArgs::new(
-            "/usr".into(),
-            dir.clone(),
-            vardir.clone(),
-            16000,
-            &no_env,
-        );
-        let config = generate(Path::new("t.cnf"), &args).unwrap();
+        let tmp = TempTree::new("optenv");
+        let (config, vardir) = one_server_config(&tmp);
         let mut run = RunEnv::default();
         run.vars
             .insert("HA_ARCHIVE_SO".into(), "ha_archive.so".into());
         let test = TestCase {
-            id: rmtr_results::TestId::new("main", "x", Vec::new()),
-            path: dir.join("main/t/x.test"),
-            suite_dir: dir.join("main"),
-            result_dir: PathBuf::new(),
+            path: tmp.path("main/t/x.test"),
+            suite_dir: tmp.path("main"),
             template: PathBuf::from("t.cnf"),
             master_opts: list(&[
                 "--general-log-file=$MYSQLTEST_VARDIR/log/master.log",
@@ -724,13 +707,7 @@ mod tests {
                 "--report-port=${MASTER_MYPORT}",
                 "--x=$MTR_TEST_NAME",
             ]),
-            slave_opts: Vec::new(),
-            timezone: None,
-            rpl_test: false,
-            big_test: false,
-            master_sh: None,
-            slave_sh: None,
-            skip: None,
+            ..test_case(rmtr_results::TestId::new("main", "x", Vec::new()))
         };
         let env = option_env(&run, &vardir, &config, &test);
         let wanted = wanted_options(&config, &test, &env);
@@ -743,7 +720,6 @@ mod tests {
                 "--x=main.x".to_string(),
             ]
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -784,19 +760,10 @@ mod tests {
         let mut env = BTreeMap::new();
         env.insert("MYSQLTEST_VARDIR".to_string(), "/v/1".to_string());
         let mut test = TestCase {
-            id: rmtr_results::TestId::new("main", "x", Vec::new()),
             path: dir.join("x.test"),
             suite_dir: dir.clone(),
-            result_dir: PathBuf::new(),
             template: PathBuf::from("t.cnf"),
-            master_opts: Vec::new(),
-            slave_opts: Vec::new(),
-            timezone: None,
-            rpl_test: false,
-            big_test: false,
-            master_sh: None,
-            slave_sh: None,
-            skip: None,
+            ..test_case(rmtr_results::TestId::new("main", "x", Vec::new()))
         };
         run_script(&script, &server_env(env.clone(), &test), &dir).unwrap();
         let out = std::fs::read_to_string(dir.join("out")).unwrap();

@@ -220,7 +220,7 @@ fn add_combinations(env: &mut BTreeMap<String, String>, test: &TestCase) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{FactoryArgs, generate};
+    use crate::testutil::{TempTree, one_server_config, test_case};
     use rmtr_results::TestId;
     use std::path::PathBuf;
 
@@ -255,18 +255,8 @@ mod tests {
 
     #[test]
     fn a_test_sees_its_servers_clients_and_name() {
-        let dir = std::env::temp_dir().join(format!("rmtr-testenv-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("t.cnf"),
-            "[mysqld.1]\n[ENV]\nMASTER_MYPORT=@mysqld.1.port\n",
-        )
-        .unwrap();
-        let no_env = |_: &str| None;
-        let vardir = dir.join("var");
-        let args = FactoryArgs::new("/usr".into(), dir.clone(), vardir.clone(), 16000, &no_env);
-        let config = generate(Path::new("t.cnf"), &args).unwrap();
+        let tmp = TempTree::new("testenv");
+        let (config, vardir) = one_server_config(&tmp);
         let mut run = RunEnv {
             mysqltest: "/usr/bin/mariadb-test".into(),
             ..RunEnv::default()
@@ -276,19 +266,10 @@ mod tests {
             .insert("HA_ARCHIVE_SO".into(), "ha_archive.so".into());
         run.vars.insert("TZ".into(), "Europe/Paris".into());
         let test = TestCase {
-            id: TestId::new("main", "x", vec!["row".into()]),
-            path: dir.join("main/t/x.test"),
-            suite_dir: dir.join("main"),
-            result_dir: PathBuf::new(),
+            path: tmp.path("main/t/x.test"),
+            suite_dir: tmp.path("main"),
             template: PathBuf::from("t.cnf"),
-            master_opts: Vec::new(),
-            slave_opts: Vec::new(),
-            timezone: None,
-            rpl_test: false,
-            big_test: false,
-            master_sh: None,
-            slave_sh: None,
-            skip: None,
+            ..test_case(TestId::new("main", "x", vec!["row".into()]))
         };
         let layout = Layout {
             basedir: "/nonexistent".into(),
@@ -341,6 +322,5 @@ mod tests {
         let mut env = env;
         set_timezone(&mut env, &zoned);
         assert_eq!(env["TZ"], "GMT-16000");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
