@@ -1,0 +1,86 @@
+//! KILL as the victim sees it: a flag per connection that KILL QUERY and
+//! KILL CONNECTION set and that every wait (SLEEP, lock waits, GET_LOCK)
+//! checks, so a waiting statement ends with MariaDB's error within one
+//! poll interval.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+
+use crate::error::{ServerError, ServerResult};
+
+/// How often a waiting thread looks at its kill flag.
+pub const KILL_POLL: Duration = Duration::from_millis(5);
+
+const NONE: u8 = 0;
+const QUERY: u8 = 1;
+const CONNECTION: u8 = 2;
+
+/// The kill state of one connection.
+#[derive(Debug, Default)]
+pub struct KillSwitch {
+    state: AtomicU8,
+}
+
+impl KillSwitch {
+    /// KILL QUERY: the running statement ends with 1317.
+    pub fn kill_query(&self) {
+        let _ = self
+            .state
+            .compare_exchange(NONE, QUERY, Ordering::SeqCst, Ordering::SeqCst);
+    }
+
+    /// KILL [CONNECTION]: the statement ends and the connection closes.
+    pub fn kill_connection(&self) {
+        self.state.store(CONNECTION, Ordering::SeqCst);
+    }
+
+    /// Whether the connection must close.
+    pub fn connection_killed(&self) -> bool {
+        self.state.load(Ordering::SeqCst) == CONNECTION
+    }
+
+    /// Forgets a KILL QUERY once its statement has ended.
+    pub fn clear_query(&self) {
+        let _ = self
+            .state
+            .compare_exchange(QUERY, NONE, Ordering::SeqCst, Ordering::SeqCst);
+    }
+
+    /// Fails with MariaDB's error when the statement has been killed.
+    pub fn check(&self) -> ServerResult<()> {
+        match self.state.load(Ordering::SeqCst) {
+            NONE => Ok(()),
+            QUERY => Err(query_interrupted()),
+            _ => Err(connection_killed()),
+        }
+    }
+}
+
+/// ER_QUERY_INTERRUPTED.
+pub fn query_interrupted() -> ServerError {
+    ServerError::new(1317, "70100", "Query execution was interrupted")
+}
+
+/// ER_CONNECTION_KILLED.
+pub fn connection_killed() -> ServerError {
+    ServerError::new(1927, "70100", "Connection was killed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kill_query_is_cleared_but_kill_connection_stays() {
+        let switch = KillSwitch::default();
+        assert!(switch.check().is_ok());
+        switch.kill_query();
+        assert_eq!(switch.check().unwrap_err().code, 1317);
+        switch.clear_query();
+        assert!(switch.check().is_ok());
+        switch.kill_connection();
+        switch.clear_query();
+        assert_eq!(switch.check().unwrap_err().code, 1927);
+        assert!(switch.connection_killed());
+    }
+}

@@ -1,0 +1,97 @@
+//! The process list: every connection (and later every internal thread)
+//! registers here with its id, and keeps its command, state and query text
+//! current so that SHOW PROCESSLIST, information_schema.PROCESSLIST and
+//! KILL can see and reach it. Ids start at 1 and are never reused.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use super::kill::KillSwitch;
+
+/// What a thread is doing, as one row of the process list shows it.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    /// `Sleep`, `Query`, `Connect`, `Binlog Dump`, …
+    pub command: &'static str,
+    /// e.g. `User sleep`, `Waiting for table metadata lock`; empty for none.
+    pub state: String,
+    /// The statement being run.
+    pub info: Option<String>,
+    /// When the command (or state) began, for the Time column.
+    pub since: Instant,
+}
+
+/// One registered thread.
+#[derive(Debug)]
+pub struct ThreadEntry {
+    pub id: u64,
+    pub user: String,
+    /// `localhost:port` as MariaDB shows a TCP client.
+    pub host: String,
+    pub db: Mutex<Option<String>>,
+    pub activity: Mutex<Activity>,
+    pub kill: KillSwitch,
+}
+
+impl ThreadEntry {
+    /// Records a new command and query text (state cleared).
+    pub fn begin(&self, command: &'static str, info: Option<String>) {
+        let mut a = self.activity.lock().unwrap();
+        *a = Activity {
+            command,
+            state: String::new(),
+            info,
+            since: Instant::now(),
+        };
+    }
+
+    /// Records a new state within the current command.
+    pub fn set_state(&self, state: &str) {
+        self.activity.lock().unwrap().state = state.to_string();
+    }
+}
+
+/// All threads of the server.
+#[derive(Debug, Default)]
+pub struct ThreadRegistry {
+    last_id: AtomicU64,
+    threads: Mutex<BTreeMap<u64, Arc<ThreadEntry>>>,
+}
+
+impl ThreadRegistry {
+    /// Registers a new thread and returns its entry.
+    pub fn register(&self, user: &str, host: &str, db: Option<String>) -> Arc<ThreadEntry> {
+        let id = self.last_id.fetch_add(1, Ordering::SeqCst) + 1;
+        let entry = Arc::new(ThreadEntry {
+            id,
+            user: user.to_string(),
+            host: host.to_string(),
+            db: Mutex::new(db),
+            activity: Mutex::new(Activity {
+                command: "Sleep",
+                state: String::new(),
+                info: None,
+                since: Instant::now(),
+            }),
+            kill: KillSwitch::default(),
+        });
+        self.threads.lock().unwrap().insert(id, Arc::clone(&entry));
+        entry
+    }
+
+    /// Removes a thread when its connection ends.
+    pub fn unregister(&self, id: u64) {
+        self.threads.lock().unwrap().remove(&id);
+    }
+
+    pub fn get(&self, id: u64) -> Option<Arc<ThreadEntry>> {
+        self.threads.lock().unwrap().get(&id).cloned()
+    }
+
+    /// Every thread, by id.
+    pub fn snapshot(&self) -> Vec<Arc<ThreadEntry>> {
+        self.threads.lock().unwrap().values().cloned().collect()
+    }
+}

@@ -1,0 +1,44 @@
+//! What expression evaluation needs from the statement around it: the
+//! current row's columns, variables, subqueries, aggregates computed by the
+//! executor, functions that read session or server state, and a place to
+//! put warnings. The executor implements it; `eval` stays free of storage.
+
+use sqlparser::ast::{Function, Query};
+
+use crate::error::{Condition, ServerResult};
+use crate::sql::value::{Row, Value};
+
+/// Which variable `@@x`, `@@global.x`, `@@session.x` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarScope {
+    /// `@@x`: the session value if the variable has one, else the global.
+    Default,
+    Session,
+    Global,
+}
+
+/// The statement-side services of expression evaluation.
+pub trait EvalContext {
+    /// A column reference (`a`, `t1.a`, `db.t1.a`) in the current row;
+    /// 1054 when unknown, 1052 when ambiguous.
+    fn column(&mut self, qualifier: &[String], name: &str) -> ServerResult<Value>;
+    fn system_variable(&mut self, scope: VarScope, name: &str) -> ServerResult<Value>;
+    /// `@name`; NULL when never set.
+    fn user_variable(&mut self, name: &str) -> Value;
+    /// `@name := value` inside an expression.
+    fn set_user_variable(&mut self, name: &str, value: Value);
+    /// Runs a subquery and returns all its rows.
+    fn subquery(&mut self, query: &Query) -> ServerResult<Vec<Row>>;
+    /// The value of an aggregate call (COUNT, SUM, …) for the current
+    /// group, which the executor computed; None outside grouped queries.
+    fn aggregate(&mut self, call: &Function) -> Option<ServerResult<Value>>;
+    /// Functions that read or change session or server state (SLEEP,
+    /// CONNECTION_ID, DATABASE, USER, NOW, LAST_INSERT_ID, ROW_COUNT,
+    /// FOUND_ROWS, GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK, …);
+    /// None when `name` (lower case) is not one of them.
+    fn session_function(&mut self, name: &str, args: &[Value]) -> Option<ServerResult<Value>>;
+    /// Records a note or warning of the running statement.
+    fn warn(&mut self, condition: Condition);
+    /// The session's sql_mode, as upper-case names (e.g. `STRICT_TRANS_TABLES`).
+    fn sql_mode(&self) -> &[String];
+}

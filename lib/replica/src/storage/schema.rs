@@ -1,0 +1,107 @@
+//! Table definitions: what CREATE TABLE builds and SHOW CREATE TABLE and
+//! information_schema read back. Plain data; storage keeps one per table.
+
+use crate::sql::types::SqlType;
+use crate::sql::value::Value;
+
+/// Which engine holds a table's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// Transactional: undo on rollback, row locks, consistent reads.
+    InnoDb,
+    /// Non-transactional: changes stay after ROLLBACK.
+    MyIsam,
+    Aria,
+    Memory,
+}
+
+impl Engine {
+    /// Whether ROLLBACK undoes its changes.
+    pub fn is_transactional(self) -> bool {
+        matches!(self, Engine::InnoDb)
+    }
+
+    /// The name SHOW CREATE TABLE and information_schema print.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::InnoDb => "InnoDB",
+            Engine::MyIsam => "MyISAM",
+            Engine::Aria => "Aria",
+            Engine::Memory => "MEMORY",
+        }
+    }
+
+    /// The engine an `ENGINE=` name selects (case-insensitive), if known.
+    pub fn from_name(name: &str) -> Option<Engine> {
+        match name.to_ascii_lowercase().as_str() {
+            "innodb" => Some(Engine::InnoDb),
+            "myisam" => Some(Engine::MyIsam),
+            "aria" => Some(Engine::Aria),
+            "memory" | "heap" => Some(Engine::Memory),
+            _ => None,
+        }
+    }
+}
+
+/// A column's default.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnDefault {
+    Value(Value),
+    /// `DEFAULT current_timestamp()`.
+    CurrentTimestamp,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnDef {
+    pub name: String,
+    pub ty: SqlType,
+    pub nullable: bool,
+    /// None: no DEFAULT clause (NULL for nullable columns, none otherwise).
+    pub default: Option<ColumnDefault>,
+    pub auto_increment: bool,
+    /// `ON UPDATE current_timestamp()`.
+    pub on_update_now: bool,
+    pub comment: Option<String>,
+}
+
+/// PRIMARY KEY, UNIQUE or plain index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Primary,
+    Unique,
+    Index,
+}
+
+/// A key: its name (`PRIMARY` for the primary key) and column positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyDef {
+    pub name: String,
+    pub kind: KeyKind,
+    pub columns: Vec<usize>,
+}
+
+/// A whole table definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableDef {
+    pub schema: String,
+    pub name: String,
+    pub columns: Vec<ColumnDef>,
+    pub keys: Vec<KeyDef>,
+    pub engine: Engine,
+    /// Next AUTO_INCREMENT value (`AUTO_INCREMENT=` of CREATE TABLE, else 1).
+    pub auto_increment: u64,
+    /// `DEFAULT CHARSET=`, e.g. `latin1`.
+    pub charset: String,
+    pub comment: Option<String>,
+    pub temporary: bool,
+}
+
+impl TableDef {
+    /// Position of a column by name (case-insensitive, as MariaDB matches).
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| c.name.eq_ignore_ascii_case(name))
+    }
+}
