@@ -1,6 +1,7 @@
 //! SQL: parse statements, evaluate expressions, execute against storage.
 
 pub mod eval;
+pub mod parse;
 pub mod types;
 pub mod value;
 

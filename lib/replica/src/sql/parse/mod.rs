@@ -1,0 +1,55 @@
+//! The SQL front end: a query's text becomes statements. `split` cuts a
+//! multi-statement query at top-level semicolons; each piece is parsed by
+//! sqlparser's MySQL dialect, after `extras` has taken the statements it
+//! cannot parse or would lose information on. A syntax error becomes
+//! MariaDB's 1064 with its "near '…' at line N" text.
+
+mod extras;
+mod split;
+mod syntax_error;
+
+pub use extras::Extra;
+pub use split::{Piece, split_statements};
+
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::parser::Parser;
+
+use crate::error::ServerResult;
+
+/// A parsed statement.
+#[derive(Debug, Clone)]
+pub enum Statement {
+    /// Everything sqlparser parses.
+    Sql(Box<sqlparser::ast::Statement>),
+    /// Statements parsed by hand.
+    Extra(Extra),
+}
+
+/// Parses one statement of a query.
+pub fn parse_statement(piece: &Piece<'_>) -> ServerResult<Statement> {
+    if let Some(extra) = extras::parse(piece)? {
+        return Ok(Statement::Extra(extra));
+    }
+    parse_with_sqlparser(piece.text).map_err(|e| syntax_error::from_parser(piece, &e))
+}
+
+fn parse_with_sqlparser(text: &str) -> Result<Statement, sqlparser::parser::ParserError> {
+    let dialect = MySqlDialect {};
+    let mut statements = Parser::new(&dialect)
+        .try_with_sql(text)?
+        .parse_statements()?;
+    match statements.len() {
+        1 => Ok(Statement::Sql(Box::new(statements.remove(0)))),
+        _ => Err(sqlparser::parser::ParserError::ParserError(
+            "Expected: one statement at Line: 1, Column: 1".to_string(),
+        )),
+    }
+}
+
+/// Parses an expression on its own (e.g. the value of a SET assignment).
+pub fn parse_expression(
+    text: &str,
+) -> Result<sqlparser::ast::Expr, sqlparser::parser::ParserError> {
+    let dialect = MySqlDialect {};
+    Parser::new(&dialect).try_with_sql(text)?.parse_expr()
+}

@@ -1,0 +1,134 @@
+//! Splitting a COM_QUERY text into its statements at top-level `;`, as the
+//! server's multi-statement handling sees them: semicolons inside quotes,
+//! backticks and comments don't count, and empty statements between
+//! separators are dropped. Each piece keeps the line it starts on, so a
+//! syntax error can report MariaDB's "at line N".
+
+/// One statement of a multi-statement query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece<'a> {
+    pub text: &'a str,
+    /// 1-based line of the query on which the statement starts.
+    pub line: usize,
+}
+
+/// The statements of `query`, in order (an empty query gives none).
+pub fn split_statements(query: &str) -> Vec<Piece<'_>> {
+    let bytes = query.as_bytes();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        i = match bytes[i] {
+            b';' => {
+                push_piece(query, start, i, &mut pieces);
+                start = i + 1;
+                i + 1
+            }
+            quote @ (b'\'' | b'"' | b'`') => skip_quoted(bytes, i, quote),
+            b'#' => skip_line(bytes, i),
+            b'-' if is_dash_comment(bytes, i) => skip_line(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => skip_block_comment(bytes, i),
+            _ => i + 1,
+        };
+    }
+    push_piece(query, start, bytes.len(), &mut pieces);
+    pieces
+}
+
+fn push_piece<'a>(query: &'a str, start: usize, end: usize, pieces: &mut Vec<Piece<'a>>) {
+    let raw = &query[start..end];
+    let trimmed = raw.trim_start();
+    let text = trimmed.trim_end();
+    if text.is_empty() {
+        return;
+    }
+    let leading = start + (raw.len() - trimmed.len());
+    let line = 1 + query[..leading].matches('\n').count();
+    pieces.push(Piece { text, line });
+}
+
+/// Past a quoted string; a doubled quote or a backslash escape stays inside.
+fn skip_quoted(bytes: &[u8], open: usize, quote: u8) -> usize {
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote != b'`' => i += 2,
+            c if c == quote && bytes.get(i + 1) == Some(&quote) => i += 2,
+            c if c == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// `-- ` starts a comment only when followed by a space or control char.
+fn is_dash_comment(bytes: &[u8], i: usize) -> bool {
+    bytes.get(i + 1) == Some(&b'-') && bytes.get(i + 2).is_none_or(|c| *c <= b' ')
+}
+
+fn skip_line(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(bytes.len(), |p| from + p + 1)
+}
+
+fn skip_block_comment(bytes: &[u8], from: usize) -> usize {
+    bytes[from + 2..]
+        .windows(2)
+        .position(|w| w == b"*/")
+        .map_or(bytes.len(), |p| from + 2 + p + 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(query: &str) -> Vec<&str> {
+        split_statements(query).iter().map(|p| p.text).collect()
+    }
+
+    #[test]
+    fn splits_at_top_level_semicolons_only() {
+        assert_eq!(
+            texts("SELECT 'a;b'; SELECT `x;y` ;SELECT \"c\\\";d\""),
+            ["SELECT 'a;b'", "SELECT `x;y`", "SELECT \"c\\\";d\""]
+        );
+        assert_eq!(
+            texts("SELECT 1 /* ; */; # ;\nSELECT 2"),
+            ["SELECT 1 /* ; */", "# ;\nSELECT 2"]
+        );
+        assert_eq!(
+            texts("SELECT 1 -- ;\n; SELECT 2--1"),
+            ["SELECT 1 -- ;", "SELECT 2--1"]
+        );
+    }
+
+    #[test]
+    fn drops_empty_statements_and_keeps_start_lines() {
+        let pieces = split_statements(";;\nSELECT 1;\n\n  SELECT 2;  ");
+        assert_eq!(pieces.len(), 2);
+        assert_eq!((pieces[0].text, pieces[0].line), ("SELECT 1", 2));
+        assert_eq!((pieces[1].text, pieces[1].line), ("SELECT 2", 4));
+        assert!(split_statements("  ").is_empty());
+    }
+
+    #[test]
+    fn doubled_quotes_stay_inside_the_string() {
+        assert_eq!(
+            texts("SELECT 'it''s;'; SELECT 3"),
+            ["SELECT 'it''s;'", "SELECT 3"]
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_pieces_are_substrings(query in "[ -~\\n]{0,80}") {
+            for piece in split_statements(&query) {
+                proptest::prop_assert!(query.contains(piece.text));
+                proptest::prop_assert!(!piece.text.is_empty());
+            }
+        }
+    }
+}
