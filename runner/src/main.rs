@@ -27,6 +27,7 @@ use discover::{DiscoverRequest, TestCase};
 use run::options::RunOptions;
 use run::schedule;
 use servers::Backend;
+use servers::bundled::BundledBackend;
 use servers::choice::ServerChoice;
 use servers::local::LocalBackend;
 
@@ -90,9 +91,7 @@ fn make_backend(spec: &str) -> anyhow::Result<Arc<dyn Backend>> {
         ServerChoice::Local { program, path } => {
             Ok(Arc::new(LocalBackend::detect(path.as_deref(), &program)?))
         }
-        ServerChoice::Bundled => bail!(
-            "the bundled server is not part of this build yet; run against local binaries with --server mariadbd"
-        ),
+        ServerChoice::Bundled => Ok(Arc::new(BundledBackend::detect()?)),
         ServerChoice::Container { image } => {
             bail!("the container backend ({image}) is not part of this build yet")
         }

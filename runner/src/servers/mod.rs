@@ -4,10 +4,12 @@
 //! The runner knows nothing else about where a server came from.
 
 pub mod bootstrap;
+pub mod bundled;
 pub mod choice;
 pub mod local;
 pub mod plugins;
 pub mod process;
+pub mod server_process;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

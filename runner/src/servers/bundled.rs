@@ -1,0 +1,162 @@
+//! The bundled server (`--server bundled`, the default): `replica`
+//! processes built from this workspace. Nothing to install and nothing to
+//! bootstrap: each server starts from an empty data directory with the
+//! same generated my.cnf and group suffix a real server gets, and is ready
+//! when its pid file appears. Client programs tests run (`$MYSQL`, …) come
+//! from the machine's MariaDB client install when there is one.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+
+use super::process::spawn_tied;
+use super::server_process::ServerProcess;
+use super::{Backend, Bootstrap, Layout, Server, StartSpec};
+use crate::discover::ServerFeatures;
+
+/// The environment variable that names the `replica` binary to run.
+pub const REPLICA_ENV: &str = "RMTR_REPLICA";
+
+/// `replica` processes.
+pub struct BundledBackend {
+    exe: PathBuf,
+    layout: Layout,
+    features: ServerFeatures,
+    variables: BTreeMap<String, String>,
+}
+
+impl BundledBackend {
+    /// Finds `replica`: `$RMTR_REPLICA`, else beside the running `rmtr`.
+    pub fn detect() -> anyhow::Result<Self> {
+        let exe = find_replica()?;
+        let client = [
+            "/usr/bin/mariadb",
+            "/usr/local/bin/mariadb",
+            "/usr/bin/mysql",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file());
+        let mut layout = match &client {
+            Some(client) => super::local::layout_for(client),
+            None => Layout::default(),
+        };
+        layout.bindir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+        if client.is_none() {
+            layout.client_bindir = layout.bindir.clone();
+        }
+        Ok(BundledBackend {
+            exe,
+            layout,
+            features: ServerFeatures {
+                debug_build: false,
+                ssl: false,
+                word_size: 64,
+                flavor: "mariadb".into(),
+                plugins: Default::default(),
+            },
+            variables: BTreeMap::from([("port".to_string(), "3306".to_string())]),
+        })
+    }
+}
+
+fn find_replica() -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os(REPLICA_ENV) {
+        let path = PathBuf::from(path);
+        if !path.is_file() {
+            bail!(
+                "${REPLICA_ENV} names {}, which is not a file",
+                path.display()
+            );
+        }
+        return Ok(path);
+    }
+    let beside = std::env::current_exe()
+        .context("locating the rmtr binary")?
+        .with_file_name("replica");
+    if beside.is_file() {
+        return Ok(beside);
+    }
+    bail!(
+        "the bundled server `replica` was not found at {} (build it with `cargo build --release -p rmtr-replica`, or name it with ${REPLICA_ENV})",
+        beside.display()
+    )
+}
+
+impl Backend for BundledBackend {
+    fn describe(&self) -> String {
+        format!("bundled ({})", self.exe.display())
+    }
+
+    fn features(&self) -> &ServerFeatures {
+        &self.features
+    }
+
+    fn optional_plugins(&self) -> &[String] {
+        &[]
+    }
+
+    fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    fn variables(&self) -> &BTreeMap<String, String> {
+        &self.variables
+    }
+
+    fn bootstrap(&self) -> Option<&Bootstrap> {
+        None
+    }
+
+    fn prepare(&self, _vardir: &Path, _tree: &Path) -> anyhow::Result<()> {
+        Ok(())
+    }
+
+    fn start(&self, spec: &StartSpec) -> anyhow::Result<Box<dyn Server>> {
+        if spec.fresh && spec.datadir.exists() {
+            std::fs::remove_dir_all(&spec.datadir)?;
+        }
+        std::fs::create_dir_all(&spec.datadir)?;
+        std::fs::create_dir_all(&spec.tmpdir)?;
+        if let Some(dir) = spec.log_error.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let _ = std::fs::remove_file(&spec.pid_file);
+        let args = server_args(spec);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&spec.log_error)?;
+        let mut command = Command::new(&self.exe);
+        command
+            .args(&args)
+            .envs(&spec.env)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        match &spec.timezone {
+            Some(tz) => command.env("TZ", tz),
+            None => command.env_remove("TZ"),
+        };
+        let child =
+            spawn_tied(command).with_context(|| format!("starting {}", self.exe.display()))?;
+        let command_line = format!("{}  {}", self.exe.display(), args.join(" "));
+        let mut spec = spec.clone();
+        spec.warm_up = false;
+        Ok(Box::new(ServerProcess::new(&spec, child, command_line)))
+    }
+}
+
+/// The command line of a bundled server: the generated my.cnf and its
+/// group, then the test's options.
+fn server_args(spec: &StartSpec) -> Vec<String> {
+    let suffix = spec.group.strip_prefix("mysqld").unwrap_or("");
+    let mut args = vec![
+        format!("--defaults-file={}", spec.config_file.display()),
+        format!("--defaults-group-suffix={suffix}"),
+    ];
+    args.extend(spec.args.iter().cloned());
+    args
+}
