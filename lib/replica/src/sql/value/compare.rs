@@ -1,17 +1,31 @@
 //! Ordering of values: for ORDER BY, comparisons in expressions, and key
 //! uniqueness in storage. Numbers compare as numbers, strings by the
-//! column's collation (utf8mb4_general_ci folds case and trailing spaces),
-//! NULL sorts first.
+//! default collation (utf8mb4_general_ci / latin1_swedish_ci fold case,
+//! accents and trailing spaces), binary columns byte by byte, dates by
+//! time; NULL sorts first.
 
 use std::cmp::Ordering;
 
-use super::Value;
+use super::{Decimal, Temporal, Value};
 use crate::sql::types::SqlType;
 
 /// Order of two values of one column, as an index on it orders them.
 pub fn compare_for_key(a: &Value, b: &Value, ty: &SqlType) -> Ordering {
-    let _ = ty;
-    compare_values(a, b)
+    match (a, b, is_binary(ty)) {
+        (Value::Bytes(x), Value::Bytes(y), true) => x.cmp(y),
+        _ => compare_values(a, b),
+    }
+}
+
+/// Whether a column type compares bytes rather than characters.
+fn is_binary(ty: &SqlType) -> bool {
+    matches!(
+        ty,
+        SqlType::Blob(_)
+            | SqlType::Char { binary: true, .. }
+            | SqlType::Varchar { binary: true, .. }
+            | SqlType::Bit(_)
+    )
 }
 
 /// Order of two values in expressions and sorting (NULL first).
@@ -21,11 +35,42 @@ pub fn compare_values(a: &Value, b: &Value) -> Ordering {
         (Null, Null) => Ordering::Equal,
         (Null, _) => Ordering::Less,
         (_, Null) => Ordering::Greater,
-        (Int(x), Int(y)) => x.cmp(y),
-        (UInt(x), UInt(y)) => x.cmp(y),
-        (Bytes(x), Bytes(y)) => x.cmp(y),
-        (Temporal(x), Temporal(y)) => x.to_string().cmp(&y.to_string()),
+        (Bytes(x), Bytes(y)) => compare_collated(x, y),
+        (Temporal(x), Temporal(y)) => x.sort_key().cmp(&y.sort_key()),
+        (Temporal(x), Bytes(y)) => compare_temporal_text(x, y),
+        (Bytes(x), Temporal(y)) => compare_temporal_text(y, x).reverse(),
+        _ => compare_numbers(a, b),
+    }
+}
+
+/// A date against a string: the string read as a date when it is one.
+fn compare_temporal_text(t: &Temporal, text: &[u8]) -> Ordering {
+    let s = String::from_utf8_lossy(text);
+    let parsed = match t.kind {
+        super::TemporalKind::Time => Temporal::parse_time(&s),
+        _ => Temporal::parse_datetime(&s),
+    };
+    match parsed {
+        Some(p) => t.sort_key().cmp(&p.sort_key()),
+        None => compare_collated(t.to_string().as_bytes(), text),
+    }
+}
+
+/// Numbers exactly where both are exact, else as doubles.
+fn compare_numbers(a: &Value, b: &Value) -> Ordering {
+    match (exact(a), exact(b)) {
+        (Some(x), Some(y)) => x.compare(y),
         _ => as_f64(a).total_cmp(&as_f64(b)),
+    }
+}
+
+/// An integer or decimal value as a decimal.
+fn exact(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Int(i) => Some(Decimal::from_int(i128::from(*i))),
+        Value::UInt(u) => Some(Decimal::from_int(i128::from(*u))),
+        Value::Decimal(d) => Some(*d),
+        _ => None,
     }
 }
 
@@ -34,8 +79,82 @@ fn as_f64(v: &Value) -> f64 {
         Value::Int(i) => *i as f64,
         Value::UInt(u) => *u as f64,
         Value::Double(d) => *d,
-        Value::Decimal(d) => d.digits as f64 / 10f64.powi(i32::from(d.scale)),
-        Value::Bytes(b) => String::from_utf8_lossy(b).trim().parse().unwrap_or(0.0),
-        Value::Temporal(_) | Value::Null => 0.0,
+        Value::Decimal(d) => d.to_f64(),
+        Value::Bytes(b) => {
+            let s = String::from_utf8_lossy(b);
+            super::convert::number_prefix(&s).0.parse().unwrap_or(0.0)
+        }
+        Value::Temporal(t) => t.as_number() as f64,
+        Value::Null => 0.0,
+    }
+}
+
+/// Two strings under the general_ci collation: case and accents folded,
+/// trailing spaces ignored.
+pub fn compare_collated(a: &[u8], b: &[u8]) -> Ordering {
+    let a = String::from_utf8_lossy(trim_trailing_spaces(a));
+    let b = String::from_utf8_lossy(trim_trailing_spaces(b));
+    a.chars().map(fold_char).cmp(b.chars().map(fold_char))
+}
+
+/// Bytes without trailing spaces (PAD SPACE collations ignore them).
+fn trim_trailing_spaces(b: &[u8]) -> &[u8] {
+    let n = b.iter().rposition(|&c| c != b' ').map_or(0, |p| p + 1);
+    &b[..n]
+}
+
+/// The sort weight of a character: upper case with Latin accents removed.
+pub fn fold_char(c: char) -> char {
+    let up = c.to_uppercase().next().unwrap_or(c);
+    match up {
+        'À'..='Å' => 'A',
+        'Ç' => 'C',
+        'È'..='Ë' => 'E',
+        'Ì'..='Ï' => 'I',
+        'Ñ' => 'N',
+        'Ò'..='Ö' | 'Ø' => 'O',
+        'Ù'..='Ü' => 'U',
+        'Ý' | 'Ÿ' => 'Y',
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::types::LobSize;
+
+    #[test]
+    fn strings_fold_case_and_trailing_spaces() {
+        assert_eq!(
+            compare_values(&Value::text("a"), &Value::text("A ")),
+            Ordering::Equal
+        );
+        assert_eq!(
+            compare_values(&Value::text("é"), &Value::text("E")),
+            Ordering::Equal
+        );
+        assert_eq!(
+            compare_values(&Value::text("10"), &Value::text("9")),
+            Ordering::Less
+        );
+        let blob = SqlType::Blob(LobSize::Normal);
+        assert_eq!(
+            compare_for_key(&Value::text("a"), &Value::text("A"), &blob),
+            Ordering::Greater
+        );
+    }
+
+    #[test]
+    fn numbers_compare_exactly() {
+        assert_eq!(
+            compare_values(&Value::UInt(u64::MAX), &Value::Int(-1)),
+            Ordering::Greater
+        );
+        assert_eq!(
+            compare_values(&Value::Decimal(Decimal::new(150, 2)), &Value::Double(1.5)),
+            Ordering::Equal
+        );
+        assert_eq!(compare_values(&Value::Null, &Value::Int(0)), Ordering::Less);
     }
 }

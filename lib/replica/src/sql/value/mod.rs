@@ -1,16 +1,25 @@
 //! Values as the server holds them: in table rows, in expression results,
 //! in user variables. A value knows its own kind but not its column's type;
-//! storing a value into a column goes through `convert` with the column's
-//! [`SqlType`](crate::sql::types::SqlType) and the session's sql_mode, and
-//! sending one to a client goes through `format` (MariaDB's text form).
+//! storing a value into a column goes through [`store`] with the column's
+//! definition and the sql_mode's strictness, and sending one to a client
+//! goes through [`to_text`] (MariaDB's text form) and [`result_column`] /
+//! [`table_column`] (its metadata).
 
+mod column;
 mod compare;
+pub mod convert;
 mod decimal;
+pub mod errors;
+mod store;
 mod temporal;
+mod text;
 
-pub use compare::{compare_for_key, compare_values};
+pub use column::{result_column, table_column};
+pub use compare::{compare_collated, compare_for_key, compare_values, fold_char};
 pub use decimal::Decimal;
-pub use temporal::{Temporal, TemporalKind};
+pub use store::{store, store_in_table};
+pub use temporal::{Temporal, TemporalKind, civil_from_days, days_from_civil, days_in_month};
+pub use text::{format_double, to_string_lossy, to_text};
 
 /// One SQL value.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,135 @@
+//! Function calls: aggregates go to the context's group values, functions
+//! of session state to `ctx.session_function`, the pure built-ins to the
+//! file of their family (string, numeric, control flow, date and time).
+//! A call expression comes in, its value or MariaDB's error goes out
+//! (1305 for unknown names, 1582 for a wrong argument count).
+
+mod control;
+mod datetime;
+mod numeric;
+mod string;
+
+use sqlparser::ast::{
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, TrimWhereField,
+};
+
+use super::aggregate::aggregate_kind;
+use super::context::EvalContext;
+use super::errors::{function_does_not_exist, invalid_group_function_use, wrong_param_count};
+use super::evaluate::evaluate;
+use crate::error::ServerResult;
+use crate::sql::value::Value;
+
+pub use string::{substring_expr, trim_expr};
+
+/// The argument expressions of a call (`*` is left out).
+pub fn argument_exprs(call: &Function) -> Vec<&Expr> {
+    match &call.args {
+        FunctionArguments::List(list) => list
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e))
+                | FunctionArg::Named {
+                    arg: FunctionArgExpr::Expr(e),
+                    ..
+                }
+                | FunctionArg::ExprNamed {
+                    arg: FunctionArgExpr::Expr(e),
+                    ..
+                } => Some(e),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The function's name as written (last part of a qualified name).
+pub fn call_name(call: &Function) -> String {
+    call.name
+        .0
+        .last()
+        .map_or_else(String::new, |p| p.to_string())
+}
+
+/// Evaluates a function call.
+pub fn call(whole: &Expr, call: &Function, ctx: &mut dyn EvalContext) -> ServerResult<Value> {
+    let name = call_name(call);
+    let lower = name.to_ascii_lowercase();
+    if aggregate_kind(call).is_some() {
+        return ctx
+            .aggregate(call)
+            .unwrap_or_else(|| Err(invalid_group_function_use()));
+    }
+    let exprs = argument_exprs(call);
+    if let Some(result) = datetime::special_form(&lower, &name, &exprs, ctx) {
+        return result;
+    }
+    if let Some(result) = control::lazy_form(&lower, &name, &exprs, ctx) {
+        return result;
+    }
+    let args = exprs
+        .iter()
+        .map(|e| evaluate(e, ctx))
+        .collect::<ServerResult<Vec<_>>>()?;
+    if let Some(result) = ctx.session_function(&lower, &args) {
+        return result;
+    }
+    match builtin(&lower, &name, &args, whole, ctx) {
+        Some(result) => result,
+        None => Err(unknown_function(&name, ctx)),
+    }
+}
+
+/// 1305 naming the current database when the context knows it.
+fn unknown_function(name: &str, ctx: &mut dyn EvalContext) -> crate::error::ServerError {
+    match ctx.session_function("database", &[]) {
+        Some(Ok(Value::Bytes(db))) => {
+            function_does_not_exist(&format!("{}.{name}", String::from_utf8_lossy(&db)))
+        }
+        _ => function_does_not_exist(name),
+    }
+}
+
+/// A built-in called by the evaluator itself (CEIL, FLOOR, POSITION syntax).
+pub fn call_simple(
+    lower: &str,
+    args: &[Value],
+    whole: &Expr,
+    ctx: &mut dyn EvalContext,
+) -> ServerResult<Value> {
+    builtin(lower, lower, args, whole, ctx).unwrap_or_else(|| Err(function_does_not_exist(lower)))
+}
+
+/// The pure built-in `lower`; None when there is none of that name.
+fn builtin(
+    lower: &str,
+    name: &str,
+    args: &[Value],
+    whole: &Expr,
+    ctx: &mut dyn EvalContext,
+) -> Option<ServerResult<Value>> {
+    string::call(lower, name, args, ctx)
+        .or_else(|| numeric::call(lower, name, args, whole, ctx))
+        .or_else(|| control::call(lower, name, args, ctx))
+        .or_else(|| datetime::call(lower, name, args, ctx))
+}
+
+/// 1582 unless the argument count is within `min..=max`.
+pub fn arity(name: &str, n: usize, min: usize, max: usize) -> ServerResult<()> {
+    if (min..=max).contains(&n) {
+        Ok(())
+    } else {
+        Err(wrong_param_count(name))
+    }
+}
+
+/// Which ends TRIM works on.
+pub fn trim_sides(w: Option<&TrimWhereField>) -> (bool, bool) {
+    match w {
+        Some(TrimWhereField::Leading) => (true, false),
+        Some(TrimWhereField::Trailing) => (false, true),
+        _ => (true, true),
+    }
+}
