@@ -1,0 +1,188 @@
+//! The server's global system variables: one table shared by every
+//! connection behind a mutex, built from the catalog's defaults and the
+//! start-up config. Reads (`SELECT @@x`, SHOW VARIABLES) come in with the
+//! asking connection's [`SessionVariables`]; SET lives in `assign`.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use super::catalog::{VARIABLES, lookup};
+use super::def::{Scope, VarDef};
+use super::errors;
+use super::session::SessionVariables;
+use super::setting::Setting;
+use super::startup;
+use crate::error::ServerResult;
+use crate::server::config::ServerConfig;
+use crate::sql::eval::VarScope;
+use crate::sql::value::Value;
+
+/// The global values of all variables with a global scope.
+#[derive(Debug)]
+pub struct SystemVariables {
+    values: Mutex<HashMap<&'static str, Setting>>,
+}
+
+impl SystemVariables {
+    /// Catalog defaults, then the config's fields, then its `options`.
+    pub fn new(config: &ServerConfig) -> SystemVariables {
+        let mut values: HashMap<&'static str, Setting> = VARIABLES
+            .iter()
+            .filter(|def| def.has_global())
+            .map(|def| (def.name, Setting::from_show_text(&def.kind, def.default)))
+            .collect();
+        startup::apply_config(&mut values, config);
+        SystemVariables {
+            values: Mutex::new(values),
+        }
+    }
+
+    pub(super) fn lock(&self) -> MutexGuard<'_, HashMap<&'static str, Setting>> {
+        self.values.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value a new connection's copy starts with.
+    pub(super) fn initial_session_value(&self, def: &VarDef) -> Setting {
+        match def.scope {
+            Scope::SessionOnly => Setting::from_show_text(&def.kind, def.default),
+            _ => self.global(def.name).unwrap_or(Setting::Text(None)),
+        }
+    }
+
+    /// The global value of a variable (lower-case name); None when it has none.
+    pub fn global(&self, name: &str) -> Option<Setting> {
+        self.lock().get(name).cloned()
+    }
+
+    /// Sets a global the server itself maintains (gtid_binlog_pos,
+    /// gtid_current_pos, …), bypassing SET's checks.
+    pub fn set_server_value(&self, name: &'static str, value: Setting) {
+        debug_assert!(self.lock().contains_key(name), "no global variable {name}");
+        self.lock().insert(name, value);
+    }
+
+    /// `@@x`, `@@session.x`, `@@global.x` as SELECT returns them.
+    pub fn get(
+        &self,
+        session: &SessionVariables,
+        scope: VarScope,
+        name: &str,
+    ) -> ServerResult<Value> {
+        let def = lookup(name).ok_or_else(|| errors::unknown_system_variable(name))?;
+        let from_session = match scope {
+            VarScope::Global if !def.has_global() => {
+                return Err(errors::is_session_variable(def.name));
+            }
+            VarScope::Session if !def.has_session() => {
+                return Err(errors::is_global_variable(def.name));
+            }
+            VarScope::Global => false,
+            VarScope::Session | VarScope::Default => def.has_session(),
+        };
+        Ok(self.current(session, def, from_session).select_value())
+    }
+
+    /// SHOW [GLOBAL | SESSION] VARIABLES rows whose name passes `filter`,
+    /// sorted by name, values as SHOW prints them.
+    pub fn show(
+        &self,
+        session: &SessionVariables,
+        global: bool,
+        filter: &dyn Fn(&str) -> bool,
+    ) -> Vec<(String, String)> {
+        VARIABLES
+            .iter()
+            .filter(|def| !global || def.has_global())
+            .filter(|def| filter(def.name))
+            .map(|def| {
+                let value = self.current(session, def, !global && def.has_session());
+                (def.name.to_string(), value.show_text())
+            })
+            .collect()
+    }
+
+    /// The session's or the global value; a running clock for @@timestamp.
+    fn current(&self, session: &SessionVariables, def: &VarDef, from_session: bool) -> Setting {
+        if def.name == "timestamp" {
+            return Setting::Double(session.timestamp());
+        }
+        let stored = if from_session {
+            session.setting(def.name).cloned()
+        } else {
+            self.global(def.name)
+        };
+        stored.unwrap_or(Setting::Text(None))
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.flag("read_only")
+    }
+
+    pub fn server_id(&self) -> u64 {
+        self.number("server_id")
+    }
+
+    pub fn gtid_strict_mode(&self) -> bool {
+        self.flag("gtid_strict_mode")
+    }
+
+    pub fn log_bin(&self) -> bool {
+        self.flag("log_bin")
+    }
+
+    pub fn log_slave_updates(&self) -> bool {
+        self.flag("log_slave_updates")
+    }
+
+    pub fn slave_parallel_threads(&self) -> u64 {
+        self.number("slave_parallel_threads")
+    }
+
+    /// `optimistic`, `conservative`, `aggressive`, `minimal` or `none`.
+    pub fn slave_parallel_mode(&self) -> String {
+        self.text("slave_parallel_mode")
+    }
+
+    pub fn slave_parallel_max_queued(&self) -> u64 {
+        self.number("slave_parallel_max_queued")
+    }
+
+    pub fn slave_transaction_retries(&self) -> u64 {
+        self.number("slave_transaction_retries")
+    }
+
+    pub fn slave_net_timeout(&self) -> u64 {
+        self.number("slave_net_timeout")
+    }
+
+    pub fn binlog_commit_wait_count(&self) -> u64 {
+        self.number("binlog_commit_wait_count")
+    }
+
+    pub fn binlog_commit_wait_usec(&self) -> u64 {
+        self.number("binlog_commit_wait_usec")
+    }
+
+    pub fn max_connections(&self) -> u64 {
+        self.number("max_connections")
+    }
+
+    /// `MIXED`, `STATEMENT` or `ROW` (global; sessions have their own copy).
+    pub fn binlog_format(&self) -> String {
+        self.text("binlog_format")
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.lock().get(name).is_some_and(Setting::as_bool)
+    }
+
+    fn number(&self, name: &str) -> u64 {
+        self.lock().get(name).map_or(0, Setting::as_u64)
+    }
+
+    fn text(&self, name: &str) -> String {
+        self.lock()
+            .get(name)
+            .map_or(String::new(), |s| s.as_text().to_string())
+    }
+}
