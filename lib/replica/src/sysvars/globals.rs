@@ -186,3 +186,114 @@ impl SystemVariables {
             .map_or(String::new(), |s| s.as_text().to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sysvars::SetValue;
+
+    fn server() -> (SystemVariables, SessionVariables) {
+        let globals = SystemVariables::new(&ServerConfig::default());
+        let session = SessionVariables::new(&globals);
+        (globals, session)
+    }
+
+    #[test]
+    fn select_gives_each_kind_as_mariadb_returns_it() {
+        let (g, s) = server();
+        let get = |name: &str| g.get(&s, VarScope::Default, name).unwrap();
+        assert_eq!(get("autocommit"), Value::Int(1));
+        assert_eq!(get("innodb_autoinc_lock_mode"), Value::Int(1));
+        assert_eq!(get("max_join_size"), Value::UInt(u64::MAX));
+        assert_eq!(get("tx_isolation"), Value::text("REPEATABLE-READ"));
+        assert_eq!(get("log_bin_basename"), Value::Null);
+        assert_eq!(get("secure_file_priv"), Value::Null);
+        assert_eq!(get("gtid_slave_pos"), Value::text(""));
+        assert_eq!(get("debug_sync"), Value::text("OFF"));
+        assert_eq!(get("version"), Value::text(crate::server::config::VERSION));
+        assert_eq!(get("version_comment"), Value::text("rmtr bundled server"));
+        let Value::Decimal(d) = get("long_query_time") else {
+            panic!()
+        };
+        assert_eq!(d.to_string(), "10.000000");
+    }
+
+    #[test]
+    fn scoped_reads_of_the_wrong_scope_are_1238() {
+        let (g, s) = server();
+        let e = g.get(&s, VarScope::Session, "MAX_CONNECTIONS").unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (1238, "Variable 'max_connections' is a GLOBAL variable")
+        );
+        let e = g.get(&s, VarScope::Global, "insert_id").unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (1238, "Variable 'insert_id' is a SESSION variable")
+        );
+        let e = g.get(&s, VarScope::Default, "NOSUCH").unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (1193, "Unknown system variable 'NOSUCH'")
+        );
+        assert_eq!(
+            g.get(&s, VarScope::Default, "max_connections").unwrap(),
+            Value::UInt(151)
+        );
+        assert_eq!(
+            g.get(&s, VarScope::Global, "sql_log_bin").unwrap(),
+            Value::Int(1)
+        );
+    }
+
+    #[test]
+    fn show_prints_on_off_and_empty_null_where_select_gives_numbers() {
+        let (g, s) = server();
+        let rows = g.show(&s, false, &|n| {
+            [
+                "autocommit",
+                "log_bin_basename",
+                "long_query_time",
+                "timestamp",
+            ]
+            .contains(&n)
+        });
+        let names: Vec<&str> = rows.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "autocommit",
+                "log_bin_basename",
+                "long_query_time",
+                "timestamp"
+            ]
+        );
+        assert_eq!(rows[0].1, "ON");
+        assert_eq!(rows[1].1, "");
+        assert_eq!(rows[2].1, "10.000000");
+        assert_eq!(rows[3].1.split('.').nth(1).map(str::len), Some(6));
+    }
+
+    #[test]
+    fn show_global_omits_session_only_variables_and_shows_global_values() {
+        let (g, mut s) = server();
+        g.set(
+            &mut s,
+            VarScope::Default,
+            "autocommit",
+            SetValue::Value(Value::Int(0)),
+        )
+        .unwrap();
+        let session = g.show(&s, false, &|n| n == "autocommit" || n == "insert_id");
+        assert_eq!(
+            session,
+            [
+                ("autocommit".into(), "OFF".into()),
+                ("insert_id".into(), "0".into())
+            ]
+        );
+        let global = g.show(&s, true, &|n| n == "autocommit" || n == "insert_id");
+        assert_eq!(global, [("autocommit".to_string(), "ON".to_string())]);
+        assert!(g.show(&s, true, &|_| true).len() < g.show(&s, false, &|_| true).len());
+    }
+}

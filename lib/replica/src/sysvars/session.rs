@@ -224,3 +224,57 @@ impl SessionVariables {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::config::ServerConfig;
+    use crate::sql::eval::VarScope;
+    use crate::sql::value::Value;
+    use crate::sysvars::SetValue;
+
+    #[test]
+    fn a_session_copies_globals_when_created_but_not_after() {
+        let globals = SystemVariables::new(&ServerConfig::default());
+        let mut first = SessionVariables::new(&globals);
+        let global_set = SetValue::Value(Value::text("TRADITIONAL"));
+        globals
+            .set(&mut first, VarScope::Global, "sql_mode", global_set)
+            .unwrap();
+        assert!(first.has_sql_mode("NO_ENGINE_SUBSTITUTION"));
+        assert!(!first.has_sql_mode("TRADITIONAL"));
+        let second = SessionVariables::new(&globals);
+        assert!(second.has_sql_mode("TRADITIONAL"));
+        assert!(second.has_sql_mode("STRICT_ALL_TABLES"));
+    }
+
+    #[test]
+    fn typed_getters_read_the_defaults() {
+        let globals = SystemVariables::new(&ServerConfig::default());
+        let mut s = SessionVariables::new(&globals);
+        assert!(s.autocommit());
+        assert_eq!(
+            s.sql_mode(),
+            [
+                "STRICT_TRANS_TABLES",
+                "ERROR_FOR_DIVISION_BY_ZERO",
+                "NO_AUTO_CREATE_USER",
+                "NO_ENGINE_SUBSTITUTION"
+            ]
+        );
+        assert_eq!(s.innodb_lock_wait_timeout(), Duration::from_secs(50));
+        assert_eq!(s.lock_wait_timeout(), Duration::from_secs(86400));
+        assert_eq!(s.max_allowed_packet(), 16 << 20);
+        assert_eq!(s.tx_isolation(), "REPEATABLE-READ");
+        assert_eq!(s.time_zone(), "SYSTEM");
+        assert_eq!(s.default_storage_engine(), "InnoDB");
+        assert_eq!(s.character_set_results(), Some("latin1"));
+        s.bind_connection(42);
+        assert_eq!(s.pseudo_thread_id(), 42);
+        s.set_server_value("last_insert_id", Setting::Unsigned(7));
+        let v = globals
+            .get(&s, VarScope::Default, "last_insert_id")
+            .unwrap();
+        assert_eq!(v, Value::UInt(7));
+    }
+}

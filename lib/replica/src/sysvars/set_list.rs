@@ -213,4 +213,22 @@ mod tests {
         assert_eq!(sql_mode(Value::Null).unwrap_err().code, 1231);
         assert_eq!(sql_mode(Value::Double(1.5)).unwrap_err().code, 1232);
     }
+
+    proptest::proptest! {
+        /// Any text either fails with 1231 or gives a canonical list that sets to itself.
+        #[test]
+        fn any_text_is_refused_cleanly_or_round_trips(text in "[A-Za-z_, ]{0,40}") {
+            match sql_mode(Value::text(&text)) {
+                Ok(canonical) => proptest::prop_assert_eq!(sql_mode(Value::text(&canonical)).unwrap(), canonical),
+                Err(e) => proptest::prop_assert_eq!(e.code, 1231),
+            }
+        }
+
+        /// Every bitmask below 2^35 is accepted and names only known modes.
+        #[test]
+        fn any_valid_bitmask_round_trips(mask in 0i64..(1 << 35)) {
+            let canonical = sql_mode(Value::Int(mask)).unwrap();
+            proptest::prop_assert_eq!(sql_mode(Value::text(&canonical)).unwrap(), canonical);
+        }
+    }
 }

@@ -8,9 +8,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::catalog::lookup;
+use super::convert::convert;
 use super::def::{Kind, VarDef};
 use super::setting::Setting;
 use crate::server::config::{ServerConfig, VERSION};
+use crate::sql::value::Value;
 
 /// Fills `values` from the config.
 pub fn apply_config(values: &mut HashMap<&'static str, Setting>, config: &ServerConfig) {
@@ -129,7 +131,13 @@ fn option_setting(def: &VarDef, value: &str) -> Option<Setting> {
             .ok()
             .map(|d| Setting::Double(d.clamp(min, max))),
         Kind::Enum(names) => option_enum(names, value).map(|n| Setting::Text(Some(n.to_string()))),
-        _ => Some(Setting::Text(Some(value.to_string()))),
+        Kind::Set(_) | Kind::FlagSet(_) => {
+            let current = Setting::from_show_text(&def.kind, def.default);
+            convert(def, &Value::text(value), &current)
+                .ok()
+                .map(|(s, _)| s)
+        }
+        Kind::Text { .. } => Some(Setting::Text(Some(value.to_string()))),
     }
 }
 
@@ -185,4 +193,76 @@ fn hostname() -> String {
     }
     let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
     String::from_utf8_lossy(&buf[..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::eval::VarScope;
+    use crate::sysvars::{SessionVariables, SystemVariables};
+    use std::path::PathBuf;
+
+    fn options(pairs: &[(&str, &str)]) -> ServerConfig {
+        ServerConfig {
+            port: 16000,
+            socket: Some(PathBuf::from("/tmp/x.sock")),
+            datadir: PathBuf::from("/var/mysqld.1/data"),
+            server_id: 3,
+            options: pairs
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            ..ServerConfig::default()
+        }
+    }
+
+    fn global(config: &ServerConfig, name: &str) -> Value {
+        let g = SystemVariables::new(config);
+        let s = SessionVariables::new(&g);
+        g.get(&s, VarScope::Global, name).unwrap()
+    }
+
+    #[test]
+    fn config_fields_become_variables() {
+        let c = options(&[]);
+        assert_eq!(global(&c, "port"), Value::UInt(16000));
+        assert_eq!(global(&c, "report_port"), Value::UInt(16000));
+        assert_eq!(global(&c, "server_id"), Value::UInt(3));
+        assert_eq!(global(&c, "socket"), Value::text("/tmp/x.sock"));
+        assert_eq!(global(&c, "datadir"), Value::text("/var/mysqld.1/data/"));
+        let Value::Bytes(pid) = global(&c, "pid_file") else {
+            panic!()
+        };
+        assert!(pid.starts_with(b"/var/mysqld.1/data/") && pid.ends_with(b".pid"));
+    }
+
+    #[test]
+    fn options_set_existing_variables_the_way_mariadbd_reads_them() {
+        let c = options(&[
+            ("loose-gtid-strict-mode", ""),
+            ("skip-slave-sql-verify-checksum", ""),
+            ("max_allowed_packet", "32M"),
+            ("binlog-format", "row"),
+            ("log-bin", "master-bin"),
+            ("no-such-option", "1"),
+            ("sql-mode", "traditional"),
+        ]);
+        assert_eq!(global(&c, "gtid_strict_mode"), Value::Int(1));
+        assert_eq!(global(&c, "slave_sql_verify_checksum"), Value::Int(0));
+        assert_eq!(global(&c, "max_allowed_packet"), Value::UInt(32 << 20));
+        assert_eq!(global(&c, "binlog_format"), Value::text("ROW"));
+        assert_eq!(global(&c, "log_bin"), Value::Int(1));
+        assert_eq!(
+            global(&c, "log_bin_basename"),
+            Value::text("/var/mysqld.1/data/master-bin")
+        );
+        assert_eq!(
+            global(&c, "log_bin_index"),
+            Value::text("/var/mysqld.1/data/master-bin.index")
+        );
+        let Value::Bytes(mode) = global(&c, "sql_mode") else {
+            panic!()
+        };
+        assert!(mode.starts_with(b"STRICT_TRANS_TABLES,STRICT_ALL_TABLES,"));
+    }
 }
