@@ -199,6 +199,22 @@ mod tests {
     }
 
     #[test]
+    fn the_globals_can_be_shared_between_connection_threads() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let (g, _) = server();
+        shared(&g);
+        let g = std::sync::Arc::new(g);
+        let other = std::sync::Arc::clone(&g);
+        let seen = std::thread::spawn(move || {
+            let mut s = SessionVariables::new(&other);
+            let v = SetValue::Value(Value::Int(1));
+            other.set(&mut s, VarScope::Global, "read_only", v).unwrap();
+        });
+        seen.join().unwrap();
+        assert!(g.read_only());
+    }
+
+    #[test]
     fn select_gives_each_kind_as_mariadb_returns_it() {
         let (g, s) = server();
         let get = |name: &str| g.get(&s, VarScope::Default, name).unwrap();
