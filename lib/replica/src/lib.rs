@@ -9,3 +9,4 @@ pub mod server;
 pub mod session;
 pub mod sql;
 pub mod storage;
+pub mod sysvars;
