@@ -1,0 +1,214 @@
+//! User-level locks (GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK,
+//! RELEASE_ALL_LOCKS) as plain bookkeeping: each name's holder and how many
+//! times it took the lock, and which name each waiting connection wants, so
+//! a wait that would close a cycle is refused. The lock manager does the
+//! waiting; values go back as SQL values.
+//!
+//! MariaDB 10.11 rules (checked with a real server): names compare exactly
+//! (case-sensitively); '' gives NULL from every function; a name longer than
+//! 192 bytes fails with 1059; GET_LOCK is re-entrant and counted, and
+//! RELEASE_ALL_LOCKS returns the sum of the counts; a cycle of waits fails
+//! with 1213; the wait shows the state "User lock".
+
+use std::collections::BTreeMap;
+
+use crate::error::ServerResult;
+use crate::sql::value::Value;
+
+use super::errors;
+
+/// The process list state of a GET_LOCK wait.
+pub const USER_LOCK_STATE: &str = "User lock";
+
+/// Longest name MariaDB accepts, in bytes.
+const MAX_NAME_BYTES: usize = 192;
+
+/// A lock's holder and how many times it took it.
+#[derive(Debug, Clone, Copy)]
+struct Holding {
+    conn: u64,
+    count: u64,
+}
+
+/// What a GET_LOCK attempt found.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Take {
+    Granted,
+    HeldByOther,
+    Deadlock,
+}
+
+/// Held user locks and the waits for them.
+#[derive(Debug, Default)]
+pub(super) struct UserLocks {
+    held: BTreeMap<String, Holding>,
+    waiting: BTreeMap<u64, String>,
+}
+
+/// `None` for a name that yields NULL (''), an error for one that is too long.
+pub(super) fn checked_name(name: &str) -> ServerResult<Option<&str>> {
+    if name.is_empty() {
+        Ok(None)
+    } else if name.len() > MAX_NAME_BYTES {
+        Err(errors::too_long_ident(name))
+    } else {
+        Ok(Some(name))
+    }
+}
+
+impl UserLocks {
+    /// Takes `name` for `conn` if free or already its own; else records the wait.
+    pub fn take(&mut self, conn: u64, name: &str) -> Take {
+        match self.held.get_mut(name) {
+            None => {
+                self.held
+                    .insert(name.to_string(), Holding { conn, count: 1 });
+            }
+            Some(h) if h.conn == conn => h.count += 1,
+            Some(_) => {
+                self.waiting.insert(conn, name.to_string());
+                return if self.closes_cycle(conn, name) {
+                    self.waiting.remove(&conn);
+                    Take::Deadlock
+                } else {
+                    Take::HeldByOther
+                };
+            }
+        }
+        self.waiting.remove(&conn);
+        Take::Granted
+    }
+
+    /// Follows holder → the name it waits for → its holder …, looking for `conn`.
+    fn closes_cycle(&self, conn: u64, name: &str) -> bool {
+        let mut wanted = name;
+        for _ in 0..=self.waiting.len() {
+            let Some(holder) = self.held.get(wanted).map(|h| h.conn) else {
+                return false;
+            };
+            if holder == conn {
+                return true;
+            }
+            match self.waiting.get(&holder) {
+                Some(next) => wanted = next,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    pub fn stop_waiting(&mut self, conn: u64) {
+        self.waiting.remove(&conn);
+    }
+
+    /// RELEASE_LOCK: 1 released once, 0 held by another, NULL held by nobody.
+    pub fn release(&mut self, conn: u64, name: &str) -> Value {
+        let Some(h) = self.held.get_mut(name) else {
+            return Value::Null;
+        };
+        if h.conn != conn {
+            return Value::Int(0);
+        }
+        h.count -= 1;
+        if h.count == 0 {
+            self.held.remove(name);
+        }
+        Value::Int(1)
+    }
+
+    /// RELEASE_ALL_LOCKS: how many times `conn` had taken locks, all released.
+    pub fn release_all(&mut self, conn: u64) -> u64 {
+        let mut released = 0;
+        self.held.retain(|_, h| {
+            let mine = h.conn == conn;
+            if mine {
+                released += h.count;
+            }
+            !mine
+        });
+        released
+    }
+
+    /// IS_USED_LOCK: the holder's connection id, or NULL.
+    pub fn holder(&self, name: &str) -> Value {
+        self.held
+            .get(name)
+            .map_or(Value::Null, |h| Value::Int(h.conn as i64))
+    }
+
+    pub fn release_connection(&mut self, conn: u64) {
+        self.release_all(conn);
+        self.waiting.remove(&conn);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn locks_are_counted_per_holder_and_names_are_case_sensitive() {
+        let mut u = UserLocks::default();
+        assert_eq!(u.take(1, "a"), Take::Granted);
+        assert_eq!(u.take(1, "a"), Take::Granted);
+        assert_eq!(u.take(2, "A"), Take::Granted);
+        assert_eq!(u.take(2, "a"), Take::HeldByOther);
+        assert_eq!(u.release(2, "a"), Value::Int(0));
+        assert_eq!(u.release(1, "a"), Value::Int(1));
+        assert_eq!(u.holder("a"), Value::Int(1));
+        assert_eq!(u.release(1, "a"), Value::Int(1));
+        assert_eq!(u.release(1, "a"), Value::Null);
+        assert_eq!(u.holder("a"), Value::Null);
+        u.take(2, "b");
+        assert_eq!(u.release_all(2), 2);
+        assert_eq!(u.release_all(2), 0);
+    }
+
+    #[test]
+    fn the_wait_that_closes_a_cycle_is_refused() {
+        let mut u = UserLocks::default();
+        u.take(1, "a");
+        u.take(2, "b");
+        u.take(3, "c");
+        assert_eq!(u.take(1, "b"), Take::HeldByOther);
+        assert_eq!(u.take(2, "c"), Take::HeldByOther);
+        assert_eq!(u.take(3, "a"), Take::Deadlock);
+        u.stop_waiting(2);
+        assert_eq!(u.take(3, "a"), Take::HeldByOther);
+    }
+
+    #[test]
+    fn names_empty_or_too_long_are_refused() {
+        assert_eq!(checked_name("").unwrap(), None);
+        assert_eq!(
+            checked_name(&"x".repeat(192)).unwrap().map(str::len),
+            Some(192)
+        );
+        assert_eq!(checked_name(&"x".repeat(193)).unwrap_err().code, 1059);
+        assert_eq!(checked_name(&"é".repeat(97)).unwrap_err().code, 1059);
+    }
+
+    proptest! {
+        /// Whatever the sequence, counts balance: what a connection took, RELEASE_ALL_LOCKS returns.
+        #[test]
+        fn taking_and_releasing_keeps_counts(ops in proptest::collection::vec((1u64..4, 0u8..3, any::<bool>()), 0..60)) {
+            let mut u = UserLocks::default();
+            let mut taken: BTreeMap<u64, u64> = BTreeMap::new();
+            for (conn, n, take) in ops {
+                let name = ["a", "b", "c"][n as usize];
+                if take {
+                    if u.take(conn, name) == Take::Granted {
+                        *taken.entry(conn).or_default() += 1;
+                    }
+                    u.stop_waiting(conn);
+                } else if u.release(conn, name) == Value::Int(1) {
+                    *taken.entry(conn).or_default() -= 1;
+                }
+            }
+            for conn in 1..4 {
+                prop_assert_eq!(u.release_all(conn), taken.get(&conn).copied().unwrap_or(0));
+            }
+        }
+    }
+}
