@@ -13,7 +13,7 @@ use crate::sql::value::Value;
 use super::errors;
 use super::global::{BACKUP_LOCK_STATE, GlobalLocks};
 use super::intents::{CommitIntent, WriteIntent};
-use super::tables::{Request, TABLE_LOCK_STATE, TableLockMode, TableLocks, request_of};
+use super::tables::{Request, TABLE_LOCK_STATE, TableKey, TableLockMode, TableLocks, request_of};
 use super::user::{Take, USER_LOCK_STATE, UserLocks, checked_name};
 use super::wait::{Attempt, Guarded, Wait, WaitEnd};
 
@@ -170,7 +170,47 @@ impl Locks {
         write: bool,
         wait: &Wait,
     ) -> ServerResult<()> {
-        let key = (schema.to_string(), table.to_string());
+        self.access_table(
+            conn,
+            (schema.to_string(), table.to_string()),
+            write,
+            false,
+            wait,
+        )
+    }
+
+    /// [`Self::check_table_access`] for a statement in a transaction: the access is
+    /// kept (holding back others' LOCK TABLES) until [`Self::release_table_access`].
+    pub fn hold_table_access(
+        &self,
+        conn: u64,
+        schema: &str,
+        table: &str,
+        write: bool,
+        wait: &Wait,
+    ) -> ServerResult<()> {
+        self.access_table(
+            conn,
+            (schema.to_string(), table.to_string()),
+            write,
+            true,
+            wait,
+        )
+    }
+
+    /// COMMIT, ROLLBACK or the end of an autocommit statement: kept accesses go.
+    pub fn release_table_access(&self, conn: u64) {
+        self.shared.release(|s| s.tables.release_access(conn));
+    }
+
+    fn access_table(
+        &self,
+        conn: u64,
+        key: TableKey,
+        write: bool,
+        keep: bool,
+        wait: &Wait,
+    ) -> ServerResult<()> {
         let mode = if write {
             TableLockMode::Write
         } else {
@@ -185,11 +225,20 @@ impl Locks {
                     return Attempt::Done(s.tables.check_locked_access(conn, &key, write));
                 }
                 let ticket = *ticket.get_or_insert_with(|| s.next_ticket());
-                if s.tables.blocked(conn, ticket, &request) {
+                // a table the transaction already uses does not queue behind later requests
+                let place = if s.tables.has_accessed(conn, &key) {
+                    0
+                } else {
+                    ticket
+                };
+                if s.tables.blocked(conn, place, &request) {
                     s.tables.wait(conn, ticket, &request);
                     return Attempt::Blocked(TABLE_LOCK_STATE);
                 }
                 s.tables.stop_waiting(conn);
+                if keep {
+                    s.tables.keep_access(conn, &key, mode);
+                }
                 Attempt::Done(Ok(()))
             },
             |s| s.tables.stop_waiting(conn),
@@ -285,7 +334,7 @@ fn try_lock_tables(
     if writes && s.global.write_blocked(conn) {
         return Attempt::Blocked(BACKUP_LOCK_STATE);
     }
-    if s.tables.blocked(conn, ticket, request) {
+    if s.tables.lock_tables_blocked(conn, ticket, request) {
         s.tables.wait(conn, ticket, request);
         return Attempt::Blocked(TABLE_LOCK_STATE);
     }
@@ -702,6 +751,44 @@ mod tests {
         assert_eq!(get(&long).unwrap_err().code, 1059);
         assert_eq!(locks.is_free_lock(&long).unwrap_err().code, 1059);
         assert_eq!(get(&"x".repeat(192)).unwrap(), Value::Int(1));
+    }
+
+    #[test]
+    fn lock_tables_waits_for_a_transaction_that_used_the_table() {
+        let locks = Locks::new();
+        let (a, b, c) = (Conn::new(1), Conn::new(2), Conn::new(3));
+        b.with_wait(LONG, |w| {
+            locks.hold_table_access(b.id, "test", "t", false, w)
+        })
+        .unwrap();
+        c.with_wait(LONG, |w| locks.lock_tables(c.id, &[table("t", Read)], w))
+            .unwrap();
+        locks.unlock_tables(c.id);
+        thread::scope(|scope| {
+            let lock = scope
+                .spawn(|| a.with_wait(LONG, |w| locks.lock_tables(a.id, &[table("t", Write)], w)));
+            a.await_state(TABLE_LOCK_STATE);
+            // the transaction goes on using its table although a WRITE lock waits for it
+            b.with_wait(LONG, |w| {
+                locks.hold_table_access(b.id, "test", "t", true, w)
+            })
+            .unwrap();
+            assert!(!lock.is_finished());
+            locks.release_table_access(b.id);
+            lock.join().unwrap().unwrap();
+        });
+        a.assert_waits_cleared(TABLE_LOCK_STATE);
+        assert!(b.states.lock().unwrap().is_empty());
+        // a statement not in a transaction keeps nothing
+        locks.unlock_tables(a.id);
+        b.with_wait(LONG, |w| {
+            locks.check_table_access(b.id, "test", "t", true, w)
+        })
+        .unwrap();
+        a.with_wait(Duration::ZERO, |w| {
+            locks.lock_tables(a.id, &[table("t", Write)], w)
+        })
+        .unwrap();
     }
 
     #[test]

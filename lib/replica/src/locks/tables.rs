@@ -7,7 +7,11 @@
 //! WRITE excludes everything; a waiting request blocks later conflicting
 //! ones (a pending LOCK TABLES … WRITE stops new readers), so requests are
 //! served in arrival order; such waits show "Waiting for table metadata
-//! lock". Names compare exactly (lower_case_table_names=0).
+//! lock". Names compare exactly (lower_case_table_names=0). A transaction
+//! keeps its accesses to tables until it ends (MariaDB's transactional
+//! metadata locks): they hold back other connections' LOCK TABLES (a read
+//! access against WRITE, a write access against READ and WRITE) but not
+//! other statements, and not FTWRL.
 
 use std::collections::BTreeMap;
 
@@ -48,6 +52,7 @@ struct Waiting {
 #[derive(Debug, Default)]
 pub(super) struct TableLocks {
     held: BTreeMap<u64, Request>,
+    accessed: BTreeMap<u64, Request>,
     waiting: BTreeMap<u64, Waiting>,
 }
 
@@ -61,6 +66,13 @@ pub(super) fn request_of(tables: &[(String, String, TableLockMode)]) -> Request 
         *entry = (*entry).max(*mode);
     }
     request
+}
+
+/// Whether two sets of table locks share a table in conflicting modes.
+fn conflicting(request: &Request, other: &Request) -> bool {
+    request
+        .iter()
+        .any(|(key, mode)| other.get(key).is_some_and(|m| m.conflicts_with(*mode)))
 }
 
 impl TableLocks {
@@ -80,17 +92,41 @@ impl TableLocks {
 
     /// Whether another connection holds, or waits before `ticket` for, a conflicting lock.
     pub fn blocked(&self, conn: u64, ticket: u64, request: &Request) -> bool {
-        let conflicts = |other: &Request| {
-            request
-                .iter()
-                .any(|(key, mode)| other.get(key).is_some_and(|m| m.conflicts_with(*mode)))
-        };
+        let conflicts = |other: &Request| conflicting(request, other);
         let held = self.held.iter().filter(|(c, _)| **c != conn);
         let earlier = self
             .waiting
             .iter()
             .filter(|(c, w)| **c != conn && w.ticket < ticket);
         held.map(|(_, r)| r).any(conflicts) || earlier.map(|(_, w)| &w.request).any(conflicts)
+    }
+
+    /// Like [`Self::blocked`] for LOCK TABLES, which also waits for open transactions' accesses.
+    pub fn lock_tables_blocked(&self, conn: u64, ticket: u64, request: &Request) -> bool {
+        let accessed = self.accessed.iter().filter(|(c, _)| **c != conn);
+        self.blocked(conn, ticket, request)
+            || accessed
+                .map(|(_, r)| r)
+                .any(|other| conflicting(request, other))
+    }
+
+    /// Whether `conn`'s open transaction already uses the table (then it never queues).
+    pub fn has_accessed(&self, conn: u64, key: &TableKey) -> bool {
+        self.accessed
+            .get(&conn)
+            .is_some_and(|r| r.contains_key(key))
+    }
+
+    /// Keeps `conn`'s access to a table until its transaction ends.
+    pub fn keep_access(&mut self, conn: u64, key: &TableKey, mode: TableLockMode) {
+        let held = self.accessed.entry(conn).or_default();
+        let entry = held.entry(key.clone()).or_insert(mode);
+        *entry = (*entry).max(mode);
+    }
+
+    /// The end of `conn`'s transaction: its kept accesses go.
+    pub fn release_access(&mut self, conn: u64) {
+        self.accessed.remove(&conn);
     }
 
     /// Puts `conn`'s request in line (once; it keeps its ticket while it waits).
@@ -118,6 +154,7 @@ impl TableLocks {
 
     pub fn release_connection(&mut self, conn: u64) {
         self.held.remove(&conn);
+        self.accessed.remove(&conn);
         self.waiting.remove(&conn);
     }
 }
@@ -187,6 +224,28 @@ mod tests {
             t.check_locked_access(1, &key("T"), false).is_err(),
             "names are exact"
         );
+    }
+
+    #[test]
+    fn kept_accesses_hold_back_only_lock_tables() {
+        let mut t = TableLocks::default();
+        t.keep_access(1, &key("r"), Read);
+        t.keep_access(1, &key("w"), Write);
+        t.keep_access(1, &key("w"), Read);
+        assert!(t.has_accessed(1, &key("r")) && !t.has_accessed(2, &key("r")));
+        assert!(!t.lock_tables_blocked(2, 10, &req(&[("r", Read)])));
+        assert!(t.lock_tables_blocked(2, 10, &req(&[("r", Write)])));
+        assert!(
+            t.lock_tables_blocked(2, 10, &req(&[("w", Read)])),
+            "write kept"
+        );
+        assert!(
+            !t.blocked(2, 10, &req(&[("w", Write)])),
+            "plain statements pass"
+        );
+        assert!(!t.lock_tables_blocked(1, 10, &req(&[("w", Write)])));
+        t.release_access(1);
+        assert!(!t.lock_tables_blocked(2, 10, &req(&[("w", Write)])));
     }
 
     #[test]
