@@ -69,6 +69,15 @@ pub fn too_long_ident(name: &str) -> ServerError {
     )
 }
 
+/// ER_WRONG_VALUE_FOR_TYPE: the warning of a GET_LOCK timeout that is NULL or negative.
+pub fn wrong_get_lock_timeout(shown: &str) -> ServerError {
+    ServerError::new(
+        1411,
+        "HY000",
+        format!("Incorrect timeout value: '{shown}' for function get_lock"),
+    )
+}
+
 /// MariaDB's `%-.100T`: at most 100 bytes, else 97 bytes (whole characters) and "...".
 fn truncate_for_message(text: &str) -> String {
     if text.len() <= 100 {

@@ -17,5 +17,5 @@ pub use global::BACKUP_LOCK_STATE;
 pub use intents::{CommitIntent, WriteIntent};
 pub use manager::Locks;
 pub use tables::{TABLE_LOCK_STATE, TableKey, TableLockMode};
-pub use user::USER_LOCK_STATE;
+pub use user::{USER_LOCK_STATE, get_lock_timeout};
 pub use wait::Wait;

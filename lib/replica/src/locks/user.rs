@@ -8,11 +8,15 @@
 //! (case-sensitively); '' gives NULL from every function; a name longer than
 //! 192 bytes fails with 1059; GET_LOCK is re-entrant and counted, and
 //! RELEASE_ALL_LOCKS returns the sum of the counts; a cycle of waits fails
-//! with 1213; the wait shows the state "User lock".
+//! with 1213; the wait shows the state "User lock". A timeout that is NULL
+//! or below zero once cut to an integer (with C's overflow to the lowest
+//! BIGINT) makes GET_LOCK NULL with warning 1411; others wait that long.
 
 use std::collections::BTreeMap;
 
-use crate::error::ServerResult;
+use std::time::Duration;
+
+use crate::error::{ServerError, ServerResult};
 use crate::sql::value::Value;
 
 use super::errors;
@@ -54,6 +58,26 @@ pub(super) fn checked_name(name: &str) -> ServerResult<Option<&str>> {
     } else {
         Ok(Some(name))
     }
+}
+
+/// 2^63: doubles from here on do not fit a BIGINT.
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+
+/// GET_LOCK's timeout argument in seconds: how long to wait, or the warning
+/// (1411) to raise while GET_LOCK returns NULL.
+pub fn get_lock_timeout(seconds: Option<f64>) -> Result<Duration, ServerError> {
+    let Some(seconds) = seconds else {
+        return Err(errors::wrong_get_lock_timeout("NULL"));
+    };
+    let whole = if (-TWO_POW_63..TWO_POW_63).contains(&seconds) {
+        seconds.trunc() as i64
+    } else {
+        i64::MIN
+    };
+    if whole < 0 {
+        return Err(errors::wrong_get_lock_timeout(&whole.to_string()));
+    }
+    Ok(Duration::try_from_secs_f64(seconds.max(0.0)).unwrap_or(Duration::MAX))
 }
 
 impl UserLocks {
@@ -187,6 +211,31 @@ mod tests {
         );
         assert_eq!(checked_name(&"x".repeat(193)).unwrap_err().code, 1059);
         assert_eq!(checked_name(&"é".repeat(97)).unwrap_err().code, 1059);
+    }
+
+    #[test]
+    fn timeouts_null_or_negative_give_warning_1411() {
+        let shown = |s: Option<f64>| get_lock_timeout(s).unwrap_err().message;
+        assert_eq!(
+            shown(None),
+            "Incorrect timeout value: 'NULL' for function get_lock"
+        );
+        assert_eq!(
+            shown(Some(-2.7)),
+            "Incorrect timeout value: '-2' for function get_lock"
+        );
+        let overflow = "Incorrect timeout value: '-9223372036854775808' for function get_lock";
+        assert_eq!(shown(Some(1e300)), overflow);
+        assert_eq!(shown(Some(9.3e18)), overflow);
+        assert_eq!(get_lock_timeout(Some(-0.5)).unwrap(), Duration::ZERO);
+        assert_eq!(
+            get_lock_timeout(Some(0.3)).unwrap(),
+            Duration::from_millis(300)
+        );
+        assert_eq!(
+            get_lock_timeout(Some(1e18)).unwrap().as_secs(),
+            1_000_000_000_000_000_000
+        );
     }
 
     proptest! {
