@@ -32,26 +32,23 @@ impl GlobalLocks {
     }
 
     /// FTWRL waits for every other connection's running write, LOCK TABLES … WRITE and commit.
-    pub fn read_lock_blocked(&self, conn: u64) -> bool {
-        let other = |c: &u64| *c != conn;
-        self.writes.keys().any(other)
-            || self.table_writers.iter().any(other)
-            || self.commits.keys().any(other)
+    pub fn read_lock_blockers(&self, conn: u64) -> BTreeSet<u64> {
+        let writers = self.writes.keys().chain(&self.table_writers);
+        others(writers.chain(self.commits.keys()), conn)
     }
 
     /// A write waits while another connection holds or waits for the read lock,
     /// unless `conn` already has an intent (LOCK TABLES … WRITE, a nested write).
-    pub fn write_blocked(&self, conn: u64) -> bool {
+    pub fn write_blockers(&self, conn: u64) -> BTreeSet<u64> {
         if self.writes.contains_key(&conn) || self.table_writers.contains(&conn) {
-            return false;
+            return BTreeSet::new();
         }
-        let mut wanting = self.readers.iter().chain(&self.waiting_readers);
-        wanting.any(|c| *c != conn)
+        others(self.readers.iter().chain(&self.waiting_readers), conn)
     }
 
     /// A commit waits only while another connection holds the read lock.
-    pub fn commit_blocked(&self, conn: u64) -> bool {
-        self.readers.iter().any(|c| *c != conn)
+    pub fn commit_blockers(&self, conn: u64) -> BTreeSet<u64> {
+        others(self.readers.iter(), conn)
     }
 
     /// Marks `conn` as waiting for the read lock (so new writes queue behind it).
@@ -107,6 +104,11 @@ impl GlobalLocks {
     }
 }
 
+/// The connections among `conns` other than `conn`.
+fn others<'a>(conns: impl Iterator<Item = &'a u64>, conn: u64) -> BTreeSet<u64> {
+    conns.copied().filter(|c| *c != conn).collect()
+}
+
 /// Lowers a per-connection count, dropping the entry at zero.
 fn decrement(counts: &mut BTreeMap<u64, usize>, conn: u64) {
     if let Some(count) = counts.get_mut(&conn) {
@@ -126,11 +128,12 @@ mod tests {
         let mut g = GlobalLocks::default();
         g.grant_read_lock(1);
         assert!(g.holds_read_lock(1));
-        assert!(g.write_blocked(2) && g.commit_blocked(2));
-        assert!(!g.write_blocked(1) && !g.commit_blocked(1));
-        assert!(!g.read_lock_blocked(2), "read locks share");
+        assert_eq!(g.write_blockers(2), BTreeSet::from([1]));
+        assert!(!g.write_blockers(2).is_empty() && !g.commit_blockers(2).is_empty());
+        assert!(g.write_blockers(1).is_empty() && g.commit_blockers(1).is_empty());
+        assert!(g.read_lock_blockers(2).is_empty(), "read locks share");
         g.release_read_lock(1);
-        assert!(!g.write_blocked(2));
+        assert!(g.write_blockers(2).is_empty());
     }
 
     #[test]
@@ -138,28 +141,28 @@ mod tests {
         let mut g = GlobalLocks::default();
         g.begin_write(2);
         g.begin_write(2);
-        assert!(g.read_lock_blocked(1) && !g.read_lock_blocked(2));
+        assert!(!g.read_lock_blockers(1).is_empty() && g.read_lock_blockers(2).is_empty());
         g.end_write(2);
-        assert!(g.read_lock_blocked(1));
+        assert!(!g.read_lock_blockers(1).is_empty());
         g.end_write(2);
-        assert!(!g.read_lock_blocked(1));
+        assert!(g.read_lock_blockers(1).is_empty());
         g.begin_commit(3);
-        assert!(g.read_lock_blocked(1));
+        assert!(!g.read_lock_blockers(1).is_empty());
         g.end_commit(3);
         g.begin_table_writes(4);
-        assert!(g.read_lock_blocked(1));
+        assert!(!g.read_lock_blockers(1).is_empty());
         g.release_connection(4);
-        assert!(!g.read_lock_blocked(1));
+        assert!(g.read_lock_blockers(1).is_empty());
     }
 
     #[test]
     fn a_waiting_read_lock_blocks_new_writes_but_not_commits() {
         let mut g = GlobalLocks::default();
         g.wait_for_read_lock(1);
-        assert!(g.write_blocked(2));
-        assert!(!g.commit_blocked(2));
+        assert!(!g.write_blockers(2).is_empty());
+        assert!(g.commit_blockers(2).is_empty());
         g.stop_waiting(1);
-        assert!(!g.write_blocked(2));
+        assert!(g.write_blockers(2).is_empty());
     }
 
     #[test]
@@ -167,7 +170,10 @@ mod tests {
         let mut g = GlobalLocks::default();
         g.begin_table_writes(2);
         g.wait_for_read_lock(1);
-        assert!(!g.write_blocked(2), "FTWRL waits for 2, so 2 must go on");
-        assert!(g.write_blocked(3));
+        assert!(
+            g.write_blockers(2).is_empty(),
+            "FTWRL waits for 2, so 2 must go on"
+        );
+        assert!(!g.write_blockers(3).is_empty());
     }
 }

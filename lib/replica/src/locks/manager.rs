@@ -1,15 +1,18 @@
 //! [`Locks`]: the one lock manager of a server. Each request locks the
-//! shared bookkeeping (global read lock, table locks, user locks), asks the
-//! part concerned whether it is blocked, and either records the grant or
-//! waits through [`Guarded::wait_until`] until another connection releases
-//! something. Results leave as `()`, a guard, a SQL value or an error.
+//! shared bookkeeping (global read lock, table locks, user locks, who waits
+//! for whom), asks the part concerned who blocks it, and either records the
+//! grant, fails a wait that would deadlock, or waits through
+//! [`Guarded::wait_until`] until another connection releases something.
+//! Results leave as `()`, a guard, a SQL value or an error.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::error::ServerResult;
 use crate::session::kill::KillSwitch;
 use crate::sql::value::Value;
 
+use super::deadlock::WaitsFor;
 use super::errors;
 use super::global::{BACKUP_LOCK_STATE, GlobalLocks};
 use super::intents::{CommitIntent, WriteIntent};
@@ -23,14 +26,42 @@ struct LockState {
     global: GlobalLocks,
     tables: TableLocks,
     user: UserLocks,
+    waits: WaitsFor,
     /// Arrival order of table lock requests.
     last_ticket: u64,
 }
+
+/// One try's answer: `Ok` to go on and grant, `Err` with what to return.
+type Step<T> = Result<(), Attempt<ServerResult<T>>>;
 
 impl LockState {
     fn next_ticket(&mut self) -> u64 {
         self.last_ticket += 1;
         self.last_ticket
+    }
+
+    /// Go on when nobody blocks; else wait, or fail with 1213 if the wait closes a cycle.
+    fn unless_blocked<T>(
+        &mut self,
+        conn: u64,
+        blockers: BTreeSet<u64>,
+        reason: &'static str,
+    ) -> Step<T> {
+        if blockers.is_empty() {
+            Ok(())
+        } else if self.waits.wait(conn, blockers) {
+            Err(Attempt::Done(Err(errors::lock_deadlock())))
+        } else {
+            Err(Attempt::Blocked(reason))
+        }
+    }
+
+    /// Every way out of a wait: `conn` no longer queues, and recorded waits
+    /// (possibly stale now) are recomputed by their waiters' next tries.
+    fn end_wait(&mut self, conn: u64) {
+        self.global.stop_waiting(conn);
+        self.tables.stop_waiting(conn);
+        self.waits.clear();
     }
 }
 
@@ -49,34 +80,59 @@ fn metadata_result<T>(end: WaitEnd<ServerResult<T>>) -> ServerResult<T> {
     }
 }
 
+/// The value of a try: the step's early answer, or `granted`.
+fn settle<T>(step: Step<T>, granted: impl FnOnce() -> ServerResult<T>) -> Attempt<ServerResult<T>> {
+    match step {
+        Ok(()) => Attempt::Done(granted()),
+        Err(answer) => answer,
+    }
+}
+
 impl Locks {
     pub fn new() -> Locks {
         Locks::default()
     }
 
+    /// Changes the bookkeeping so that waiters may go on, and wakes them.
+    fn release<R>(&self, change: impl FnOnce(&mut LockState) -> R) -> R {
+        self.shared.release(|s| {
+            s.waits.clear();
+            change(s)
+        })
+    }
+
+    /// Retries `attempt` as `conn` until it is done, cleaning up on every way out.
+    fn wait_for<T>(
+        &self,
+        conn: u64,
+        wait: &Wait,
+        attempt: impl FnMut(&mut LockState) -> Attempt<T>,
+    ) -> WaitEnd<T> {
+        self.shared.wait_until(wait, attempt, |s| s.end_wait(conn))
+    }
+
     /// FLUSH TABLES WITH READ LOCK: waits for other connections' writes and commits.
     pub fn acquire_global_read_lock(&self, conn: u64, wait: &Wait) -> ServerResult<()> {
-        let end = self.shared.wait_until(
-            wait,
-            |s| {
-                if s.tables.holds_any(conn) {
-                    return Attempt::Done(Err(errors::lock_or_active_transaction()));
-                }
-                if s.global.read_lock_blocked(conn) {
-                    s.global.wait_for_read_lock(conn);
-                    return Attempt::Blocked(BACKUP_LOCK_STATE);
-                }
+        let end = self.wait_for(conn, wait, |s| {
+            if s.tables.holds_any(conn) {
+                return Attempt::Done(Err(errors::lock_or_active_transaction()));
+            }
+            let blockers = s.global.read_lock_blockers(conn);
+            if !blockers.is_empty() {
+                s.global.wait_for_read_lock(conn);
+            }
+            let step = s.unless_blocked(conn, blockers, BACKUP_LOCK_STATE);
+            settle(step, || {
                 s.global.grant_read_lock(conn);
-                Attempt::Done(Ok(()))
-            },
-            |s| s.global.stop_waiting(conn),
-        );
+                Ok(())
+            })
+        });
         metadata_result(end)
     }
 
     /// UNLOCK TABLES (or disconnect) for the global read lock.
     pub fn release_global_read_lock(&self, conn: u64) {
-        self.shared.release(|s| s.global.release_read_lock(conn));
+        self.release(|s| s.global.release_read_lock(conn));
     }
 
     pub fn holds_global_read_lock(&self, conn: u64) -> bool {
@@ -85,45 +141,39 @@ impl Locks {
 
     /// Taken by each statement that changes data or schema, for as long as it runs.
     pub fn begin_write(&self, conn: u64, wait: &Wait) -> ServerResult<WriteIntent<'_>> {
-        let end = self.shared.wait_until(
-            wait,
-            |s| {
-                if s.global.holds_read_lock(conn) {
-                    return Attempt::Done(Err(errors::cant_update_with_readlock()));
-                }
-                if s.global.write_blocked(conn) {
-                    return Attempt::Blocked(BACKUP_LOCK_STATE);
-                }
+        let end = self.wait_for(conn, wait, |s| {
+            if s.global.holds_read_lock(conn) {
+                return Attempt::Done(Err(errors::cant_update_with_readlock()));
+            }
+            let blockers = s.global.write_blockers(conn);
+            let step = s.unless_blocked(conn, blockers, BACKUP_LOCK_STATE);
+            settle(step, || {
                 s.global.begin_write(conn);
-                Attempt::Done(Ok(()))
-            },
-            |_| {},
-        );
+                Ok(())
+            })
+        });
         metadata_result(end).map(|()| WriteIntent { locks: self, conn })
     }
 
     /// Taken by the COMMIT of a transaction that wrote, for as long as the commit runs.
     pub fn begin_commit(&self, conn: u64, wait: &Wait) -> ServerResult<CommitIntent<'_>> {
-        let end = self.shared.wait_until(
-            wait,
-            |s| {
-                if s.global.commit_blocked(conn) {
-                    return Attempt::Blocked(BACKUP_LOCK_STATE);
-                }
+        let end = self.wait_for(conn, wait, |s| {
+            let blockers = s.global.commit_blockers(conn);
+            let step = s.unless_blocked(conn, blockers, BACKUP_LOCK_STATE);
+            settle(step, || {
                 s.global.begin_commit(conn);
-                Attempt::Done(Ok(()))
-            },
-            |_| {},
-        );
+                Ok(())
+            })
+        });
         metadata_result(end).map(|()| CommitIntent { locks: self, conn })
     }
 
     pub(super) fn end_write(&self, conn: u64) {
-        self.shared.release(|s| s.global.end_write(conn));
+        self.release(|s| s.global.end_write(conn));
     }
 
     pub(super) fn end_commit(&self, conn: u64) {
-        self.shared.release(|s| s.global.end_commit(conn));
+        self.release(|s| s.global.end_commit(conn));
     }
 
     /// LOCK TABLES: drops `conn`'s earlier table locks, then waits for all of these at once.
@@ -135,22 +185,17 @@ impl Locks {
     ) -> ServerResult<()> {
         self.unlock_tables(conn);
         let request = request_of(tables);
-        let writes = request.values().any(|m| *m == TableLockMode::Write);
         let mut ticket = None;
-        let end = self.shared.wait_until(
-            wait,
-            |s| {
-                let ticket = *ticket.get_or_insert_with(|| s.next_ticket());
-                try_lock_tables(s, conn, ticket, &request, writes)
-            },
-            |s| s.tables.stop_waiting(conn),
-        );
+        let end = self.wait_for(conn, wait, |s| {
+            let ticket = *ticket.get_or_insert_with(|| s.next_ticket());
+            try_lock_tables(s, conn, ticket, &request)
+        });
         metadata_result(end)
     }
 
     /// UNLOCK TABLES: whether `conn` had table locks.
     pub fn unlock_tables(&self, conn: u64) -> bool {
-        self.shared.release(|s| {
+        self.release(|s| {
             s.global.end_table_writes(conn);
             s.tables.release(conn)
         })
@@ -200,7 +245,7 @@ impl Locks {
 
     /// COMMIT, ROLLBACK or the end of an autocommit statement: kept accesses go.
     pub fn release_table_access(&self, conn: u64) {
-        self.shared.release(|s| s.tables.release_access(conn));
+        self.release(|s| s.tables.release_access(conn));
     }
 
     fn access_table(
@@ -218,31 +263,29 @@ impl Locks {
         };
         let request = Request::from([(key.clone(), mode)]);
         let mut ticket = None;
-        let end = self.shared.wait_until(
-            wait,
-            |s| {
-                if s.tables.holds_any(conn) {
-                    return Attempt::Done(s.tables.check_locked_access(conn, &key, write));
-                }
-                let ticket = *ticket.get_or_insert_with(|| s.next_ticket());
-                // a table the transaction already uses does not queue behind later requests
-                let place = if s.tables.has_accessed(conn, &key) {
-                    0
-                } else {
-                    ticket
-                };
-                if s.tables.blocked(conn, place, &request) {
-                    s.tables.wait(conn, ticket, &request);
-                    return Attempt::Blocked(TABLE_LOCK_STATE);
-                }
-                s.tables.stop_waiting(conn);
+        let end = self.wait_for(conn, wait, |s| {
+            if s.tables.holds_any(conn) {
+                return Attempt::Done(s.tables.check_locked_access(conn, &key, write));
+            }
+            let ticket = *ticket.get_or_insert_with(|| s.next_ticket());
+            // a table the transaction already uses does not queue behind later requests
+            let place = if s.tables.has_accessed(conn, &key) {
+                0
+            } else {
+                ticket
+            };
+            let blockers = s.tables.blockers(conn, place, &request);
+            if !blockers.is_empty() {
+                s.tables.wait(conn, ticket, &request);
+            }
+            let step = s.unless_blocked(conn, blockers, TABLE_LOCK_STATE);
+            settle(step, || {
                 if keep {
                     s.tables.keep_access(conn, &key, mode);
                 }
-                Attempt::Done(Ok(()))
-            },
-            |s| s.tables.stop_waiting(conn),
-        );
+                Ok(())
+            })
+        });
         metadata_result(end)
     }
 
@@ -263,15 +306,13 @@ impl Locks {
             kill,
             set_state,
         };
-        let end = self.shared.wait_until(
-            &wait,
-            |s| match s.user.take(conn, name) {
-                Take::Granted => Attempt::Done(Ok(Value::Int(1))),
-                Take::Deadlock => Attempt::Done(Err(errors::lock_deadlock())),
-                Take::HeldByOther => Attempt::Blocked(USER_LOCK_STATE),
-            },
-            |s| s.user.stop_waiting(conn),
-        );
+        let end = self.wait_for(conn, &wait, |s| match s.user.take(conn, name) {
+            Take::Granted => Attempt::Done(Ok(Value::Int(1))),
+            Take::HeldBy(holder) => {
+                let step = s.unless_blocked(conn, BTreeSet::from([holder]), USER_LOCK_STATE);
+                settle(step, || Ok(Value::Int(1)))
+            }
+        });
         match end {
             WaitEnd::Done(result) => result,
             WaitEnd::TimedOut => Ok(Value::Int(0)),
@@ -285,7 +326,7 @@ impl Locks {
         let Some(name) = checked_name(name)? else {
             return Ok(Value::Null);
         };
-        Ok(self.shared.release(|s| s.user.release(conn, name)))
+        Ok(self.release(|s| s.user.release(conn, name)))
     }
 
     /// IS_FREE_LOCK: 1 when nobody holds `name`, else 0.
@@ -307,15 +348,15 @@ impl Locks {
 
     /// RELEASE_ALL_LOCKS: how many user locks (counting re-entries) were released.
     pub fn release_all_locks(&self, conn: u64) -> u64 {
-        self.shared.release(|s| s.user.release_all(conn))
+        self.release(|s| s.user.release_all(conn))
     }
 
     /// On disconnect: the global read lock, table locks, user locks and any waits of `conn`.
     pub fn release_connection(&self, conn: u64) {
-        self.shared.release(|s| {
+        self.release(|s| {
             s.global.release_connection(conn);
             s.tables.release_connection(conn);
-            s.user.release_connection(conn);
+            s.user.release_all(conn);
         });
     }
 }
@@ -326,23 +367,29 @@ fn try_lock_tables(
     conn: u64,
     ticket: u64,
     request: &Request,
-    writes: bool,
 ) -> Attempt<ServerResult<()>> {
+    let writes = request.values().any(|m| *m == TableLockMode::Write);
     if writes && s.global.holds_read_lock(conn) {
         return Attempt::Done(Err(errors::cant_update_with_readlock()));
     }
-    if writes && s.global.write_blocked(conn) {
-        return Attempt::Blocked(BACKUP_LOCK_STATE);
-    }
-    if s.tables.lock_tables_blocked(conn, ticket, request) {
-        s.tables.wait(conn, ticket, request);
-        return Attempt::Blocked(TABLE_LOCK_STATE);
-    }
-    s.tables.grant(conn, request.clone());
     if writes {
-        s.global.begin_table_writes(conn);
+        let blockers = s.global.write_blockers(conn);
+        if let Err(answer) = s.unless_blocked(conn, blockers, BACKUP_LOCK_STATE) {
+            return answer;
+        }
     }
-    Attempt::Done(Ok(()))
+    let blockers = s.tables.lock_tables_blockers(conn, ticket, request);
+    if !blockers.is_empty() {
+        s.tables.wait(conn, ticket, request);
+    }
+    let step = s.unless_blocked(conn, blockers, TABLE_LOCK_STATE);
+    settle(step, || {
+        s.tables.grant(conn, request.clone());
+        if writes {
+            s.global.begin_table_writes(conn);
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -712,6 +759,65 @@ mod tests {
             );
             locks.release_connection(b.id);
             assert_eq!(a_wants_b.join().unwrap().unwrap(), Value::Int(1));
+        });
+    }
+
+    #[test]
+    fn a_transaction_wanting_a_user_lock_of_a_waiting_lock_tables_gets_1213() {
+        let locks = Locks::new();
+        let (a, b) = (Conn::new(1), Conn::new(2));
+        let get =
+            |c: &Conn, name: &str| locks.get_lock(c.id, name, LONG, &c.kill, &|s| c.record(s));
+        a.with_wait(LONG, |w| {
+            locks.hold_table_access(a.id, "test", "t", false, w)
+        })
+        .unwrap();
+        get(&b, "x").unwrap();
+        thread::scope(|scope| {
+            let lock = scope
+                .spawn(|| b.with_wait(LONG, |w| locks.lock_tables(b.id, &[table("t", Write)], w)));
+            b.await_state(TABLE_LOCK_STATE);
+            assert_eq!(get(&a, "x").unwrap_err().code, 1213);
+            locks.release_table_access(a.id);
+            lock.join().unwrap().unwrap();
+        });
+    }
+
+    #[test]
+    fn the_read_lock_holder_wanting_a_user_lock_of_a_waiting_commit_gets_1213() {
+        let locks = Locks::new();
+        let (a, b) = (Conn::new(1), Conn::new(2));
+        locks.get_lock(b.id, "y", LONG, &b.kill, &|_| {}).unwrap();
+        a.with_wait(LONG, |w| locks.acquire_global_read_lock(a.id, w))
+            .unwrap();
+        thread::scope(|scope| {
+            let commit =
+                scope.spawn(|| b.with_wait(LONG, |w| locks.begin_commit(b.id, w).map(drop)));
+            b.await_state(BACKUP_LOCK_STATE);
+            let e = locks.get_lock(a.id, "y", LONG, &a.kill, &|s| a.record(s));
+            assert_eq!(e.unwrap_err().code, 1213);
+            locks.release_global_read_lock(a.id);
+            commit.join().unwrap().unwrap();
+        });
+    }
+
+    #[test]
+    fn a_wait_that_just_ended_is_no_deadlock() {
+        let locks = Locks::new();
+        let (a, b) = (Conn::new(1), Conn::new(2));
+        let get = |c: &Conn, name: &str, timeout: Duration| {
+            locks.get_lock(c.id, name, timeout, &c.kill, &|s| c.record(s))
+        };
+        get(&a, "y", LONG).unwrap();
+        get(&b, "x", LONG).unwrap();
+        thread::scope(|scope| {
+            let waiter = scope.spawn(|| get(&a, "x", LONG));
+            a.await_state(USER_LOCK_STATE);
+            locks.release_lock(b.id, "x").unwrap();
+            // a now owns x and waits for nothing: b merely waits for y
+            let short = Duration::from_millis(20);
+            assert_eq!(get(&b, "y", short).unwrap(), Value::Int(0));
+            assert_eq!(waiter.join().unwrap().unwrap(), Value::Int(1));
         });
     }
 

@@ -5,6 +5,7 @@
 //! [`Wait`] (timeout, kill switch, process list state), and get back a
 //! grant, a guard, a SQL value or MariaDB's error.
 
+mod deadlock;
 mod errors;
 mod global;
 mod intents;

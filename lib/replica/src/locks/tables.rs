@@ -13,7 +13,7 @@
 //! access against WRITE, a write access against READ and WRITE) but not
 //! other statements, and not FTWRL.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::ServerResult;
 
@@ -75,6 +75,18 @@ fn conflicting(request: &Request, other: &Request) -> bool {
         .any(|(key, mode)| other.get(key).is_some_and(|m| m.conflicts_with(*mode)))
 }
 
+/// The connections other than `conn` whose locks conflict with `request`.
+fn conflicting_others<'a>(
+    locks: impl Iterator<Item = (&'a u64, &'a Request)>,
+    conn: u64,
+    request: &Request,
+) -> BTreeSet<u64> {
+    locks
+        .filter(|(c, r)| **c != conn && conflicting(request, r))
+        .map(|(c, _)| *c)
+        .collect()
+}
+
 impl TableLocks {
     pub fn holds_any(&self, conn: u64) -> bool {
         self.held.contains_key(&conn)
@@ -90,24 +102,22 @@ impl TableLocks {
         }
     }
 
-    /// Whether another connection holds, or waits before `ticket` for, a conflicting lock.
-    pub fn blocked(&self, conn: u64, ticket: u64, request: &Request) -> bool {
-        let conflicts = |other: &Request| conflicting(request, other);
-        let held = self.held.iter().filter(|(c, _)| **c != conn);
+    /// The other connections holding, or waiting before `ticket` for, a conflicting lock.
+    pub fn blockers(&self, conn: u64, ticket: u64, request: &Request) -> BTreeSet<u64> {
+        let held = self.held.iter();
         let earlier = self
             .waiting
             .iter()
-            .filter(|(c, w)| **c != conn && w.ticket < ticket);
-        held.map(|(_, r)| r).any(conflicts) || earlier.map(|(_, w)| &w.request).any(conflicts)
+            .filter(|(_, w)| w.ticket < ticket)
+            .map(|(c, w)| (c, &w.request));
+        conflicting_others(held.chain(earlier), conn, request)
     }
 
-    /// Like [`Self::blocked`] for LOCK TABLES, which also waits for open transactions' accesses.
-    pub fn lock_tables_blocked(&self, conn: u64, ticket: u64, request: &Request) -> bool {
-        let accessed = self.accessed.iter().filter(|(c, _)| **c != conn);
-        self.blocked(conn, ticket, request)
-            || accessed
-                .map(|(_, r)| r)
-                .any(|other| conflicting(request, other))
+    /// [`Self::blockers`] for LOCK TABLES, which also waits for open transactions' accesses.
+    pub fn lock_tables_blockers(&self, conn: u64, ticket: u64, request: &Request) -> BTreeSet<u64> {
+        let mut blockers = self.blockers(conn, ticket, request);
+        blockers.extend(conflicting_others(self.accessed.iter(), conn, request));
+        blockers
     }
 
     /// Whether `conn`'s open transaction already uses the table (then it never queues).
@@ -180,28 +190,28 @@ mod tests {
     fn reads_share_and_writes_exclude() {
         let mut t = TableLocks::default();
         t.grant(1, req(&[("t", Read)]));
-        assert!(!t.blocked(2, 10, &req(&[("t", Read)])));
-        assert!(t.blocked(2, 10, &req(&[("t", Write)])));
-        assert!(!t.blocked(2, 10, &req(&[("u", Write)])));
+        assert!(t.blockers(2, 10, &req(&[("t", Read)])).is_empty());
+        assert!(!t.blockers(2, 10, &req(&[("t", Write)])).is_empty());
+        assert!(t.blockers(2, 10, &req(&[("u", Write)])).is_empty());
         assert!(
-            !t.blocked(1, 10, &req(&[("t", Write)])),
+            t.blockers(1, 10, &req(&[("t", Write)])).is_empty(),
             "own locks never block"
         );
         t.grant(1, req(&[("t", Write)]));
-        assert!(t.blocked(2, 10, &req(&[("t", Read)])));
+        assert!(!t.blockers(2, 10, &req(&[("t", Read)])).is_empty());
         assert!(t.release(1));
         assert!(!t.release(1));
-        assert!(!t.blocked(2, 10, &req(&[("t", Write)])));
+        assert!(t.blockers(2, 10, &req(&[("t", Write)])).is_empty());
     }
 
     #[test]
     fn an_earlier_waiting_writer_blocks_later_readers_only() {
         let mut t = TableLocks::default();
         t.wait(1, 5, &req(&[("t", Write)]));
-        assert!(t.blocked(2, 6, &req(&[("t", Read)])));
-        assert!(!t.blocked(2, 4, &req(&[("t", Read)])));
+        assert!(!t.blockers(2, 6, &req(&[("t", Read)])).is_empty());
+        assert!(t.blockers(2, 4, &req(&[("t", Read)])).is_empty());
         t.stop_waiting(1);
-        assert!(!t.blocked(2, 6, &req(&[("t", Read)])));
+        assert!(t.blockers(2, 6, &req(&[("t", Read)])).is_empty());
     }
 
     #[test]
@@ -233,19 +243,32 @@ mod tests {
         t.keep_access(1, &key("w"), Write);
         t.keep_access(1, &key("w"), Read);
         assert!(t.has_accessed(1, &key("r")) && !t.has_accessed(2, &key("r")));
-        assert!(!t.lock_tables_blocked(2, 10, &req(&[("r", Read)])));
-        assert!(t.lock_tables_blocked(2, 10, &req(&[("r", Write)])));
         assert!(
-            t.lock_tables_blocked(2, 10, &req(&[("w", Read)])),
+            t.lock_tables_blockers(2, 10, &req(&[("r", Read)]))
+                .is_empty()
+        );
+        assert!(
+            !t.lock_tables_blockers(2, 10, &req(&[("r", Write)]))
+                .is_empty()
+        );
+        assert!(
+            !t.lock_tables_blockers(2, 10, &req(&[("w", Read)]))
+                .is_empty(),
             "write kept"
         );
         assert!(
-            !t.blocked(2, 10, &req(&[("w", Write)])),
+            t.blockers(2, 10, &req(&[("w", Write)])).is_empty(),
             "plain statements pass"
         );
-        assert!(!t.lock_tables_blocked(1, 10, &req(&[("w", Write)])));
+        assert!(
+            t.lock_tables_blockers(1, 10, &req(&[("w", Write)]))
+                .is_empty()
+        );
         t.release_access(1);
-        assert!(!t.lock_tables_blocked(2, 10, &req(&[("w", Write)])));
+        assert!(
+            t.lock_tables_blockers(2, 10, &req(&[("w", Write)]))
+                .is_empty()
+        );
     }
 
     #[test]

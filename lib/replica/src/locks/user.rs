@@ -1,8 +1,7 @@
 //! User-level locks (GET_LOCK, RELEASE_LOCK, IS_FREE_LOCK, IS_USED_LOCK,
 //! RELEASE_ALL_LOCKS) as plain bookkeeping: each name's holder and how many
-//! times it took the lock, and which name each waiting connection wants, so
-//! a wait that would close a cycle is refused. The lock manager does the
-//! waiting; values go back as SQL values.
+//! times it took the lock. The lock manager does the waiting (and the
+//! deadlock check); values go back as SQL values.
 //!
 //! MariaDB 10.11 rules (checked with a real server): names compare exactly
 //! (case-sensitively); '' gives NULL from every function; a name longer than
@@ -38,15 +37,13 @@ struct Holding {
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Take {
     Granted,
-    HeldByOther,
-    Deadlock,
+    HeldBy(u64),
 }
 
-/// Held user locks and the waits for them.
+/// Held user locks.
 #[derive(Debug, Default)]
 pub(super) struct UserLocks {
     held: BTreeMap<String, Holding>,
-    waiting: BTreeMap<u64, String>,
 }
 
 /// `None` for a name that yields NULL (''), an error for one that is too long.
@@ -81,7 +78,7 @@ pub fn get_lock_timeout(seconds: Option<f64>) -> Result<Duration, ServerError> {
 }
 
 impl UserLocks {
-    /// Takes `name` for `conn` if free or already its own; else records the wait.
+    /// Takes `name` for `conn` if free or already its own; else names the holder.
     pub fn take(&mut self, conn: u64, name: &str) -> Take {
         match self.held.get_mut(name) {
             None => {
@@ -89,40 +86,9 @@ impl UserLocks {
                     .insert(name.to_string(), Holding { conn, count: 1 });
             }
             Some(h) if h.conn == conn => h.count += 1,
-            Some(_) => {
-                self.waiting.insert(conn, name.to_string());
-                return if self.closes_cycle(conn, name) {
-                    self.waiting.remove(&conn);
-                    Take::Deadlock
-                } else {
-                    Take::HeldByOther
-                };
-            }
+            Some(h) => return Take::HeldBy(h.conn),
         }
-        self.waiting.remove(&conn);
         Take::Granted
-    }
-
-    /// Follows holder → the name it waits for → its holder …, looking for `conn`.
-    fn closes_cycle(&self, conn: u64, name: &str) -> bool {
-        let mut wanted = name;
-        for _ in 0..=self.waiting.len() {
-            let Some(holder) = self.held.get(wanted).map(|h| h.conn) else {
-                return false;
-            };
-            if holder == conn {
-                return true;
-            }
-            match self.waiting.get(&holder) {
-                Some(next) => wanted = next,
-                None => return false,
-            }
-        }
-        false
-    }
-
-    pub fn stop_waiting(&mut self, conn: u64) {
-        self.waiting.remove(&conn);
     }
 
     /// RELEASE_LOCK: 1 released once, 0 held by another, NULL held by nobody.
@@ -159,11 +125,6 @@ impl UserLocks {
             .get(name)
             .map_or(Value::Null, |h| Value::Int(h.conn as i64))
     }
-
-    pub fn release_connection(&mut self, conn: u64) {
-        self.release_all(conn);
-        self.waiting.remove(&conn);
-    }
 }
 
 #[cfg(test)]
@@ -177,7 +138,7 @@ mod tests {
         assert_eq!(u.take(1, "a"), Take::Granted);
         assert_eq!(u.take(1, "a"), Take::Granted);
         assert_eq!(u.take(2, "A"), Take::Granted);
-        assert_eq!(u.take(2, "a"), Take::HeldByOther);
+        assert_eq!(u.take(2, "a"), Take::HeldBy(1));
         assert_eq!(u.release(2, "a"), Value::Int(0));
         assert_eq!(u.release(1, "a"), Value::Int(1));
         assert_eq!(u.holder("a"), Value::Int(1));
@@ -187,19 +148,6 @@ mod tests {
         u.take(2, "b");
         assert_eq!(u.release_all(2), 2);
         assert_eq!(u.release_all(2), 0);
-    }
-
-    #[test]
-    fn the_wait_that_closes_a_cycle_is_refused() {
-        let mut u = UserLocks::default();
-        u.take(1, "a");
-        u.take(2, "b");
-        u.take(3, "c");
-        assert_eq!(u.take(1, "b"), Take::HeldByOther);
-        assert_eq!(u.take(2, "c"), Take::HeldByOther);
-        assert_eq!(u.take(3, "a"), Take::Deadlock);
-        u.stop_waiting(2);
-        assert_eq!(u.take(3, "a"), Take::HeldByOther);
     }
 
     #[test]
@@ -250,7 +198,6 @@ mod tests {
                     if u.take(conn, name) == Take::Granted {
                         *taken.entry(conn).or_default() += 1;
                     }
-                    u.stop_waiting(conn);
                 } else if u.release(conn, name) == Value::Int(1) {
                     *taken.entry(conn).or_default() -= 1;
                 }
