@@ -1,8 +1,8 @@
 //! The global read lock (FLUSH TABLES WITH READ LOCK) against the
 //! connections that change data, as plain bookkeeping: who holds the read
 //! lock, who waits for it, whose write statements, LOCK TABLES … WRITE and
-//! commits are running. The lock manager asks it whether a request is
-//! blocked and records grants and releases; it never waits itself.
+//! commits are running. The lock manager asks it which connections block
+//! a request and records grants and releases; it never waits itself.
 //!
 //! MariaDB 10.11 rules (checked with a real server): a write statement holds
 //! its intent only while it runs, so an open transaction that wrote does not

@@ -5,65 +5,19 @@
 //! [`Guarded::wait_until`] until another connection releases something.
 //! Results leave as `()`, a guard, a SQL value or an error.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::error::ServerResult;
 use crate::session::kill::KillSwitch;
 use crate::sql::value::Value;
 
-use super::deadlock::WaitsFor;
 use super::errors;
-use super::global::{BACKUP_LOCK_STATE, GlobalLocks};
+use super::global::BACKUP_LOCK_STATE;
 use super::intents::{CommitIntent, WriteIntent};
-use super::tables::{Request, TABLE_LOCK_STATE, TableKey, TableLockMode, TableLocks, request_of};
-use super::user::{Take, USER_LOCK_STATE, UserLocks, checked_name};
+use super::state::{LockState, Want, settle};
+use super::tables::{Request, TABLE_LOCK_STATE, TableKey, TableLockMode, request_of};
+use super::user::{USER_LOCK_STATE, checked_name};
 use super::wait::{Attempt, Guarded, Wait, WaitEnd};
-
-/// Everything the lock manager keeps, behind one mutex.
-#[derive(Debug, Default)]
-struct LockState {
-    global: GlobalLocks,
-    tables: TableLocks,
-    user: UserLocks,
-    waits: WaitsFor,
-    /// Arrival order of table lock requests.
-    last_ticket: u64,
-}
-
-/// One try's answer: `Ok` to go on and grant, `Err` with what to return.
-type Step<T> = Result<(), Attempt<ServerResult<T>>>;
-
-impl LockState {
-    fn next_ticket(&mut self) -> u64 {
-        self.last_ticket += 1;
-        self.last_ticket
-    }
-
-    /// Go on when nobody blocks; else wait, or fail with 1213 if the wait closes a cycle.
-    fn unless_blocked<T>(
-        &mut self,
-        conn: u64,
-        blockers: BTreeSet<u64>,
-        reason: &'static str,
-    ) -> Step<T> {
-        if blockers.is_empty() {
-            Ok(())
-        } else if self.waits.wait(conn, blockers) {
-            Err(Attempt::Done(Err(errors::lock_deadlock())))
-        } else {
-            Err(Attempt::Blocked(reason))
-        }
-    }
-
-    /// Every way out of a wait: `conn` no longer queues, and recorded waits
-    /// (possibly stale now) are recomputed by their waiters' next tries.
-    fn end_wait(&mut self, conn: u64) {
-        self.global.stop_waiting(conn);
-        self.tables.stop_waiting(conn);
-        self.waits.clear();
-    }
-}
 
 /// The server's locks above rows; one per server, shared by all connections.
 #[derive(Debug, Default)]
@@ -80,14 +34,6 @@ fn metadata_result<T>(end: WaitEnd<ServerResult<T>>) -> ServerResult<T> {
     }
 }
 
-/// The value of a try: the step's early answer, or `granted`.
-fn settle<T>(step: Step<T>, granted: impl FnOnce() -> ServerResult<T>) -> Attempt<ServerResult<T>> {
-    match step {
-        Ok(()) => Attempt::Done(granted()),
-        Err(answer) => answer,
-    }
-}
-
 impl Locks {
     pub fn new() -> Locks {
         Locks::default()
@@ -95,10 +41,7 @@ impl Locks {
 
     /// Changes the bookkeeping so that waiters may go on, and wakes them.
     fn release<R>(&self, change: impl FnOnce(&mut LockState) -> R) -> R {
-        self.shared.release(|s| {
-            s.waits.clear();
-            change(s)
-        })
+        self.shared.release(change)
     }
 
     /// Retries `attempt` as `conn` until it is done, cleaning up on every way out.
@@ -117,11 +60,7 @@ impl Locks {
             if s.tables.holds_any(conn) {
                 return Attempt::Done(Err(errors::lock_or_active_transaction()));
             }
-            let blockers = s.global.read_lock_blockers(conn);
-            if !blockers.is_empty() {
-                s.global.wait_for_read_lock(conn);
-            }
-            let step = s.unless_blocked(conn, blockers, BACKUP_LOCK_STATE);
+            let step = s.unless_blocked(conn, Want::ReadLock, BACKUP_LOCK_STATE);
             settle(step, || {
                 s.global.grant_read_lock(conn);
                 Ok(())
@@ -145,8 +84,7 @@ impl Locks {
             if s.global.holds_read_lock(conn) {
                 return Attempt::Done(Err(errors::cant_update_with_readlock()));
             }
-            let blockers = s.global.write_blockers(conn);
-            let step = s.unless_blocked(conn, blockers, BACKUP_LOCK_STATE);
+            let step = s.unless_blocked(conn, Want::Write, BACKUP_LOCK_STATE);
             settle(step, || {
                 s.global.begin_write(conn);
                 Ok(())
@@ -158,8 +96,7 @@ impl Locks {
     /// Taken by the COMMIT of a transaction that wrote, for as long as the commit runs.
     pub fn begin_commit(&self, conn: u64, wait: &Wait) -> ServerResult<CommitIntent<'_>> {
         let end = self.wait_for(conn, wait, |s| {
-            let blockers = s.global.commit_blockers(conn);
-            let step = s.unless_blocked(conn, blockers, BACKUP_LOCK_STATE);
+            let step = s.unless_blocked(conn, Want::Commit, BACKUP_LOCK_STATE);
             settle(step, || {
                 s.global.begin_commit(conn);
                 Ok(())
@@ -274,11 +211,12 @@ impl Locks {
             } else {
                 ticket
             };
-            let blockers = s.tables.blockers(conn, place, &request);
-            if !blockers.is_empty() {
-                s.tables.wait(conn, ticket, &request);
-            }
-            let step = s.unless_blocked(conn, blockers, TABLE_LOCK_STATE);
+            let want = Want::Access {
+                ticket,
+                place,
+                request: request.clone(),
+            };
+            let step = s.unless_blocked(conn, want, TABLE_LOCK_STATE);
             settle(step, || {
                 if keep {
                     s.tables.keep_access(conn, &key, mode);
@@ -306,12 +244,12 @@ impl Locks {
             kill,
             set_state,
         };
-        let end = self.wait_for(conn, &wait, |s| match s.user.take(conn, name) {
-            Take::Granted => Attempt::Done(Ok(Value::Int(1))),
-            Take::HeldBy(holder) => {
-                let step = s.unless_blocked(conn, BTreeSet::from([holder]), USER_LOCK_STATE);
-                settle(step, || Ok(Value::Int(1)))
-            }
+        let end = self.wait_for(conn, &wait, |s| {
+            let step = s.unless_blocked(conn, Want::User(name.to_string()), USER_LOCK_STATE);
+            settle(step, || {
+                s.user.grant(conn, name);
+                Ok(Value::Int(1))
+            })
         });
         match end {
             WaitEnd::Done(result) => result,
@@ -372,17 +310,17 @@ fn try_lock_tables(
     if writes && s.global.holds_read_lock(conn) {
         return Attempt::Done(Err(errors::cant_update_with_readlock()));
     }
-    if writes {
-        let blockers = s.global.write_blockers(conn);
-        if let Err(answer) = s.unless_blocked(conn, blockers, BACKUP_LOCK_STATE) {
-            return answer;
-        }
-    }
-    let blockers = s.tables.lock_tables_blockers(conn, ticket, request);
-    if !blockers.is_empty() {
-        s.tables.wait(conn, ticket, request);
-    }
-    let step = s.unless_blocked(conn, blockers, TABLE_LOCK_STATE);
+    let backup_blocked = writes && !s.global.write_blockers(conn).is_empty();
+    let reason = if backup_blocked {
+        BACKUP_LOCK_STATE
+    } else {
+        TABLE_LOCK_STATE
+    };
+    let want = Want::LockTables {
+        ticket,
+        request: request.clone(),
+    };
+    let step = s.unless_blocked(conn, want, reason);
     settle(step, || {
         s.tables.grant(conn, request.clone());
         if writes {

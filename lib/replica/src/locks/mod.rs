@@ -10,6 +10,7 @@ mod errors;
 mod global;
 mod intents;
 mod manager;
+mod state;
 mod tables;
 mod user;
 mod wait;

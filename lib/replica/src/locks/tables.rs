@@ -1,7 +1,7 @@
 //! Table locks of LOCK TABLES as plain bookkeeping: which tables each
 //! connection holds and in which mode, and which requests wait in line.
-//! The lock manager asks whether a request (a LOCK TABLES list, or one
-//! statement's access to one table) is blocked and records grants.
+//! The lock manager asks which connections block a request (a LOCK TABLES
+//! list, or one statement's access to one table) and records grants.
 //!
 //! MariaDB 10.11 rules (checked with a real server): READ shares with READ,
 //! WRITE excludes everything; a waiting request blocks later conflicting

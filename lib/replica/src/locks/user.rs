@@ -33,13 +33,6 @@ struct Holding {
     count: u64,
 }
 
-/// What a GET_LOCK attempt found.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Take {
-    Granted,
-    HeldBy(u64),
-}
-
 /// Held user locks.
 #[derive(Debug, Default)]
 pub(super) struct UserLocks {
@@ -78,17 +71,14 @@ pub fn get_lock_timeout(seconds: Option<f64>) -> Result<Duration, ServerError> {
 }
 
 impl UserLocks {
-    /// Takes `name` for `conn` if free or already its own; else names the holder.
-    pub fn take(&mut self, conn: u64, name: &str) -> Take {
-        match self.held.get_mut(name) {
-            None => {
-                self.held
-                    .insert(name.to_string(), Holding { conn, count: 1 });
-            }
-            Some(h) if h.conn == conn => h.count += 1,
-            Some(h) => return Take::HeldBy(h.conn),
-        }
-        Take::Granted
+    /// Gives `name` to `conn` (once more if it holds it); nobody else may hold it.
+    pub fn grant(&mut self, conn: u64, name: &str) {
+        let holding = self
+            .held
+            .entry(name.to_string())
+            .or_insert(Holding { conn, count: 0 });
+        debug_assert_eq!(holding.conn, conn, "user lock granted while held");
+        holding.count += 1;
     }
 
     /// RELEASE_LOCK: 1 released once, 0 held by another, NULL held by nobody.
@@ -119,6 +109,11 @@ impl UserLocks {
         released
     }
 
+    /// The connection holding `name`, unless that is `conn` or nobody.
+    pub fn holder_other_than(&self, conn: u64, name: &str) -> Option<u64> {
+        self.held.get(name).map(|h| h.conn).filter(|c| *c != conn)
+    }
+
     /// IS_USED_LOCK: the holder's connection id, or NULL.
     pub fn holder(&self, name: &str) -> Value {
         self.held
@@ -135,17 +130,19 @@ mod tests {
     #[test]
     fn locks_are_counted_per_holder_and_names_are_case_sensitive() {
         let mut u = UserLocks::default();
-        assert_eq!(u.take(1, "a"), Take::Granted);
-        assert_eq!(u.take(1, "a"), Take::Granted);
-        assert_eq!(u.take(2, "A"), Take::Granted);
-        assert_eq!(u.take(2, "a"), Take::HeldBy(1));
+        u.grant(1, "a");
+        u.grant(1, "a");
+        assert_eq!(u.holder_other_than(1, "a"), None);
+        assert_eq!(u.holder_other_than(2, "A"), None);
+        u.grant(2, "A");
+        assert_eq!(u.holder_other_than(2, "a"), Some(1));
         assert_eq!(u.release(2, "a"), Value::Int(0));
         assert_eq!(u.release(1, "a"), Value::Int(1));
         assert_eq!(u.holder("a"), Value::Int(1));
         assert_eq!(u.release(1, "a"), Value::Int(1));
         assert_eq!(u.release(1, "a"), Value::Null);
         assert_eq!(u.holder("a"), Value::Null);
-        u.take(2, "b");
+        u.grant(2, "b");
         assert_eq!(u.release_all(2), 2);
         assert_eq!(u.release_all(2), 0);
     }
@@ -195,7 +192,8 @@ mod tests {
             for (conn, n, take) in ops {
                 let name = ["a", "b", "c"][n as usize];
                 if take {
-                    if u.take(conn, name) == Take::Granted {
+                    if u.holder_other_than(conn, name).is_none() {
+                        u.grant(conn, name);
                         *taken.entry(conn).or_default() += 1;
                     }
                 } else if u.release(conn, name) == Value::Int(1) {
