@@ -400,6 +400,26 @@ mod tests {
     }
 
     #[test]
+    fn one_lock_manager_is_shared_by_every_connection_thread() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let locks = std::sync::Arc::new(Locks::new());
+        shared(&locks);
+        let other = std::sync::Arc::clone(&locks);
+        let a = Conn::new(1);
+        thread::spawn(move || other.get_lock(7, "k", LONG, &KillSwitch::default(), &|_| {}))
+            .join()
+            .unwrap()
+            .unwrap();
+        assert_eq!(locks.is_used_lock("k").unwrap(), Value::Int(7));
+        assert_eq!(
+            locks
+                .get_lock(a.id, "k", Duration::ZERO, &a.kill, &|_| {})
+                .unwrap(),
+            Value::Int(0)
+        );
+    }
+
+    #[test]
     fn ftwrl_blocks_a_writer_which_proceeds_after_unlock() {
         let locks = Locks::new();
         let (a, b) = (Conn::new(1), Conn::new(2));
