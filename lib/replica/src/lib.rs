@@ -5,6 +5,7 @@
 //! `server` holds what connections share.
 
 pub mod error;
+pub mod protocol;
 pub mod server;
 pub mod session;
 pub mod sql;
