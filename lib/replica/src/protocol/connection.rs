@@ -78,7 +78,7 @@ fn login_phase(
         .ok()?;
     let packet = io.read_packet().ok()?;
     let Some(mut req) = login::parse_handshake_response(&packet) else {
-        let _ = io.send(&packets::err(&errors::bad_handshake()));
+        send_fatal(&mut io, &errors::bad_handshake());
         return None;
     };
     req.auth = switch_plugin_if_asked(&mut io, &req, &scramble).ok()?;
@@ -95,9 +95,17 @@ fn login_phase(
     match conn.accept_login(&req) {
         Ok(()) => Some(conn),
         Err(e) => {
-            let _ = conn.io.send(&packets::err(&e));
+            send_fatal(&mut conn.io, &e);
             None
         }
+    }
+}
+
+/// Sends a last ERR and lets the client read it before the socket closes
+/// (closing with unread input would reset the connection and lose it).
+fn send_fatal(io: &mut PacketIo<Stream>, e: &ServerError) {
+    if io.send(&packets::err(e)).is_ok() {
+        io.stream().drain_and_close();
     }
 }
 
@@ -160,7 +168,7 @@ impl Connection {
     /// Sends the ERR a broken packet deserves before closing.
     fn report_frame_error(&mut self, e: &FrameError) {
         if let Some(err) = e.to_server_error() {
-            let _ = self.io.send(&packets::err(&err));
+            send_fatal(&mut self.io, &err);
         }
     }
 
@@ -259,7 +267,7 @@ impl Connection {
         match self.accept_login(&req) {
             Ok(()) => Ok(Flow::Continue),
             Err(e) => {
-                self.send_err(&e)?;
+                send_fatal(&mut self.io, &e);
                 Ok(Flow::Close)
             }
         }

@@ -5,6 +5,13 @@
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
+
+/// How long one read of the closing drain may block.
+const DRAIN_STEP: Duration = Duration::from_millis(100);
+
+/// How long the closing drain may take in all.
+const DRAIN_LIMIT: Duration = Duration::from_secs(1);
 
 /// An accepted client socket.
 #[derive(Debug)]
@@ -27,6 +34,33 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.shutdown(how),
             Stream::Unix(s) => s.shutdown(how),
+        }
+    }
+
+    /// Ends our side, then discards what the client still sends until it
+    /// closes too (bounded), so our last packet is not lost to a reset.
+    pub fn drain_and_close(&self) {
+        let _ = self.shutdown(Shutdown::Write);
+        let Ok(mut reader) = self.try_clone() else {
+            return;
+        };
+        let _ = reader.set_read_timeout(Some(DRAIN_STEP));
+        let deadline = Instant::now() + DRAIN_LIMIT;
+        let mut sink = [0u8; 4096];
+        while Instant::now() < deadline {
+            match reader.read(&mut sink) {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.set_read_timeout(t),
+            Stream::Unix(s) => s.set_read_timeout(t),
         }
     }
 

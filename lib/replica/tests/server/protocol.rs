@@ -2,8 +2,7 @@
 //! login, COM_PING, COM_INIT_DB, a failing query, KILL, COM_QUIT and
 //! COM_SHUTDOWN, with the exact packets' fields the client decoded.
 
-mod common;
-
+use super::common;
 use std::time::{Duration, Instant};
 
 use rmtr_mysqltest::client::{ClientError, ConnectOptions, Connection, Protocol};
