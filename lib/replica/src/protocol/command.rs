@@ -14,6 +14,7 @@ pub enum Command<'a> {
     Shutdown,
     Statistics,
     ProcessKill(u64),
+    Debug,
     Ping,
     ChangeUser(&'a [u8]),
     SetOption(u16),
@@ -34,6 +35,7 @@ pub fn decode(packet: &[u8]) -> Command<'_> {
         0x08 => Command::Shutdown,
         0x09 => Command::Statistics,
         0x0C => Command::ProcessKill(u64::from(ParseBuf(body).checked_eat_u32_le().unwrap_or(0))),
+        0x0D => Command::Debug,
         0x0E => Command::Ping,
         0x11 => Command::ChangeUser(body),
         0x1B => Command::SetOption(ParseBuf(body).checked_eat_u16_le().unwrap_or(u16::MAX)),
@@ -53,6 +55,7 @@ mod tests {
         assert_eq!(decode(b"\x0c\x05\x00\x00\x00"), Command::ProcessKill(5));
         assert_eq!(decode(b"\x1b\x01\x00"), Command::SetOption(1));
         assert_eq!(decode(b"\x02db"), Command::InitDb(b"db"));
+        assert_eq!(decode(b"\x0d"), Command::Debug);
         assert_eq!(decode(b"\xff"), Command::Unknown(0xFF));
         assert_eq!(decode(b""), Command::Unknown(0));
     }

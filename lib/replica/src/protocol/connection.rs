@@ -183,6 +183,7 @@ impl Connection {
             Command::Shutdown => self.com_shutdown(),
             Command::Statistics => self.com_statistics(),
             Command::ProcessKill(id) => self.com_process_kill(id),
+            Command::Debug => self.send_eof(),
             Command::Ping => self.send_ok(&OkInfo::default()),
             Command::ChangeUser(body) => self.com_change_user(body),
             Command::SetOption(option) => self.com_set_option(option),
@@ -258,9 +259,13 @@ impl Connection {
     }
 
     fn com_change_user(&mut self, body: &[u8]) -> io::Result<Flow> {
-        let Some(req) = login::parse_change_user(body, self.caps) else {
-            self.send_err(&errors::bad_handshake())?;
+        let Some(mut req) = login::parse_change_user(body, self.caps) else {
+            send_fatal(&mut self.io, &errors::bad_handshake());
             return Ok(Flow::Close);
+        };
+        req.auth = match switch_plugin_if_asked(&mut self.io, &req, &self.scramble) {
+            Ok(auth) => auth,
+            Err(_) => return Ok(Flow::Close),
         };
         self.fresh_session();
         self.user = req.user.clone();
@@ -318,5 +323,122 @@ impl Connection {
     fn send_err(&mut self, e: &ServerError) -> io::Result<Flow> {
         self.io.send(&packets::err(e))?;
         Ok(Flow::Continue)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::config::ServerConfig;
+    use crate::server::shutdown::ShutdownSignal;
+    use crate::server::state::ServerState;
+    use proptest::prelude::*;
+    use std::io::{Read, Write};
+    use std::net::Shutdown;
+    use std::os::unix::net::UnixStream;
+
+    fn shared() -> Arc<Shared> {
+        let state = ServerState::new(ServerConfig::default());
+        Arc::new(Shared::new(state, Arc::new(ShutdownSignal::new().unwrap())))
+    }
+
+    fn frame(seq: u8, payload: &[u8]) -> Vec<u8> {
+        let mut f = (payload.len() as u32).to_le_bytes()[..3].to_vec();
+        f.push(seq);
+        f.extend_from_slice(payload);
+        f
+    }
+
+    fn login_frame() -> Vec<u8> {
+        let caps: u32 = 0x0200 | 0x8000 | 0x0008_0000;
+        let mut p = caps.to_le_bytes().to_vec();
+        p.extend_from_slice(&[0, 0, 0, 1, 45]);
+        p.extend_from_slice(&[0; 23]);
+        p.extend_from_slice(b"root\0\0mysql_native_password\0");
+        frame(1, &p)
+    }
+
+    /// Feeds `input` to a connection whose client then hangs up; returns
+    /// everything the server wrote, after the connection has ended.
+    fn converse(shared: &Arc<Shared>, input: &[u8]) -> Vec<u8> {
+        let (mut client, server) = UnixStream::pair().unwrap();
+        client.write_all(input).unwrap();
+        client.shutdown(Shutdown::Write).unwrap();
+        serve(Stream::Unix(server), Arc::clone(shared));
+        read_until_closed(&mut client)
+    }
+
+    /// Everything readable until EOF or a reset (closing with unread input resets).
+    fn read_until_closed(client: &mut UnixStream) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = client.read(&mut buf) {
+            out.extend_from_slice(&buf[..n]);
+        }
+        out
+    }
+
+    #[test]
+    fn ping_after_login_answers_ok_then_hang_up_unregisters() {
+        let shared = shared();
+        let mut input = login_frame();
+        input.extend(frame(0, &[0x0E]));
+        let out = converse(&shared, &input);
+        let ok = frame(2, &[0, 0, 0, 2, 0, 0, 0]);
+        let ping_ok = frame(1, &[0, 0, 0, 2, 0, 0, 0]);
+        assert!(out.ends_with(&[ok, ping_ok].concat()));
+        assert!(shared.state.threads.snapshot().is_empty());
+        assert_eq!(shared.open_connections(), 0);
+    }
+
+    #[test]
+    fn a_killed_connection_answers_nothing_more() {
+        let shared = shared();
+        let mut input = login_frame();
+        input.extend(frame(0, &[0x0C, 1, 0, 0, 0]));
+        input.extend(frame(0, &[0x0E]));
+        let out = converse(&shared, &input);
+        // Login OK (seq 2), then the self-KILL's OK (seq 1); the ping is never answered.
+        let tail = [
+            frame(2, &[0, 0, 0, 2, 0, 0, 0]),
+            frame(1, &[0, 0, 0, 2, 0, 0, 0]),
+        ]
+        .concat();
+        assert!(out.ends_with(&tail));
+    }
+
+    #[test]
+    fn com_shutdown_requests_a_server_stop() {
+        let shared = shared();
+        let mut input = login_frame();
+        input.extend(frame(0, &[0x08, 0]));
+        let out = converse(&shared, &input);
+        assert!(out.ends_with(&frame(1, &[0xFE, 0, 0, 2, 0])));
+        assert!(shared.shutdown.is_requested());
+        assert_eq!(shared.shutdown.initiator(), "root[root] @ localhost []");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn arbitrary_handshake_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let shared = shared();
+            converse(&shared, &bytes);
+            prop_assert!(shared.state.threads.snapshot().is_empty());
+        }
+
+        #[test]
+        fn arbitrary_commands_after_login_never_panic(
+            commands in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..64), 0..8)
+        ) {
+            let shared = shared();
+            let mut input = login_frame();
+            for c in &commands {
+                input.extend(frame(0, c));
+            }
+            converse(&shared, &input);
+            prop_assert!(shared.state.threads.snapshot().is_empty());
+        }
     }
 }

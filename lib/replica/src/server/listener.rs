@@ -59,7 +59,7 @@ fn start_with(config: ServerConfig, handle_signals: bool) -> io::Result<RunningS
         "Starting MariaDB {VERSION} as process {}",
         std::process::id()
     ));
-    let tcp = TcpListener::bind((config.bind_address.as_str(), config.port))?;
+    let tcp = bind_tcp(&config.bind_address, config.port)?;
     let port = tcp.local_addr()?.port();
     log.note(&format!(
         "Server socket created on IP: '{}', port: '{port}'.",
@@ -91,6 +91,14 @@ fn start_with(config: ServerConfig, handle_signals: bool) -> io::Result<RunningS
         shared,
         acceptor: Some(handle),
     })
+}
+
+/// Binds TCP; `*` means every address, IPv6 and IPv4 if the host has both.
+fn bind_tcp(address: &str, port: u16) -> io::Result<TcpListener> {
+    if address != "*" {
+        return TcpListener::bind((address, port));
+    }
+    TcpListener::bind(("::", port)).or_else(|_| TcpListener::bind(("0.0.0.0", port)))
 }
 
 /// Binds the Unix socket, replacing a stale socket file.

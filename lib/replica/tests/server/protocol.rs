@@ -131,3 +131,38 @@ fn shutdown_closes_open_connections() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(conn.ping().is_err());
 }
+
+#[test]
+fn change_user_and_reset_connection_through_the_client() {
+    let srv = server();
+    let mut conn = connect(srv.port());
+    let id = conn.connection_id();
+    conn.change_user("bob", b"", Some("test")).unwrap();
+    conn.reset_connection().unwrap();
+    conn.ping().unwrap();
+    let (code, _, message) = server_error(conn.change_user("bob", b"pw", None).unwrap_err());
+    assert_eq!(code, 1045, "{message}");
+    let ids: Vec<u64> = srv
+        .state()
+        .threads
+        .snapshot()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    assert!(ids.is_empty() || ids == [u64::from(id)]);
+    srv.shutdown();
+}
+
+#[test]
+fn a_new_connection_is_served_within_milliseconds_of_start() {
+    let started = Instant::now();
+    let srv = server();
+    let mut conn = connect(srv.port());
+    conn.ping().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    srv.shutdown();
+}
