@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests: a bounded wait, and a raw
+//! client that sends any command byte and returns the reply packets.
 
 use std::time::{Duration, Instant};
 
