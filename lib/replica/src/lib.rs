@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod locks;
+pub mod protocol;
 pub mod server;
 pub mod session;
 pub mod sql;

@@ -1,4 +1,9 @@
-//! The server process: start-up settings and the state connections share.
+//! The server process: start-up settings, the state connections share,
+//! the listener that accepts them, the error log and the stop request.
 
 pub mod config;
+pub mod defaults;
+pub mod error_log;
+pub mod listener;
+pub mod shutdown;
 pub mod state;

@@ -1,0 +1,95 @@
+//! Helpers shared by the integration tests: a bounded wait, and a raw
+//! client that sends any command byte and returns the reply packets.
+
+use std::time::{Duration, Instant};
+
+/// Polls `cond` for up to five seconds; panics if it never holds.
+pub fn wait_until(mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !cond() {
+        assert!(Instant::now() < deadline, "condition not reached in time");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+/// A bare-bones client that sends any command byte and returns the raw
+/// reply packets, for commands the project's client does not send.
+pub struct RawClient {
+    stream: TcpStream,
+    pub connection_id: u32,
+}
+
+/// Client capabilities: 4.1 protocol, secure connection, plugin auth.
+const RAW_CAPS: u32 = 0x0200 | 0x8000 | 0x0008_0000 | 0x0002_0000 | 0x0001_0000;
+
+impl RawClient {
+    /// Connects and reads the greeting, not yet logged in.
+    pub fn greeted(port: u16) -> RawClient {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut c = RawClient {
+            stream,
+            connection_id: 0,
+        };
+        let (_, greeting) = c.read().expect("greeting");
+        let version_end = greeting.iter().position(|&b| b == 0).unwrap();
+        let id = &greeting[version_end + 1..version_end + 5];
+        c.connection_id = u32::from_le_bytes(id.try_into().unwrap());
+        c
+    }
+
+    /// Connects and logs in as `user` with an empty password.
+    pub fn connect(port: u16, user: &str) -> RawClient {
+        let mut c = RawClient::greeted(port);
+        let reply = c.login(user);
+        assert_eq!(reply[0], 0, "login OK");
+        c
+    }
+
+    /// Sends a handshake response and returns the server's answer.
+    fn login(&mut self, user: &str) -> Vec<u8> {
+        let mut p = Vec::new();
+        p.extend_from_slice(&RAW_CAPS.to_le_bytes());
+        p.extend_from_slice(&(1u32 << 24).to_le_bytes());
+        p.push(45);
+        p.extend_from_slice(&[0; 23]);
+        p.extend_from_slice(user.as_bytes());
+        p.extend_from_slice(&[0, 0]);
+        p.extend_from_slice(b"mysql_native_password\0");
+        self.write(1, &p);
+        self.read().expect("login reply").1
+    }
+
+    /// Writes one frame with the given sequence id.
+    pub fn write(&mut self, seq: u8, payload: &[u8]) {
+        let mut frame = (payload.len() as u32).to_le_bytes()[..3].to_vec();
+        frame.push(seq);
+        frame.extend_from_slice(payload);
+        self.stream.write_all(&frame).unwrap();
+    }
+
+    /// Reads one frame: (sequence id, payload); `None` once the server closed.
+    pub fn read(&mut self) -> Option<(u8, Vec<u8>)> {
+        let mut header = [0u8; 4];
+        self.stream.read_exact(&mut header).ok()?;
+        let len =
+            usize::from(header[0]) | usize::from(header[1]) << 8 | usize::from(header[2]) << 16;
+        let mut payload = vec![0; len];
+        self.stream.read_exact(&mut payload).ok()?;
+        Some((header[3], payload))
+    }
+
+    /// Sends a command packet (sequence 0) and reads one reply packet.
+    pub fn command(&mut self, packet: &[u8]) -> Option<Vec<u8>> {
+        self.write(0, packet);
+        self.read().map(|(seq, p)| {
+            assert_eq!(seq, 1, "reply sequence id");
+            p
+        })
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the bundled server: the in-process server on port
+//! 0 driven by the project's client and by raw packets, the real
+//! `mariadb-admin`, and the `replica` binary as a process.
+
+mod admin_tool;
+mod binary;
+mod commands;
+mod common;
+mod protocol;
