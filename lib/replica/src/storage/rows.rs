@@ -1,0 +1,189 @@
+//! A table's rows as version chains. Each row keeps its committed versions
+//! (stamped with the commit clock, newest last) and at most one uncommitted
+//! version, owned by the transaction holding the row's exclusive lock.
+//! Transactions read through [`RowVersions::visible`]; commit stamps the
+//! pending version, rollback puts back what the undo log kept.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+
+use crate::sql::value::Row;
+
+/// A row's identity within its table; stable across updates.
+pub type RowId = u64;
+
+/// A committed version; `row: None` is a deletion.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub commit_ts: u64,
+    pub row: Option<Row>,
+}
+
+/// An uncommitted version of one transaction; `row: None` is a deletion.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub txn: u64,
+    pub row: Option<Row>,
+}
+
+/// All versions of one row.
+#[derive(Debug, Default)]
+pub struct RowVersions {
+    pub committed: Vec<Version>,
+    pub pending: Option<Pending>,
+}
+
+impl RowVersions {
+    /// The newest committed version, ignoring snapshots.
+    pub fn latest_committed(&self) -> Option<&Row> {
+        self.committed.last().and_then(|v| v.row.as_ref())
+    }
+
+    /// The version committed at or before `snapshot`.
+    pub fn committed_at(&self, snapshot: u64) -> Option<&Row> {
+        self.committed
+            .iter()
+            .rev()
+            .find(|v| v.commit_ts <= snapshot)
+            .and_then(|v| v.row.as_ref())
+    }
+
+    /// What `txn` sees: its own change, else the snapshot's version, else
+    /// (no snapshot: non-transactional or locking reads) the newest one.
+    pub fn visible(&self, txn: u64, snapshot: Option<u64>) -> Option<&Row> {
+        match (&self.pending, snapshot) {
+            (Some(p), _) if p.txn == txn => p.row.as_ref(),
+            (_, Some(s)) => self.committed_at(s),
+            (_, None) => self.latest_committed(),
+        }
+    }
+
+    /// The other transaction with an uncommitted change here, if any.
+    pub fn pending_owner_other_than(&self, txn: u64) -> Option<u64> {
+        self.pending.as_ref().map(|p| p.txn).filter(|&t| t != txn)
+    }
+
+    /// Whether nothing remains of the row (an insert that was undone).
+    pub fn is_empty(&self) -> bool {
+        self.committed.is_empty() && self.pending.is_none()
+    }
+}
+
+/// The mutable part of a table: rows and counters.
+#[derive(Debug)]
+pub struct RowData {
+    pub rows: BTreeMap<RowId, RowVersions>,
+    pub next_row_id: RowId,
+    /// The next AUTO_INCREMENT value; never rolled back.
+    pub auto_increment: u64,
+}
+
+impl RowData {
+    /// Sets (or clears, with `None`) `txn`'s uncommitted version of row `id`,
+    /// returning the one it replaces, for the undo log.
+    pub fn set_pending(
+        &mut self,
+        id: RowId,
+        txn: u64,
+        row: Option<Option<Row>>,
+    ) -> Option<Option<Row>> {
+        let entry = self.rows.entry(id).or_default();
+        let before = entry.pending.take().filter(|p| p.txn == txn).map(|p| p.row);
+        entry.pending = row.map(|row| Pending { txn, row });
+        if entry.is_empty() {
+            self.rows.remove(&id);
+        }
+        before
+    }
+
+    /// Replaces row `id` at once, as non-transactional engines do.
+    pub fn write_now(&mut self, id: RowId, row: Option<Row>) {
+        match row {
+            Some(row) => {
+                let entry = self.rows.entry(id).or_default();
+                entry.committed = vec![Version {
+                    commit_ts: 0,
+                    row: Some(row),
+                }];
+            }
+            None => {
+                self.rows.remove(&id);
+            }
+        }
+    }
+
+    /// Makes `txn`'s uncommitted version of row `id` committed at `ts`.
+    pub fn commit_pending(&mut self, id: RowId, txn: u64, ts: u64) {
+        if let Some(entry) = self.rows.get_mut(&id) {
+            if let Some(p) = entry.pending.take_if(|p| p.txn == txn) {
+                entry.committed.push(Version {
+                    commit_ts: ts,
+                    row: p.row,
+                });
+            }
+        }
+    }
+
+    /// A fresh row id.
+    pub fn allocate_id(&mut self) -> RowId {
+        self.next_row_id += 1;
+        self.next_row_id
+    }
+}
+
+/// A table's rows behind their lock, shared with the undo logs that
+/// reference them.
+#[derive(Debug)]
+pub struct RowStore {
+    /// Unique per table, for row lock keys.
+    pub table_id: u64,
+    pub transactional: bool,
+    data: Mutex<RowData>,
+}
+
+impl RowStore {
+    pub fn new(table_id: u64, transactional: bool, auto_increment: u64) -> RowStore {
+        RowStore {
+            table_id,
+            transactional,
+            data: Mutex::new(RowData {
+                rows: BTreeMap::new(),
+                next_row_id: 0,
+                auto_increment: auto_increment.max(1),
+            }),
+        }
+    }
+
+    pub fn data(&self) -> MutexGuard<'_, RowData> {
+        self.data.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::value::Value;
+
+    #[test]
+    fn snapshot_sees_only_older_commits_and_owner_sees_its_change() {
+        let store = RowStore::new(1, true, 1);
+        let mut d = store.data();
+        d.set_pending(1, 7, Some(Some(vec![Value::Int(1)])));
+        d.commit_pending(1, 7, 5);
+        d.set_pending(1, 8, Some(Some(vec![Value::Int(2)])));
+        let r = &d.rows[&1];
+        assert_eq!(r.visible(9, Some(4)), None);
+        assert_eq!(r.visible(9, Some(5)), Some(&vec![Value::Int(1)]));
+        assert_eq!(r.visible(8, Some(5)), Some(&vec![Value::Int(2)]));
+        assert_eq!(r.pending_owner_other_than(9), Some(8));
+    }
+
+    #[test]
+    fn clearing_an_uncommitted_insert_removes_the_row() {
+        let store = RowStore::new(1, true, 1);
+        let mut d = store.data();
+        assert_eq!(d.set_pending(3, 7, Some(Some(vec![]))), None);
+        assert_eq!(d.set_pending(3, 7, None), Some(Some(vec![])));
+        assert!(d.rows.is_empty());
+    }
+}

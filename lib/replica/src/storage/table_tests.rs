@@ -1,0 +1,468 @@
+//! Tables driven through transactions step by step, some from threads:
+//! visibility, lock waits, timeouts, deadlocks, KILL, undo, unique keys,
+//! AUTO_INCREMENT and the non-transactional engines.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use super::*;
+use crate::session::kill::KillSwitch;
+use crate::sql::types::{IntWidth, SqlType};
+use crate::sql::value::Value;
+use crate::storage::Storage;
+use crate::storage::schema::{ColumnDef, Engine, KeyDef, KeyKind};
+
+const BOUND: Duration = Duration::from_secs(5);
+
+fn column(name: &str, ty: SqlType, auto_increment: bool) -> ColumnDef {
+    ColumnDef {
+        name: name.to_string(),
+        ty,
+        nullable: !auto_increment,
+        default: None,
+        auto_increment,
+        on_update_now: false,
+        comment: None,
+    }
+}
+
+fn int() -> SqlType {
+    SqlType::Int {
+        width: IntWidth::Int,
+        unsigned: false,
+        zerofill: false,
+        display: None,
+    }
+}
+
+/// `t(a INT PRIMARY KEY [AUTO_INCREMENT], b VARCHAR(10), c INT, UNIQUE KEY a(b, c))`.
+fn def(name: &str, engine: Engine, auto: bool) -> TableDef {
+    TableDef {
+        schema: "test".to_string(),
+        name: name.to_string(),
+        columns: vec![
+            column("a", int(), auto),
+            column(
+                "b",
+                SqlType::Varchar {
+                    length: 10,
+                    binary: false,
+                },
+                false,
+            ),
+            column("c", int(), false),
+        ],
+        keys: vec![
+            KeyDef {
+                name: "PRIMARY".to_string(),
+                kind: KeyKind::Primary,
+                columns: vec![0],
+            },
+            KeyDef {
+                name: "a".to_string(),
+                kind: KeyKind::Unique,
+                columns: vec![1, 2],
+            },
+        ],
+        engine,
+        auto_increment: 1,
+        charset: "latin1".to_string(),
+        comment: None,
+        temporary: false,
+    }
+}
+
+fn row(a: i64, b: &str, c: Option<i64>) -> Row {
+    vec![
+        Value::Int(a),
+        Value::text(b),
+        c.map_or(Value::Null, Value::Int),
+    ]
+}
+
+fn setup(engine: Engine) -> (Storage, Arc<Table>) {
+    let storage = Storage::new();
+    storage
+        .create_table(def("t", engine, false), false)
+        .unwrap();
+    let table = storage.table("test", "t").unwrap();
+    (storage, table)
+}
+
+fn firsts(rows: Vec<(RowId, Row)>) -> Vec<i64> {
+    rows.into_iter()
+        .map(|(_, r)| match r[0] {
+            Value::Int(i) => i,
+            _ => -1,
+        })
+        .collect()
+}
+
+fn scan_firsts(t: &Table, txn: &mut Transaction, kill: &KillSwitch) -> Vec<i64> {
+    firsts(t.scan(txn, &Wait::new(BOUND, kill)).unwrap())
+}
+
+/// Inserts and commits one row; returns its id.
+fn committed_row(storage: &Storage, t: &Table, r: Row) -> RowId {
+    let kill = KillSwitch::default();
+    let mut txn = storage.begin(99);
+    let id = t.insert(&mut txn, r, &Wait::new(BOUND, &kill)).unwrap().id;
+    txn.commit();
+    id
+}
+
+#[test]
+fn consistent_read_sees_only_commits_before_its_snapshot() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    assert!(!b.is_active());
+    assert_eq!(scan_firsts(&t, &mut b, &kill), Vec::<i64>::new());
+    assert!(b.is_active());
+    t.insert(&mut a, row(1, "x", Some(1)), &w).unwrap();
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![1]);
+    assert_eq!(scan_firsts(&t, &mut b, &kill), Vec::<i64>::new());
+    a.commit();
+    assert_eq!(scan_firsts(&t, &mut b, &kill), Vec::<i64>::new());
+    b.commit();
+    assert_eq!(scan_firsts(&t, &mut b, &kill), vec![1]);
+}
+
+#[test]
+fn autocommit_statements_read_fresh_snapshots() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let kill = KillSwitch::default();
+    let mut b = storage.begin(2);
+    b.set_autocommit_snapshot(true);
+    b.start_statement();
+    assert_eq!(scan_firsts(&t, &mut b, &kill), Vec::<i64>::new());
+    committed_row(&storage, &t, row(1, "x", None));
+    assert_eq!(scan_firsts(&t, &mut b, &kill), Vec::<i64>::new());
+    b.start_statement();
+    assert_eq!(scan_firsts(&t, &mut b, &kill), vec![1]);
+}
+
+#[test]
+fn writer_waits_for_the_lock_then_sees_the_latest_version() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(1, "x", Some(1)));
+    let kill = KillSwitch::default();
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    assert_eq!(scan_firsts(&t, &mut b, &kill), vec![1]);
+    t.update(&mut a, id, row(2, "x", Some(1)), &Wait::new(BOUND, &kill))
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        let waiter = s.spawn(|| {
+            let kill_b = KillSwitch::default();
+            let report = move |waiting: bool| tx.send(waiting).unwrap();
+            let w = Wait {
+                timeout: BOUND,
+                kill: &kill_b,
+                on_wait: Some(&report),
+            };
+            t.lock_row(&mut b, id, LockMode::Exclusive, &w).unwrap()
+        });
+        assert_eq!(rx.recv_timeout(BOUND), Ok(true));
+        a.commit();
+        assert_eq!(waiter.join().unwrap(), Some(row(2, "x", Some(1))));
+    });
+    assert_eq!(rx.recv_timeout(BOUND), Ok(false));
+    assert_eq!(
+        scan_firsts(&t, &mut b, &kill),
+        vec![1],
+        "snapshot unchanged"
+    );
+}
+
+#[test]
+fn lock_wait_times_out_with_1205() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(1, "x", None));
+    let kill = KillSwitch::default();
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    t.delete(&mut a, id, &Wait::new(BOUND, &kill)).unwrap();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let e = t.update(&mut b, id, row(5, "y", None), &short).unwrap_err();
+    assert_eq!((e.code, e.sqlstate), (1205, "HY000"));
+    assert_eq!(
+        e.message,
+        "Lock wait timeout exceeded; try restarting transaction"
+    );
+    let e = t
+        .lock_row(&mut b, id, LockMode::Shared, &short)
+        .unwrap_err();
+    assert_eq!(e.code, 1205);
+}
+
+#[test]
+fn shared_locks_do_not_block_each_other() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(1, "x", None));
+    let kill = KillSwitch::default();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    assert!(
+        t.lock_row(&mut a, id, LockMode::Shared, &short)
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        t.lock_row(&mut b, id, LockMode::Shared, &short)
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(t.delete(&mut b, id, &short).unwrap_err().code, 1205);
+}
+
+#[test]
+fn deadlock_between_two_transactions_fails_at_once_with_1213() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let r1 = committed_row(&storage, &t, row(1, "x", None));
+    let r2 = committed_row(&storage, &t, row(2, "y", None));
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    t.lock_row(&mut a, r1, LockMode::Exclusive, &w).unwrap();
+    t.lock_row(&mut b, r2, LockMode::Exclusive, &w).unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        let waiter = s.spawn(|| {
+            let kill_a = KillSwitch::default();
+            let report = move |waiting: bool| tx.send(waiting).unwrap();
+            let w = Wait {
+                timeout: BOUND,
+                kill: &kill_a,
+                on_wait: Some(&report),
+            };
+            let got = t.lock_row(&mut a, r2, LockMode::Exclusive, &w);
+            (got, a)
+        });
+        assert_eq!(rx.recv_timeout(BOUND), Ok(true));
+        let e = t.lock_row(&mut b, r1, LockMode::Exclusive, &w).unwrap_err();
+        assert_eq!((e.code, e.sqlstate), (1213, "40001"));
+        assert_eq!(
+            e.message,
+            "Deadlock found when trying to get lock; try restarting transaction"
+        );
+        b.rollback();
+        let (got, mut a) = waiter.join().unwrap();
+        assert_eq!(got.unwrap(), Some(row(2, "y", None)));
+        a.commit();
+    });
+}
+
+#[test]
+fn kill_during_a_lock_wait_ends_it_with_1317() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(1, "x", None));
+    let kill = KillSwitch::default();
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    t.lock_row(&mut a, id, LockMode::Exclusive, &Wait::new(BOUND, &kill))
+        .unwrap();
+    let kill_b = KillSwitch::default();
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        let waiter = s.spawn(|| {
+            let report = move |waiting: bool| tx.send(waiting).unwrap();
+            let w = Wait {
+                timeout: BOUND,
+                kill: &kill_b,
+                on_wait: Some(&report),
+            };
+            t.delete(&mut b, id, &w)
+        });
+        assert_eq!(rx.recv_timeout(BOUND), Ok(true));
+        kill_b.kill_query();
+        let e = waiter.join().unwrap().unwrap_err();
+        assert_eq!((e.code, e.sqlstate), (1317, "70100"));
+    });
+}
+
+#[test]
+fn rollback_undoes_insert_update_and_delete() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let r1 = committed_row(&storage, &t, row(1, "x", None));
+    let r2 = committed_row(&storage, &t, row(2, "y", None));
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    t.insert(&mut a, row(3, "z", None), &w).unwrap();
+    t.update(&mut a, r1, row(10, "x", None), &w).unwrap();
+    t.update(&mut a, r1, row(11, "x", None), &w).unwrap();
+    t.delete(&mut a, r2, &w).unwrap();
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![11, 3]);
+    let report = a.rollback();
+    assert!(!report.non_transactional_changed);
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![1, 2]);
+    assert_eq!(t.row_count(), 2);
+    let mut b = storage.begin(2);
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    assert!(
+        t.lock_row(&mut b, r1, LockMode::Exclusive, &short).is_ok(),
+        "locks released"
+    );
+}
+
+#[test]
+fn statement_rollback_keeps_earlier_statements() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let r1 = committed_row(&storage, &t, row(1, "x", None));
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    a.start_statement();
+    t.update(&mut a, r1, row(5, "x", None), &w).unwrap();
+    a.start_statement();
+    t.update(&mut a, r1, row(6, "x", None), &w).unwrap();
+    t.insert(&mut a, row(7, "q", None), &w).unwrap();
+    a.rollback_statement();
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![5]);
+    a.commit();
+    let mut b = storage.begin(2);
+    assert_eq!(scan_firsts(&t, &mut b, &kill), vec![5]);
+}
+
+#[test]
+fn duplicate_keys_fail_with_mariadb_text_and_nulls_never_clash() {
+    let (storage, t) = setup(Engine::InnoDb);
+    committed_row(&storage, &t, row(1, "x", Some(2)));
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    let e = t.insert(&mut a, row(1, "y", Some(3)), &w).unwrap_err();
+    assert_eq!((e.code, e.sqlstate), (1062, "23000"));
+    assert_eq!(e.message, "Duplicate entry '1' for key 'PRIMARY'");
+    let e = t.insert(&mut a, row(2, "x", Some(2)), &w).unwrap_err();
+    assert_eq!(e.message, "Duplicate entry 'x-2' for key 'a'");
+    t.insert(&mut a, row(3, "x", None), &w).unwrap();
+    t.insert(&mut a, row(4, "x", None), &w).unwrap();
+    let id = t.insert(&mut a, row(5, "v", None), &w).unwrap().id;
+    let e = t.update(&mut a, id, row(3, "v", None), &w).unwrap_err();
+    assert_eq!(e.message, "Duplicate entry '3' for key 'PRIMARY'");
+    t.update(&mut a, id, row(5, "w", None), &w).unwrap();
+}
+
+#[test]
+fn insert_clashing_with_uncommitted_row_waits_for_its_fate() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let kill = KillSwitch::default();
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    t.insert(&mut a, row(1, "x", None), &Wait::new(BOUND, &kill))
+        .unwrap();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    assert_eq!(
+        t.insert(&mut b, row(1, "y", None), &short)
+            .unwrap_err()
+            .code,
+        1205
+    );
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        let waiter = s.spawn(|| {
+            let kill_b = KillSwitch::default();
+            let report = move |waiting: bool| tx.send(waiting).unwrap();
+            let w = Wait {
+                timeout: BOUND,
+                kill: &kill_b,
+                on_wait: Some(&report),
+            };
+            t.insert(&mut b, row(1, "y", None), &w)
+        });
+        assert_eq!(rx.recv_timeout(BOUND), Ok(true));
+        a.rollback();
+        assert!(waiter.join().unwrap().is_ok());
+    });
+}
+
+#[test]
+fn auto_increment_generates_follows_and_is_not_rolled_back() {
+    let storage = Storage::new();
+    storage
+        .create_table(def("t", Engine::InnoDb, true), false)
+        .unwrap();
+    let t = storage.table("test", "t").unwrap();
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    let got = t.insert(&mut a, row(0, "a", None), &w).unwrap();
+    assert_eq!(got.generated, Some(1));
+    let mut r = row(0, "b", None);
+    r[0] = Value::Null;
+    assert_eq!(t.insert(&mut a, r, &w).unwrap().generated, Some(2));
+    assert_eq!(
+        t.insert(&mut a, row(10, "c", None), &w).unwrap().generated,
+        None
+    );
+    assert_eq!(t.next_auto_increment(), 11);
+    a.rollback();
+    assert_eq!(
+        t.insert(&mut a, row(0, "d", None), &w).unwrap().generated,
+        Some(11)
+    );
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![11]);
+    t.truncate();
+    assert_eq!(t.next_auto_increment(), 1);
+}
+
+#[test]
+fn non_transactional_changes_survive_rollback_without_locks() {
+    let (storage, t) = setup(Engine::MyIsam);
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    assert_eq!(scan_firsts(&t, &mut b, &kill), Vec::<i64>::new());
+    let id = t.insert(&mut a, row(1, "x", None), &w).unwrap().id;
+    assert_eq!(scan_firsts(&t, &mut b, &kill), vec![1]);
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    t.update(&mut b, id, row(2, "x", None), &short).unwrap();
+    a.start_statement();
+    t.insert(&mut a, row(3, "y", None), &w).unwrap();
+    a.rollback_statement();
+    let e = t.insert(&mut a, row(2, "z", None), &w).unwrap_err();
+    assert_eq!(e.message, "Duplicate entry '2' for key 'PRIMARY'");
+    assert!(a.rollback().non_transactional_changed);
+    assert!(!a.rollback().non_transactional_changed);
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![2, 3]);
+}
+
+#[test]
+fn temporary_tables_live_outside_the_catalog() {
+    let storage = Storage::new();
+    let t = Table::new_temporary(def("tmp", Engine::InnoDb, false));
+    assert!(t.def().temporary);
+    assert_eq!(storage.table("test", "tmp").unwrap_err().code, 1146);
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    t.insert(&mut a, row(1, "x", None), &w).unwrap();
+    a.rollback();
+    assert_eq!(scan_firsts(&t, &mut a, &kill), Vec::<i64>::new());
+}
+
+#[test]
+fn dropping_an_unfinished_transaction_releases_its_locks() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(1, "x", None));
+    let kill = KillSwitch::default();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let mut a = storage.begin(1);
+    t.delete(&mut a, id, &short).unwrap();
+    drop(a);
+    let mut b = storage.begin(2);
+    assert!(
+        t.lock_row(&mut b, id, LockMode::Exclusive, &short)
+            .unwrap()
+            .is_some()
+    );
+}

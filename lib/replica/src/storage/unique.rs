@@ -1,0 +1,78 @@
+//! Uniqueness of PRIMARY and UNIQUE keys. A candidate row is checked
+//! against the newest version of every other row, uncommitted ones
+//! included: a clash with another transaction's uncommitted change means
+//! waiting for that row's lock and checking again; a clash with a committed
+//! row or one's own change is a duplicate (1062). NULLs never clash.
+
+use std::cmp::Ordering;
+
+use super::errors;
+use super::key_text::key_entry;
+use super::rows::{RowData, RowId, RowVersions};
+use super::schema::{KeyDef, KeyKind, TableDef};
+use crate::error::ServerError;
+use crate::sql::value::{Row, compare_for_key};
+
+/// The outcome of a uniqueness check.
+#[derive(Debug)]
+pub enum Clash {
+    None,
+    Duplicate(ServerError),
+    /// Another transaction's uncommitted change to this row may clash.
+    Uncommitted(RowId),
+}
+
+/// Checks `row` (to become row `own`, if it exists) for `txn`.
+pub fn check(def: &TableDef, data: &RowData, txn: u64, row: &Row, own: Option<RowId>) -> Clash {
+    for key in def.keys.iter().filter(|k| k.kind != KeyKind::Index) {
+        if key
+            .columns
+            .iter()
+            .any(|&c| row.get(c).is_none_or(|v| v.is_null()))
+        {
+            continue;
+        }
+        for (&id, versions) in data.rows.iter().filter(|(id, _)| Some(**id) != own) {
+            match clash_with(def, key, txn, row, versions) {
+                Clash::None => {}
+                Clash::Uncommitted(_) => return Clash::Uncommitted(id),
+                dup => return dup,
+            }
+        }
+    }
+    Clash::None
+}
+
+fn clash_with(def: &TableDef, key: &KeyDef, txn: u64, row: &Row, versions: &RowVersions) -> Clash {
+    if versions.pending_owner_other_than(txn).is_some() {
+        let pending = versions.pending.as_ref().and_then(|p| p.row.as_ref());
+        let clashes = [pending, versions.latest_committed()]
+            .into_iter()
+            .flatten()
+            .any(|other| same_key(def, key, row, other));
+        return if clashes {
+            Clash::Uncommitted(0)
+        } else {
+            Clash::None
+        };
+    }
+    match versions.visible(txn, None) {
+        Some(other) if same_key(def, key, row, other) => Clash::Duplicate(duplicate(key, row)),
+        _ => Clash::None,
+    }
+}
+
+fn same_key(def: &TableDef, key: &KeyDef, a: &Row, b: &Row) -> bool {
+    key.columns.iter().all(|&c| match (a.get(c), b.get(c)) {
+        (Some(x), Some(y)) if !x.is_null() && !y.is_null() => {
+            compare_for_key(x, y, &def.columns[c].ty) == Ordering::Equal
+        }
+        _ => false,
+    })
+}
+
+/// The 1062 error for `row`'s values of `key`.
+pub fn duplicate(key: &KeyDef, row: &Row) -> ServerError {
+    let values: Vec<_> = key.columns.iter().filter_map(|&c| row.get(c)).collect();
+    errors::duplicate_entry(&key_entry(&values), &key.name)
+}
