@@ -2,11 +2,13 @@
 //! transaction asks for a row's lock in shared or exclusive mode; when
 //! another transaction holds a conflicting one it waits, polling its KILL
 //! flag, until the holder commits or rolls back, the timeout passes (1205),
-//! or waiting would close a cycle of waiting transactions (1213, at once;
-//! the requester is the victim). Locks are on existing rows only: there are
+//! or waiting would close a cycle of waiting transactions (1213). As in
+//! InnoDB the deadlock victim is the lightest transaction of the cycle (fewest
+//! changed rows), the requester on a tie; a victim that is already waiting
+//! is woken with 1213. Locks are on existing rows only: there are
 //! no gap or next-key locks, so phantoms are not prevented.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -64,31 +66,70 @@ impl RowLock {
     }
 }
 
+/// A waiting transaction: whom it waits for, and its deadlock weight.
+#[derive(Debug)]
+struct Waiter {
+    blockers: Vec<u64>,
+    weight: u64,
+}
+
 /// Every row lock and who waits for whom.
 #[derive(Debug, Default)]
 struct LockTable {
     rows: HashMap<LockKey, RowLock>,
-    /// Waiting transaction → the transactions it waits for.
-    waits_for: HashMap<u64, Vec<u64>>,
+    waits_for: HashMap<u64, Waiter>,
+    /// Waiting transactions chosen as deadlock victims, not yet told.
+    victims: HashSet<u64>,
 }
 
 impl LockTable {
-    /// Whether `txn` waiting for `blockers` would close a cycle.
-    fn closes_cycle(&self, txn: u64, blockers: &[u64]) -> bool {
-        let mut seen = HashSet::new();
-        let mut stack: Vec<u64> = blockers.to_vec();
-        while let Some(t) = stack.pop() {
-            if t == txn {
-                return true;
+    /// The other members of the cycle `txn` would close by waiting for
+    /// `blockers` (victims already chosen do not count), if any.
+    fn cycle(&self, txn: u64, blockers: &[u64]) -> Option<Vec<u64>> {
+        let mut parent: HashMap<u64, Option<u64>> = HashMap::new();
+        let mut queue = VecDeque::new();
+        for &b in blockers.iter().filter(|b| !self.victims.contains(b)) {
+            if parent.insert(b, None).is_none() {
+                queue.push_back(b);
             }
-            if seen.insert(t) {
-                if let Some(next) = self.waits_for.get(&t) {
-                    stack.extend(next.iter().copied());
+        }
+        while let Some(t) = queue.pop_front() {
+            let Some(waiter) = self.waits_for.get(&t) else {
+                continue;
+            };
+            for &next in &waiter.blockers {
+                if next == txn {
+                    return Some(path_back(&parent, t));
+                }
+                if !self.victims.contains(&next) && !parent.contains_key(&next) {
+                    parent.insert(next, Some(t));
+                    queue.push_back(next);
                 }
             }
         }
-        false
+        None
     }
+
+    /// The lightest of `cycle`'s waiting members if lighter than `weight`.
+    fn lighter_victim(&self, cycle: &[u64], weight: u64) -> Option<u64> {
+        cycle
+            .iter()
+            .filter_map(|t| self.waits_for.get(t).map(|w| (w.weight, *t)))
+            .min()
+            .filter(|&(w, _)| w < weight)
+            .map(|(_, t)| t)
+    }
+}
+
+/// The path from `last` back to where the search started.
+fn path_back(parent: &HashMap<u64, Option<u64>>, last: u64) -> Vec<u64> {
+    let mut path = vec![last];
+    let mut cur = last;
+    while let Some(Some(p)) = parent.get(&cur) {
+        path.push(*p);
+        cur = *p;
+    }
+    path
 }
 
 /// The row locks shared by all transactions of one server.
@@ -103,12 +144,23 @@ impl LockManager {
         self.table.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes `key` in `mode` for `txn`, waiting as long as `wait` allows.
-    pub fn acquire(&self, txn: u64, key: LockKey, mode: LockMode, wait: &Wait) -> ServerResult<()> {
+    /// Takes `key` in `mode` for `txn` (of deadlock `weight`), waiting as
+    /// long as `wait` allows.
+    pub fn acquire(
+        &self,
+        txn: u64,
+        weight: u64,
+        key: LockKey,
+        mode: LockMode,
+        wait: &Wait,
+    ) -> ServerResult<()> {
         let deadline = Instant::now() + wait.timeout;
         let mut waiting = false;
         let mut st = self.state();
         let result = loop {
+            if st.victims.remove(&txn) {
+                break Err(errors::deadlock());
+            }
             let blockers = st
                 .rows
                 .get(&key)
@@ -118,8 +170,14 @@ impl LockManager {
                 st.rows.entry(key).or_default().grant(txn, mode);
                 break Ok(());
             }
-            if st.closes_cycle(txn, &blockers) {
-                break Err(errors::deadlock());
+            if let Some(cycle) = st.cycle(txn, &blockers) {
+                match st.lighter_victim(&cycle, weight) {
+                    Some(victim) => {
+                        st.victims.insert(victim);
+                        self.released.notify_all();
+                    }
+                    None => break Err(errors::deadlock()),
+                }
             }
             if let Err(e) = wait.kill.check() {
                 break Err(e);
@@ -128,7 +186,7 @@ impl LockManager {
             if now >= deadline {
                 break Err(errors::lock_wait_timeout());
             }
-            st.waits_for.insert(txn, blockers);
+            st.waits_for.insert(txn, Waiter { blockers, weight });
             if !waiting {
                 waiting = true;
                 drop(st);
@@ -144,6 +202,7 @@ impl LockManager {
                 .0;
         };
         st.waits_for.remove(&txn);
+        st.victims.remove(&txn);
         drop(st);
         if waiting {
             wait.notify(false);
@@ -190,17 +249,17 @@ mod tests {
     fn shared_locks_are_compatible_and_block_exclusive() {
         let m = LockManager::default();
         let k = KillSwitch::default();
-        m.acquire(1, (1, 1), LockMode::Shared, &wait(&k, 10))
+        m.acquire(1, 0, (1, 1), LockMode::Shared, &wait(&k, 10))
             .unwrap();
-        m.acquire(2, (1, 1), LockMode::Shared, &wait(&k, 10))
+        m.acquire(2, 0, (1, 1), LockMode::Shared, &wait(&k, 10))
             .unwrap();
         let e = m
-            .acquire(3, (1, 1), LockMode::Exclusive, &wait(&k, 10))
+            .acquire(3, 0, (1, 1), LockMode::Exclusive, &wait(&k, 10))
             .unwrap_err();
         assert_eq!(e.code, 1205);
         m.release_all(1, [(1, 1)]);
         m.release_all(2, [(1, 1)]);
-        m.acquire(3, (1, 1), LockMode::Exclusive, &wait(&k, 10))
+        m.acquire(3, 0, (1, 1), LockMode::Exclusive, &wait(&k, 10))
             .unwrap();
     }
 
@@ -208,22 +267,36 @@ mod tests {
     fn own_shared_lock_upgrades_when_alone() {
         let m = LockManager::default();
         let k = KillSwitch::default();
-        m.acquire(1, (1, 1), LockMode::Shared, &wait(&k, 10))
+        m.acquire(1, 0, (1, 1), LockMode::Shared, &wait(&k, 10))
             .unwrap();
-        m.acquire(1, (1, 1), LockMode::Exclusive, &wait(&k, 10))
+        m.acquire(1, 0, (1, 1), LockMode::Exclusive, &wait(&k, 10))
             .unwrap();
         let e = m
-            .acquire(2, (1, 1), LockMode::Shared, &wait(&k, 10))
+            .acquire(2, 0, (1, 1), LockMode::Shared, &wait(&k, 10))
             .unwrap_err();
         assert_eq!(e.code, 1205);
     }
 
+    fn waiter(blockers: Vec<u64>, weight: u64) -> Waiter {
+        Waiter { blockers, weight }
+    }
+
     #[test]
-    fn cycle_in_waits_for_graph_is_detected() {
+    fn cycle_in_waits_for_graph_is_found_with_its_members() {
         let mut t = LockTable::default();
-        t.waits_for.insert(2, vec![3]);
-        t.waits_for.insert(3, vec![1]);
-        assert!(t.closes_cycle(1, &[2]));
-        assert!(!t.closes_cycle(4, &[2]));
+        t.waits_for.insert(2, waiter(vec![3], 5));
+        t.waits_for.insert(3, waiter(vec![1], 2));
+        let mut cycle = t.cycle(1, &[2]).unwrap();
+        cycle.sort();
+        assert_eq!(cycle, [2, 3]);
+        assert_eq!(t.cycle(4, &[2]), None);
+        assert_eq!(t.lighter_victim(&cycle, 3), Some(3));
+        assert_eq!(
+            t.lighter_victim(&cycle, 2),
+            None,
+            "ties go to the requester"
+        );
+        t.victims.insert(3);
+        assert_eq!(t.cycle(1, &[2]), None);
     }
 }

@@ -260,6 +260,39 @@ fn deadlock_between_two_transactions_fails_at_once_with_1213() {
 }
 
 #[test]
+fn deadlock_victim_is_the_lighter_waiting_transaction() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let r1 = committed_row(&storage, &t, row(1, "x", None));
+    let r2 = committed_row(&storage, &t, row(2, "y", None));
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    t.lock_row(&mut a, r1, LockMode::Exclusive, &w).unwrap();
+    t.insert(&mut b, row(3, "z", None), &w).unwrap();
+    t.lock_row(&mut b, r2, LockMode::Exclusive, &w).unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        let light = s.spawn(|| {
+            let report = move |waiting: bool| tx.send(waiting).unwrap();
+            let w = Wait {
+                timeout: BOUND,
+                kill: &kill,
+                on_wait: Some(&report),
+            };
+            let got = t.lock_row(&mut a, r2, LockMode::Exclusive, &w).map(|_| ());
+            a.rollback();
+            got
+        });
+        assert_eq!(rx.recv_timeout(BOUND), Ok(true));
+        let heavy =
+            s.spawn(|| t.lock_row(&mut b, r1, LockMode::Exclusive, &Wait::new(BOUND, &kill)));
+        assert_eq!(light.join().unwrap().unwrap_err().code, 1213);
+        assert_eq!(heavy.join().unwrap().unwrap(), Some(row(1, "x", None)));
+    });
+}
+
+#[test]
 fn kill_during_a_lock_wait_ends_it_with_1317() {
     let (storage, t) = setup(Engine::InnoDb);
     let id = committed_row(&storage, &t, row(1, "x", None));

@@ -184,11 +184,24 @@ impl Transaction {
         match (self.held.get(&key), mode) {
             (Some(LockMode::Exclusive), _) | (Some(LockMode::Shared), LockMode::Shared) => Ok(()),
             _ => {
-                self.shared.locks.acquire(self.id, key, mode, wait)?;
+                self.shared
+                    .locks
+                    .acquire(self.id, self.weight(), key, mode, wait)?;
                 self.held.insert(key, mode);
                 Ok(())
             }
         }
+    }
+
+    /// How costly rolling back would be, for choosing a deadlock victim:
+    /// changed rows, and non-transactional changes outweigh everything.
+    fn weight(&self) -> u64 {
+        let non_transactional = if self.non_transactional_changed {
+            1 << 40
+        } else {
+            0
+        };
+        self.undo.len() as u64 + non_transactional
     }
 
     /// Takes the exclusive lock of a row this transaction just created.
