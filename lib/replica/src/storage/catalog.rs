@@ -152,6 +152,14 @@ impl Storage {
             .ok_or_else(|| errors::unknown_database(schema))
     }
 
+    /// A database's tables in name order; 1049 for an unknown database.
+    pub fn tables(&self, schema: &str) -> ServerResult<Vec<Arc<Table>>> {
+        self.catalog()
+            .get(schema)
+            .map(|t| t.values().cloned().collect())
+            .ok_or_else(|| errors::unknown_database(schema))
+    }
+
     /// A new transaction for connection `connection_id`.
     pub fn begin(&self, connection_id: u64) -> Transaction {
         Transaction::new(Arc::clone(&self.shared), connection_id)

@@ -63,6 +63,18 @@ impl RowVersions {
         self.pending.as_ref().map(|p| p.txn).filter(|&t| t != txn)
     }
 
+    /// Drops versions hidden from every snapshot at or after `horizon`; a
+    /// deletion all of them see leaves nothing.
+    fn prune(&mut self, horizon: u64) {
+        let Some(keep) = self.committed.iter().rposition(|v| v.commit_ts <= horizon) else {
+            return;
+        };
+        self.committed.drain(..keep);
+        if self.committed.len() == 1 && self.committed[0].row.is_none() {
+            self.committed.clear();
+        }
+    }
+
     /// Whether nothing remains of the row (an insert that was undone).
     pub fn is_empty(&self) -> bool {
         self.committed.is_empty() && self.pending.is_none()
@@ -112,16 +124,32 @@ impl RowData {
         }
     }
 
-    /// Makes `txn`'s uncommitted version of row `id` committed at `ts`.
-    pub fn commit_pending(&mut self, id: RowId, txn: u64, ts: u64) {
-        if let Some(entry) = self.rows.get_mut(&id) {
-            if let Some(p) = entry.pending.take_if(|p| p.txn == txn) {
-                entry.committed.push(Version {
-                    commit_ts: ts,
-                    row: p.row,
-                });
-            }
+    /// Makes `txn`'s uncommitted version of row `id` committed at `ts`,
+    /// then forgets versions no snapshot at or after `horizon` can see.
+    pub fn commit_pending(&mut self, id: RowId, txn: u64, ts: u64, horizon: u64) {
+        let Some(entry) = self.rows.get_mut(&id) else {
+            return;
+        };
+        if let Some(p) = entry.pending.take_if(|p| p.txn == txn) {
+            entry.committed.push(Version {
+                commit_ts: ts,
+                row: p.row,
+            });
         }
+        entry.prune(horizon);
+        if entry.is_empty() {
+            self.rows.remove(&id);
+        }
+    }
+
+    /// Forgets rows whose deletion every snapshot at or after `horizon` sees.
+    pub fn forget_deleted(&mut self, horizon: u64) {
+        self.rows.retain(|_, v| {
+            v.pending.is_some()
+                || v.committed
+                    .last()
+                    .is_some_and(|c| c.row.is_some() || c.commit_ts > horizon)
+        });
     }
 
     /// A fresh row id.
@@ -169,13 +197,37 @@ mod tests {
         let store = RowStore::new(1, true, 1);
         let mut d = store.data();
         d.set_pending(1, 7, Some(Some(vec![Value::Int(1)])));
-        d.commit_pending(1, 7, 5);
+        d.commit_pending(1, 7, 5, 0);
         d.set_pending(1, 8, Some(Some(vec![Value::Int(2)])));
         let r = &d.rows[&1];
         assert_eq!(r.visible(9, Some(4)), None);
         assert_eq!(r.visible(9, Some(5)), Some(&vec![Value::Int(1)]));
         assert_eq!(r.visible(8, Some(5)), Some(&vec![Value::Int(2)]));
         assert_eq!(r.pending_owner_other_than(9), Some(8));
+    }
+
+    #[test]
+    fn commits_forget_versions_older_than_every_snapshot() {
+        let store = RowStore::new(1, true, 1);
+        let mut d = store.data();
+        for (ts, v) in [(1, 1), (2, 2), (3, 3)] {
+            d.set_pending(1, 7, Some(Some(vec![Value::Int(v)])));
+            d.commit_pending(1, 7, ts, 2);
+        }
+        assert_eq!(d.rows[&1].committed.len(), 2);
+        assert_eq!(d.rows[&1].committed_at(2), Some(&vec![Value::Int(2)]));
+        d.set_pending(1, 7, Some(None));
+        d.commit_pending(1, 7, 4, 3);
+        assert_eq!(d.rows[&1].committed.len(), 2);
+        d.forget_deleted(3);
+        assert_eq!(d.rows.len(), 1);
+        d.forget_deleted(4);
+        assert!(d.rows.is_empty());
+        d.set_pending(1, 7, Some(Some(vec![Value::Int(4)])));
+        d.commit_pending(1, 7, 4, 4);
+        d.set_pending(1, 7, Some(None));
+        d.commit_pending(1, 7, 5, 5);
+        assert!(d.rows.is_empty());
     }
 
     #[test]

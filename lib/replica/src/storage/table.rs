@@ -54,6 +54,11 @@ impl Table {
         })
     }
 
+    /// Unique in the process; tells tables apart when names are reused.
+    pub fn id(&self) -> u64 {
+        self.store.table_id
+    }
+
     pub fn def(&self) -> Arc<TableDef> {
         Arc::clone(&self.def.read().unwrap_or_else(|e| e.into_inner()))
     }
@@ -76,7 +81,9 @@ impl Table {
             txn.touch();
             None
         };
-        let data = self.store.data();
+        let horizon = txn.horizon();
+        let mut data = self.store.data();
+        data.forget_deleted(horizon);
         let rows = data
             .rows
             .iter()
@@ -138,7 +145,8 @@ impl Table {
         }
     }
 
-    /// Replaces row `id` (locking it first), checking unique keys.
+    /// Replaces row `id` (locking it first), checking unique keys; a row
+    /// gone by then is left alone.
     pub fn update(
         &self,
         txn: &mut Transaction,
@@ -154,6 +162,15 @@ impl Table {
         loop {
             let mut data = self.store.data();
             match unique::check(&def, &data, txn.id(), &row, Some(id)) {
+                Clash::None
+                    if data
+                        .rows
+                        .get(&id)
+                        .and_then(|v| v.visible(txn.id(), None))
+                        .is_none() =>
+                {
+                    return Ok(());
+                }
                 Clash::None => {
                     if let Some(col) = def.columns.iter().position(|c| c.auto_increment) {
                         if let Some(v) = row.get(col) {
@@ -212,6 +229,24 @@ impl Table {
             .values()
             .filter(|v| v.latest_committed().is_some())
             .count() as u64
+    }
+
+    /// ALTER TABLE … AUTO_INCREMENT=n: never at or below a value in use.
+    pub fn set_auto_increment(&self, next: u64) {
+        let def = self.def();
+        let mut data = self.store.data();
+        data.auto_increment = next.max(1);
+        let Some(col) = def.columns.iter().position(|c| c.auto_increment) else {
+            return;
+        };
+        let values: Vec<_> = data
+            .rows
+            .values()
+            .filter_map(|v| v.latest_committed().and_then(|r| r.get(col)).cloned())
+            .collect();
+        for v in &values {
+            auto_increment::follow(&mut data, v);
+        }
     }
 
     /// The value the next generated AUTO_INCREMENT takes.

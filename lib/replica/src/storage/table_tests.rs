@@ -443,6 +443,15 @@ fn auto_increment_generates_follows_and_is_not_rolled_back() {
         Some(11)
     );
     assert_eq!(scan_firsts(&t, &mut a, &kill), vec![11]);
+    a.commit();
+    t.set_auto_increment(5);
+    assert_eq!(
+        t.next_auto_increment(),
+        12,
+        "never at or below a value in use"
+    );
+    t.set_auto_increment(20);
+    assert_eq!(t.next_auto_increment(), 20);
     t.truncate();
     assert_eq!(t.next_auto_increment(), 1);
 }
@@ -498,4 +507,30 @@ fn dropping_an_unfinished_transaction_releases_its_locks() {
             .unwrap()
             .is_some()
     );
+}
+
+#[test]
+fn old_snapshots_keep_their_versions_across_later_commits() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(1, "x", None));
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut reader = storage.begin(1);
+    reader.start_snapshot();
+    let mut a = storage.begin(2);
+    for v in [2, 3, 4] {
+        t.update(&mut a, id, row(v, "x", None), &w).unwrap();
+        a.commit();
+    }
+    t.delete(&mut a, id, &w).unwrap();
+    a.commit();
+    assert_eq!(scan_firsts(&t, &mut reader, &kill), vec![1]);
+    assert_eq!(scan_firsts(&t, &mut a, &kill), Vec::<i64>::new());
+    assert_eq!(
+        t.lock_row(&mut reader, id, LockMode::Shared, &w).unwrap(),
+        None
+    );
+    reader.commit();
+    a.commit();
+    assert_eq!(t.row_count(), 0);
 }

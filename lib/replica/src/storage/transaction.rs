@@ -5,7 +5,7 @@
 //! Isolation is REPEATABLE READ: the snapshot is taken at the first read
 //! (per statement in autocommit mode when asked).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -24,11 +24,37 @@ pub struct TxnShared {
     /// Serialises commits so a snapshot sees a commit whole or not at all.
     commit_lock: Mutex<()>,
     next_txn: AtomicU64,
+    /// Snapshots in use → how many transactions read from each.
+    snapshots: Mutex<BTreeMap<u64, usize>>,
 }
 
 impl TxnShared {
     fn new_txn_id(&self) -> u64 {
         self.next_txn.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    fn open_snapshot(&self) -> u64 {
+        let mut snaps = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        let s = self.clock.load(Ordering::SeqCst);
+        *snaps.entry(s).or_default() += 1;
+        s
+    }
+
+    fn close_snapshot(&self, s: u64) {
+        let mut snaps = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = snaps.get_mut(&s) {
+            *n -= 1;
+            if *n == 0 {
+                snaps.remove(&s);
+            }
+        }
+    }
+
+    /// The oldest snapshot still in use, else the newest commit.
+    pub fn horizon(&self) -> u64 {
+        let snaps = self.snapshots.lock().unwrap_or_else(|e| e.into_inner());
+        let first = snaps.keys().next().copied();
+        first.unwrap_or_else(|| self.clock.load(Ordering::SeqCst))
     }
 }
 
@@ -92,6 +118,21 @@ impl Transaction {
         self.active
     }
 
+    /// Whether there are uncommitted transactional changes to commit.
+    pub fn has_changes(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether a non-transactional table was changed since the start.
+    pub fn non_transactional_changed(&self) -> bool {
+        self.non_transactional_changed
+    }
+
+    /// The oldest snapshot any transaction still reads from.
+    pub(crate) fn horizon(&self) -> u64 {
+        self.shared.horizon()
+    }
+
     /// In autocommit mode each statement reads from a fresh snapshot.
     pub fn set_autocommit_snapshot(&mut self, per_statement: bool) {
         self.per_statement_snapshot = per_statement;
@@ -101,7 +142,7 @@ impl Transaction {
     pub fn start_statement(&mut self) {
         self.statement_start = self.undo.len();
         if self.per_statement_snapshot {
-            self.snapshot = None;
+            self.drop_snapshot();
         }
     }
 
@@ -112,20 +153,20 @@ impl Transaction {
 
     /// Makes every change visible to others and releases the locks.
     pub fn commit(&mut self) {
+        let shared = Arc::clone(&self.shared);
         {
-            let _guard = self
-                .shared
-                .commit_lock
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            let ts = self.shared.clock.load(Ordering::SeqCst) + 1;
+            let _guard = shared.commit_lock.lock().unwrap_or_else(|e| e.into_inner());
+            let ts = shared.clock.load(Ordering::SeqCst) + 1;
+            self.drop_snapshot();
+            // Before the clock moves: snapshots opened meanwhile see ts - 1.
+            let horizon = shared.horizon();
             let mut done = HashSet::new();
             for u in &self.undo {
                 if done.insert((u.store.table_id, u.id)) {
-                    u.store.data().commit_pending(u.id, self.id, ts);
+                    u.store.data().commit_pending(u.id, self.id, ts, horizon);
                 }
             }
-            self.shared.clock.store(ts, Ordering::SeqCst);
+            shared.clock.store(ts, Ordering::SeqCst);
         }
         self.undo.clear();
         self.finish();
@@ -154,7 +195,7 @@ impl Transaction {
         let keys: Vec<LockKey> = self.held.drain().map(|(k, _)| k).collect();
         self.shared.locks.release_all(self.id, keys);
         self.id = self.shared.new_txn_id();
-        self.snapshot = None;
+        self.drop_snapshot();
         self.statement_start = 0;
         self.active = false;
         self.non_transactional_changed = false;
@@ -165,7 +206,18 @@ impl Transaction {
         self.active = true;
         *self
             .snapshot
-            .get_or_insert_with(|| self.shared.clock.load(Ordering::SeqCst))
+            .get_or_insert_with(|| self.shared.open_snapshot())
+    }
+
+    /// START TRANSACTION WITH CONSISTENT SNAPSHOT: reads from now on.
+    pub fn start_snapshot(&mut self) {
+        self.read_view();
+    }
+
+    fn drop_snapshot(&mut self) {
+        if let Some(s) = self.snapshot.take() {
+            self.shared.close_snapshot(s);
+        }
     }
 
     /// Notes a read or write that makes the transaction active.
@@ -231,5 +283,6 @@ impl Drop for Transaction {
         if !self.undo.is_empty() || !self.held.is_empty() {
             self.rollback();
         }
+        self.drop_snapshot();
     }
 }
