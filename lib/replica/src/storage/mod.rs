@@ -7,6 +7,7 @@
 mod auto_increment;
 mod catalog;
 pub mod errors;
+mod index;
 mod key_text;
 mod locks;
 mod rows;

@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
+use super::index::UniqueIndex;
+use super::schema::TableDef;
 use crate::sql::value::Row;
 
 /// A row's identity within its table; stable across updates.
@@ -88,6 +90,8 @@ pub struct RowData {
     pub next_row_id: RowId,
     /// The next AUTO_INCREMENT value; never rolled back.
     pub auto_increment: u64,
+    /// One per PRIMARY or UNIQUE key, over every version written.
+    pub indexes: Vec<UniqueIndex>,
 }
 
 impl RowData {
@@ -99,6 +103,9 @@ impl RowData {
         txn: u64,
         row: Option<Option<Row>>,
     ) -> Option<Option<Row>> {
+        if let Some(Some(r)) = &row {
+            self.index(id, r);
+        }
         let entry = self.rows.entry(id).or_default();
         let before = entry.pending.take().filter(|p| p.txn == txn).map(|p| p.row);
         entry.pending = row.map(|row| Pending { txn, row });
@@ -112,6 +119,7 @@ impl RowData {
     pub fn write_now(&mut self, id: RowId, row: Option<Row>) {
         match row {
             Some(row) => {
+                self.index(id, &row);
                 let entry = self.rows.entry(id).or_default();
                 entry.committed = vec![Version {
                     commit_ts: 0,
@@ -142,6 +150,19 @@ impl RowData {
         }
     }
 
+    fn index(&mut self, id: RowId, row: &Row) {
+        for idx in &mut self.indexes {
+            idx.add(id, row);
+        }
+    }
+
+    /// Empties the table (TRUNCATE).
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.indexes.iter_mut().for_each(UniqueIndex::clear);
+        self.auto_increment = 1;
+    }
+
     /// Forgets rows whose deletion every snapshot at or after `horizon` sees.
     pub fn forget_deleted(&mut self, horizon: u64) {
         self.rows.retain(|_, v| {
@@ -170,14 +191,15 @@ pub struct RowStore {
 }
 
 impl RowStore {
-    pub fn new(table_id: u64, transactional: bool, auto_increment: u64) -> RowStore {
+    pub fn new(table_id: u64, def: &TableDef) -> RowStore {
         RowStore {
             table_id,
-            transactional,
+            transactional: def.engine.is_transactional(),
             data: Mutex::new(RowData {
                 rows: BTreeMap::new(),
                 next_row_id: 0,
-                auto_increment: auto_increment.max(1),
+                auto_increment: def.auto_increment.max(1),
+                indexes: UniqueIndex::for_table(def),
             }),
         }
     }
@@ -191,10 +213,26 @@ impl RowStore {
 mod tests {
     use super::*;
     use crate::sql::value::Value;
+    use crate::storage::schema::Engine;
+
+    fn store() -> RowStore {
+        let def = TableDef {
+            schema: "test".into(),
+            name: "t".into(),
+            columns: Vec::new(),
+            keys: Vec::new(),
+            engine: Engine::InnoDb,
+            auto_increment: 1,
+            charset: "latin1".into(),
+            comment: None,
+            temporary: false,
+        };
+        RowStore::new(1, &def)
+    }
 
     #[test]
     fn snapshot_sees_only_older_commits_and_owner_sees_its_change() {
-        let store = RowStore::new(1, true, 1);
+        let store = store();
         let mut d = store.data();
         d.set_pending(1, 7, Some(Some(vec![Value::Int(1)])));
         d.commit_pending(1, 7, 5, 0);
@@ -208,7 +246,7 @@ mod tests {
 
     #[test]
     fn commits_forget_versions_older_than_every_snapshot() {
-        let store = RowStore::new(1, true, 1);
+        let store = store();
         let mut d = store.data();
         for (ts, v) in [(1, 1), (2, 2), (3, 3)] {
             d.set_pending(1, 7, Some(Some(vec![Value::Int(v)])));
@@ -232,7 +270,7 @@ mod tests {
 
     #[test]
     fn clearing_an_uncommitted_insert_removes_the_row() {
-        let store = RowStore::new(1, true, 1);
+        let store = store();
         let mut d = store.data();
         assert_eq!(d.set_pending(3, 7, Some(Some(vec![]))), None);
         assert_eq!(d.set_pending(3, 7, None), Some(Some(vec![])));

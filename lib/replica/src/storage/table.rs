@@ -39,7 +39,7 @@ impl Table {
     /// A table for the catalog.
     pub(crate) fn new(def: TableDef) -> Arc<Table> {
         let id = NEXT_TABLE_ID.fetch_add(1, Ordering::SeqCst);
-        let store = RowStore::new(id, def.engine.is_transactional(), def.auto_increment);
+        let store = RowStore::new(id, &def);
         Arc::new(Table {
             def: RwLock::new(Arc::new(def)),
             store: Arc::new(store),
@@ -130,7 +130,7 @@ impl Table {
                 generated = auto_increment::apply(&def, &mut data, &mut row);
                 first = false;
             }
-            match unique::check(&def, &data, txn.id(), &row, None) {
+            match unique::check(&def, &mut data, txn.id(), &row, None) {
                 Clash::None => {
                     let id = data.allocate_id();
                     self.write(txn, &mut data, id, Some(row));
@@ -161,7 +161,7 @@ impl Table {
         }
         loop {
             let mut data = self.store.data();
-            match unique::check(&def, &data, txn.id(), &row, Some(id)) {
+            match unique::check(&def, &mut data, txn.id(), &row, Some(id)) {
                 Clash::None
                     if data
                         .rows
@@ -217,9 +217,7 @@ impl Table {
 
     /// TRUNCATE TABLE: drops every row and restarts AUTO_INCREMENT at 1.
     pub fn truncate(&self) {
-        let mut data = self.store.data();
-        data.rows.clear();
-        data.auto_increment = 1;
+        self.store.data().clear();
     }
 
     /// Rows in the newest committed state (SHOW TABLE STATUS, COUNT hints).

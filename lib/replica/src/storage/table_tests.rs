@@ -534,3 +534,77 @@ fn old_snapshots_keep_their_versions_across_later_commits() {
     a.commit();
     assert_eq!(t.row_count(), 0);
 }
+
+/// One step of the uniqueness property test.
+#[derive(Debug, Clone)]
+enum Step {
+    Insert(i64),
+    Update(usize, i64),
+    Delete(usize),
+    Commit,
+    RollbackStatement,
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (0i64..8).prop_map(Step::Insert),
+        (0usize..8, 0i64..8).prop_map(|(i, k)| Step::Update(i, k)),
+        (0usize..8).prop_map(Step::Delete),
+        Just(Step::Commit),
+        Just(Step::RollbackStatement),
+    ]
+}
+
+proptest::proptest! {
+    /// The indexed duplicate check agrees with a plain model of the keys.
+    #[test]
+    fn duplicate_checks_agree_with_a_model(steps in proptest::collection::vec(step(), 1..60)) {
+        let (storage, t) = setup(Engine::InnoDb);
+        let kill = KillSwitch::default();
+        let w = Wait::new(BOUND, &kill);
+        let mut txn = storage.begin(1);
+        let mut model: Vec<(RowId, i64)> = Vec::new();
+        let mut before = model.clone();
+        for s in steps {
+            if !matches!(s, Step::RollbackStatement) {
+                txn.start_statement();
+                before = model.clone();
+            }
+            match s {
+                Step::Insert(k) => {
+                    let got = t.insert(&mut txn, row(k, "x", None), &w);
+                    proptest::prop_assert_eq!(got.is_err(), model.iter().any(|m| m.1 == k));
+                    if let Ok(ins) = got {
+                        model.push((ins.id, k));
+                    }
+                }
+                Step::Update(i, k) if i < model.len() => {
+                    let got = t.update(&mut txn, model[i].0, row(k, "x", None), &w);
+                    let clash = model.iter().enumerate().any(|(j, m)| j != i && m.1 == k);
+                    proptest::prop_assert_eq!(got.is_err(), clash);
+                    if got.is_ok() {
+                        model[i].1 = k;
+                    }
+                }
+                Step::Delete(i) if i < model.len() => {
+                    t.delete(&mut txn, model.remove(i).0, &w).unwrap();
+                }
+                Step::Commit => {
+                    txn.commit();
+                    before = model.clone();
+                }
+                Step::RollbackStatement => {
+                    txn.rollback_statement();
+                    model = before.clone();
+                }
+                _ => {}
+            }
+        }
+        let mut seen = firsts(t.scan(&mut txn, &w).unwrap());
+        let mut expected: Vec<i64> = model.iter().map(|m| m.1).collect();
+        seen.sort();
+        expected.sort();
+        proptest::prop_assert_eq!(seen, expected);
+    }
+}

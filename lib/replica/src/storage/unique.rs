@@ -2,14 +2,15 @@
 //! against the newest version of every other row, uncommitted ones
 //! included: a clash with another transaction's uncommitted change means
 //! waiting for that row's lock and checking again; a clash with a committed
-//! row or one's own change is a duplicate (1062). NULLs never clash.
+//! row or one's own change is a duplicate (1062). NULLs never clash. The
+//! key's index gives the rows to look at.
 
 use std::cmp::Ordering;
 
 use super::errors;
 use super::key_text::key_entry;
 use super::rows::{RowData, RowId, RowVersions};
-use super::schema::{KeyDef, KeyKind, TableDef};
+use super::schema::{KeyDef, TableDef};
 use crate::error::ServerError;
 use crate::sql::value::{Row, compare_for_key};
 
@@ -23,38 +24,50 @@ pub enum Clash {
 }
 
 /// Checks `row` (to become row `own`, if it exists) for `txn`.
-pub fn check(def: &TableDef, data: &RowData, txn: u64, row: &Row, own: Option<RowId>) -> Clash {
-    for key in def.keys.iter().filter(|k| k.kind != KeyKind::Index) {
-        if key
-            .columns
-            .iter()
-            .any(|&c| row.get(c).is_none_or(|v| v.is_null()))
-        {
-            continue;
-        }
-        for (&id, versions) in data.rows.iter().filter(|(id, _)| Some(**id) != own) {
-            match clash_with(def, key, txn, row, versions) {
-                Clash::None => {}
-                Clash::Uncommitted(_) => return Clash::Uncommitted(id),
-                dup => return dup,
+pub fn check(def: &TableDef, data: &mut RowData, txn: u64, row: &Row, own: Option<RowId>) -> Clash {
+    for i in 0..data.indexes.len() {
+        let key = &def.keys[data.indexes[i].key];
+        let mut stale = Vec::new();
+        let mut found = Clash::None;
+        for id in data.indexes[i].candidates(row) {
+            let Some(versions) = data.rows.get(&id).filter(|_| Some(id) != own) else {
+                stale.extend(Some(id).filter(|&id| Some(id) != own));
+                continue;
+            };
+            if !has_key(def, key, row, versions) {
+                stale.push(id);
+                continue;
             }
+            found = clash_with(def, key, txn, row, versions);
+            if let Clash::Uncommitted(_) = found {
+                found = Clash::Uncommitted(id);
+            }
+            if !matches!(found, Clash::None) {
+                break;
+            }
+        }
+        for id in stale {
+            data.indexes[i].forget(id, row);
+        }
+        if !matches!(found, Clash::None) {
+            return found;
         }
     }
     Clash::None
 }
 
+/// Whether the row's newest committed or uncommitted version has `row`'s key.
+fn has_key(def: &TableDef, key: &KeyDef, row: &Row, versions: &RowVersions) -> bool {
+    let pending = versions.pending.as_ref().and_then(|p| p.row.as_ref());
+    [pending, versions.latest_committed()]
+        .into_iter()
+        .flatten()
+        .any(|other| same_key(def, key, row, other))
+}
+
 fn clash_with(def: &TableDef, key: &KeyDef, txn: u64, row: &Row, versions: &RowVersions) -> Clash {
     if versions.pending_owner_other_than(txn).is_some() {
-        let pending = versions.pending.as_ref().and_then(|p| p.row.as_ref());
-        let clashes = [pending, versions.latest_committed()]
-            .into_iter()
-            .flatten()
-            .any(|other| same_key(def, key, row, other));
-        return if clashes {
-            Clash::Uncommitted(0)
-        } else {
-            Clash::None
-        };
+        return Clash::Uncommitted(0);
     }
     match versions.visible(txn, None) {
         Some(other) if same_key(def, key, row, other) => Clash::Duplicate(duplicate(key, row)),
