@@ -20,6 +20,6 @@ mod wait;
 pub use catalog::Storage;
 pub use locks::LockMode;
 pub use rows::RowId;
-pub use table::{Inserted, Table};
+pub use table::{Duplicate, InsertOutcome, Inserted, Table};
 pub use transaction::{RollbackReport, Transaction};
 pub use wait::Wait;

@@ -14,7 +14,7 @@ use super::schema::TableDef;
 use super::transaction::Transaction;
 use super::unique::{self, Clash};
 use super::wait::Wait;
-use crate::error::ServerResult;
+use crate::error::{ServerError, ServerResult};
 use crate::sql::value::Row;
 
 /// Table ids, unique in the process, for row lock keys.
@@ -26,6 +26,26 @@ pub struct Inserted {
     pub id: RowId,
     /// The AUTO_INCREMENT value generated for NULL or 0, if any.
     pub generated: Option<u64>,
+}
+
+/// A row that clashed with an insert on a unique key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The existing row, now locked exclusively (transactional tables).
+    pub id: RowId,
+    /// The key's position in the table definition's `keys`.
+    pub key: usize,
+    /// The AUTO_INCREMENT value generated (and used up) by the attempt.
+    pub generated: Option<u64>,
+    /// The 1062 error a plain INSERT reports.
+    pub error: ServerError,
+}
+
+/// What `insert_or_duplicate` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    Inserted(Inserted),
+    Duplicate(Duplicate),
 }
 
 /// A base or temporary table.
@@ -113,34 +133,54 @@ impl Table {
             .cloned())
     }
 
-    /// Adds a row, filling AUTO_INCREMENT and checking unique keys.
-    pub fn insert(
+    /// Adds a row, filling AUTO_INCREMENT and checking unique keys (1062).
+    pub fn insert(&self, txn: &mut Transaction, row: Row, wait: &Wait) -> ServerResult<Inserted> {
+        match self.insert_with(txn, row, LockMode::Shared, wait)? {
+            InsertOutcome::Inserted(done) => Ok(done),
+            InsertOutcome::Duplicate(dup) => Err(dup.error),
+        }
+    }
+
+    /// For REPLACE and INSERT … ON DUPLICATE KEY UPDATE: adds the row, or
+    /// locks the clashing row exclusively and names it instead of failing.
+    pub fn insert_or_duplicate(
+        &self,
+        txn: &mut Transaction,
+        row: Row,
+        wait: &Wait,
+    ) -> ServerResult<InsertOutcome> {
+        self.insert_with(txn, row, LockMode::Exclusive, wait)
+    }
+
+    /// Inserts, locking clashing rows in `mode` as InnoDB does before it
+    /// reports (or, for REPLACE, resolves) a duplicate.
+    fn insert_with(
         &self,
         txn: &mut Transaction,
         mut row: Row,
+        mode: LockMode,
         wait: &Wait,
-    ) -> ServerResult<Inserted> {
+    ) -> ServerResult<InsertOutcome> {
         txn.touch();
         let def = self.def();
-        let mut generated = None;
-        let mut first = true;
+        let generated = auto_increment::apply(&def, &mut self.store.data(), &mut row);
         loop {
             let mut data = self.store.data();
-            if first {
-                generated = auto_increment::apply(&def, &mut data, &mut row);
-                first = false;
+            let clash = unique::check(&def, &mut data, txn.id(), &row, None);
+            if clash == Clash::None {
+                let id = data.allocate_id();
+                self.write(txn, &mut data, id, Some(row));
+                return Ok(InsertOutcome::Inserted(Inserted { id, generated }));
             }
-            match unique::check(&def, &mut data, txn.id(), &row, None) {
-                Clash::None => {
-                    let id = data.allocate_id();
-                    self.write(txn, &mut data, id, Some(row));
-                    return Ok(Inserted { id, generated });
-                }
-                Clash::Duplicate(e) => return Err(e),
-                Clash::Uncommitted(other) => {
-                    drop(data);
-                    txn.lock(self.key(other), LockMode::Shared, wait)?;
-                }
+            drop(data);
+            if let Some((id, key)) = self.settle(txn, clash, mode, wait)? {
+                let error = unique::duplicate(&def.keys[key], &row);
+                return Ok(InsertOutcome::Duplicate(Duplicate {
+                    id,
+                    key,
+                    generated,
+                    error,
+                }));
             }
         }
     }
@@ -161,31 +201,66 @@ impl Table {
         }
         loop {
             let mut data = self.store.data();
-            match unique::check(&def, &mut data, txn.id(), &row, Some(id)) {
-                Clash::None
-                    if data
-                        .rows
-                        .get(&id)
-                        .and_then(|v| v.visible(txn.id(), None))
-                        .is_none() =>
-                {
-                    return Ok(());
-                }
-                Clash::None => {
-                    if let Some(col) = def.columns.iter().position(|c| c.auto_increment) {
-                        if let Some(v) = row.get(col) {
-                            auto_increment::follow(&mut data, v);
-                        }
-                    }
-                    self.write(txn, &mut data, id, Some(row));
-                    return Ok(());
-                }
-                Clash::Duplicate(e) => return Err(e),
-                Clash::Uncommitted(other) => {
-                    drop(data);
-                    txn.lock(self.key(other), LockMode::Shared, wait)?;
-                }
+            let clash = unique::check(&def, &mut data, txn.id(), &row, Some(id));
+            if clash == Clash::None {
+                self.replace(txn, &def, &mut data, id, row);
+                return Ok(());
             }
+            drop(data);
+            if let Some((_, key)) = self.settle(txn, clash, LockMode::Shared, wait)? {
+                return Err(unique::duplicate(&def.keys[key], &row));
+            }
+        }
+    }
+
+    /// Writes the new version of an existing row; a row gone is left alone.
+    fn replace(
+        &self,
+        txn: &mut Transaction,
+        def: &TableDef,
+        data: &mut RowData,
+        id: RowId,
+        row: Row,
+    ) {
+        if data
+            .rows
+            .get(&id)
+            .and_then(|v| v.visible(txn.id(), None))
+            .is_none()
+        {
+            return;
+        }
+        if let Some(v) = def
+            .columns
+            .iter()
+            .position(|c| c.auto_increment)
+            .and_then(|c| row.get(c))
+        {
+            auto_increment::follow(data, v);
+        }
+        self.write(txn, data, id, Some(row));
+    }
+
+    /// Waits for the lock of a clashing row (None: check again), or gives
+    /// the duplicate `(row, key)` once it is locked or needs no lock.
+    fn settle(
+        &self,
+        txn: &mut Transaction,
+        clash: Clash,
+        mode: LockMode,
+        wait: &Wait,
+    ) -> ServerResult<Option<(RowId, usize)>> {
+        match clash {
+            Clash::Duplicate { id, key }
+                if !self.store.transactional || txn.holds(self.key(id), mode) =>
+            {
+                Ok(Some((id, key)))
+            }
+            Clash::Duplicate { id, .. } | Clash::Uncommitted(id) => {
+                txn.lock(self.key(id), mode, wait)?;
+                Ok(None)
+            }
+            Clash::None => Ok(None),
         }
     }
 

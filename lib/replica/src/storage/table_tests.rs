@@ -608,3 +608,85 @@ proptest::proptest! {
         proptest::prop_assert_eq!(seen, expected);
     }
 }
+
+#[test]
+fn duplicate_check_waits_for_a_row_locked_for_update() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(1, "x", None));
+    let kill = KillSwitch::default();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    t.lock_row(&mut a, id, LockMode::Exclusive, &short).unwrap();
+    assert_eq!(
+        t.insert(&mut b, row(1, "y", None), &short)
+            .unwrap_err()
+            .code,
+        1205
+    );
+    a.commit();
+    assert_eq!(
+        t.insert(&mut b, row(1, "y", None), &short)
+            .unwrap_err()
+            .code,
+        1062
+    );
+}
+
+#[test]
+fn failed_duplicate_insert_keeps_a_shared_lock_on_the_clashing_row() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(1, "x", None));
+    let kill = KillSwitch::default();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    assert_eq!(
+        t.insert(&mut a, row(1, "y", None), &short)
+            .unwrap_err()
+            .code,
+        1062
+    );
+    assert!(t.lock_row(&mut b, id, LockMode::Shared, &short).is_ok());
+    assert_eq!(t.delete(&mut b, id, &short).unwrap_err().code, 1205);
+    a.rollback();
+    t.delete(&mut b, id, &short).unwrap();
+}
+
+#[test]
+fn insert_or_duplicate_names_and_locks_the_clashing_row() {
+    let storage = Storage::new();
+    storage
+        .create_table(def("t", Engine::InnoDb, true), false)
+        .unwrap();
+    let t = storage.table("test", "t").unwrap();
+    let id = committed_row(&storage, &t, row(1, "x", Some(2)));
+    let kill = KillSwitch::default();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let mut a = storage.begin(1);
+    let mut b = storage.begin(2);
+    let got = t
+        .insert_or_duplicate(&mut a, row(0, "x", Some(2)), &short)
+        .unwrap();
+    let InsertOutcome::Duplicate(dup) = got else {
+        panic!("expected a duplicate, got {got:?}");
+    };
+    assert_eq!((dup.id, dup.key, dup.generated), (id, 1, Some(2)));
+    assert_eq!(dup.error.message, "Duplicate entry 'x-2' for key 'a'");
+    assert_eq!(
+        t.lock_row(&mut b, id, LockMode::Shared, &short)
+            .unwrap_err()
+            .code,
+        1205
+    );
+    let got = t
+        .insert_or_duplicate(&mut a, row(0, "y", Some(2)), &short)
+        .unwrap();
+    assert!(matches!(
+        got,
+        InsertOutcome::Inserted(Inserted {
+            generated: Some(3),
+            ..
+        })
+    ));
+}

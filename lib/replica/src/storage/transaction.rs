@@ -231,6 +231,14 @@ impl Transaction {
         self.non_transactional_changed = true;
     }
 
+    /// Whether a lock at least as strong as `mode` is held on `key`.
+    pub(crate) fn holds(&self, key: LockKey, mode: LockMode) -> bool {
+        matches!(
+            (self.held.get(&key), mode),
+            (Some(LockMode::Exclusive), _) | (Some(LockMode::Shared), LockMode::Shared)
+        )
+    }
+
     /// Takes a row lock unless an equal or stronger one is already held.
     pub(crate) fn lock(&mut self, key: LockKey, mode: LockMode, wait: &Wait) -> ServerResult<()> {
         match (self.held.get(&key), mode) {

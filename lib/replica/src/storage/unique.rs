@@ -15,10 +15,15 @@ use crate::error::ServerError;
 use crate::sql::value::{Row, compare_for_key};
 
 /// The outcome of a uniqueness check.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clash {
     None,
-    Duplicate(ServerError),
+    /// Row `id`, committed or this transaction's own, has the same value of
+    /// key `key` (a position in the definition's `keys`).
+    Duplicate {
+        id: RowId,
+        key: usize,
+    },
     /// Another transaction's uncommitted change to this row may clash.
     Uncommitted(RowId),
 }
@@ -26,7 +31,8 @@ pub enum Clash {
 /// Checks `row` (to become row `own`, if it exists) for `txn`.
 pub fn check(def: &TableDef, data: &mut RowData, txn: u64, row: &Row, own: Option<RowId>) -> Clash {
     for i in 0..data.indexes.len() {
-        let key = &def.keys[data.indexes[i].key];
+        let key_pos = data.indexes[i].key;
+        let key = &def.keys[key_pos];
         let mut stale = Vec::new();
         let mut found = Clash::None;
         for id in data.indexes[i].candidates(row) {
@@ -38,18 +44,24 @@ pub fn check(def: &TableDef, data: &mut RowData, txn: u64, row: &Row, own: Optio
                 stale.push(id);
                 continue;
             }
-            found = clash_with(def, key, txn, row, versions);
-            if let Clash::Uncommitted(_) = found {
-                found = Clash::Uncommitted(id);
-            }
-            if !matches!(found, Clash::None) {
+            found = if versions.pending_owner_other_than(txn).is_some() {
+                Clash::Uncommitted(id)
+            } else if versions
+                .visible(txn, None)
+                .is_some_and(|other| same_key(def, key, row, other))
+            {
+                Clash::Duplicate { id, key: key_pos }
+            } else {
+                Clash::None
+            };
+            if found != Clash::None {
                 break;
             }
         }
         for id in stale {
             data.indexes[i].forget(id, row);
         }
-        if !matches!(found, Clash::None) {
+        if found != Clash::None {
             return found;
         }
     }
@@ -63,16 +75,6 @@ fn has_key(def: &TableDef, key: &KeyDef, row: &Row, versions: &RowVersions) -> b
         .into_iter()
         .flatten()
         .any(|other| same_key(def, key, row, other))
-}
-
-fn clash_with(def: &TableDef, key: &KeyDef, txn: u64, row: &Row, versions: &RowVersions) -> Clash {
-    if versions.pending_owner_other_than(txn).is_some() {
-        return Clash::Uncommitted(0);
-    }
-    match versions.visible(txn, None) {
-        Some(other) if same_key(def, key, row, other) => Clash::Duplicate(duplicate(key, row)),
-        _ => Clash::None,
-    }
 }
 
 fn same_key(def: &TableDef, key: &KeyDef, a: &Row, b: &Row) -> bool {
