@@ -174,7 +174,7 @@ impl Table {
             }
             drop(data);
             if let Some((id, key)) = self.settle(txn, clash, mode, wait)? {
-                let error = unique::duplicate(&def.keys[key], &row);
+                let error = unique::duplicate(&def, &def.keys[key], &row);
                 return Ok(InsertOutcome::Duplicate(Duplicate {
                     id,
                     key,
@@ -208,7 +208,7 @@ impl Table {
             }
             drop(data);
             if let Some((_, key)) = self.settle(txn, clash, LockMode::Shared, wait)? {
-                return Err(unique::duplicate(&def.keys[key], &row));
+                return Err(unique::duplicate(&def, &def.keys[key], &row));
             }
         }
     }

@@ -87,7 +87,11 @@ fn same_key(def: &TableDef, key: &KeyDef, a: &Row, b: &Row) -> bool {
 }
 
 /// The 1062 error for `row`'s values of `key`.
-pub fn duplicate(key: &KeyDef, row: &Row) -> ServerError {
-    let values: Vec<_> = key.columns.iter().filter_map(|&c| row.get(c)).collect();
+pub fn duplicate(def: &TableDef, key: &KeyDef, row: &Row) -> ServerError {
+    let values: Vec<_> = key
+        .columns
+        .iter()
+        .filter_map(|&c| Some((row.get(c)?, &def.columns.get(c)?.ty)))
+        .collect();
     errors::duplicate_entry(&key_entry(&values), &key.name)
 }
