@@ -92,6 +92,9 @@ pub struct RowData {
     pub auto_increment: u64,
     /// One per PRIMARY or UNIQUE key, over every version written.
     pub indexes: Vec<UniqueIndex>,
+    /// Slots freed by non-transactional deletes, reused last-freed first
+    /// as MyISAM, Aria and MEMORY do (so scans show new rows there).
+    free: Vec<RowId>,
 }
 
 impl RowData {
@@ -127,7 +130,9 @@ impl RowData {
                 }];
             }
             None => {
-                self.rows.remove(&id);
+                if self.rows.remove(&id).is_some() {
+                    self.free.push(id);
+                }
             }
         }
     }
@@ -159,6 +164,7 @@ impl RowData {
     /// Empties the table (TRUNCATE).
     pub fn clear(&mut self) {
         self.rows.clear();
+        self.free.clear();
         self.indexes.iter_mut().for_each(UniqueIndex::clear);
         self.auto_increment = 1;
     }
@@ -173,8 +179,11 @@ impl RowData {
         });
     }
 
-    /// A fresh row id.
+    /// An id for a new row: a freed slot, else a fresh one.
     pub fn allocate_id(&mut self) -> RowId {
+        if let Some(id) = self.free.pop() {
+            return id;
+        }
         self.next_row_id += 1;
         self.next_row_id
     }
@@ -200,6 +209,7 @@ impl RowStore {
                 next_row_id: 0,
                 auto_increment: def.auto_increment.max(1),
                 indexes: UniqueIndex::for_table(def),
+                free: Vec::new(),
             }),
         }
     }

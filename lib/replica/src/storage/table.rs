@@ -15,7 +15,7 @@ use super::transaction::Transaction;
 use super::unique::{self, Clash};
 use super::wait::Wait;
 use crate::error::{ServerError, ServerResult};
-use crate::sql::value::Row;
+use crate::sql::value::{Row, compare_for_key};
 
 /// Table ids, unique in the process, for row lock keys.
 static NEXT_TABLE_ID: AtomicU64 = AtomicU64::new(1);
@@ -92,7 +92,8 @@ impl Table {
         (self.store.table_id, id)
     }
 
-    /// Consistent read: all rows `txn` sees, without locking or waiting.
+    /// Consistent read: all rows `txn` sees, without locking or waiting, in
+    /// the engine's order (InnoDB: clustered key; others: storage slots).
     pub fn scan(&self, txn: &mut Transaction, wait: &Wait) -> ServerResult<Vec<(RowId, Row)>> {
         wait.kill.check()?;
         let snapshot = if self.store.transactional {
@@ -104,11 +105,15 @@ impl Table {
         let horizon = txn.horizon();
         let mut data = self.store.data();
         data.forget_deleted(horizon);
-        let rows = data
+        let mut rows: Vec<(RowId, Row)> = data
             .rows
             .iter()
             .filter_map(|(&id, v)| v.visible(txn.id(), snapshot).map(|r| (id, r.clone())))
             .collect();
+        drop(data);
+        if self.store.transactional {
+            sort_clustered(&self.def(), &mut rows);
+        }
         Ok(rows)
     }
 
@@ -326,6 +331,24 @@ impl Table {
     pub fn next_auto_increment(&self) -> u64 {
         self.store.data().auto_increment
     }
+}
+
+/// Puts rows in the order of InnoDB's clustered index (insertion order
+/// when the table has no suitable key).
+fn sort_clustered(def: &TableDef, rows: &mut [(RowId, Row)]) {
+    let Some(key) = def.clustered_key() else {
+        return;
+    };
+    rows.sort_by(|(_, a), (_, b)| {
+        key.columns
+            .iter()
+            .map(|&c| match (a.get(c), b.get(c), def.columns.get(c)) {
+                (Some(x), Some(y), Some(col)) => compare_for_key(x, y, &col.ty),
+                _ => std::cmp::Ordering::Equal,
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
 }
 
 #[cfg(test)]

@@ -332,7 +332,7 @@ fn rollback_undoes_insert_update_and_delete() {
     t.update(&mut a, r1, row(10, "x", None), &w).unwrap();
     t.update(&mut a, r1, row(11, "x", None), &w).unwrap();
     t.delete(&mut a, r2, &w).unwrap();
-    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![11, 3]);
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![3, 11]);
     let report = a.rollback();
     assert!(!report.non_transactional_changed);
     assert_eq!(scan_firsts(&t, &mut a, &kill), vec![1, 2]);
@@ -689,4 +689,30 @@ fn insert_or_duplicate_names_and_locks_the_clashing_row() {
             ..
         })
     ));
+}
+
+#[test]
+fn innodb_scans_follow_the_primary_key_and_myisam_reuses_freed_slots() {
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let (storage, t) = setup(Engine::InnoDb);
+    let mut a = storage.begin(1);
+    for k in [3, 1, 2] {
+        t.insert(&mut a, row(k, &k.to_string(), None), &w).unwrap();
+    }
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![1, 2, 3]);
+    let (storage, t) = setup(Engine::MyIsam);
+    let mut a = storage.begin(1);
+    let ids: Vec<RowId> = (1..=5)
+        .map(|k| {
+            t.insert(&mut a, row(k, &k.to_string(), None), &w)
+                .unwrap()
+                .id
+        })
+        .collect();
+    t.delete(&mut a, ids[1], &w).unwrap();
+    t.delete(&mut a, ids[3], &w).unwrap();
+    t.insert(&mut a, row(6, "6", None), &w).unwrap();
+    t.insert(&mut a, row(7, "7", None), &w).unwrap();
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![1, 7, 3, 6, 5]);
 }
