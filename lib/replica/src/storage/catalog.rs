@@ -12,6 +12,7 @@ use super::schema::TableDef;
 use super::table::Table;
 use super::transaction::{Transaction, TxnShared};
 use crate::error::ServerResult;
+use crate::sql::value::Row;
 
 /// One database's tables.
 type Tables = BTreeMap<String, Arc<Table>>;
@@ -109,18 +110,10 @@ impl Storage {
     /// RENAME TABLE of one table, also across databases.
     pub fn rename_table(&self, from: (&str, &str), to: (&str, &str)) -> ServerResult<()> {
         let mut dbs = self.catalog();
-        let exists = |dbs: &BTreeMap<String, Tables>, (s, n): (&str, &str)| {
-            dbs.get(s).is_some_and(|t| t.contains_key(n))
-        };
-        if !exists(&dbs, from) {
+        if !dbs.get(from.0).is_some_and(|t| t.contains_key(from.1)) {
             return Err(errors::no_such_table(from.0, from.1));
         }
-        if exists(&dbs, to) {
-            return Err(errors::table_exists(to.1));
-        }
-        if !dbs.contains_key(to.0) {
-            return Err(errors::error_on_rename(from, to));
-        }
+        check_rename_target(&dbs, from, to)?;
         let table = dbs.get_mut(from.0).and_then(|t| t.remove(from.1));
         let Some(table) = table else {
             return Err(errors::no_such_table(from.0, from.1));
@@ -132,6 +125,36 @@ impl Storage {
         dbs.entry(to.0.to_string())
             .or_default()
             .insert(to.1.to_string(), table);
+        Ok(())
+    }
+
+    /// ALTER TABLE: replaces `schema.name` by a copy with definition `def`
+    /// (which may also rename it), its rows passed through `convert`.
+    pub fn alter_table(
+        &self,
+        schema: &str,
+        name: &str,
+        def: TableDef,
+        convert: &mut dyn FnMut(Row) -> ServerResult<Row>,
+    ) -> ServerResult<()> {
+        let old = self.table(schema, name)?;
+        let to = (def.schema.clone(), def.name.clone());
+        let renamed = (to.0.as_str(), to.1.as_str()) != (schema, name);
+        if renamed {
+            check_rename_target(&self.catalog(), (schema, name), (&to.0, &to.1))?;
+        }
+        let new = old.rebuilt(def, convert)?;
+        let mut dbs = self.catalog();
+        if renamed {
+            check_rename_target(&dbs, (schema, name), (&to.0, &to.1))?;
+        }
+        if let Some(tables) = dbs.get_mut(schema) {
+            tables.remove(name);
+        }
+        let def = new.def();
+        dbs.entry(def.schema.clone())
+            .or_default()
+            .insert(def.name.clone(), new);
         Ok(())
     }
 
@@ -163,6 +186,20 @@ impl Storage {
     /// A new transaction for connection `connection_id`.
     pub fn begin(&self, connection_id: u64) -> Transaction {
         Transaction::new(Arc::clone(&self.shared), connection_id)
+    }
+}
+
+/// The errors of moving a table to `to`: 1050 when the name is taken,
+/// 1025 when its database is missing.
+fn check_rename_target(
+    dbs: &BTreeMap<String, Tables>,
+    from: (&str, &str),
+    to: (&str, &str),
+) -> ServerResult<()> {
+    match dbs.get(to.0) {
+        None => Err(errors::error_on_rename(from, to)),
+        Some(t) if t.contains_key(to.1) => Err(errors::table_exists(to.1)),
+        Some(_) => Ok(()),
     }
 }
 

@@ -74,6 +74,50 @@ impl Table {
         })
     }
 
+    /// ALTER TABLE: a new table of definition `def` holding this table's
+    /// newest committed rows, each passed through `convert` (in scan order);
+    /// 1062 when the new unique keys clash. The caller swaps it in.
+    pub fn rebuilt(
+        &self,
+        def: TableDef,
+        convert: &mut dyn FnMut(Row) -> ServerResult<Row>,
+    ) -> ServerResult<Arc<Table>> {
+        let rows = self.newest_rows();
+        let next = self.next_auto_increment().max(def.auto_increment);
+        let table = Table::new(TableDef {
+            auto_increment: next,
+            ..def
+        });
+        let def = table.def();
+        let mut data = table.store.data();
+        for row in rows {
+            let mut row = convert(row)?;
+            auto_increment::apply(&def, &mut data, &mut row);
+            if let Clash::Duplicate { key, .. } = unique::check(&def, &mut data, 0, &row, None) {
+                return Err(unique::duplicate(&def, &def.keys[key], &row));
+            }
+            let id = data.allocate_id();
+            data.write_now(id, Some(row));
+        }
+        drop(data);
+        Ok(table)
+    }
+
+    /// The newest committed rows, in scan order.
+    fn newest_rows(&self) -> Vec<Row> {
+        let data = self.store.data();
+        let mut rows: Vec<(RowId, Row)> = data
+            .rows
+            .iter()
+            .filter_map(|(&id, v)| v.latest_committed().map(|r| (id, r.clone())))
+            .collect();
+        drop(data);
+        if self.store.transactional {
+            sort_clustered(&self.def(), &mut rows);
+        }
+        rows.into_iter().map(|(_, r)| r).collect()
+    }
+
     /// Unique in the process; tells tables apart when names are reused.
     pub fn id(&self) -> u64 {
         self.store.table_id

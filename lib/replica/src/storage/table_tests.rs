@@ -716,3 +716,38 @@ fn innodb_scans_follow_the_primary_key_and_myisam_reuses_freed_slots() {
     t.insert(&mut a, row(7, "7", None), &w).unwrap();
     assert_eq!(scan_firsts(&t, &mut a, &kill), vec![1, 7, 3, 6, 5]);
 }
+
+#[test]
+fn alter_table_copies_converted_rows_and_checks_new_unique_keys() {
+    let (storage, t) = setup(Engine::InnoDb);
+    committed_row(&storage, &t, row(2, "x", Some(1)));
+    committed_row(&storage, &t, row(1, "x", Some(2)));
+    let kill = KillSwitch::default();
+    let mut new_def = def("t2", Engine::MyIsam, false);
+    new_def.keys[1].columns = vec![1];
+    new_def.keys[1].name = "b".to_string();
+    let e = storage
+        .alter_table("test", "t", new_def.clone(), &mut |r| Ok(r))
+        .unwrap_err();
+    assert_eq!(e.message, "Duplicate entry 'x' for key 'b'");
+    assert!(
+        storage.table("test", "t").is_ok(),
+        "a failed ALTER leaves the table"
+    );
+    let mut n = 0;
+    let mut rename = |mut r: Row| {
+        n += 1;
+        r[1] = Value::text(&n.to_string());
+        Ok(r)
+    };
+    storage
+        .alter_table("test", "t", new_def, &mut rename)
+        .unwrap();
+    assert_eq!(storage.table("test", "t").unwrap_err().code, 1146);
+    let t2 = storage.table("test", "t2").unwrap();
+    assert_eq!(t2.def().engine, Engine::MyIsam);
+    let mut a = storage.begin(1);
+    let rows = t2.scan(&mut a, &Wait::new(BOUND, &kill)).unwrap();
+    let seen: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
+    assert_eq!(seen, vec![row(1, "1", Some(2)), row(2, "2", Some(1))]);
+}
