@@ -9,13 +9,13 @@ use std::sync::{Arc, RwLock};
 
 use super::auto_increment;
 use super::locks::{LockKey, LockMode};
-use super::rows::{RowData, RowId, RowStore};
+use super::rows::{RowData, RowId, RowStore, RowVersions};
 use super::schema::TableDef;
 use super::transaction::Transaction;
 use super::unique::{self, Clash};
 use super::wait::Wait;
 use crate::error::{ServerError, ServerResult};
-use crate::sql::value::{Row, compare_for_key};
+use crate::sql::value::{Row, Value, compare_for_key};
 
 /// Table ids, unique in the process, for row lock keys.
 static NEXT_TABLE_ID: AtomicU64 = AtomicU64::new(1);
@@ -180,6 +180,54 @@ impl Table {
             .get(&id)
             .and_then(|v| v.visible(txn.id(), None))
             .cloned())
+    }
+
+    /// Current read of the whole table (UPDATE, DELETE, FOR UPDATE without
+    /// a usable key): locks every row in `mode` in clustered-key order, as
+    /// an InnoDB full scan does, and returns the newest versions.
+    pub fn locking_scan(
+        &self,
+        txn: &mut Transaction,
+        mode: LockMode,
+        wait: &Wait,
+    ) -> ServerResult<Vec<(RowId, Row)>> {
+        txn.touch();
+        let mut candidates: Vec<(RowId, Row)> = {
+            let data = self.store.data();
+            let newest = |v: &RowVersions| {
+                let pending = v.pending.as_ref().and_then(|p| p.row.as_ref());
+                pending.or(v.latest_committed()).cloned()
+            };
+            data.rows
+                .iter()
+                .filter_map(|(&id, v)| Some((id, newest(v)?)))
+                .collect()
+        };
+        if self.store.transactional {
+            sort_clustered(&self.def(), &mut candidates);
+        }
+        let mut rows = Vec::new();
+        for (id, _) in candidates {
+            if let Some(row) = self.lock_row(txn, id, mode, wait)? {
+                rows.push((id, row));
+            }
+        }
+        if self.store.transactional {
+            sort_clustered(&self.def(), &mut rows);
+        }
+        Ok(rows)
+    }
+
+    /// Rows whose newest (committed or not) values of PRIMARY or UNIQUE key
+    /// `key` (its position in `keys`) are `values`, to lock one by one;
+    /// None when that key is not unique.
+    pub fn lookup_unique(&self, key: usize, values: &[Value]) -> Option<Vec<RowId>> {
+        let def = self.def();
+        let mut probe = vec![Value::Null; def.columns.len()];
+        for (&c, v) in def.keys.get(key)?.columns.iter().zip(values) {
+            *probe.get_mut(c)? = v.clone();
+        }
+        unique::lookup(&def, &self.store.data(), key, &probe)
     }
 
     /// Adds a row, filling AUTO_INCREMENT and checking unique keys (1062).

@@ -751,3 +751,48 @@ fn alter_table_copies_converted_rows_and_checks_new_unique_keys() {
     let seen: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
     assert_eq!(seen, vec![row(1, "1", Some(2)), row(2, "2", Some(1))]);
 }
+
+#[test]
+fn locking_scan_sees_newer_commits_and_locks_every_row() {
+    let (storage, t) = setup(Engine::InnoDb);
+    committed_row(&storage, &t, row(2, "x", None));
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let mut a = storage.begin(1);
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![2]);
+    let id1 = committed_row(&storage, &t, row(1, "y", None));
+    let rows = t.locking_scan(&mut a, LockMode::Exclusive, &w).unwrap();
+    assert_eq!(firsts(rows), vec![1, 2]);
+    assert_eq!(
+        scan_firsts(&t, &mut a, &kill),
+        vec![2],
+        "snapshot unchanged"
+    );
+    let mut b = storage.begin(2);
+    assert_eq!(t.delete(&mut b, id1, &short).unwrap_err().code, 1205);
+    assert_eq!(
+        t.locking_scan(&mut b, LockMode::Shared, &short)
+            .unwrap_err()
+            .code,
+        1205
+    );
+}
+
+#[test]
+fn lookup_unique_finds_newest_versions_including_uncommitted_ones() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(1, "x", Some(2)));
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    assert_eq!(t.lookup_unique(0, &[Value::Int(1)]), Some(vec![id]));
+    assert_eq!(
+        t.lookup_unique(1, &[Value::text("x"), Value::Int(2)]),
+        Some(vec![id])
+    );
+    assert_eq!(t.lookup_unique(0, &[Value::Int(5)]), Some(vec![]));
+    let mut a = storage.begin(1);
+    let new = t.insert(&mut a, row(5, "y", None), &w).unwrap().id;
+    assert_eq!(t.lookup_unique(0, &[Value::Int(5)]), Some(vec![new]));
+    assert_eq!(t.lookup_unique(7, &[Value::Int(5)]), None);
+}

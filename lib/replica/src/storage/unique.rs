@@ -68,6 +68,18 @@ pub fn check(def: &TableDef, data: &mut RowData, txn: u64, row: &Row, own: Optio
     Clash::None
 }
 
+/// Rows whose newest committed or uncommitted version has `row`'s value of
+/// key `key`; None when `key` is not a PRIMARY or UNIQUE key.
+pub fn lookup(def: &TableDef, data: &RowData, key: usize, row: &Row) -> Option<Vec<RowId>> {
+    let index = data.indexes.iter().find(|i| i.key == key)?;
+    let ids = index.candidates(row).into_iter().filter(|id| {
+        data.rows
+            .get(id)
+            .is_some_and(|v| has_key(def, &def.keys[key], row, v))
+    });
+    Some(ids.collect())
+}
+
 /// Whether the row's newest committed or uncommitted version has `row`'s key.
 fn has_key(def: &TableDef, key: &KeyDef, row: &Row, versions: &RowVersions) -> bool {
     let pending = versions.pending.as_ref().and_then(|p| p.row.as_ref());
