@@ -14,6 +14,16 @@ use super::transaction::{Transaction, TxnShared};
 use crate::error::ServerResult;
 use crate::sql::value::Row;
 
+/// Connections share the catalog and tables from their own threads and
+/// move transactions between them (checked at compile time).
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    fn movable<T: Send>() {}
+    shared::<Storage>();
+    shared::<Table>();
+    movable::<Transaction>();
+};
+
 /// One database's tables.
 type Tables = BTreeMap<String, Arc<Table>>;
 

@@ -154,7 +154,8 @@ impl LockManager {
         mode: LockMode,
         wait: &Wait,
     ) -> ServerResult<()> {
-        let deadline = Instant::now() + wait.timeout;
+        // A timeout too large for the clock (up to 2^30 s) never ends.
+        let deadline = Instant::now().checked_add(wait.timeout);
         let mut waiting = false;
         let mut st = self.state();
         let result = loop {
@@ -183,7 +184,7 @@ impl LockManager {
                 break Err(e);
             }
             let now = Instant::now();
-            if now >= deadline {
+            if deadline.is_some_and(|d| now >= d) {
                 break Err(errors::lock_wait_timeout());
             }
             st.waits_for.insert(txn, Waiter { blockers, weight });
@@ -194,7 +195,7 @@ impl LockManager {
                 st = self.state();
                 continue;
             }
-            let pause = KILL_POLL.min(deadline - now);
+            let pause = deadline.map_or(KILL_POLL, |d| KILL_POLL.min(d - now));
             st = self
                 .released
                 .wait_timeout(st, pause)
@@ -261,6 +262,20 @@ mod tests {
         m.release_all(2, [(1, 1)]);
         m.acquire(3, 0, (1, 1), LockMode::Exclusive, &wait(&k, 10))
             .unwrap();
+    }
+
+    #[test]
+    fn huge_timeouts_do_not_overflow_the_clock() {
+        let m = LockManager::default();
+        let k = KillSwitch::default();
+        let forever = Wait::new(Duration::from_secs(1 << 30), &k);
+        m.acquire(1, 0, (1, 1), LockMode::Exclusive, &forever)
+            .unwrap();
+        k.kill_query();
+        let e = m
+            .acquire(2, 0, (1, 1), LockMode::Exclusive, &forever)
+            .unwrap_err();
+        assert_eq!(e.code, 1317);
     }
 
     #[test]
