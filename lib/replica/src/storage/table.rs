@@ -92,10 +92,11 @@ impl Table {
         let mut data = table.store.data();
         for row in rows {
             let mut row = convert(row)?;
-            auto_increment::apply(&def, &mut data, &mut row);
+            auto_increment::fill(&def, &mut data, &mut row, false);
             if let Clash::Duplicate { key, .. } = unique::check(&def, &mut data, 0, &row, None) {
                 return Err(unique::duplicate(&def, &def.keys[key], &row));
             }
+            auto_increment::follow_row(&def, &mut data, &row);
             let id = data.allocate_id();
             data.write_now(id, Some(row));
         }
@@ -260,11 +261,13 @@ impl Table {
     ) -> ServerResult<InsertOutcome> {
         txn.touch();
         let def = self.def();
-        let generated = auto_increment::apply(&def, &mut self.store.data(), &mut row);
+        let use_up = self.store.transactional;
+        let generated = auto_increment::fill(&def, &mut self.store.data(), &mut row, use_up);
         loop {
             let mut data = self.store.data();
             let clash = unique::check(&def, &mut data, txn.id(), &row, None);
             if clash == Clash::None {
+                auto_increment::follow_row(&def, &mut data, &row);
                 let id = data.allocate_id();
                 self.write(txn, &mut data, id, Some(row));
                 return Ok(InsertOutcome::Inserted(Inserted { id, generated }));
@@ -327,14 +330,7 @@ impl Table {
         {
             return;
         }
-        if let Some(v) = def
-            .columns
-            .iter()
-            .position(|c| c.auto_increment)
-            .and_then(|c| row.get(c))
-        {
-            auto_increment::follow(data, v);
-        }
+        auto_increment::follow_row(def, data, &row);
         self.write(txn, data, id, Some(row));
     }
 
@@ -406,16 +402,13 @@ impl Table {
         let def = self.def();
         let mut data = self.store.data();
         data.auto_increment = next.max(1);
-        let Some(col) = def.columns.iter().position(|c| c.auto_increment) else {
-            return;
-        };
-        let values: Vec<_> = data
+        let rows: Vec<Row> = data
             .rows
             .values()
-            .filter_map(|v| v.latest_committed().and_then(|r| r.get(col)).cloned())
+            .filter_map(|v| v.latest_committed().cloned())
             .collect();
-        for v in &values {
-            auto_increment::follow(&mut data, v);
+        for row in &rows {
+            auto_increment::follow_row(&def, &mut data, row);
         }
     }
 

@@ -796,3 +796,25 @@ fn lookup_unique_finds_newest_versions_including_uncommitted_ones() {
     assert_eq!(t.lookup_unique(0, &[Value::Int(5)]), Some(vec![new]));
     assert_eq!(t.lookup_unique(7, &[Value::Int(5)]), None);
 }
+
+#[test]
+fn failed_inserts_use_up_generated_values_only_in_innodb() {
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    for (engine, next) in [(Engine::InnoDb, 3), (Engine::MyIsam, 2)] {
+        let storage = Storage::new();
+        storage.create_table(def("t", engine, true), false).unwrap();
+        let t = storage.table("test", "t").unwrap();
+        let mut a = storage.begin(1);
+        t.insert(&mut a, row(0, "x", Some(1)), &w).unwrap();
+        let e = t.insert(&mut a, row(50, "x", Some(1)), &w).unwrap_err();
+        assert_eq!(e.message, "Duplicate entry 'x-1' for key 'a'");
+        assert_eq!(
+            t.next_auto_increment(),
+            2,
+            "{engine:?}: explicit value ignored"
+        );
+        assert!(t.insert(&mut a, row(0, "x", Some(1)), &w).is_err());
+        assert_eq!(t.next_auto_increment(), next, "{engine:?}");
+    }
+}
