@@ -105,6 +105,7 @@ impl Transaction {
         }
     }
 
+    /// The transaction's id; a new one after each commit or rollback.
     pub fn id(&self) -> u64 {
         self.id
     }
