@@ -1,6 +1,25 @@
-//! Databases, tables and rows.
+//! Databases, tables and rows. The catalog ([`Storage`]) maps database and
+//! table names to [`Table`]s; a table keeps every row's versions in memory;
+//! a [`Transaction`] reads and writes them under row locks held by the
+//! shared lock manager. The executor enters through `Storage` (DDL, `begin`)
+//! and `Table` (reads and writes), and gets rows and MariaDB errors back.
 
+mod auto_increment;
+mod catalog;
+pub mod errors;
+mod index;
+mod key_text;
+mod locks;
+mod rows;
 pub mod schema;
-mod store;
+mod table;
+mod transaction;
+mod unique;
+mod wait;
 
-pub use store::Storage;
+pub use catalog::Storage;
+pub use locks::LockMode;
+pub use rows::RowId;
+pub use table::{Duplicate, InsertOutcome, Inserted, Table};
+pub use transaction::{RollbackReport, Transaction};
+pub use wait::Wait;

@@ -104,4 +104,69 @@ impl TableDef {
             .iter()
             .position(|c| c.name.eq_ignore_ascii_case(name))
     }
+
+    /// The key InnoDB clusters rows by, so full scans come in its order:
+    /// the PRIMARY KEY, else the first UNIQUE key of NOT NULL columns.
+    pub fn clustered_key(&self) -> Option<&KeyDef> {
+        let primary = self.keys.iter().find(|k| k.kind == KeyKind::Primary);
+        primary.or_else(|| {
+            self.keys.iter().find(|k| {
+                k.kind == KeyKind::Unique
+                    && k.columns
+                        .iter()
+                        .all(|&c| self.columns.get(c).is_some_and(|col| !col.nullable))
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(nullable_b: bool, keys: Vec<KeyDef>) -> TableDef {
+        let col = |name: &str, nullable: bool| ColumnDef {
+            name: name.to_string(),
+            ty: SqlType::Year,
+            nullable,
+            default: None,
+            auto_increment: false,
+            on_update_now: false,
+            comment: None,
+        };
+        TableDef {
+            schema: "test".into(),
+            name: "t".into(),
+            columns: vec![col("a", true), col("b", nullable_b)],
+            keys,
+            engine: Engine::InnoDb,
+            auto_increment: 1,
+            charset: "latin1".into(),
+            comment: None,
+            temporary: false,
+        }
+    }
+
+    fn key(name: &str, kind: KeyKind, column: usize) -> KeyDef {
+        KeyDef {
+            name: name.into(),
+            kind,
+            columns: vec![column],
+        }
+    }
+
+    #[test]
+    fn clustered_key_is_primary_else_first_not_null_unique() {
+        let keys = vec![
+            key("b", KeyKind::Unique, 1),
+            key("PRIMARY", KeyKind::Primary, 0),
+        ];
+        assert_eq!(table(false, keys).clustered_key().unwrap().name, "PRIMARY");
+        let keys = vec![key("a", KeyKind::Unique, 0), key("b", KeyKind::Unique, 1)];
+        assert_eq!(
+            table(false, keys.clone()).clustered_key().unwrap().name,
+            "b"
+        );
+        assert_eq!(table(true, keys).clustered_key(), None);
+    }
 }
