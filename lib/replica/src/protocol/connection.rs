@@ -131,6 +131,7 @@ impl Connection {
     /// Checks the account and the requested database, then says OK.
     fn accept_login(&mut self, req: &LoginRequest) -> Result<(), ServerError> {
         login::check_account(&req.user, &self.host, &req.auth)?;
+        self.session.thread.set_user(&req.user);
         if let Some(db) = &req.db {
             self.session.init_db(db)?;
         }

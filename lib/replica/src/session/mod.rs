@@ -1,16 +1,22 @@
 //! One client connection's SQL state: current database, warnings of the
-//! last statement, user variables, the open transaction. The protocol layer
-//! hands it query text and writes out each statement's result as it comes;
-//! everything that runs SQL goes through [`Session::run_query`].
+//! last statement, session and user variables, the open transaction and
+//! the temporary tables. The protocol layer hands it query text and writes
+//! out each statement's result as it comes; everything that runs SQL goes
+//! through [`Session::run_query`].
 
 pub mod kill;
 pub mod outcome;
 pub mod registry;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::{Condition, ServerError, ServerResult};
 use crate::server::state::ServerState;
+use crate::sql::value::Value;
+use crate::storage::Transaction;
+use crate::storage::schema::TableDef;
+use crate::sysvars::SessionVariables;
 use outcome::Outcome;
 use registry::ThreadEntry;
 
@@ -25,25 +31,55 @@ pub struct SessionStatus {
 }
 
 /// One connection's state.
-#[derive(Debug)]
 pub struct Session {
     pub state: Arc<ServerState>,
     pub thread: Arc<ThreadEntry>,
     pub db: Option<String>,
     /// Notes, warnings and errors of the last statement (SHOW WARNINGS).
     pub warnings: Vec<Condition>,
-    pub autocommit: bool,
+    pub vars: SessionVariables,
+    /// `@name` values, by lower-case name.
+    pub user_vars: HashMap<String, Value>,
+    pub txn: Transaction,
+    /// Inside BEGIN … COMMIT (or with autocommit off, after the first statement).
+    pub explicit_txn: bool,
+    /// This session's temporary tables by (schema, name), lower case.
+    pub temp_tables: HashMap<(String, String), Arc<crate::storage::Table>>,
+    /// LAST_INSERT_ID().
+    pub last_insert_id: u64,
+    /// ROW_COUNT() of the previous statement.
+    pub row_count: i64,
+    /// FOUND_ROWS() of the previous SELECT.
+    pub found_rows: u64,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.thread.id)
+            .finish()
+    }
 }
 
 impl Session {
     pub fn new(state: Arc<ServerState>, thread: Arc<ThreadEntry>) -> Session {
         let db = thread.db.lock().unwrap().clone();
+        let mut vars = SessionVariables::new(&state.globals);
+        vars.bind_connection(thread.id);
+        let txn = state.storage.begin(thread.id);
         Session {
             state,
             thread,
             db,
             warnings: Vec::new(),
-            autocommit: true,
+            vars,
+            user_vars: HashMap::new(),
+            txn,
+            explicit_txn: false,
+            temp_tables: HashMap::new(),
+            last_insert_id: 0,
+            row_count: -1,
+            found_rows: 0,
         }
     }
 
@@ -60,18 +96,40 @@ impl Session {
         emit: &mut dyn FnMut(StatementResult, bool) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
         let text = String::from_utf8_lossy(query).into_owned();
-        self.thread.begin("Query", Some(text.clone()));
-        let result = crate::sql::execute(self, &text);
-        self.thread.kill.clear_query();
-        self.thread.begin("Sleep", None);
-        emit(result, false)
+        let pieces = crate::sql::parse::split_statements(&text);
+        if pieces.is_empty() {
+            return emit(Err(empty_query()), false);
+        }
+        let count = pieces.len();
+        for (index, piece) in pieces.iter().enumerate() {
+            self.thread.begin("Query", Some(piece.text.to_string()));
+            let result = crate::sql::exec::run_statement(self, piece);
+            self.thread.kill.clear_query();
+            self.thread.begin("Sleep", None);
+            let failed = result.is_err();
+            let more = index + 1 < count && !failed;
+            emit(result, more)?;
+            if failed {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// COM_INIT_DB: makes `db` the current database.
     pub fn init_db(&mut self, db: &str) -> ServerResult<()> {
-        self.db = Some(db.to_string());
-        *self.thread.db.lock().unwrap() = self.db.clone();
+        if !self.state.storage.database_exists(db) && !db.eq_ignore_ascii_case("information_schema")
+        {
+            return Err(crate::sql::exec::errors::unknown_database(db));
+        }
+        self.set_db(Some(db.to_string()));
         Ok(())
+    }
+
+    /// Changes the current database, here and in the process list.
+    pub fn set_db(&mut self, db: Option<String>) {
+        self.db = db;
+        *self.thread.db.lock().unwrap() = self.db.clone();
     }
 
     /// The warning count of the last statement, for OK and EOF packets.
@@ -82,13 +140,39 @@ impl Session {
     /// Status flags for OK and EOF packets.
     pub fn status(&self) -> SessionStatus {
         SessionStatus {
-            in_transaction: false,
-            autocommit: self.autocommit,
+            in_transaction: self.explicit_txn || self.txn.is_active(),
+            autocommit: self.vars.autocommit(),
         }
     }
 
+    /// Records a note or warning of the running statement.
+    pub fn warn(&mut self, condition: Condition) {
+        self.warnings.push(condition);
+    }
+
+    /// A temporary table of this session, if `schema.name` is one.
+    pub fn temp_table(&self, schema: &str, name: &str) -> Option<Arc<crate::storage::Table>> {
+        self.temp_tables
+            .get(&(schema.to_ascii_lowercase(), name.to_ascii_lowercase()))
+            .cloned()
+    }
+
     /// Ends the session: rolls back, releases locks, drops temporary tables.
-    pub fn close(&mut self) {}
+    pub fn close(&mut self) {
+        let _ = self.txn.rollback();
+        self.temp_tables.clear();
+        self.state.locks.release_connection(self.id());
+    }
+
+    /// Definitions of this session's temporary tables.
+    pub fn temp_table_defs(&self) -> Vec<Arc<TableDef>> {
+        self.temp_tables.values().map(|t| t.def()).collect()
+    }
+}
+
+/// ER_EMPTY_QUERY.
+fn empty_query() -> ServerError {
+    ServerError::new(1065, "42000", "Query was empty")
 }
 
 /// ER_NOT_SUPPORTED_YET for a statement the server does not implement.

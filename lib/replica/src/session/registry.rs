@@ -27,7 +27,8 @@ pub struct Activity {
 #[derive(Debug)]
 pub struct ThreadEntry {
     pub id: u64,
-    pub user: String,
+    /// The account name, known once the login has been checked.
+    user: Mutex<String>,
     /// `localhost:port` as MariaDB shows a TCP client.
     pub host: String,
     pub db: Mutex<Option<String>>,
@@ -36,6 +37,16 @@ pub struct ThreadEntry {
 }
 
 impl ThreadEntry {
+    /// The account the thread runs as.
+    pub fn user(&self) -> String {
+        self.user.lock().unwrap().clone()
+    }
+
+    /// Records the account once the login (or COM_CHANGE_USER) has been checked.
+    pub fn set_user(&self, user: &str) {
+        *self.user.lock().unwrap() = user.to_string();
+    }
+
     /// Records a new command and query text (state cleared).
     pub fn begin(&self, command: &'static str, info: Option<String>) {
         let mut a = self.activity.lock().unwrap();
@@ -66,7 +77,7 @@ impl ThreadRegistry {
         let id = self.last_id.fetch_add(1, Ordering::SeqCst) + 1;
         let entry = Arc::new(ThreadEntry {
             id,
-            user: user.to_string(),
+            user: Mutex::new(user.to_string()),
             host: host.to_string(),
             db: Mutex::new(db),
             activity: Mutex::new(Activity {

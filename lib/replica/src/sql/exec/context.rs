@@ -1,0 +1,192 @@
+//! The executor's side of expression evaluation: [`RowContext`] resolves
+//! column names against the tables of a statement's FROM clause and the
+//! current (joined) row, reads variables and runs subqueries through the
+//! session; [`ConstantContext`] evaluates expressions that may use no
+//! row and no session (column defaults).
+
+use std::collections::HashMap;
+
+use sqlparser::ast::{Function, Query};
+
+use super::errors;
+use crate::error::{Condition, ServerError, ServerResult};
+use crate::session::Session;
+use crate::sql::eval::{EvalContext, VarScope};
+use crate::sql::value::{Row, Value};
+
+/// One table of a FROM clause, as names in expressions see it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The alias, or the table's name.
+    pub alias: String,
+    pub schema: String,
+    pub table: String,
+    pub columns: Vec<String>,
+    /// Where its values start in a joined row.
+    pub offset: usize,
+}
+
+/// Evaluation over one row of a statement's tables.
+pub struct RowContext<'a> {
+    pub session: &'a mut Session,
+    pub sources: &'a [Source],
+    pub row: &'a [Value],
+    /// For 1054's "in '…'": `field list`, `where clause`, `order clause`, …
+    pub clause: &'static str,
+    /// Aggregate values of the current group, by the call's text.
+    pub aggregates: Option<&'a HashMap<String, Value>>,
+    pub sql_mode: Vec<String>,
+}
+
+impl<'a> RowContext<'a> {
+    pub fn new(
+        session: &'a mut Session,
+        sources: &'a [Source],
+        row: &'a [Value],
+        clause: &'static str,
+    ) -> Self {
+        let sql_mode = session.vars.sql_mode();
+        RowContext {
+            session,
+            sources,
+            row,
+            clause,
+            aggregates: None,
+            sql_mode,
+        }
+    }
+}
+
+/// The position of a column in a joined row, by its possibly qualified name.
+pub fn resolve_column(
+    sources: &[Source],
+    qualifier: &[String],
+    name: &str,
+    clause: &str,
+) -> ServerResult<usize> {
+    let mut found = None;
+    for source in sources {
+        let matches_qualifier = match qualifier {
+            [] => true,
+            [t] => source.alias.eq_ignore_ascii_case(t),
+            [s, t, ..] => {
+                source.schema.eq_ignore_ascii_case(s) && source.table.eq_ignore_ascii_case(t)
+            }
+        };
+        if !matches_qualifier {
+            continue;
+        }
+        if let Some(i) = source
+            .columns
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(name))
+        {
+            if found.is_some() {
+                return Err(errors::ambiguous_column(name, clause));
+            }
+            found = Some(source.offset + i);
+        }
+    }
+    let full = qualifier
+        .iter()
+        .chain(std::iter::once(&name.to_string()))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(".");
+    found.ok_or_else(|| errors::unknown_column(&full, clause))
+}
+
+impl EvalContext for RowContext<'_> {
+    fn column(&mut self, qualifier: &[String], name: &str) -> ServerResult<Value> {
+        let index = resolve_column(self.sources, qualifier, name, self.clause)?;
+        Ok(self.row.get(index).cloned().unwrap_or(Value::Null))
+    }
+
+    fn system_variable(&mut self, scope: VarScope, name: &str) -> ServerResult<Value> {
+        super::session_functions::system_variable(self.session, scope, name)
+    }
+
+    fn user_variable(&mut self, name: &str) -> Value {
+        self.session
+            .user_vars
+            .get(&name.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    fn set_user_variable(&mut self, name: &str, value: Value) {
+        self.session
+            .user_vars
+            .insert(name.to_ascii_lowercase(), value);
+    }
+
+    fn subquery(&mut self, query: &Query) -> ServerResult<Vec<Row>> {
+        super::select::subquery_rows(self.session, query)
+    }
+
+    fn aggregate(&mut self, call: &Function) -> Option<ServerResult<Value>> {
+        self.aggregates
+            .and_then(|a| a.get(&call.to_string()))
+            .cloned()
+            .map(Ok)
+    }
+
+    fn session_function(&mut self, name: &str, args: &[Value]) -> Option<ServerResult<Value>> {
+        super::session_functions::call(self.session, name, args)
+    }
+
+    fn warn(&mut self, condition: Condition) {
+        self.session.warn(condition);
+    }
+
+    fn sql_mode(&self) -> &[String] {
+        &self.sql_mode
+    }
+}
+
+/// Evaluation of constants: no row, no session, no variables.
+#[derive(Debug, Default)]
+pub struct ConstantContext {
+    pub warnings: Vec<Condition>,
+}
+
+impl EvalContext for ConstantContext {
+    fn column(&mut self, qualifier: &[String], name: &str) -> ServerResult<Value> {
+        let _ = qualifier;
+        Err(errors::unknown_column(name, "field list"))
+    }
+
+    fn system_variable(&mut self, _scope: VarScope, name: &str) -> ServerResult<Value> {
+        Err(ServerError::new(
+            1193,
+            "HY000",
+            format!("Unknown system variable '{name}'"),
+        ))
+    }
+
+    fn user_variable(&mut self, _name: &str) -> Value {
+        Value::Null
+    }
+
+    fn set_user_variable(&mut self, _name: &str, _value: Value) {}
+
+    fn subquery(&mut self, _query: &Query) -> ServerResult<Vec<Row>> {
+        Err(crate::session::not_supported("subqueries here"))
+    }
+
+    fn aggregate(&mut self, _call: &Function) -> Option<ServerResult<Value>> {
+        None
+    }
+
+    fn session_function(&mut self, _name: &str, _args: &[Value]) -> Option<ServerResult<Value>> {
+        None
+    }
+
+    fn warn(&mut self, condition: Condition) {
+        self.warnings.push(condition);
+    }
+
+    fn sql_mode(&self) -> &[String] {
+        &[]
+    }
+}

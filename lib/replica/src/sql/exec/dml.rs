@@ -1,0 +1,373 @@
+//! Data changes: INSERT [IGNORE] … VALUES / SET, UPDATE and DELETE on one
+//! table, and reading a table's rows for SELECT. Values are converted into
+//! column types with the session's sql_mode (strict: an error; otherwise a
+//! warning and a clipped value); every table a statement touches passes the
+//! table-lock check first, and a change takes the global write intent.
+
+use sqlparser::ast::{
+    Assignment, AssignmentTarget, Delete, Expr, FromTable, Insert, SetExpr, TableObject, Update,
+};
+
+use super::context::{RowContext, Source};
+use super::errors;
+use super::names::{open_table, qualified};
+use super::waits::Waits;
+use crate::error::{Condition, ServerResult};
+use crate::session::outcome::{OkInfo, Outcome};
+use crate::session::{Session, StatementResult, not_supported};
+use crate::sql::eval::{evaluate, store, truth};
+use crate::sql::value::{Row, Value};
+use crate::storage::LockMode;
+use crate::storage::schema::{ColumnDefault, TableDef};
+
+/// The column names and rows of a table, as SELECT reads them.
+pub fn read_table(
+    session: &mut Session,
+    schema: &str,
+    name: &str,
+    locking: bool,
+) -> ServerResult<(Vec<String>, Vec<Row>)> {
+    let table = open_table(session, schema, name)?;
+    let def = table.def();
+    let waits = Waits::of(session);
+    check_access(session, &waits, schema, name, false)?;
+    let wait = waits.row();
+    let rows = table.scan(&mut session.txn, &wait)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, row) in rows {
+        if locking {
+            if let Some(latest) =
+                table.lock_row(&mut session.txn, id, LockMode::Exclusive, &wait)?
+            {
+                out.push(latest);
+            }
+        } else {
+            out.push(row);
+        }
+    }
+    Ok((def.columns.iter().map(|c| c.name.clone()).collect(), out))
+}
+
+fn check_access(
+    session: &Session,
+    waits: &Waits,
+    schema: &str,
+    name: &str,
+    write: bool,
+) -> ServerResult<()> {
+    if session.temp_table(schema, name).is_some() {
+        return Ok(());
+    }
+    waits.table_access(schema, name, write)
+}
+
+/// INSERT [IGNORE] INTO t [(cols)] VALUES (…), … | SET c = v, ….
+pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
+    let TableObject::TableName(name) = &insert.table else {
+        return Err(not_supported("INSERT INTO TABLE FUNCTION"));
+    };
+    let (schema, table_name) = qualified(session, name)?;
+    let table = open_table(session, &schema, &table_name)?;
+    let waits = Waits::of(session);
+    check_access(session, &waits, &schema, &table_name, true)?;
+    let _intent = waits.write_intent()?;
+    let def = table.def();
+    let (columns, value_rows) = insert_rows(&def, insert)?;
+    let strict = is_strict(session, &def);
+    let mut affected = 0;
+    let mut first_generated = None;
+    for (index, values) in value_rows.iter().enumerate() {
+        let row_number = index as u64 + 1;
+        if values.len() != columns.len() {
+            return Err(errors::value_count_on_row(row_number));
+        }
+        let row = build_row(session, &def, &columns, values, row_number, strict)?;
+        let wait = waits.row();
+        match table.insert(&mut session.txn, row, &wait) {
+            Ok(inserted) => {
+                affected += 1;
+                if first_generated.is_none() {
+                    first_generated = inserted.generated;
+                }
+            }
+            Err(e) if insert.ignore && e.code == 1062 => {
+                session.warn(e.as_condition(crate::error::Level::Warning));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(id) = first_generated {
+        session.last_insert_id = id;
+    }
+    session.row_count = affected as i64;
+    let info = if value_rows.len() > 1 {
+        format!(
+            "Records: {}  Duplicates: {}  Warnings: {}",
+            value_rows.len(),
+            value_rows.len() - affected,
+            session.warnings.len()
+        )
+    } else {
+        String::new()
+    };
+    Ok(Outcome::Ok(OkInfo {
+        affected_rows: affected as u64,
+        last_insert_id: first_generated.unwrap_or(0),
+        info,
+    }))
+}
+
+/// The target columns and the value expressions of each row.
+fn insert_rows(def: &TableDef, insert: &Insert) -> ServerResult<(Vec<usize>, Vec<Vec<Expr>>)> {
+    let mut columns = Vec::new();
+    for ident in &insert.columns {
+        let name = ident.to_string().trim_matches('`').to_string();
+        columns.push(
+            def.column_index(&name)
+                .ok_or_else(|| errors::unknown_column(&name, "field list"))?,
+        );
+    }
+    if !insert.assignments.is_empty() {
+        let mut values = Vec::new();
+        for assignment in &insert.assignments {
+            columns.push(assignment_column(def, assignment)?);
+            values.push(assignment.value.clone());
+        }
+        return Ok((columns, vec![values]));
+    }
+    let Some(source) = &insert.source else {
+        return Err(not_supported("INSERT without VALUES"));
+    };
+    let SetExpr::Values(values) = source.body.as_ref() else {
+        return Err(not_supported("INSERT ... SELECT"));
+    };
+    if columns.is_empty() {
+        columns = (0..def.columns.len()).collect();
+    }
+    Ok((
+        columns,
+        values.rows.iter().map(|r| r.content.clone()).collect(),
+    ))
+}
+
+fn assignment_column(def: &TableDef, assignment: &Assignment) -> ServerResult<usize> {
+    let AssignmentTarget::ColumnName(name) = &assignment.target else {
+        return Err(not_supported("tuple assignment"));
+    };
+    let column = name
+        .0
+        .last()
+        .map(|p| p.to_string().trim_matches('`').to_string())
+        .unwrap_or_default();
+    def.column_index(&column)
+        .ok_or_else(|| errors::unknown_column(&column, "field list"))
+}
+
+fn is_strict(session: &Session, def: &TableDef) -> bool {
+    let mode = session.vars.sql_mode();
+    mode.iter().any(|m| m == "STRICT_ALL_TABLES")
+        || (def.engine.is_transactional() && mode.iter().any(|m| m == "STRICT_TRANS_TABLES"))
+}
+
+/// A full row: given values converted into their columns, defaults for the rest.
+fn build_row(
+    session: &mut Session,
+    def: &TableDef,
+    columns: &[usize],
+    values: &[Expr],
+    row_number: u64,
+    strict: bool,
+) -> ServerResult<Row> {
+    let mut row: Vec<Option<Value>> = vec![None; def.columns.len()];
+    for (&position, expr) in columns.iter().zip(values) {
+        if matches!(expr, Expr::Identifier(i) if i.value.eq_ignore_ascii_case("DEFAULT")) {
+            continue;
+        }
+        let value = {
+            let mut ctx = RowContext::new(session, &[], &[], "field list");
+            evaluate(expr, &mut ctx)?
+        };
+        row[position] = Some(value);
+    }
+    let mut full = Vec::with_capacity(row.len());
+    for (position, value) in row.into_iter().enumerate() {
+        let column = &def.columns[position];
+        let value = match value {
+            Some(v) => v,
+            None => default_value(session, column, strict)?,
+        };
+        full.push(store_checked(session, value, column, row_number, strict)?);
+    }
+    Ok(full)
+}
+
+fn default_value(
+    session: &mut Session,
+    column: &crate::storage::schema::ColumnDef,
+    strict: bool,
+) -> ServerResult<Value> {
+    match &column.default {
+        Some(ColumnDefault::Value(v)) => Ok(v.clone()),
+        Some(ColumnDefault::CurrentTimestamp) => {
+            super::session_functions::call(session, "now", &[]).unwrap_or(Ok(Value::Null))
+        }
+        None if column.nullable || column.auto_increment => Ok(Value::Null),
+        None if strict => Err(errors::no_default(&column.name)),
+        None => {
+            session
+                .warn(errors::no_default(&column.name).as_condition(crate::error::Level::Warning));
+            Ok(zero_value())
+        }
+    }
+}
+
+fn zero_value() -> Value {
+    Value::Int(0)
+}
+
+/// Converts into the column, with 1048 for NULL into NOT NULL.
+fn store_checked(
+    session: &mut Session,
+    value: Value,
+    column: &crate::storage::schema::ColumnDef,
+    row_number: u64,
+    strict: bool,
+) -> ServerResult<Value> {
+    let value = if value.is_null() && !column.nullable && !column.auto_increment {
+        if strict {
+            return Err(errors::column_cannot_be_null(&column.name));
+        }
+        session.warn(
+            errors::column_cannot_be_null(&column.name).as_condition(crate::error::Level::Warning),
+        );
+        zero_value()
+    } else {
+        value
+    };
+    let mut conditions = Vec::new();
+    let stored = store(value, column, row_number, strict, &mut |c: Condition| {
+        conditions.push(c)
+    })?;
+    conditions.into_iter().for_each(|c| session.warn(c));
+    Ok(stored)
+}
+
+/// UPDATE t SET c = v, … [WHERE …].
+pub fn update(session: &mut Session, update: &Update) -> StatementResult {
+    if !update.table.joins.is_empty() || update.from.is_some() {
+        return Err(not_supported("multi-table UPDATE"));
+    }
+    let sqlparser::ast::TableFactor::Table { name, alias, .. } = &update.table.relation else {
+        return Err(not_supported("UPDATE of a derived table"));
+    };
+    let (schema, table_name) = qualified(session, name)?;
+    let table = open_table(session, &schema, &table_name)?;
+    let waits = Waits::of(session);
+    check_access(session, &waits, &schema, &table_name, true)?;
+    let _intent = waits.write_intent()?;
+    let def = table.def();
+    let source = source_of(&def, alias.as_ref().map(|a| a.name.value.clone()));
+    let targets = update
+        .assignments
+        .iter()
+        .map(|a| assignment_column(&def, a))
+        .collect::<ServerResult<Vec<_>>>()?;
+    let strict = is_strict(session, &def);
+    let wait_rows = table.scan(&mut session.txn, &waits.row())?;
+    let (mut matched, mut changed) = (0u64, 0u64);
+    for (id, row) in wait_rows {
+        if !matches_where(session, &source, &row, update.selection.as_ref())? {
+            continue;
+        }
+        let latest = table.lock_row(&mut session.txn, id, LockMode::Exclusive, &waits.row())?;
+        let Some(latest) = latest else { continue };
+        if !matches_where(session, &source, &latest, update.selection.as_ref())? {
+            continue;
+        }
+        matched += 1;
+        let mut new_row = latest.clone();
+        for (assignment, &position) in update.assignments.iter().zip(&targets) {
+            let value = {
+                let sources = std::slice::from_ref(&source);
+                let mut ctx = RowContext::new(session, sources, &new_row, "field list");
+                evaluate(&assignment.value, &mut ctx)?
+            };
+            new_row[position] =
+                store_checked(session, value, &def.columns[position], matched, strict)?;
+        }
+        if new_row != latest {
+            table.update(&mut session.txn, id, new_row, &waits.row())?;
+            changed += 1;
+        }
+    }
+    session.row_count = changed as i64;
+    Ok(Outcome::Ok(OkInfo {
+        affected_rows: changed,
+        last_insert_id: 0,
+        info: format!(
+            "Rows matched: {matched}  Changed: {changed}  Warnings: {}",
+            session.warnings.len()
+        ),
+    }))
+}
+
+/// DELETE FROM t [WHERE …].
+pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
+    let tables = match &delete.from {
+        FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
+    };
+    let [target] = tables.as_slice() else {
+        return Err(not_supported("multi-table DELETE"));
+    };
+    let sqlparser::ast::TableFactor::Table { name, alias, .. } = &target.relation else {
+        return Err(not_supported("DELETE from a derived table"));
+    };
+    let (schema, table_name) = qualified(session, name)?;
+    let table = open_table(session, &schema, &table_name)?;
+    let waits = Waits::of(session);
+    check_access(session, &waits, &schema, &table_name, true)?;
+    let _intent = waits.write_intent()?;
+    let def = table.def();
+    let source = source_of(&def, alias.as_ref().map(|a| a.name.value.clone()));
+    let rows = table.scan(&mut session.txn, &waits.row())?;
+    let mut deleted = 0u64;
+    for (id, row) in rows {
+        if !matches_where(session, &source, &row, delete.selection.as_ref())? {
+            continue;
+        }
+        let wait = waits.row();
+        if table
+            .lock_row(&mut session.txn, id, LockMode::Exclusive, &wait)?
+            .is_some()
+        {
+            table.delete(&mut session.txn, id, &wait)?;
+            deleted += 1;
+        }
+    }
+    session.row_count = deleted as i64;
+    super::ok(deleted)
+}
+
+fn source_of(def: &TableDef, alias: Option<String>) -> Source {
+    Source {
+        alias: alias.unwrap_or_else(|| def.name.clone()),
+        schema: def.schema.clone(),
+        table: def.name.clone(),
+        columns: def.columns.iter().map(|c| c.name.clone()).collect(),
+        offset: 0,
+    }
+}
+
+fn matches_where(
+    session: &mut Session,
+    source: &Source,
+    row: &Row,
+    condition: Option<&Expr>,
+) -> ServerResult<bool> {
+    let Some(condition) = condition else {
+        return Ok(true);
+    };
+    let sources = std::slice::from_ref(source);
+    let mut ctx = RowContext::new(session, sources, row, "where clause");
+    Ok(truth(&evaluate(condition, &mut ctx)?) == Some(true))
+}

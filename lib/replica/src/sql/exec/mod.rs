@@ -1,0 +1,127 @@
+//! Execution: one parsed statement run in a session. `run_statement`
+//! parses, clears the last statement's warnings, runs the statement under
+//! a statement savepoint, and ends it as MariaDB does: an error undoes the
+//! statement (a deadlock the whole transaction), and outside a transaction
+//! the statement commits. Each kind of statement lives in its own file.
+
+mod context;
+mod create_table;
+mod ddl;
+mod dml;
+pub mod errors;
+mod names;
+mod select;
+mod session_functions;
+mod set;
+mod show;
+mod show_create;
+mod source_text;
+mod transaction;
+mod virtual_tables;
+mod waits;
+
+use sqlparser::ast::Statement as Ast;
+
+use crate::error::Level;
+use crate::session::outcome::{OkInfo, Outcome};
+use crate::session::{Session, StatementResult, not_supported};
+use crate::sql::parse::{Extra, Piece, Statement, parse_statement};
+
+/// Parses and runs one statement of a query.
+pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResult {
+    let statement = parse_statement(piece);
+    if !keeps_warnings(&statement) {
+        session.warnings.clear();
+    }
+    let result = statement.and_then(|statement| {
+        session.txn.start_statement();
+        let result = dispatch(session, piece, &statement);
+        transaction::end_statement(session, &statement, result.as_ref().err());
+        result
+    });
+    if let Err(error) = &result {
+        session.warnings.push(error.as_condition(Level::Error));
+    }
+    result
+}
+
+/// SHOW WARNINGS and its kin report the previous statement's conditions.
+fn keeps_warnings(statement: &crate::error::ServerResult<Statement>) -> bool {
+    match statement {
+        Ok(Statement::Extra(Extra::ShowWarningCount { .. })) => true,
+        Ok(Statement::Sql(ast)) => match ast.as_ref() {
+            Ast::ShowVariable { variable } => {
+                matches!(variable.first(), Some(w) if w.value.eq_ignore_ascii_case("warnings") || w.value.eq_ignore_ascii_case("errors"))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn dispatch(session: &mut Session, piece: &Piece<'_>, statement: &Statement) -> StatementResult {
+    match statement {
+        Statement::Extra(extra) => show::extra(session, extra),
+        Statement::Sql(ast) => dispatch_sql(session, piece, ast),
+    }
+}
+
+fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> StatementResult {
+    match ast {
+        Ast::Query(query) => select::run(session, piece, query),
+        Ast::Insert(insert) => dml::insert(session, insert),
+        Ast::Update(update) => dml::update(session, update),
+        Ast::Delete(delete) => dml::delete(session, delete),
+        Ast::CreateTable(create) => ddl::create_table(session, create),
+        Ast::CreateDatabase {
+            db_name,
+            if_not_exists,
+            ..
+        } => ddl::create_database(session, db_name, *if_not_exists),
+        Ast::Drop {
+            object_type,
+            if_exists,
+            names,
+            temporary,
+            ..
+        } => ddl::drop(session, object_type, *if_exists, names, *temporary),
+        Ast::Truncate(truncate) => ddl::truncate(session, truncate),
+        Ast::Use(target) => ddl::use_database(session, target),
+        Ast::Set(set) => set::run(session, set),
+        Ast::StartTransaction { .. } => transaction::begin(session),
+        Ast::Commit { .. } => transaction::commit(session),
+        Ast::Rollback {
+            savepoint: None, ..
+        } => transaction::rollback(session),
+        Ast::ShowVariables { filter, global, .. } => show::variables(session, filter, *global),
+        Ast::ShowVariable { variable } => show::by_word(session, variable),
+        Ast::ShowDatabases { show_options, .. } => show::databases(session, show_options),
+        Ast::ShowTables {
+            show_options, full, ..
+        } => show::tables(session, show_options, *full),
+        Ast::ShowProcessList { full } => show::processlist(session, *full),
+        Ast::ShowCreate { obj_type, obj_name } => show::create(session, obj_type, obj_name),
+        Ast::Kill { modifier, id } => session_functions::kill(session, modifier.as_ref(), *id),
+        Ast::Flush { .. } => transaction::flush(session, ast),
+        Ast::LockTables { .. } => transaction::lock_tables(session, ast),
+        Ast::UnlockTables => transaction::unlock_tables(session),
+        Ast::Call(function) => transaction::call(session, function),
+        _ => Err(not_supported(&first_words(&ast.to_string()))),
+    }
+}
+
+/// The leading words of a statement, to name it in "doesn't yet support".
+fn first_words(text: &str) -> String {
+    text.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An OK with only an affected-row count.
+pub(crate) fn ok(affected_rows: u64) -> StatementResult {
+    Ok(Outcome::Ok(OkInfo {
+        affected_rows,
+        ..OkInfo::default()
+    }))
+}

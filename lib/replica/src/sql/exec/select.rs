@@ -1,0 +1,593 @@
+//! SELECT: the tables of FROM (nested-loop joins, LEFT JOIN padding),
+//! WHERE, GROUP BY with aggregates, HAVING, the select list, DISTINCT,
+//! ORDER BY and LIMIT, with locking reads for FOR UPDATE / LOCK IN SHARE
+//! MODE. Rows are read through the session's transaction; the result goes
+//! out as text.
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    Expr, GroupByExpr, JoinConstraint, JoinOperator, LimitClause, OrderByKind, Query, Select,
+    SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableFactor, TableWithJoins, Visit,
+    Visitor,
+};
+
+use super::context::{RowContext, Source};
+use super::virtual_tables;
+use crate::error::ServerResult;
+use crate::session::outcome::{Column, Outcome, ResultSet};
+use crate::session::{Session, StatementResult, not_supported};
+use crate::sql::eval::{self, Accumulator, aggregate_kind, evaluate, truth};
+use crate::sql::parse::Piece;
+use crate::sql::value::{Row, Value, compare_values};
+
+/// A query's columns and rows, before they become text.
+struct Output {
+    columns: Vec<Column>,
+    rows: Vec<Row>,
+}
+
+/// Runs a SELECT statement.
+pub fn run(session: &mut Session, piece: &Piece<'_>, query: &Query) -> StatementResult {
+    let output = query_output(session, Some(piece.text), query)?;
+    session.found_rows = output.rows.len() as u64;
+    Ok(Outcome::Rows(ResultSet {
+        columns: output.columns,
+        rows: output
+            .rows
+            .iter()
+            .map(|r| r.iter().map(eval::to_text).collect())
+            .collect(),
+    }))
+}
+
+/// The rows of a subquery.
+pub fn subquery_rows(session: &mut Session, query: &Query) -> ServerResult<Vec<Row>> {
+    Ok(query_output(session, None, query)?.rows)
+}
+
+fn query_output(session: &mut Session, text: Option<&str>, query: &Query) -> ServerResult<Output> {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return Err(not_supported("this form of query"));
+    };
+    let locking = !query.locks.is_empty();
+    let sources_rows = from_rows(session, &select.from, locking)?;
+    let (sources, rows) = sources_rows;
+    let rows = filter_where(session, &sources, rows, select.selection.as_ref())?;
+    let mut candidates = if is_grouped(select) {
+        group(session, &sources, rows, select)?
+    } else {
+        rows.into_iter()
+            .map(|row| Candidate {
+                row,
+                aggregates: None,
+            })
+            .collect()
+    };
+    if let Some(having) = &select.having {
+        candidates = filter_having(session, &sources, candidates, having)?;
+    }
+    let items = expand_items(select, &sources, text);
+    let mut projected = Vec::with_capacity(candidates.len());
+    for candidate in &candidates {
+        let mut ctx = context(session, &sources, candidate, "field list");
+        let values = items
+            .iter()
+            .map(|item| evaluate(&item.expr, &mut ctx))
+            .collect::<ServerResult<Row>>()?;
+        projected.push(values);
+    }
+    let mut order: Vec<usize> = (0..projected.len()).collect();
+    if let Some(order_by) = &query.order_by {
+        order = sort(
+            session,
+            &sources,
+            &candidates,
+            &projected,
+            &items,
+            &order_by.kind,
+        )?;
+    }
+    let mut rows: Vec<Row> = order.into_iter().map(|i| projected[i].clone()).collect();
+    if select.distinct.is_some() {
+        rows = distinct(rows);
+    }
+    rows = apply_limit(session, rows, query.limit_clause.as_ref())?;
+    let columns = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| item.column(&rows.iter().map(|r| &r[i]).collect::<Vec<_>>()))
+        .collect();
+    Ok(Output { columns, rows })
+}
+
+/// A row of the FROM product, with its group's aggregate values.
+struct Candidate {
+    row: Row,
+    aggregates: Option<HashMap<String, Value>>,
+}
+
+fn context<'a>(
+    session: &'a mut Session,
+    sources: &'a [Source],
+    candidate: &'a Candidate,
+    clause: &'static str,
+) -> RowContext<'a> {
+    let mut ctx = RowContext::new(session, sources, &candidate.row, clause);
+    ctx.aggregates = candidate.aggregates.as_ref();
+    ctx
+}
+
+/// The joined rows of the FROM clause (one empty row without FROM).
+fn from_rows(
+    session: &mut Session,
+    from: &[TableWithJoins],
+    locking: bool,
+) -> ServerResult<(Vec<Source>, Vec<Row>)> {
+    let mut sources = Vec::new();
+    let mut rows: Vec<Row> = vec![Vec::new()];
+    for item in from {
+        rows = join(
+            session,
+            &mut sources,
+            rows,
+            &item.relation,
+            None,
+            false,
+            locking,
+        )?;
+        for j in &item.joins {
+            let (constraint, left) = match &j.join_operator {
+                JoinOperator::Join(c) | JoinOperator::Inner(c) | JoinOperator::CrossJoin(c) => {
+                    (c, false)
+                }
+                JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (c, true),
+                _ => return Err(not_supported("this kind of join")),
+            };
+            let on = match constraint {
+                JoinConstraint::On(expr) => Some(expr),
+                JoinConstraint::None => None,
+                _ => return Err(not_supported("USING/NATURAL joins")),
+            };
+            rows = join(session, &mut sources, rows, &j.relation, on, left, locking)?;
+        }
+    }
+    Ok((sources, rows))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn join(
+    session: &mut Session,
+    sources: &mut Vec<Source>,
+    left_rows: Vec<Row>,
+    factor: &TableFactor,
+    on: Option<&Expr>,
+    left_outer: bool,
+    locking: bool,
+) -> ServerResult<Vec<Row>> {
+    let TableFactor::Table { name, alias, .. } = factor else {
+        return Err(not_supported("derived tables"));
+    };
+    let (schema, table) = super::names::qualified(session, name)?;
+    let alias = alias
+        .as_ref()
+        .map_or_else(|| table.clone(), |a| a.name.value.clone());
+    if sources.iter().any(|s| s.alias.eq_ignore_ascii_case(&alias)) {
+        return Err(super::errors::not_unique_table(&alias));
+    }
+    let (columns, right_rows) = match virtual_tables::read(session, &schema, &table)? {
+        Some(found) => found,
+        None => super::dml::read_table(session, &schema, &table, locking)?,
+    };
+    let offset = sources.last().map_or(0, |s| s.offset + s.columns.len());
+    let width = columns.len();
+    sources.push(Source {
+        alias,
+        schema,
+        table,
+        columns,
+        offset,
+    });
+    let mut out = Vec::new();
+    for left in left_rows {
+        let mut matched = false;
+        for right in &right_rows {
+            let mut row = left.clone();
+            row.extend(right.iter().cloned());
+            if let Some(on) = on {
+                let mut ctx = RowContext::new(session, sources, &row, "on clause");
+                if truth(&evaluate(on, &mut ctx)?) != Some(true) {
+                    continue;
+                }
+            }
+            matched = true;
+            out.push(row);
+        }
+        if left_outer && !matched {
+            let mut row = left;
+            row.extend(std::iter::repeat_n(Value::Null, width));
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+fn filter_where(
+    session: &mut Session,
+    sources: &[Source],
+    rows: Vec<Row>,
+    selection: Option<&Expr>,
+) -> ServerResult<Vec<Row>> {
+    let Some(condition) = selection else {
+        return Ok(rows);
+    };
+    let mut kept = Vec::new();
+    for row in rows {
+        let mut ctx = RowContext::new(session, sources, &row, "where clause");
+        if truth(&evaluate(condition, &mut ctx)?) == Some(true) {
+            kept.push(row);
+        }
+    }
+    Ok(kept)
+}
+
+fn filter_having(
+    session: &mut Session,
+    sources: &[Source],
+    candidates: Vec<Candidate>,
+    having: &Expr,
+) -> ServerResult<Vec<Candidate>> {
+    let mut kept = Vec::new();
+    for candidate in candidates {
+        let mut ctx = context(session, sources, &candidate, "having clause");
+        if truth(&evaluate(having, &mut ctx)?) == Some(true) {
+            kept.push(candidate);
+        }
+    }
+    Ok(kept)
+}
+
+/// Aggregate calls anywhere in the select list, HAVING and ORDER BY.
+struct AggregateCalls(Vec<sqlparser::ast::Function>);
+
+impl Visitor for AggregateCalls {
+    type Break = ();
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if let Expr::Function(f) = expr {
+            if aggregate_kind(f).is_some() && !self.0.contains(f) {
+                self.0.push(f.clone());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+fn aggregate_calls(select: &Select) -> Vec<sqlparser::ast::Function> {
+    let mut calls = AggregateCalls(Vec::new());
+    let _ = select.projection.visit(&mut calls);
+    let _ = select.having.visit(&mut calls);
+    calls.0
+}
+
+fn group_exprs(select: &Select) -> &[Expr] {
+    match &select.group_by {
+        GroupByExpr::Expressions(exprs, _) => exprs,
+        GroupByExpr::All(_) => &[],
+    }
+}
+
+fn is_grouped(select: &Select) -> bool {
+    !group_exprs(select).is_empty() || !aggregate_calls(select).is_empty()
+}
+
+/// GROUP BY: one candidate per group (its first row), with its aggregates.
+fn group(
+    session: &mut Session,
+    sources: &[Source],
+    rows: Vec<Row>,
+    select: &Select,
+) -> ServerResult<Vec<Candidate>> {
+    let calls = aggregate_calls(select);
+    let keys = group_exprs(select);
+    let mut groups: Vec<(Row, Row, Vec<Accumulator>)> = Vec::new();
+    for row in rows {
+        let mut ctx = RowContext::new(session, sources, &row, "group statement");
+        let key = keys
+            .iter()
+            .map(|k| evaluate(k, &mut ctx))
+            .collect::<ServerResult<Row>>()?;
+        let position = groups.iter().position(|(k, _, _)| same_key(k, &key));
+        let index = match position {
+            Some(i) => i,
+            None => {
+                let accumulators = calls
+                    .iter()
+                    .map(|c| {
+                        let (kind, distinct) = aggregate_kind(c).expect("aggregate call");
+                        Accumulator::new(kind, distinct)
+                    })
+                    .collect();
+                groups.push((key, row.clone(), accumulators));
+                groups.len() - 1
+            }
+        };
+        for (call, accumulator) in calls.iter().zip(groups[index].2.iter_mut()) {
+            let mut ctx = RowContext::new(session, sources, &row, "field list");
+            let argument = aggregate_argument(call, &mut ctx)?;
+            accumulator.add(&argument);
+        }
+    }
+    if groups.is_empty() && keys.is_empty() {
+        let accumulators = calls
+            .iter()
+            .map(|c| {
+                let (kind, distinct) = aggregate_kind(c).expect("aggregate call");
+                Accumulator::new(kind, distinct)
+            })
+            .collect();
+        let width = sources.last().map_or(0, |s| s.offset + s.columns.len());
+        groups.push((Vec::new(), vec![Value::Null; width], accumulators));
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(_, row, accumulators)| Candidate {
+            row,
+            aggregates: Some(
+                calls
+                    .iter()
+                    .map(ToString::to_string)
+                    .zip(accumulators.iter().map(Accumulator::finish))
+                    .collect(),
+            ),
+        })
+        .collect())
+}
+
+/// The value an aggregate call adds for one row (`*` counts every row).
+fn aggregate_argument(
+    call: &sqlparser::ast::Function,
+    ctx: &mut RowContext<'_>,
+) -> ServerResult<Value> {
+    use sqlparser::ast::{FunctionArg, FunctionArgExpr, FunctionArguments};
+    let FunctionArguments::List(list) = &call.args else {
+        return Ok(Value::Int(1));
+    };
+    match list.args.first() {
+        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(expr))) => evaluate(expr, ctx),
+        _ => Ok(Value::Int(1)),
+    }
+}
+
+fn same_key(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| compare_values(x, y).is_eq())
+}
+
+/// One column of the select list.
+struct Item {
+    expr: Expr,
+    name: String,
+    /// The table column it reads directly, for its metadata.
+    table_column: Option<(String, String, String)>,
+}
+
+impl Item {
+    fn column(&self, values: &[&Value]) -> Column {
+        let mut column = eval::result_column(&self.name, values);
+        if let Some((schema, table, org_name)) = &self.table_column {
+            column.schema = schema.clone();
+            column.table = table.clone();
+            column.org_table = table.clone();
+            column.org_name = org_name.clone();
+        }
+        column
+    }
+}
+
+/// The select list with `*` and `t.*` expanded and every item named.
+fn expand_items(select: &Select, sources: &[Source], text: Option<&str>) -> Vec<Item> {
+    let mut items = Vec::new();
+    for item in &select.projection {
+        match item {
+            SelectItem::UnnamedExpr(expr) => items.push(Item {
+                name: item_name(expr, text),
+                table_column: direct_column(expr, sources),
+                expr: expr.clone(),
+            }),
+            SelectItem::ExprWithAlias { expr, alias } => items.push(Item {
+                name: alias.value.clone(),
+                table_column: direct_column(expr, sources),
+                expr: expr.clone(),
+            }),
+            SelectItem::Wildcard(_) => sources.iter().for_each(|s| push_all(&mut items, s)),
+            SelectItem::QualifiedWildcard(SelectItemQualifiedWildcardKind::ObjectName(name), _) => {
+                let alias = name
+                    .0
+                    .last()
+                    .map(|p| p.to_string().trim_matches('`').to_string())
+                    .unwrap_or_default();
+                sources
+                    .iter()
+                    .filter(|s| s.alias.eq_ignore_ascii_case(&alias))
+                    .for_each(|s| push_all(&mut items, s));
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
+fn push_all(items: &mut Vec<Item>, source: &Source) {
+    for column in &source.columns {
+        items.push(Item {
+            expr: Expr::CompoundIdentifier(vec![
+                source.alias.as_str().into(),
+                column.as_str().into(),
+            ]),
+            name: column.clone(),
+            table_column: Some((source.schema.clone(), source.alias.clone(), column.clone())),
+        });
+    }
+}
+
+/// MariaDB names an unaliased item by its text as written.
+fn item_name(expr: &Expr, text: Option<&str>) -> String {
+    use sqlparser::ast::Spanned;
+    if let Expr::Identifier(ident) = expr {
+        return ident.value.clone();
+    }
+    if let Expr::Value(v) = expr {
+        if let sqlparser::ast::Value::SingleQuotedString(s)
+        | sqlparser::ast::Value::DoubleQuotedString(s) = &v.value
+        {
+            return s.clone();
+        }
+    }
+    if let Expr::CompoundIdentifier(parts) = expr {
+        if !parts[0].value.starts_with('@') {
+            return parts.last().map(|p| p.value.clone()).unwrap_or_default();
+        }
+    }
+    text.and_then(|t| super::source_text::item_text(t, expr.span().start))
+        .map_or_else(|| expr.to_string(), str::to_string)
+}
+
+fn direct_column(expr: &Expr, sources: &[Source]) -> Option<(String, String, String)> {
+    let (qualifier, name): (Vec<String>, String) = match expr {
+        Expr::Identifier(i) => (Vec::new(), i.value.clone()),
+        Expr::CompoundIdentifier(parts) if !parts[0].value.starts_with('@') => (
+            parts[..parts.len() - 1]
+                .iter()
+                .map(|p| p.value.clone())
+                .collect(),
+            parts.last()?.value.clone(),
+        ),
+        _ => return None,
+    };
+    let index = super::context::resolve_column(sources, &qualifier, &name, "field list").ok()?;
+    let source = sources
+        .iter()
+        .find(|s| index >= s.offset && index < s.offset + s.columns.len())?;
+    Some((
+        source.schema.clone(),
+        source.alias.clone(),
+        source.columns[index - source.offset].clone(),
+    ))
+}
+
+/// ORDER BY: positions, select-list aliases, or expressions over the row.
+fn sort(
+    session: &mut Session,
+    sources: &[Source],
+    candidates: &[Candidate],
+    projected: &[Row],
+    items: &[Item],
+    kind: &OrderByKind,
+) -> ServerResult<Vec<usize>> {
+    let OrderByKind::Expressions(keys) = kind else {
+        return Err(not_supported("ORDER BY ALL"));
+    };
+    let mut sort_keys: Vec<(Vec<Value>, usize)> = Vec::new();
+    for (i, candidate) in candidates.iter().enumerate() {
+        let mut values = Vec::new();
+        for key in keys {
+            values.push(order_value(
+                session,
+                sources,
+                candidate,
+                &projected[i],
+                items,
+                &key.expr,
+            )?);
+        }
+        sort_keys.push((values, i));
+    }
+    let descending: Vec<bool> = keys
+        .iter()
+        .map(|k| matches!(k.options.sort, Some(sqlparser::ast::OrderBySort::Desc)))
+        .collect();
+    sort_keys.sort_by(|(a, _), (b, _)| {
+        for (index, (x, y)) in a.iter().zip(b).enumerate() {
+            let order = compare_values(x, y);
+            let order = if descending[index] {
+                order.reverse()
+            } else {
+                order
+            };
+            if !order.is_eq() {
+                return order;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    Ok(sort_keys.into_iter().map(|(_, i)| i).collect())
+}
+
+fn order_value(
+    session: &mut Session,
+    sources: &[Source],
+    candidate: &Candidate,
+    projected: &Row,
+    items: &[Item],
+    expr: &Expr,
+) -> ServerResult<Value> {
+    if let Expr::Value(v) = expr {
+        if let sqlparser::ast::Value::Number(n, _) = &v.value {
+            if let Ok(position) = n.parse::<usize>() {
+                if position >= 1 && position <= projected.len() {
+                    return Ok(projected[position - 1].clone());
+                }
+                return Err(super::errors::unknown_column(n, "order clause"));
+            }
+        }
+    }
+    if let Expr::Identifier(ident) = expr {
+        if let Some(i) = items
+            .iter()
+            .position(|item| item.name.eq_ignore_ascii_case(&ident.value))
+        {
+            return Ok(projected[i].clone());
+        }
+    }
+    let mut ctx = context(session, sources, candidate, "order clause");
+    evaluate(expr, &mut ctx)
+}
+
+fn distinct(rows: Vec<Row>) -> Vec<Row> {
+    let mut kept: Vec<Row> = Vec::new();
+    for row in rows {
+        if !kept.iter().any(|k| same_key(k, &row)) {
+            kept.push(row);
+        }
+    }
+    kept
+}
+
+fn apply_limit(
+    session: &mut Session,
+    rows: Vec<Row>,
+    limit: Option<&LimitClause>,
+) -> ServerResult<Vec<Row>> {
+    let (count, offset) = match limit {
+        None => return Ok(rows),
+        Some(LimitClause::LimitOffset { limit, offset, .. }) => {
+            (limit.clone(), offset.as_ref().map(|o| o.value.clone()))
+        }
+        Some(LimitClause::OffsetCommaLimit { offset, limit }) => {
+            (Some(limit.clone()), Some(offset.clone()))
+        }
+    };
+    let mut number = |e: Option<Expr>| -> ServerResult<Option<usize>> {
+        let Some(e) = e else { return Ok(None) };
+        let mut ctx = RowContext::new(session, &[], &[], "limit clause");
+        let value = evaluate(&e, &mut ctx)?;
+        Ok(Some(match value {
+            Value::Int(i) => usize::try_from(i).unwrap_or(0),
+            Value::UInt(u) => usize::try_from(u).unwrap_or(usize::MAX),
+            _ => 0,
+        }))
+    };
+    let offset = number(offset)?.unwrap_or(0);
+    let count = number(count)?.unwrap_or(usize::MAX);
+    Ok(rows.into_iter().skip(offset).take(count).collect())
+}

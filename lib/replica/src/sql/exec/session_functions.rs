@@ -1,0 +1,184 @@
+//! Functions that read or change session or server state, for expression
+//! evaluation: SLEEP (interruptible by KILL), CONNECTION_ID, DATABASE,
+//! USER, NOW and its kin, LAST_INSERT_ID, ROW_COUNT, FOUND_ROWS and the
+//! user-level locks; plus KILL itself and `@@` variables.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use sqlparser::ast::KillType;
+
+use super::{errors, ok};
+use crate::error::ServerResult;
+use crate::session::kill::KILL_POLL;
+use crate::session::{Session, StatementResult};
+use crate::sql::eval::VarScope;
+use crate::sql::value::Value;
+
+/// The value of a session function, or None when `name` is not one.
+pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerResult<Value>> {
+    Some(match name {
+        "sleep" => sleep(session, args.first()),
+        "connection_id" => Ok(Value::UInt(session.id())),
+        "database" | "schema" => Ok(session.db.as_deref().map_or(Value::Null, Value::text)),
+        "user" | "session_user" | "system_user" | "current_user" => {
+            Ok(Value::text(&format!("{}@localhost", session.thread.user())))
+        }
+        "now" | "current_timestamp" | "localtime" | "localtimestamp" | "sysdate" => Ok(now()),
+        "last_insert_id" => last_insert_id(session, args.first()),
+        "row_count" => Ok(Value::Int(session.row_count)),
+        "found_rows" => Ok(Value::UInt(session.found_rows)),
+        "version" => Ok(Value::text(crate::server::config::VERSION)),
+        "get_lock" => get_lock(session, args),
+        "release_lock" => lock_name(args).map_or(Ok(Value::Null), |n| {
+            session.state.locks.release_lock(session.id(), &n)
+        }),
+        "is_free_lock" => {
+            lock_name(args).map_or(Ok(Value::Null), |n| session.state.locks.is_free_lock(&n))
+        }
+        "is_used_lock" => {
+            lock_name(args).map_or(Ok(Value::Null), |n| session.state.locks.is_used_lock(&n))
+        }
+        "release_all_locks" => Ok(Value::UInt(
+            session.state.locks.release_all_locks(session.id()),
+        )),
+        _ => return None,
+    })
+}
+
+/// The lock name argument; None for a missing or NULL name.
+fn lock_name(args: &[Value]) -> Option<String> {
+    args.first().filter(|n| !n.is_null()).map(text)
+}
+
+fn text(value: &Value) -> String {
+    crate::sql::eval::to_text(value)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
+fn seconds(value: Option<&Value>) -> f64 {
+    value
+        .map(text)
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// SLEEP(n): 0 when it slept, 1 when KILL QUERY woke it (MariaDB's rule).
+fn sleep(session: &mut Session, seconds_arg: Option<&Value>) -> ServerResult<Value> {
+    let duration = Duration::from_secs_f64(seconds(seconds_arg).max(0.0));
+    session.thread.set_state("User sleep");
+    let end = Instant::now() + duration;
+    while Instant::now() < end {
+        if session.thread.kill.check().is_err() {
+            session.thread.set_state("");
+            return Ok(Value::Int(1));
+        }
+        std::thread::sleep(KILL_POLL.min(end.saturating_duration_since(Instant::now())));
+    }
+    session.thread.set_state("");
+    Ok(Value::Int(0))
+}
+
+fn last_insert_id(session: &mut Session, arg: Option<&Value>) -> ServerResult<Value> {
+    if let Some(v) = arg {
+        session.last_insert_id = text(v).parse().unwrap_or(0);
+        return Ok(v.clone());
+    }
+    Ok(Value::UInt(session.last_insert_id))
+}
+
+fn get_lock(session: &mut Session, args: &[Value]) -> ServerResult<Value> {
+    let Some(name) = args.first().filter(|n| !n.is_null()) else {
+        return Ok(Value::Null);
+    };
+    let timeout = Duration::from_secs_f64(seconds(args.get(1)).max(0.0));
+    let thread = std::sync::Arc::clone(&session.thread);
+    let set_state = |s: Option<&str>| thread.set_state(s.unwrap_or(""));
+    session.state.locks.get_lock(
+        session.id(),
+        &text(name),
+        timeout,
+        &session.thread.kill,
+        &set_state,
+    )
+}
+
+/// The current time as a DATETIME in the server's zone (UTC here).
+fn now() -> Value {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days as i64);
+    Value::Temporal(crate::sql::value::Temporal {
+        kind: crate::sql::value::TemporalKind::DateTime,
+        negative: false,
+        year: year as u16,
+        month: month as u8,
+        day: day as u8,
+        hour: (rem / 3600) as u32,
+        minute: ((rem % 3600) / 60) as u8,
+        second: (rem % 60) as u8,
+        micros: 0,
+        fsp: 0,
+    })
+}
+
+/// Gregorian date of a day count since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// `@@x`, `@@global.x`, `@@session.x`.
+pub fn system_variable(session: &mut Session, scope: VarScope, name: &str) -> ServerResult<Value> {
+    match name.to_ascii_lowercase().as_str() {
+        "warning_count" => return Ok(Value::UInt(session.warnings.len() as u64)),
+        "error_count" => {
+            let errors = session
+                .warnings
+                .iter()
+                .filter(|w| w.level == crate::error::Level::Error)
+                .count();
+            return Ok(Value::UInt(errors as u64));
+        }
+        "identity" | "last_insert_id" => return Ok(Value::UInt(session.last_insert_id)),
+        _ => {}
+    }
+    session.state.globals.get(&session.vars, scope, name)
+}
+
+/// KILL [CONNECTION | QUERY] id.
+pub fn kill(session: &mut Session, modifier: Option<&KillType>, id: u64) -> StatementResult {
+    let Some(target) = session.state.threads.get(id) else {
+        return Err(errors::unknown_thread(id));
+    };
+    match modifier {
+        Some(KillType::Query) => target.kill.kill_query(),
+        _ => target.kill.kill_connection(),
+    }
+    if id == session.id() && !matches!(modifier, Some(KillType::Query)) {
+        return Err(crate::session::kill::connection_killed());
+    }
+    ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_day_counts_to_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_778), (2026, 11, 21));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}

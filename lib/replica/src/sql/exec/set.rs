@@ -1,0 +1,109 @@
+//! SET: system variables (`SET [GLOBAL|SESSION] x = v`, `SET @@global.x`),
+//! user variables (`SET @a = v`) and `SET NAMES`, assigned left to right.
+
+use sqlparser::ast::{ContextModifier, Expr, ObjectName, Set};
+
+use super::context::RowContext;
+use super::ok;
+use crate::error::ServerResult;
+use crate::session::{Session, StatementResult, not_supported};
+use crate::sql::eval::{VarScope, evaluate};
+use crate::sysvars::SetValue;
+
+/// Runs a SET statement.
+pub fn run(session: &mut Session, set: &Set) -> StatementResult {
+    match set {
+        Set::SingleAssignment {
+            scope,
+            variable,
+            values,
+            ..
+        } => {
+            assign(session, scope.as_ref(), variable, values.first())?;
+        }
+        Set::MultipleAssignments { assignments } => {
+            for a in assignments {
+                assign(session, a.scope.as_ref(), &a.name, Some(&a.value))?;
+            }
+        }
+        Set::SetNames { .. } | Set::SetNamesDefault {} => {}
+        other => return Err(not_supported(&format!("{other}"))),
+    }
+    ok(0)
+}
+
+fn assign(
+    session: &mut Session,
+    scope: Option<&ContextModifier>,
+    name: &ObjectName,
+    value: Option<&Expr>,
+) -> ServerResult<()> {
+    let parts: Vec<String> = name.0.iter().map(|p| p.to_string()).collect();
+    let (scope, variable) = target(scope, &parts);
+    let value = match value {
+        Some(Expr::Identifier(i))
+            if i.value.eq_ignore_ascii_case("DEFAULT") && i.quote_style.is_none() =>
+        {
+            SetValue::Default
+        }
+        Some(expr) => SetValue::Value(value_of(session, expr, variable.is_some())?),
+        None => SetValue::Default,
+    };
+    match variable {
+        None => {
+            let name = parts[0].trim_start_matches('@').to_ascii_lowercase();
+            if let SetValue::Value(v) = value {
+                session.user_vars.insert(name, v);
+            }
+            Ok(())
+        }
+        Some(variable) => {
+            let conditions =
+                session
+                    .state
+                    .globals
+                    .set(&mut session.vars, scope, &variable, value)?;
+            conditions.into_iter().for_each(|c| session.warn(c));
+            Ok(())
+        }
+    }
+}
+
+/// A system variable's scope and name, or None for a user variable.
+fn target(scope: Option<&ContextModifier>, parts: &[String]) -> (VarScope, Option<String>) {
+    let declared = match scope {
+        Some(ContextModifier::Global) => VarScope::Global,
+        Some(ContextModifier::Session | ContextModifier::Local) => VarScope::Session,
+        _ => VarScope::Default,
+    };
+    match parts {
+        [single] if single.starts_with("@@") => (declared, Some(single[2..].to_string())),
+        [single] if single.starts_with('@') => (declared, None),
+        [scope, name] if scope.eq_ignore_ascii_case("@@global") => {
+            (VarScope::Global, Some(name.clone()))
+        }
+        [scope, name]
+            if scope.eq_ignore_ascii_case("@@session") || scope.eq_ignore_ascii_case("@@local") =>
+        {
+            (VarScope::Session, Some(name.clone()))
+        }
+        _ => (declared, Some(parts.join("."))),
+    }
+}
+
+/// The assigned value; a bare word for a system variable is its text (`SET x = ON`).
+fn value_of(
+    session: &mut Session,
+    expr: &Expr,
+    system: bool,
+) -> ServerResult<crate::sql::value::Value> {
+    if system {
+        if let Expr::Identifier(i) = expr {
+            if i.quote_style.is_none() {
+                return Ok(crate::sql::value::Value::text(&i.value));
+            }
+        }
+    }
+    let mut ctx = RowContext::new(session, &[], &[], "field list");
+    evaluate(expr, &mut ctx)
+}
