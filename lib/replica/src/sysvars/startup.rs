@@ -137,7 +137,13 @@ fn option_setting(def: &VarDef, value: &str) -> Option<Setting> {
                 .ok()
                 .map(|(s, _)| s)
         }
-        Kind::Text { .. } => Some(Setting::Text(Some(value.to_string()))),
+        Kind::Text { .. } => {
+            // Canonical spelling where the variable has one (`myisam` → `MyISAM`).
+            let checked = super::checks::check_text(def.name, Some(value.to_string()));
+            Some(Setting::Text(Some(
+                checked.ok().flatten().unwrap_or_else(|| value.to_string()),
+            )))
+        }
     }
 }
 
@@ -234,6 +240,15 @@ mod tests {
             panic!()
         };
         assert!(pid.starts_with(b"/var/mysqld.1/data/") && pid.ends_with(b".pid"));
+    }
+
+    #[test]
+    fn engine_options_take_the_engines_spelling() {
+        let config = options(&[("default_storage_engine", "myisam")]);
+        assert_eq!(
+            global(&config, "default_storage_engine"),
+            Value::text("MyISAM")
+        );
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Source {
     pub schema: String,
     pub table: String,
     pub columns: Vec<String>,
+    /// The table's definition; None for virtual tables.
+    pub def: Option<std::sync::Arc<crate::storage::schema::TableDef>>,
     /// Where its values start in a joined row.
     pub offset: usize,
 }
@@ -153,7 +155,7 @@ pub struct ConstantContext {
 impl EvalContext for ConstantContext {
     fn column(&mut self, qualifier: &[String], name: &str) -> ServerResult<Value> {
         let _ = qualifier;
-        Err(errors::unknown_column(name, "field list"))
+        Err(errors::unknown_column(name, "SELECT"))
     }
 
     fn system_variable(&mut self, _scope: VarScope, name: &str) -> ServerResult<Value> {

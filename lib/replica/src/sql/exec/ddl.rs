@@ -7,6 +7,7 @@ use std::sync::Arc;
 use sqlparser::ast::{CreateTable, ObjectName, ObjectType, Truncate, Use};
 
 use super::names::{open_table, qualified};
+use super::waits::Waits;
 use super::{create_table, errors, ok};
 use crate::error::{Level, ServerError};
 use crate::session::{Session, StatementResult, not_supported};
@@ -22,13 +23,14 @@ pub fn create_table(session: &mut Session, create: &CreateTable) -> StatementRes
     if !session.state.storage.database_exists(&schema) {
         return Err(errors::unknown_database(&schema));
     }
-    let engine =
-        Engine::from_name(session.vars.default_storage_engine()).unwrap_or(Engine::InnoDb);
+    let engine = Engine::from_name(session.vars.default_storage_engine()).unwrap_or(Engine::InnoDb);
     let def = create_table::table_def(create, &schema, &name, engine)?;
     create_table::check_auto_increment(&def)?;
     if create.temporary {
         return create_temporary(session, def, create.if_not_exists);
     }
+    let waits = Waits::of(session);
+    let _intent = waits.write_intent()?;
     implicit_commit(session)?;
     match session
         .state
@@ -112,6 +114,8 @@ pub fn drop(
 }
 
 fn drop_database(session: &mut Session, name: &ObjectName, if_exists: bool) -> StatementResult {
+    let waits = Waits::of(session);
+    let _intent = waits.write_intent()?;
     implicit_commit(session)?;
     let name = name.to_string().trim_matches('`').to_string();
     match session.state.storage.drop_database(&name, if_exists)? {
@@ -143,6 +147,8 @@ fn drop_tables(
 ) -> StatementResult {
     let mut missing = Vec::new();
     let mut committed = false;
+    let waits = Waits::of(session);
+    let mut intent = None;
     for name in names {
         let (schema, table) = qualified(session, name)?;
         let key = (schema.to_ascii_lowercase(), table.to_ascii_lowercase());
@@ -154,6 +160,7 @@ fn drop_tables(
             continue;
         }
         if !committed {
+            intent = Some(waits.write_intent()?);
             implicit_commit(session)?;
             committed = true;
         }
@@ -161,6 +168,7 @@ fn drop_tables(
             missing.push(format!("{schema}.{table}"));
         }
     }
+    std::mem::drop(intent);
     if missing.is_empty() {
         return ok(0);
     }
@@ -186,9 +194,13 @@ pub fn truncate(session: &mut Session, truncate: &Truncate) -> StatementResult {
     for target in &truncate.table_names {
         let (schema, name) = qualified(session, &target.name)?;
         let table: Arc<Table> = open_table(session, &schema, &name)?;
-        if !table.def().temporary {
-            implicit_commit(session)?;
+        if table.def().temporary {
+            table.truncate();
+            continue;
         }
+        let waits = Waits::of(session);
+        let _intent = waits.write_intent()?;
+        implicit_commit(session)?;
         table.truncate();
     }
     ok(0)

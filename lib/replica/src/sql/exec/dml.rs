@@ -20,13 +20,13 @@ use crate::sql::value::{Row, Value};
 use crate::storage::LockMode;
 use crate::storage::schema::{ColumnDefault, TableDef};
 
-/// The column names and rows of a table, as SELECT reads them.
+/// The definition and rows of a table, as SELECT reads them.
 pub fn read_table(
     session: &mut Session,
     schema: &str,
     name: &str,
     locking: bool,
-) -> ServerResult<(Vec<String>, Vec<Row>)> {
+) -> ServerResult<(std::sync::Arc<TableDef>, Vec<Row>)> {
     let table = open_table(session, schema, name)?;
     let def = table.def();
     let waits = Waits::of(session);
@@ -45,7 +45,7 @@ pub fn read_table(
             out.push(row);
         }
     }
-    Ok((def.columns.iter().map(|c| c.name.clone()).collect(), out))
+    Ok((def, out))
 }
 
 fn check_access(
@@ -72,8 +72,15 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
     check_access(session, &waits, &schema, &table_name, true)?;
     let _intent = waits.write_intent()?;
     let def = table.def();
-    let (columns, value_rows) = insert_rows(&def, insert)?;
-    let strict = is_strict(session, &def);
+    let (columns, source) = insert_rows(&def, insert)?;
+    let value_rows = match source {
+        InsertSource::Values(rows) => rows.into_iter().map(InsertRow::Exprs).collect::<Vec<_>>(),
+        InsertSource::Query(query) => super::select::subquery_rows(session, &query)?
+            .into_iter()
+            .map(InsertRow::Values)
+            .collect(),
+    };
+    let strict = is_strict(session, &def) && !insert.ignore;
     let mut affected = 0;
     let mut first_generated = None;
     for (index, values) in value_rows.iter().enumerate() {
@@ -81,7 +88,8 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
         if values.len() != columns.len() {
             return Err(errors::value_count_on_row(row_number));
         }
-        let row = build_row(session, &def, &columns, values, row_number, strict)?;
+        let given = row_values(session, values)?;
+        let row = build_row(session, &def, &columns, given, row_number, strict)?;
         let wait = waits.row();
         match table.insert(&mut session.txn, row, &wait) {
             Ok(inserted) => {
@@ -117,14 +125,52 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
     }))
 }
 
-/// The target columns and the value expressions of each row.
-fn insert_rows(def: &TableDef, insert: &Insert) -> ServerResult<(Vec<usize>, Vec<Vec<Expr>>)> {
+/// Where INSERT's rows come from.
+enum InsertSource {
+    Values(Vec<Vec<Expr>>),
+    Query(Box<sqlparser::ast::Query>),
+}
+
+/// One row to insert: expressions of VALUES / SET, or a selected row.
+enum InsertRow {
+    Exprs(Vec<Expr>),
+    Values(Row),
+}
+
+impl InsertRow {
+    fn len(&self) -> usize {
+        match self {
+            InsertRow::Exprs(e) => e.len(),
+            InsertRow::Values(v) => v.len(),
+        }
+    }
+}
+
+/// The values of a row to insert; None where it says DEFAULT.
+fn row_values(session: &mut Session, row: &InsertRow) -> ServerResult<Vec<Option<Value>>> {
+    match row {
+        InsertRow::Values(values) => Ok(values.iter().cloned().map(Some).collect()),
+        InsertRow::Exprs(exprs) => exprs
+            .iter()
+            .map(|expr| {
+                if matches!(expr, Expr::Identifier(i) if i.value.eq_ignore_ascii_case("DEFAULT") && i.quote_style.is_none()) {
+                    return Ok(None);
+                }
+                let mut ctx = RowContext::new(session, &[], &[], "VALUES");
+                evaluate(expr, &mut ctx).map(Some)
+            })
+            .collect(),
+    }
+}
+
+/// The target columns and where the rows come from.
+fn insert_rows(def: &TableDef, insert: &Insert) -> ServerResult<(Vec<usize>, InsertSource)> {
     let mut columns = Vec::new();
     for ident in &insert.columns {
         let name = ident.to_string().trim_matches('`').to_string();
         columns.push(
             def.column_index(&name)
-                .ok_or_else(|| errors::unknown_column(&name, "field list"))?,
+                .ok_or_else(|| errors::unknown_column(&name, "INSERT INTO"))?,
         );
     }
     if !insert.assignments.is_empty() {
@@ -133,21 +179,21 @@ fn insert_rows(def: &TableDef, insert: &Insert) -> ServerResult<(Vec<usize>, Vec
             columns.push(assignment_column(def, assignment)?);
             values.push(assignment.value.clone());
         }
-        return Ok((columns, vec![values]));
+        return Ok((columns, InsertSource::Values(vec![values])));
     }
     let Some(source) = &insert.source else {
         return Err(not_supported("INSERT without VALUES"));
     };
-    let SetExpr::Values(values) = source.body.as_ref() else {
-        return Err(not_supported("INSERT ... SELECT"));
-    };
     if columns.is_empty() {
         columns = (0..def.columns.len()).collect();
     }
-    Ok((
-        columns,
-        values.rows.iter().map(|r| r.content.clone()).collect(),
-    ))
+    match source.body.as_ref() {
+        SetExpr::Values(values) => Ok((
+            columns,
+            InsertSource::Values(values.rows.iter().map(|r| r.content.clone()).collect()),
+        )),
+        _ => Ok((columns, InsertSource::Query(source.clone()))),
+    }
 }
 
 fn assignment_column(def: &TableDef, assignment: &Assignment) -> ServerResult<usize> {
@@ -160,7 +206,7 @@ fn assignment_column(def: &TableDef, assignment: &Assignment) -> ServerResult<us
         .map(|p| p.to_string().trim_matches('`').to_string())
         .unwrap_or_default();
     def.column_index(&column)
-        .ok_or_else(|| errors::unknown_column(&column, "field list"))
+        .ok_or_else(|| errors::unknown_column(&column, "SET"))
 }
 
 fn is_strict(session: &Session, def: &TableDef) -> bool {
@@ -174,20 +220,15 @@ fn build_row(
     session: &mut Session,
     def: &TableDef,
     columns: &[usize],
-    values: &[Expr],
+    given: Vec<Option<Value>>,
     row_number: u64,
     strict: bool,
 ) -> ServerResult<Row> {
     let mut row: Vec<Option<Value>> = vec![None; def.columns.len()];
-    for (&position, expr) in columns.iter().zip(values) {
-        if matches!(expr, Expr::Identifier(i) if i.value.eq_ignore_ascii_case("DEFAULT")) {
-            continue;
+    for (&position, value) in columns.iter().zip(given) {
+        if value.is_some() {
+            row[position] = value;
         }
-        let value = {
-            let mut ctx = RowContext::new(session, &[], &[], "field list");
-            evaluate(expr, &mut ctx)?
-        };
-        row[position] = Some(value);
     }
     let mut full = Vec::with_capacity(row.len());
     for (position, value) in row.into_iter().enumerate() {
@@ -208,9 +249,7 @@ fn default_value(
 ) -> ServerResult<Value> {
     match &column.default {
         Some(ColumnDefault::Value(v)) => Ok(v.clone()),
-        Some(ColumnDefault::CurrentTimestamp) => {
-            super::session_functions::call(session, "now", &[]).unwrap_or(Ok(Value::Null))
-        }
+        Some(ColumnDefault::CurrentTimestamp) => Ok(super::session_functions::now(None)),
         None if column.nullable || column.auto_increment => Ok(Value::Null),
         None if strict => Err(errors::no_default(&column.name)),
         None => {
@@ -289,7 +328,7 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
         for (assignment, &position) in update.assignments.iter().zip(&targets) {
             let value = {
                 let sources = std::slice::from_ref(&source);
-                let mut ctx = RowContext::new(session, sources, &new_row, "field list");
+                let mut ctx = RowContext::new(session, sources, &new_row, "SET");
                 evaluate(&assignment.value, &mut ctx)?
             };
             new_row[position] =
@@ -354,6 +393,7 @@ fn source_of(def: &TableDef, alias: Option<String>) -> Source {
         schema: def.schema.clone(),
         table: def.name.clone(),
         columns: def.columns.iter().map(|c| c.name.clone()).collect(),
+        def: None,
         offset: 0,
     }
 }
@@ -368,6 +408,6 @@ fn matches_where(
         return Ok(true);
     };
     let sources = std::slice::from_ref(source);
-    let mut ctx = RowContext::new(session, sources, row, "where clause");
+    let mut ctx = RowContext::new(session, sources, row, "WHERE");
     Ok(truth(&evaluate(condition, &mut ctx)?) == Some(true))
 }

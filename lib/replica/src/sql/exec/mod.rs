@@ -15,6 +15,7 @@ mod session_functions;
 mod set;
 mod show;
 mod show_create;
+mod signal;
 mod source_text;
 mod transaction;
 mod virtual_tables;
@@ -61,6 +62,11 @@ fn keeps_warnings(statement: &crate::error::ServerResult<Statement>) -> bool {
 
 fn dispatch(session: &mut Session, piece: &Piece<'_>, statement: &Statement) -> StatementResult {
     match statement {
+        Statement::Extra(Extra::Signal {
+            sqlstate,
+            errno,
+            message,
+        }) => signal::run(session, sqlstate, *errno, message.as_deref()),
         Statement::Extra(extra) => show::extra(session, extra),
         Statement::Sql(ast) => dispatch_sql(session, piece, ast),
     }

@@ -13,6 +13,8 @@ use sqlparser::ast::{
     Visitor,
 };
 
+use sqlparser::ast::{SetOperator, SetQuantifier};
+
 use super::context::{RowContext, Source};
 use super::virtual_tables;
 use crate::error::ServerResult;
@@ -42,18 +44,118 @@ pub fn run(session: &mut Session, piece: &Piece<'_>, query: &Query) -> Statement
     }))
 }
 
-/// The rows of a subquery.
+/// The rows of a subquery, or of INSERT … SELECT's query.
 pub fn subquery_rows(session: &mut Session, query: &Query) -> ServerResult<Vec<Row>> {
     Ok(query_output(session, None, query)?.rows)
 }
 
 fn query_output(session: &mut Session, text: Option<&str>, query: &Query) -> ServerResult<Output> {
     let SetExpr::Select(select) = query.body.as_ref() else {
-        return Err(not_supported("this form of query"));
+        let mut output = set_output(session, text, &query.body)?;
+        if let Some(order_by) = &query.order_by {
+            sort_output(&mut output, &order_by.kind)?;
+        }
+        output.rows = apply_limit(session, output.rows, query.limit_clause.as_ref())?;
+        return Ok(output);
     };
+    select_output(session, text, select, query)
+}
+
+/// UNION [ALL|DISTINCT] of query blocks, and parenthesized queries.
+fn set_output(session: &mut Session, text: Option<&str>, body: &SetExpr) -> ServerResult<Output> {
+    match body {
+        SetExpr::Select(select) => select_output(session, text, select, &plain_query(body)),
+        SetExpr::Query(query) => query_output(session, text, query),
+        SetExpr::SetOperation {
+            op: SetOperator::Union,
+            set_quantifier,
+            left,
+            right,
+        } => {
+            let mut output = set_output(session, text, left)?;
+            let more = set_output(session, text, right)?;
+            if more.columns.len() != output.columns.len() {
+                return Err(crate::error::ServerError::new(
+                    1222,
+                    "21000",
+                    "The used SELECT statements have a different number of columns",
+                ));
+            }
+            output.rows.extend(more.rows);
+            if !matches!(set_quantifier, SetQuantifier::All) {
+                output.rows = distinct(std::mem::take(&mut output.rows));
+            }
+            Ok(output)
+        }
+        _ => Err(not_supported("this form of query")),
+    }
+}
+
+/// A query with no ORDER BY, LIMIT or locking around a query block.
+fn plain_query(body: &SetExpr) -> Query {
+    Query {
+        with: None,
+        body: Box::new(body.clone()),
+        order_by: None,
+        limit_clause: None,
+        fetch: None,
+        locks: Vec::new(),
+        for_clause: None,
+        settings: None,
+        format_clause: None,
+        pipe_operators: Vec::new(),
+    }
+}
+
+/// ORDER BY of a UNION: by position or by the name of an output column.
+fn sort_output(output: &mut Output, kind: &OrderByKind) -> ServerResult<()> {
+    let OrderByKind::Expressions(keys) = kind else {
+        return Err(not_supported("ORDER BY ALL"));
+    };
+    let mut positions = Vec::new();
+    for key in keys {
+        let position = match &key.expr {
+            Expr::Value(v) => match &v.value {
+                sqlparser::ast::Value::Number(n, _) => {
+                    n.parse::<usize>().ok().and_then(|p| p.checked_sub(1))
+                }
+                _ => None,
+            },
+            Expr::Identifier(i) => output
+                .columns
+                .iter()
+                .position(|c| c.name.eq_ignore_ascii_case(&i.value)),
+            _ => None,
+        };
+        let position = position
+            .filter(|p| *p < output.columns.len())
+            .ok_or_else(|| super::errors::unknown_column(&key.expr.to_string(), "ORDER BY"))?;
+        positions.push((
+            position,
+            matches!(key.options.sort, Some(sqlparser::ast::OrderBySort::Desc)),
+        ));
+    }
+    output.rows.sort_by(|a, b| {
+        for &(p, descending) in &positions {
+            let order = compare_values(&a[p], &b[p]);
+            let order = if descending { order.reverse() } else { order };
+            if !order.is_eq() {
+                return order;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    Ok(())
+}
+
+fn select_output(
+    session: &mut Session,
+    text: Option<&str>,
+    select: &Select,
+    query: &Query,
+) -> ServerResult<Output> {
     let locking = !query.locks.is_empty();
-    let sources_rows = from_rows(session, &select.from, locking)?;
-    let (sources, rows) = sources_rows;
+    let (sources, rows) = from_rows(session, &select.from, locking)?;
     let rows = filter_where(session, &sources, rows, select.selection.as_ref())?;
     let mut candidates = if is_grouped(select) {
         group(session, &sources, rows, select)?
@@ -71,7 +173,7 @@ fn query_output(session: &mut Session, text: Option<&str>, query: &Query) -> Ser
     let items = expand_items(select, &sources, text);
     let mut projected = Vec::with_capacity(candidates.len());
     for candidate in &candidates {
-        let mut ctx = context(session, &sources, candidate, "field list");
+        let mut ctx = context(session, &sources, candidate, "SELECT");
         let values = items
             .iter()
             .map(|item| evaluate(&item.expr, &mut ctx))
@@ -169,6 +271,9 @@ fn join(
     let TableFactor::Table { name, alias, .. } = factor else {
         return Err(not_supported("derived tables"));
     };
+    if name.0.len() == 1 && name.to_string().eq_ignore_ascii_case("DUAL") {
+        return Ok(left_rows);
+    }
     let (schema, table) = super::names::qualified(session, name)?;
     let alias = alias
         .as_ref()
@@ -176,13 +281,18 @@ fn join(
     if sources.iter().any(|s| s.alias.eq_ignore_ascii_case(&alias)) {
         return Err(super::errors::not_unique_table(&alias));
     }
-    let (columns, right_rows) = match virtual_tables::read(session, &schema, &table)? {
-        Some(found) => found,
-        None => super::dml::read_table(session, &schema, &table, locking)?,
+    let (def, columns, right_rows) = match virtual_tables::read(session, &schema, &table)? {
+        Some((columns, rows)) => (None, columns, rows),
+        None => {
+            let (def, rows) = super::dml::read_table(session, &schema, &table, locking)?;
+            let columns = def.columns.iter().map(|c| c.name.clone()).collect();
+            (Some(def), columns, rows)
+        }
     };
     let offset = sources.last().map_or(0, |s| s.offset + s.columns.len());
     let width = columns.len();
     sources.push(Source {
+        def,
         alias,
         schema,
         table,
@@ -196,7 +306,7 @@ fn join(
             let mut row = left.clone();
             row.extend(right.iter().cloned());
             if let Some(on) = on {
-                let mut ctx = RowContext::new(session, sources, &row, "on clause");
+                let mut ctx = RowContext::new(session, sources, &row, "ON");
                 if truth(&evaluate(on, &mut ctx)?) != Some(true) {
                     continue;
                 }
@@ -224,7 +334,7 @@ fn filter_where(
     };
     let mut kept = Vec::new();
     for row in rows {
-        let mut ctx = RowContext::new(session, sources, &row, "where clause");
+        let mut ctx = RowContext::new(session, sources, &row, "WHERE");
         if truth(&evaluate(condition, &mut ctx)?) == Some(true) {
             kept.push(row);
         }
@@ -240,7 +350,7 @@ fn filter_having(
 ) -> ServerResult<Vec<Candidate>> {
     let mut kept = Vec::new();
     for candidate in candidates {
-        let mut ctx = context(session, sources, &candidate, "having clause");
+        let mut ctx = context(session, sources, &candidate, "HAVING");
         if truth(&evaluate(having, &mut ctx)?) == Some(true) {
             kept.push(candidate);
         }
@@ -292,7 +402,7 @@ fn group(
     let keys = group_exprs(select);
     let mut groups: Vec<(Row, Row, Vec<Accumulator>)> = Vec::new();
     for row in rows {
-        let mut ctx = RowContext::new(session, sources, &row, "group statement");
+        let mut ctx = RowContext::new(session, sources, &row, "GROUP BY");
         let key = keys
             .iter()
             .map(|k| evaluate(k, &mut ctx))
@@ -313,7 +423,7 @@ fn group(
             }
         };
         for (call, accumulator) in calls.iter().zip(groups[index].2.iter_mut()) {
-            let mut ctx = RowContext::new(session, sources, &row, "field list");
+            let mut ctx = RowContext::new(session, sources, &row, "SELECT");
             let argument = aggregate_argument(call, &mut ctx)?;
             accumulator.add(&argument);
         }
@@ -367,20 +477,19 @@ fn same_key(a: &[Value], b: &[Value]) -> bool {
 struct Item {
     expr: Expr,
     name: String,
-    /// The table column it reads directly, for its metadata.
-    table_column: Option<(String, String, String)>,
+    /// Metadata of the table column it reads directly.
+    table_column: Option<Column>,
 }
 
 impl Item {
     fn column(&self, values: &[&Value]) -> Column {
-        let mut column = eval::result_column(&self.name, values);
-        if let Some((schema, table, org_name)) = &self.table_column {
-            column.schema = schema.clone();
-            column.table = table.clone();
-            column.org_table = table.clone();
-            column.org_name = org_name.clone();
+        match &self.table_column {
+            Some(column) => Column {
+                name: self.name.clone(),
+                ..column.clone()
+            },
+            None => eval::result_column(&self.name, values),
         }
-        column
     }
 }
 
@@ -425,7 +534,7 @@ fn push_all(items: &mut Vec<Item>, source: &Source) {
                 column.as_str().into(),
             ]),
             name: column.clone(),
-            table_column: Some((source.schema.clone(), source.alias.clone(), column.clone())),
+            table_column: column_meta(source, column),
         });
     }
 }
@@ -452,7 +561,7 @@ fn item_name(expr: &Expr, text: Option<&str>) -> String {
         .map_or_else(|| expr.to_string(), str::to_string)
 }
 
-fn direct_column(expr: &Expr, sources: &[Source]) -> Option<(String, String, String)> {
+fn direct_column(expr: &Expr, sources: &[Source]) -> Option<Column> {
     let (qualifier, name): (Vec<String>, String) = match expr {
         Expr::Identifier(i) => (Vec::new(), i.value.clone()),
         Expr::CompoundIdentifier(parts) if !parts[0].value.starts_with('@') => (
@@ -464,15 +573,28 @@ fn direct_column(expr: &Expr, sources: &[Source]) -> Option<(String, String, Str
         ),
         _ => return None,
     };
-    let index = super::context::resolve_column(sources, &qualifier, &name, "field list").ok()?;
+    let index = super::context::resolve_column(sources, &qualifier, &name, "SELECT").ok()?;
     let source = sources
         .iter()
         .find(|s| index >= s.offset && index < s.offset + s.columns.len())?;
-    Some((
-        source.schema.clone(),
-        source.alias.clone(),
-        source.columns[index - source.offset].clone(),
-    ))
+    column_meta(source, &source.columns[index - source.offset])
+}
+
+/// The metadata of a column of a FROM table: its declared type when the
+/// table has a definition, else a text column (virtual tables).
+fn column_meta(source: &Source, column: &str) -> Option<Column> {
+    let mut meta = match &source.def {
+        Some(def) => {
+            let position = def.column_index(column)?;
+            eval::table_column(&def.columns[position], &source.alias, &source.schema)
+        }
+        None => Column::text(column, 192),
+    };
+    meta.table = source.alias.clone();
+    meta.org_table = source.table.clone();
+    meta.schema = source.schema.clone();
+    meta.org_name = column.to_string();
+    Some(meta)
 }
 
 /// ORDER BY: positions, select-list aliases, or expressions over the row.
@@ -537,7 +659,7 @@ fn order_value(
                 if position >= 1 && position <= projected.len() {
                     return Ok(projected[position - 1].clone());
                 }
-                return Err(super::errors::unknown_column(n, "order clause"));
+                return Err(super::errors::unknown_column(n, "ORDER BY"));
             }
         }
     }
@@ -549,7 +671,7 @@ fn order_value(
             return Ok(projected[i].clone());
         }
     }
-    let mut ctx = context(session, sources, candidate, "order clause");
+    let mut ctx = context(session, sources, candidate, "ORDER BY");
     evaluate(expr, &mut ctx)
 }
 
@@ -579,7 +701,7 @@ fn apply_limit(
     };
     let mut number = |e: Option<Expr>| -> ServerResult<Option<usize>> {
         let Some(e) = e else { return Ok(None) };
-        let mut ctx = RowContext::new(session, &[], &[], "limit clause");
+        let mut ctx = RowContext::new(session, &[], &[], "LIMIT");
         let value = evaluate(&e, &mut ctx)?;
         Ok(Some(match value {
             Value::Int(i) => usize::try_from(i).unwrap_or(0),

@@ -23,7 +23,9 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "user" | "session_user" | "system_user" | "current_user" => {
             Ok(Value::text(&format!("{}@localhost", session.thread.user())))
         }
-        "now" | "current_timestamp" | "localtime" | "localtimestamp" | "sysdate" => Ok(now()),
+        "now" | "current_timestamp" | "localtime" | "localtimestamp" | "sysdate" => {
+            Ok(now(args.first()))
+        }
         "last_insert_id" => last_insert_id(session, args.first()),
         "row_count" => Ok(Value::Int(session.row_count)),
         "found_rows" => Ok(Value::UInt(session.found_rows)),
@@ -63,15 +65,15 @@ fn seconds(value: Option<&Value>) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// SLEEP(n): 0 when it slept, 1 when KILL QUERY woke it (MariaDB's rule).
+/// SLEEP(n): 0 when it slept; KILL ends the statement with its error.
 fn sleep(session: &mut Session, seconds_arg: Option<&Value>) -> ServerResult<Value> {
     let duration = Duration::from_secs_f64(seconds(seconds_arg).max(0.0));
     session.thread.set_state("User sleep");
     let end = Instant::now() + duration;
     while Instant::now() < end {
-        if session.thread.kill.check().is_err() {
+        if let Err(killed) = session.thread.kill.check() {
             session.thread.set_state("");
-            return Ok(Value::Int(1));
+            return Err(killed);
         }
         std::thread::sleep(KILL_POLL.min(end.saturating_duration_since(Instant::now())));
     }
@@ -103,14 +105,21 @@ fn get_lock(session: &mut Session, args: &[Value]) -> ServerResult<Value> {
     )
 }
 
-/// The current time as a DATETIME in the server's zone (UTC here).
-fn now() -> Value {
-    let secs = SystemTime::now()
+/// The current time as a DATETIME in the server's zone (UTC here), with
+/// `fsp` fractional digits (NOW(6)).
+pub fn now(fsp: Option<&Value>) -> Value {
+    let elapsed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = secs / 86_400;
+        .unwrap_or_default();
+    let secs = elapsed.as_secs();
+    let fsp = fsp
+        .map(text)
+        .and_then(|t| t.parse::<u8>().ok())
+        .unwrap_or(0)
+        .min(6);
+    let (year, month, day) = crate::sql::value::civil_from_days((secs / 86_400) as i64);
     let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(days as i64);
+    let scale = 10u32.pow(6 - u32::from(fsp));
     Value::Temporal(crate::sql::value::Temporal {
         kind: crate::sql::value::TemporalKind::DateTime,
         negative: false,
@@ -120,22 +129,9 @@ fn now() -> Value {
         hour: (rem / 3600) as u32,
         minute: ((rem % 3600) / 60) as u8,
         second: (rem % 60) as u8,
-        micros: 0,
-        fsp: 0,
+        micros: elapsed.subsec_micros() / scale * scale,
+        fsp,
     })
-}
-
-/// Gregorian date of a day count since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// `@@x`, `@@global.x`, `@@session.x`.
@@ -169,16 +165,4 @@ pub fn kill(session: &mut Session, modifier: Option<&KillType>, id: u64) -> Stat
         return Err(crate::session::kill::connection_killed());
     }
     ok(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn converts_day_counts_to_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_778), (2026, 11, 21));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
 }

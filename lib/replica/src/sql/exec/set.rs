@@ -104,6 +104,6 @@ fn value_of(
             }
         }
     }
-    let mut ctx = RowContext::new(session, &[], &[], "field list");
+    let mut ctx = RowContext::new(session, &[], &[], "SET");
     evaluate(expr, &mut ctx)
 }

@@ -46,6 +46,7 @@ pub fn extra(session: &mut Session, extra: &Extra) -> StatementResult {
                 vec![vec![name.clone(), text]],
             ))
         }
+        Extra::Signal { .. } => Err(not_supported("SIGNAL here")),
     }
 }
 

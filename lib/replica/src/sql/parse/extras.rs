@@ -1,6 +1,11 @@
 //! Statements sqlparser cannot parse, or parses losing what MariaDB does
 //! with them, read by hand from the statement's words.
 
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
+
 use super::split::Piece;
 use crate::error::ServerResult;
 
@@ -11,6 +16,12 @@ pub enum Extra {
     ShowCreateDatabase { name: String, if_not_exists: bool },
     /// `SHOW COUNT(*) WARNINGS|ERRORS`.
     ShowWarningCount { errors_only: bool },
+    /// `SIGNAL SQLSTATE [VALUE] 'xxxxx' [SET MYSQL_ERRNO = n, MESSAGE_TEXT = '…']`.
+    Signal {
+        sqlstate: String,
+        errno: Option<u16>,
+        message: Option<String>,
+    },
 }
 
 /// The hand-parsed statement `piece` is, if it is one.
@@ -25,8 +36,48 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
         ["SHOW", "CREATE", "DATABASE" | "SCHEMA", rest @ ..] => show_create_database(piece, rest),
         ["SHOW", "COUNT(*)", "WARNINGS"] => Some(Extra::ShowWarningCount { errors_only: false }),
         ["SHOW", "COUNT(*)", "ERRORS"] => Some(Extra::ShowWarningCount { errors_only: true }),
+        ["SIGNAL", ..] => Some(signal(piece)?),
         _ => None,
     })
+}
+
+/// SIGNAL read with sqlparser's tokenizer and expression parser.
+fn signal(piece: &Piece<'_>) -> ServerResult<Extra> {
+    let syntax = |e: ParserError| super::syntax_error::from_parser(piece, &e);
+    let dialect = MySqlDialect {};
+    let mut parser = Parser::new(&dialect)
+        .try_with_sql(piece.text)
+        .map_err(syntax)?;
+    let state = (|| {
+        parser.next_token();
+        parser.expect_keyword(Keyword::SQLSTATE)?;
+        let _ = parser.parse_keyword(Keyword::VALUE);
+        let sqlstate = parser.parse_literal_string()?;
+        let (mut errno, mut message) = (None, None);
+        if parser.parse_keyword(Keyword::SET) {
+            loop {
+                let item = parser.parse_identifier()?.value.to_ascii_uppercase();
+                parser.expect_token(&Token::Eq)?;
+                match item.as_str() {
+                    "MYSQL_ERRNO" => errno = parser.parse_literal_uint()?.try_into().ok(),
+                    "MESSAGE_TEXT" => message = Some(parser.parse_literal_string()?),
+                    _ => {
+                        parser.parse_expr()?;
+                    }
+                }
+                if !parser.consume_token(&Token::Comma) {
+                    break;
+                }
+            }
+        }
+        parser.expect_token(&Token::EOF)?;
+        Ok(Extra::Signal {
+            sqlstate,
+            errno,
+            message,
+        })
+    })();
+    state.map_err(syntax)
 }
 
 fn show_create_database(piece: &Piece<'_>, rest: &[&str]) -> Option<Extra> {
@@ -67,5 +118,34 @@ mod tests {
             Some(Extra::ShowWarningCount { errors_only: true })
         );
         assert_eq!(extra("SHOW CREATE TABLE t"), None);
+    }
+
+    #[test]
+    fn reads_signal_with_its_items() {
+        assert_eq!(
+            extra("SIGNAL SQLSTATE '22012' SET MYSQL_ERRNO = 1365, MESSAGE_TEXT = 'it\\'s'"),
+            Some(Extra::Signal {
+                sqlstate: "22012".into(),
+                errno: Some(1365),
+                message: Some("it's".into())
+            })
+        );
+        assert_eq!(
+            extra("signal sqlstate value '45000'"),
+            Some(Extra::Signal {
+                sqlstate: "45000".into(),
+                errno: None,
+                message: None
+            })
+        );
+        assert_eq!(
+            parse(&Piece {
+                text: "SIGNAL 1",
+                line: 1
+            })
+            .unwrap_err()
+            .code,
+            1064
+        );
     }
 }

@@ -123,6 +123,7 @@ pub fn call(
     Some(match lower {
         "date" => arity(name, n, 1, 1).map(|_| cast_to(&args[0], TemporalKind::Date, ctx)),
         "time" => arity(name, n, 1, 1).map(|_| time_of(&args[0], ctx)),
+        "timestamp" => arity(name, n, 1, 1).map(|_| datetime_of(&args[0], ctx)),
         "year" => one(|t| Value::Int(i64::from(t.year)), ctx),
         "month" => one(|t| Value::Int(i64::from(t.month)), ctx),
         "day" | "dayofmonth" => one(|t| Value::Int(i64::from(t.day)), ctx),
@@ -163,6 +164,17 @@ fn time_of(v: &Value, ctx: &mut dyn EvalContext) -> Value {
     match temporal_of(v, TemporalKind::Time) {
         Some(t) => Value::Temporal(t.with_kind(TemporalKind::Time)),
         None => to_temporal(v, TemporalKind::Time, 0, ctx),
+    }
+}
+
+/// TIMESTAMP(x): a DATETIME, keeping fractional digits.
+fn datetime_of(v: &Value, ctx: &mut dyn EvalContext) -> Value {
+    if v.is_null() {
+        return Value::Null;
+    }
+    match temporal_of(v, TemporalKind::DateTime) {
+        Some(t) => Value::Temporal(t.with_kind(TemporalKind::DateTime)),
+        None => to_temporal(v, TemporalKind::DateTime, 0, ctx),
     }
 }
 
