@@ -4,6 +4,7 @@
 
 mod admin_tool;
 mod binary;
+mod cli_session;
 mod commands;
 mod common;
 mod protocol;

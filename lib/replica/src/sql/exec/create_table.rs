@@ -37,7 +37,10 @@ pub fn table_def(
     Ok(def)
 }
 
-fn add_column(def: &mut TableDef, column: &sqlparser::ast::ColumnDef) -> ServerResult<()> {
+pub(super) fn add_column(
+    def: &mut TableDef,
+    column: &sqlparser::ast::ColumnDef,
+) -> ServerResult<()> {
     let name = column.name.value.clone();
     if def.column_index(&name).is_some() {
         return Err(errors::duplicate_column(&name));
@@ -100,7 +103,7 @@ fn default_of(expr: &sqlparser::ast::Expr) -> ServerResult<ColumnDefault> {
     )?))
 }
 
-fn add_constraint(def: &mut TableDef, constraint: &TableConstraint) -> ServerResult<()> {
+pub(super) fn add_constraint(def: &mut TableDef, constraint: &TableConstraint) -> ServerResult<()> {
     let (kind, name, columns) = match constraint {
         TableConstraint::PrimaryKey(pk) => (
             KeyKind::Primary,

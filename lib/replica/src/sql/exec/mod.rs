@@ -4,6 +4,7 @@
 //! statement (a deadlock the whole transaction), and outside a transaction
 //! the statement commits. Each kind of statement lives in its own file.
 
+mod alter;
 mod context;
 mod create_table;
 mod ddl;
@@ -62,13 +63,22 @@ fn keeps_warnings(statement: &crate::error::ServerResult<Statement>) -> bool {
 
 fn dispatch(session: &mut Session, piece: &Piece<'_>, statement: &Statement) -> StatementResult {
     match statement {
-        Statement::Extra(Extra::Signal {
+        Statement::Extra(extra) => dispatch_extra(session, extra),
+        Statement::Sql(ast) => dispatch_sql(session, piece, ast),
+    }
+}
+
+fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
+    match extra {
+        Extra::ShowCreateDatabase { name, .. } => show::create_database(session, name),
+        Extra::ShowWarningCount { errors_only } => show::warning_count(session, *errors_only),
+        Extra::Signal {
             sqlstate,
             errno,
             message,
-        }) => signal::run(session, sqlstate, *errno, message.as_deref()),
-        Statement::Extra(extra) => show::extra(session, extra),
-        Statement::Sql(ast) => dispatch_sql(session, piece, ast),
+        } => signal::run(session, sqlstate, *errno, message.as_deref()),
+        Extra::Do(exprs) => set::run_do(session, exprs),
+        Extra::AlterEngine { table, engine } => alter::set_engine(session, table, engine),
     }
 }
 
@@ -92,6 +102,7 @@ fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> Statemen
             ..
         } => ddl::drop(session, object_type, *if_exists, names, *temporary),
         Ast::Truncate(truncate) => ddl::truncate(session, truncate),
+        Ast::AlterTable(alter) => alter::run(session, alter),
         Ast::Use(target) => ddl::use_database(session, target),
         Ast::Set(set) => set::run(session, set),
         Ast::StartTransaction { .. } => transaction::begin(session),

@@ -549,7 +549,8 @@ fn item_name(expr: &Expr, text: Option<&str>) -> String {
         if let sqlparser::ast::Value::SingleQuotedString(s)
         | sqlparser::ast::Value::DoubleQuotedString(s) = &v.value
         {
-            return s.clone();
+            // MariaDB drops leading white space from item names.
+            return s.trim_start().to_string();
         }
     }
     if let Expr::CompoundIdentifier(parts) = expr {

@@ -107,3 +107,12 @@ fn value_of(
     let mut ctx = RowContext::new(session, &[], &[], "SET");
     evaluate(expr, &mut ctx)
 }
+
+/// DO expr, …: evaluates and discards.
+pub fn run_do(session: &mut Session, exprs: &[Expr]) -> StatementResult {
+    for expr in exprs {
+        let mut ctx = RowContext::new(session, &[], &[], "SELECT");
+        evaluate(expr, &mut ctx)?;
+    }
+    ok(0)
+}

@@ -13,41 +13,37 @@ use super::names::{open_table, qualified};
 use crate::error::Level;
 use crate::session::outcome::{Column, Outcome, ResultSet};
 use crate::session::{Session, StatementResult, not_supported};
-use crate::sql::parse::Extra;
 
-/// Hand-parsed SHOW statements.
-pub fn extra(session: &mut Session, extra: &Extra) -> StatementResult {
-    match extra {
-        Extra::ShowWarningCount { errors_only } => {
-            let count = session
-                .warnings
-                .iter()
-                .filter(|w| !errors_only || w.level == Level::Error)
-                .count();
-            let name = if *errors_only {
-                "@@session.error_count"
-            } else {
-                "@@session.warning_count"
-            };
-            Ok(Outcome::Rows(ResultSet {
-                columns: vec![Column::integer(name)],
-                rows: vec![vec![Some(count.to_string().into_bytes())]],
-            }))
-        }
-        Extra::ShowCreateDatabase { name, .. } => {
-            if !session.state.storage.database_exists(name) {
-                return Err(super::errors::unknown_database(name));
-            }
-            let text = format!(
-                "CREATE DATABASE `{name}` /*!40100 DEFAULT CHARACTER SET latin1 COLLATE latin1_swedish_ci */"
-            );
-            Ok(rows(
-                &["Database", "Create Database"],
-                vec![vec![name.clone(), text]],
-            ))
-        }
-        Extra::Signal { .. } => Err(not_supported("SIGNAL here")),
+/// SHOW COUNT(*) WARNINGS | ERRORS.
+pub fn warning_count(session: &mut Session, errors_only: bool) -> StatementResult {
+    let count = session
+        .warnings
+        .iter()
+        .filter(|w| !errors_only || w.level == Level::Error)
+        .count();
+    let name = if errors_only {
+        "@@session.error_count"
+    } else {
+        "@@session.warning_count"
+    };
+    Ok(Outcome::Rows(ResultSet {
+        columns: vec![Column::integer(name)],
+        rows: vec![vec![Some(count.to_string().into_bytes())]],
+    }))
+}
+
+/// SHOW CREATE DATABASE.
+pub fn create_database(session: &mut Session, name: &str) -> StatementResult {
+    if !session.state.storage.database_exists(name) {
+        return Err(super::errors::unknown_database(name));
     }
+    let text = format!(
+        "CREATE DATABASE `{name}` /*!40100 DEFAULT CHARACTER SET latin1 COLLATE latin1_swedish_ci */"
+    );
+    Ok(rows(
+        &["Database", "Create Database"],
+        vec![vec![name.to_string(), text]],
+    ))
 }
 
 fn rows(names: &[&str], values: Vec<Vec<String>>) -> Outcome {

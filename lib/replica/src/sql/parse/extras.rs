@@ -16,6 +16,10 @@ pub enum Extra {
     ShowCreateDatabase { name: String, if_not_exists: bool },
     /// `SHOW COUNT(*) WARNINGS|ERRORS`.
     ShowWarningCount { errors_only: bool },
+    /// `DO expr, …`.
+    Do(Vec<sqlparser::ast::Expr>),
+    /// `ALTER TABLE t ENGINE [=] e`, the form sqlparser does not read.
+    AlterEngine { table: Vec<String>, engine: String },
     /// `SIGNAL SQLSTATE [VALUE] 'xxxxx' [SET MYSQL_ERRNO = n, MESSAGE_TEXT = '…']`.
     Signal {
         sqlstate: String,
@@ -37,7 +41,44 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
         ["SHOW", "COUNT(*)", "WARNINGS"] => Some(Extra::ShowWarningCount { errors_only: false }),
         ["SHOW", "COUNT(*)", "ERRORS"] => Some(Extra::ShowWarningCount { errors_only: true }),
         ["SIGNAL", ..] => Some(signal(piece)?),
+        ["DO", ..] => Some(do_statement(piece)?),
+        ["ALTER", "TABLE", _, rest @ ..] => alter_engine(piece, rest),
         _ => None,
+    })
+}
+
+/// DO's expression list, read by sqlparser's expression parser.
+fn do_statement(piece: &Piece<'_>) -> ServerResult<Extra> {
+    let syntax = |e: ParserError| super::syntax_error::from_parser(piece, &e);
+    let dialect = MySqlDialect {};
+    let mut parser = Parser::new(&dialect)
+        .try_with_sql(piece.text)
+        .map_err(syntax)?;
+    parser.next_token();
+    let exprs = parser
+        .parse_comma_separated(Parser::parse_expr)
+        .map_err(syntax)?;
+    parser.expect_token(&Token::EOF).map_err(syntax)?;
+    Ok(Extra::Do(exprs))
+}
+
+/// `ALTER TABLE t ENGINE=e`; `rest` is the upper-cased words after the name.
+fn alter_engine(piece: &Piece<'_>, rest: &[&str]) -> Option<Extra> {
+    let table = piece.text.split_whitespace().nth(2)?;
+    let engine = match rest {
+        [one] => one.strip_prefix("ENGINE=")?,
+        ["ENGINE", "=", e] | ["ENGINE=", e] => e,
+        ["ENGINE", e] => e.strip_prefix('=').unwrap_or(e),
+        _ => return None,
+    };
+    let original = piece.text.split_whitespace().last()?;
+    let engine = &original[original.len() - engine.len()..];
+    Some(Extra::AlterEngine {
+        table: table
+            .split('.')
+            .map(|p| p.trim_matches('`').to_string())
+            .collect(),
+        engine: engine.to_string(),
     })
 }
 
