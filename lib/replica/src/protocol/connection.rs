@@ -57,6 +57,11 @@ pub fn serve(stream: Stream, shared: Arc<Shared>) {
     if let Ok(clone) = stream.try_clone() {
         shared.add_socket(thread.id, clone);
     }
+    if let Ok(clone) = stream.try_clone() {
+        thread.set_waker(Box::new(move || {
+            let _ = clone.shutdown(std::net::Shutdown::Read);
+        }));
+    }
     let io = PacketIo::new(stream, shared.max_packet);
     if let Some(mut conn) = login_phase(io, &shared, &thread, host) {
         conn.run();

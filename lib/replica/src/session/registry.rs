@@ -24,7 +24,6 @@ pub struct Activity {
 }
 
 /// One registered thread.
-#[derive(Debug)]
 pub struct ThreadEntry {
     pub id: u64,
     /// The account name, known once the login has been checked.
@@ -34,9 +33,33 @@ pub struct ThreadEntry {
     pub db: Mutex<Option<String>>,
     pub activity: Mutex<Activity>,
     pub kill: KillSwitch,
+    /// Cuts the connection's reads, so an idle connection sees a KILL at once.
+    waker: Mutex<Option<Waker>>,
+}
+
+/// What ends a connection's wait for its next command.
+pub type Waker = Box<dyn Fn() + Send + Sync>;
+
+impl std::fmt::Debug for ThreadEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ThreadEntry").field("id", &self.id).finish()
+    }
 }
 
 impl ThreadEntry {
+    /// Sets what wakes the connection when it is killed while idle.
+    pub fn set_waker(&self, waker: Waker) {
+        *self.waker.lock().unwrap() = Some(waker);
+    }
+
+    /// KILL CONNECTION: flags the thread and wakes it if it waits for a command.
+    pub fn kill_connection(&self) {
+        self.kill.kill_connection();
+        if let Some(wake) = self.waker.lock().unwrap().as_ref() {
+            wake();
+        }
+    }
+
     /// The account the thread runs as.
     pub fn user(&self) -> String {
         self.user.lock().unwrap().clone()
@@ -87,6 +110,7 @@ impl ThreadRegistry {
                 since: Instant::now(),
             }),
             kill: KillSwitch::default(),
+            waker: Mutex::new(None),
         });
         self.threads.lock().unwrap().insert(id, Arc::clone(&entry));
         entry

@@ -159,7 +159,7 @@ pub fn kill(session: &mut Session, modifier: Option<&KillType>, id: u64) -> Stat
     };
     match modifier {
         Some(KillType::Query) => target.kill.kill_query(),
-        _ => target.kill.kill_connection(),
+        _ => target.kill_connection(),
     }
     if id == session.id() && !matches!(modifier, Some(KillType::Query)) {
         return Err(crate::session::kill::connection_killed());
