@@ -240,6 +240,10 @@ impl Acceptor {
         for w in self.workers.drain(..) {
             let _ = w.join();
         }
+        if let Err(e) = self.shared.state.storage.checkpoint() {
+            self.log
+                .warning(&format!("{PROGRAM}: cannot write the snapshot: {e}"));
+        }
         if let Some(p) = &config.socket {
             let _ = fs::remove_file(p);
         }

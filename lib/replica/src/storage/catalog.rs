@@ -58,6 +58,15 @@ impl Storage {
         persist::open(datadir)
     }
 
+    /// At a clean shutdown, with no connection left: folds the log into a
+    /// fresh snapshot, so the next start has nothing to replay.
+    pub fn checkpoint(&self) -> io::Result<()> {
+        match &self.persistence {
+            Some(p) => persist::checkpoint(self, p),
+            None => Ok(()),
+        }
+    }
+
     /// Storage with just these (empty) databases, kept in memory only.
     pub(super) fn with_databases(names: &[&str]) -> Storage {
         let databases = names

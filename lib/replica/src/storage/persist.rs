@@ -3,13 +3,16 @@
 //! and replays the log (`replica.log`: DDL and committed changes since),
 //! then writes a fresh snapshot of the next generation and starts an empty
 //! log, which the catalog, tables and transactions append to from then on.
+//! A clean shutdown, once every connection is gone, does the same again
+//! ([`checkpoint`]) so the next start has no log to replay.
 //! Temporary tables are never logged; MEMORY tables keep only their
 //! definition, as in MariaDB.
 
 use std::collections::HashMap;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::catalog::Storage;
 use super::persist_file::{self, Journal, LOG_MAGIC, SNAPSHOT_MAGIC};
@@ -24,6 +27,9 @@ const LOG_FILE: &str = "replica.log";
 #[derive(Debug)]
 pub struct Persistence {
     pub journal: Arc<Journal>,
+    datadir: PathBuf,
+    /// The generation of the current snapshot and log.
+    generation: AtomicU64,
 }
 
 impl Persistence {
@@ -61,6 +67,8 @@ pub fn open(datadir: &Path) -> io::Result<Storage> {
     )?;
     let persistence = Persistence {
         journal: Arc::new(Journal::create(&log_path, generation)?),
+        datadir: datadir.to_path_buf(),
+        generation: AtomicU64::new(generation),
     };
     for schema in storage.database_names() {
         for table in storage.tables(&schema).unwrap_or_default() {
@@ -69,6 +77,22 @@ pub fn open(datadir: &Path) -> io::Result<Storage> {
     }
     storage.set_persistence(persistence);
     Ok(storage)
+}
+
+/// Writes a snapshot of the next generation and empties the log; only
+/// when nothing else changes the storage (a clean shutdown).
+pub fn checkpoint(storage: &Storage, persistence: &Persistence) -> io::Result<()> {
+    let generation = persistence.generation.load(Ordering::SeqCst) + 1;
+    let path = persistence.datadir.join(SNAPSHOT_FILE);
+    persist_file::write_file(
+        &path,
+        SNAPSHOT_MAGIC,
+        generation,
+        &snapshot_records(storage),
+    )?;
+    persistence.journal.reset(generation)?;
+    persistence.generation.store(generation, Ordering::SeqCst);
+    Ok(())
 }
 
 /// Every database and table, as snapshot records.

@@ -164,6 +164,14 @@ impl Journal {
             eprintln!("replica: cannot append to {}: {e}", self.path.display());
         }
     }
+
+    /// Empties the log and moves it to `generation`, once a snapshot of
+    /// that generation holds everything it had.
+    pub fn reset(&self, generation: u64) -> io::Result<()> {
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        file.set_len(0)?;
+        file.write_all(&header(LOG_MAGIC, generation))
+    }
 }
 
 #[cfg(test)]

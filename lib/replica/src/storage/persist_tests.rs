@@ -305,3 +305,38 @@ fn a_log_of_an_older_generation_is_not_replayed_again() {
     assert!(rows(&s, "test", "t").is_empty());
     let _ = fs::remove_dir_all(&d);
 }
+
+#[test]
+fn a_checkpoint_empties_the_log_and_keeps_everything() {
+    let d = datadir("checkpoint");
+    let s = Storage::open(&d).unwrap();
+    s.create_table(def("test", "t", Engine::InnoDb), false)
+        .unwrap();
+    insert(
+        &s,
+        "test",
+        "t",
+        vec![vec![Value::Int(4), Value::Null]],
+        true,
+    );
+    let log_len = || fs::metadata(d.join(LOG_FILE)).unwrap().len();
+    assert!(log_len() > 16);
+    s.checkpoint().unwrap();
+    assert_eq!(log_len(), 16);
+    insert(
+        &s,
+        "test",
+        "t",
+        vec![vec![Value::Int(5), Value::Null]],
+        true,
+    );
+    drop(s);
+    let s = Storage::open(&d).unwrap();
+    let expected = vec![
+        vec![Value::Int(4), Value::Null],
+        vec![Value::Int(5), Value::Null],
+    ];
+    assert_eq!(rows(&s, "test", "t"), expected);
+    assert_eq!(Storage::new().checkpoint().map_err(|e| e.kind()), Ok(()));
+    let _ = fs::remove_dir_all(&d);
+}

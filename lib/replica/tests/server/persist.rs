@@ -86,6 +86,8 @@ fn rows_survive_a_clean_shutdown_and_restart() {
     run(&mut conn, "CREATE TEMPORARY TABLE test.tmp (a INT)");
     conn.shutdown().unwrap();
     assert!(child.wait().unwrap().success());
+    let log = fs::metadata(dir.join("replica.log")).unwrap().len();
+    assert_eq!(log, 16, "a clean shutdown folds the log into the snapshot");
 
     let mut child = start(&dir);
     let mut conn = connect(&dir);
