@@ -229,6 +229,23 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_damage_to_a_log_is_an_error_or_a_shorter_log(
+            at in 0usize..200,
+            byte in proptest::prelude::any::<u8>(),
+            cut in 0usize..200,
+        ) {
+            let mut buf = log_bytes();
+            let at = at % buf.len();
+            buf[at] = byte;
+            buf.truncate(buf.len() - cut % buf.len());
+            if let Ok(got) = parse_records(Path::new("l"), &buf, LOG_MAGIC, true) {
+                proptest::prop_assert!(got.records.len() <= 3);
+            }
+        }
+    }
+
     #[test]
     fn a_snapshot_must_be_whole() {
         let mut buf = header(SNAPSHOT_MAGIC, 1);

@@ -22,6 +22,8 @@ fn start(dir: &Path) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_replica"))
         .arg("--no-defaults")
         .arg("--port=0")
+        // Off 127.0.0.1, so other tests' checks of freed ports stay true.
+        .arg("--bind-address=127.0.0.2")
         .arg(format!("--socket={}/s.sock", dir.display()))
         .arg(format!("--pid-file={}/r.pid", dir.display()))
         .arg(format!("--log-error={}/r.err", dir.display()))
