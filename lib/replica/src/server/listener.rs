@@ -42,18 +42,21 @@ struct Acceptor {
     workers: Vec<JoinHandle<()>>,
 }
 
-/// Binds, writes the pid file and starts accepting (signals untouched).
+/// Binds, writes the pid file and starts accepting (signals untouched,
+/// data in memory only).
 pub fn start(config: ServerConfig) -> io::Result<RunningServer> {
     start_with(config, false)
 }
 
 /// As [`start`], for the server process: SIGTERM and SIGINT shut it down
-/// cleanly, taken over before the pid file tells anyone the server is up.
+/// cleanly, taken over before the pid file tells anyone the server is up,
+/// and the data lives in the datadir across restarts.
 pub fn start_process(config: ServerConfig) -> io::Result<RunningServer> {
     start_with(config, true)
 }
 
-fn start_with(config: ServerConfig, handle_signals: bool) -> io::Result<RunningServer> {
+fn start_with(config: ServerConfig, process: bool) -> io::Result<RunningServer> {
+    let handle_signals = process;
     let log = ErrorLog::open(config.log_error.as_deref())?;
     log.note(&format!(
         "Starting MariaDB {VERSION} as process {}",
@@ -70,10 +73,16 @@ fn start_with(config: ServerConfig, handle_signals: bool) -> io::Result<RunningS
     if handle_signals {
         shutdown.install_signal_handlers();
     }
-    if let Some(pid_file) = &config.pid_file {
+    let pid_file = config.pid_file.clone();
+    let state = if process {
+        ServerState::open(config).inspect_err(|e| log.line(&format!("[ERROR] {PROGRAM}: {e}")))?
+    } else {
+        ServerState::new(config)
+    };
+    if let Some(pid_file) = &pid_file {
         fs::write(pid_file, format!("{}\n", std::process::id()))?;
     }
-    let shared = Arc::new(Shared::new(ServerState::new(config), shutdown));
+    let shared = Arc::new(Shared::new(state, shutdown));
     log.note(&format!("{PROGRAM}: ready for connections."));
     log.line(&version_line(&shared.state.config, port));
     let acceptor = Acceptor {
@@ -230,6 +239,10 @@ impl Acceptor {
         self.shared.close_all();
         for w in self.workers.drain(..) {
             let _ = w.join();
+        }
+        if let Err(e) = self.shared.state.storage.checkpoint() {
+            self.log
+                .warning(&format!("{PROGRAM}: cannot write the snapshot: {e}"));
         }
         if let Some(p) = &config.socket {
             let _ = fs::remove_file(p);

@@ -2,6 +2,7 @@
 //! the tables, the locks above rows, and the global variables. One per
 //! server process, behind an `Arc`; each part does its own locking.
 
+use std::io;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -31,12 +32,25 @@ impl std::fmt::Debug for ServerState {
 }
 
 impl ServerState {
+    /// In-memory state, for tests that need no datadir.
     pub fn new(config: ServerConfig) -> Arc<ServerState> {
+        Self::with_storage(config, Storage::new())
+    }
+
+    /// The state of a server whose data lives in `config.datadir`; fails on
+    /// a corrupt file there (the error names the file and offset).
+    pub fn open(config: ServerConfig) -> io::Result<Arc<ServerState>> {
+        let storage = Storage::open(&config.datadir)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot load the datadir: {e}")))?;
+        Ok(Self::with_storage(config, storage))
+    }
+
+    fn with_storage(config: ServerConfig, storage: Storage) -> Arc<ServerState> {
         Arc::new(ServerState {
             globals: SystemVariables::new(&config),
             config,
             threads: ThreadRegistry::default(),
-            storage: Storage::new(),
+            storage,
             locks: Locks::default(),
             started: Instant::now(),
         })

@@ -5,9 +5,13 @@
 //! `information_schema` is virtual and lives above storage.
 
 use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::errors;
+use super::persist::{self, Persistence};
+use super::persist_record::{self, Record};
 use super::schema::TableDef;
 use super::table::Table;
 use super::transaction::{Transaction, TxnShared};
@@ -32,6 +36,8 @@ type Tables = BTreeMap<String, Arc<Table>>;
 pub struct Storage {
     databases: Mutex<BTreeMap<String, Tables>>,
     shared: Arc<TxnShared>,
+    /// The datadir's log, when data outlives the process.
+    persistence: Option<Persistence>,
 }
 
 impl Default for Storage {
@@ -43,13 +49,58 @@ impl Default for Storage {
 impl Storage {
     /// A fresh server's storage: databases `mysql` and `test`.
     pub fn new() -> Storage {
-        let databases = ["mysql", "test"]
-            .into_iter()
+        Storage::with_databases(&["mysql", "test"])
+    }
+
+    /// Storage kept in `datadir` across restarts (fresh when it is empty);
+    /// `InvalidData` naming the file and offset when a file is corrupt.
+    pub fn open(datadir: &Path) -> io::Result<Storage> {
+        persist::open(datadir)
+    }
+
+    /// At a clean shutdown, with no connection left: folds the log into a
+    /// fresh snapshot, so the next start has nothing to replay.
+    pub fn checkpoint(&self) -> io::Result<()> {
+        match &self.persistence {
+            Some(p) => persist::checkpoint(self, p),
+            None => Ok(()),
+        }
+    }
+
+    /// Storage with just these (empty) databases, kept in memory only.
+    pub(super) fn with_databases(names: &[&str]) -> Storage {
+        let databases = names
+            .iter()
             .map(|d| (d.to_string(), Tables::new()))
             .collect();
         Storage {
             databases: Mutex::new(databases),
             shared: Arc::default(),
+            persistence: None,
+        }
+    }
+
+    /// From now on, DDL and committed changes go to the datadir's log.
+    pub(super) fn set_persistence(&mut self, persistence: Persistence) {
+        self.persistence = Some(persistence);
+    }
+
+    /// Appends the record `make` builds to the log, if there is one.
+    fn log(&self, make: impl FnOnce() -> Record) {
+        if let Some(p) = &self.persistence {
+            p.journal.append(&make());
+        }
+    }
+
+    /// Logs a table newly in the catalog, whole, and makes it log its changes.
+    fn log_new_table(
+        &self,
+        table: &Table,
+        make: impl FnOnce(persist_record::TableImage) -> Record,
+    ) {
+        if let Some(p) = &self.persistence {
+            p.adopt(table);
+            p.journal.append(&make(persist::image(table)));
         }
     }
 
@@ -68,14 +119,19 @@ impl Storage {
             };
         }
         dbs.insert(name.to_string(), Tables::new());
+        self.log(|| Record::CreateDatabase(name.to_string()));
         Ok(true)
     }
 
     /// DROP DATABASE; the number of tables dropped, None when it did not
     /// exist and `if_exists`.
     pub fn drop_database(&self, name: &str, if_exists: bool) -> ServerResult<Option<usize>> {
-        match self.catalog().remove(name) {
-            Some(tables) => Ok(Some(tables.len())),
+        let mut dbs = self.catalog();
+        match dbs.remove(name) {
+            Some(tables) => {
+                self.log(|| Record::DropDatabase(name.to_string()));
+                Ok(Some(tables.len()))
+            }
             None if if_exists => Ok(None),
             None => Err(errors::database_missing_on_drop(name)),
         }
@@ -103,15 +159,25 @@ impl Storage {
                 Err(errors::table_exists(&def.name))
             };
         }
-        tables.insert(def.name.clone(), Table::new(def));
+        let table = Table::new(def);
+        tables.insert(table.def().name.clone(), Arc::clone(&table));
+        if !table.def().temporary {
+            self.log_new_table(&table, Record::Table);
+        }
         Ok(true)
     }
 
     /// DROP TABLE of one table; false when it did not exist and `if_exists`.
     pub fn drop_table(&self, schema: &str, name: &str, if_exists: bool) -> ServerResult<bool> {
-        let removed = self.catalog().get_mut(schema).and_then(|t| t.remove(name));
-        match removed {
-            Some(_) => Ok(true),
+        let mut dbs = self.catalog();
+        match dbs.get_mut(schema).and_then(|t| t.remove(name)) {
+            Some(_) => {
+                self.log(|| Record::DropTable {
+                    schema: schema.to_string(),
+                    name: name.to_string(),
+                });
+                Ok(true)
+            }
             None if if_exists => Ok(false),
             None => Err(errors::unknown_tables(&[(schema, name)])),
         }
@@ -135,6 +201,10 @@ impl Storage {
         dbs.entry(to.0.to_string())
             .or_default()
             .insert(to.1.to_string(), table);
+        self.log(|| Record::Rename {
+            from: (from.0.to_string(), from.1.to_string()),
+            to: (to.0.to_string(), to.1.to_string()),
+        });
         Ok(())
     }
 
@@ -164,7 +234,12 @@ impl Storage {
         let def = new.def();
         dbs.entry(def.schema.clone())
             .or_default()
-            .insert(def.name.clone(), new);
+            .insert(def.name.clone(), Arc::clone(&new));
+        self.log_new_table(&new, |image| Record::Alter {
+            schema: schema.to_string(),
+            name: name.to_string(),
+            image,
+        });
         Ok(())
     }
 

@@ -5,9 +5,11 @@
 //! pending version, rollback puts back what the undo log kept.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::index::UniqueIndex;
+use super::persist_file::Journal;
+use super::persist_record::Record;
 use super::schema::TableDef;
 use crate::sql::value::Row;
 
@@ -197,6 +199,9 @@ pub struct RowStore {
     pub table_id: u64,
     pub transactional: bool,
     data: Mutex<RowData>,
+    /// Where committed changes are logged; unset for temporary and MEMORY
+    /// tables and tables of a storage without a datadir.
+    pub journal: OnceLock<Arc<Journal>>,
 }
 
 impl RowStore {
@@ -211,6 +216,14 @@ impl RowStore {
                 indexes: UniqueIndex::for_table(def),
                 free: Vec::new(),
             }),
+            journal: OnceLock::new(),
+        }
+    }
+
+    /// Appends the record `make` builds to the log, if this table has one.
+    pub fn log(&self, make: impl FnOnce() -> Record) {
+        if let Some(journal) = self.journal.get() {
+            journal.append(&make());
         }
     }
 

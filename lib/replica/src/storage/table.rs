@@ -9,6 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use super::auto_increment;
 use super::locks::{LockKey, LockMode};
+use super::persist_record::{Change, Record};
 use super::rows::{RowData, RowId, RowStore, RowVersions};
 use super::schema::TableDef;
 use super::transaction::Transaction;
@@ -372,6 +373,8 @@ impl Table {
     /// lock (transactional), or at once (others).
     fn write(&self, txn: &mut Transaction, data: &mut RowData, id: RowId, row: Option<Row>) {
         if !self.store.transactional {
+            self.store
+                .log(|| non_transactional_change(&self.store, data, id, &row));
             data.write_now(id, row);
             txn.note_non_transactional_change();
             return;
@@ -385,7 +388,16 @@ impl Table {
 
     /// TRUNCATE TABLE: drops every row and restarts AUTO_INCREMENT at 1.
     pub fn truncate(&self) {
-        self.store.data().clear();
+        let mut data = self.store.data();
+        data.clear();
+        self.store.log(|| Record::Truncate {
+            table: self.store.table_id,
+        });
+    }
+
+    /// The rows and counters, for persistence.
+    pub(super) fn store(&self) -> &Arc<RowStore> {
+        &self.store
     }
 
     /// Rows in the newest committed state (SHOW TABLE STATUS, COUNT hints).
@@ -410,12 +422,37 @@ impl Table {
         for row in &rows {
             auto_increment::follow_row(&def, &mut data, row);
         }
+        let next = data.auto_increment;
+        self.store.log(|| {
+            let table = self.store.table_id;
+            Record::Changes(vec![Change::AutoIncrement { table, next }])
+        });
     }
 
     /// The value the next generated AUTO_INCREMENT takes.
     pub fn next_auto_increment(&self) -> u64 {
         self.store.data().auto_increment
     }
+}
+
+/// The log record of a MyISAM/Aria write, made as it happens.
+fn non_transactional_change(
+    store: &RowStore,
+    data: &RowData,
+    id: RowId,
+    row: &Option<Row>,
+) -> Record {
+    let table = store.table_id;
+    let change = match row {
+        Some(row) => Change::Put {
+            table,
+            id,
+            row: row.clone(),
+        },
+        None => Change::Delete { table, id },
+    };
+    let next = data.auto_increment;
+    Record::Changes(vec![change, Change::AutoIncrement { table, next }])
 }
 
 /// Puts rows in the order of InnoDB's clustered index (insertion order

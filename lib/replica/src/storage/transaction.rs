@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::locks::{LockKey, LockManager, LockMode};
+use super::persist_commit;
 use super::rows::{RowId, RowStore};
 use super::wait::Wait;
 use crate::error::ServerResult;
@@ -167,6 +168,7 @@ impl Transaction {
                     u.store.data().commit_pending(u.id, self.id, ts, horizon);
                 }
             }
+            persist_commit::log_commit(&self.changed_rows());
             shared.clock.store(ts, Ordering::SeqCst);
         }
         self.undo.clear();
@@ -178,9 +180,20 @@ impl Transaction {
         let report = RollbackReport {
             non_transactional_changed: self.non_transactional_changed,
         };
+        let changed: Vec<_> = self
+            .undo
+            .iter()
+            .map(|u| (Arc::clone(&u.store), u.id))
+            .collect();
         self.undo_to(0);
+        persist_commit::log_commit(&changed.iter().map(|(s, id)| (s, *id)).collect::<Vec<_>>());
         self.finish();
         report
+    }
+
+    /// The rows this transaction changed, for the log.
+    fn changed_rows(&self) -> Vec<(&Arc<RowStore>, RowId)> {
+        self.undo.iter().map(|u| (&u.store, u.id)).collect()
     }
 
     fn undo_to(&mut self, mark: usize) {

@@ -7,4 +7,5 @@ mod binary;
 mod cli_session;
 mod commands;
 mod common;
+mod persist;
 mod protocol;
