@@ -42,7 +42,18 @@ impl ServerState {
     pub fn open(config: ServerConfig) -> io::Result<Arc<ServerState>> {
         let storage = Storage::open(&config.datadir)
             .map_err(|e| io::Error::new(e.kind(), format!("cannot load the datadir: {e}")))?;
+        for name in storage.database_names() {
+            std::fs::create_dir_all(config.datadir.join(&name))?;
+        }
         Ok(Self::with_storage(config, storage))
+    }
+
+    /// A database's directory in the datadir, as MariaDB keeps one (tests
+    /// list files there); only for a server that persists its data.
+    pub fn database_dir(&self, name: &str) -> Option<std::path::PathBuf> {
+        self.storage
+            .is_persistent()
+            .then(|| self.config.datadir.join(name))
     }
 
     fn with_storage(config: ServerConfig, storage: Storage) -> Arc<ServerState> {

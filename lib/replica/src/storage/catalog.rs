@@ -81,6 +81,11 @@ impl Storage {
     }
 
     /// From now on, DDL and committed changes go to the datadir's log.
+    /// Whether the catalog is kept in a datadir.
+    pub fn is_persistent(&self) -> bool {
+        self.persistence.is_some()
+    }
+
     pub(super) fn set_persistence(&mut self, persistence: Persistence) {
         self.persistence = Some(persistence);
     }

@@ -120,6 +120,9 @@ fn drop_database(session: &mut Session, name: &ObjectName, if_exists: bool) -> S
     let name = name.to_string().trim_matches('`').to_string();
     match session.state.storage.drop_database(&name, if_exists)? {
         Some(tables) => {
+            if let Some(dir) = session.state.database_dir(&name) {
+                let _ = std::fs::remove_dir_all(dir);
+            }
             if session.db.as_deref() == Some(name.as_str()) {
                 session.set_db(None);
             }

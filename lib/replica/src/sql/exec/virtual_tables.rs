@@ -23,6 +23,8 @@ pub fn read(
         ("information_schema", "routines") => (ROUTINES, Vec::new()),
         ("information_schema", "events") => (EVENTS, Vec::new()),
         ("mysql", "user") => (USER, users()),
+        ("mysql", "proc") => (PROC, Vec::new()),
+        ("information_schema", "plugins") => (PLUGINS, Vec::new()),
         ("information_schema", other) => {
             return Err(crate::error::ServerError::new(
                 1109,
@@ -169,6 +171,13 @@ const ROUTINES: &[&str] = &[
 ];
 const EVENTS: &[&str] = &["EVENT_CATALOG", "EVENT_SCHEMA", "EVENT_NAME"];
 const USER: &[&str] = &["Host", "User"];
+const PROC: &[&str] = &["db", "name", "type"];
+const PLUGINS: &[&str] = &[
+    "PLUGIN_NAME",
+    "PLUGIN_VERSION",
+    "PLUGIN_STATUS",
+    "PLUGIN_TYPE",
+];
 
 /// The accounts a fresh server has (the bundled server checks no passwords yet).
 fn users() -> Vec<Row> {
