@@ -4,6 +4,7 @@
 //! `sql` (parse, evaluate, execute) → `storage` (tables, rows, row locks);
 //! `server` holds what connections share.
 
+pub mod accounts;
 pub mod error;
 pub mod locks;
 pub mod protocol;

@@ -19,6 +19,7 @@ use super::results;
 use super::shared::Shared;
 use super::statistics::{self, Statistics};
 use super::stream::Stream;
+use crate::accounts::AccountName;
 use crate::error::ServerError;
 use crate::session::outcome::OkInfo;
 use crate::session::registry::ThreadEntry;
@@ -135,7 +136,10 @@ fn switch_plugin_if_asked(
 impl Connection {
     /// Checks the account and the requested database, then says OK.
     fn accept_login(&mut self, req: &LoginRequest) -> Result<(), ServerError> {
-        login::check_account(&req.user, &self.host, &req.auth)?;
+        let accounts = &self.shared.state.accounts;
+        self.session.account =
+            login::check_account(accounts, &req.user, &self.host, &self.scramble, &req.auth)?;
+        self.session.login = AccountName::new(&req.user, &self.host);
         self.session.thread.set_user(&req.user);
         if let Some(db) = &req.db {
             self.session.init_db(db)?;
@@ -229,6 +233,9 @@ impl Connection {
     }
 
     fn com_shutdown(&mut self) -> io::Result<Flow> {
+        if let Err(e) = crate::sql::exec::accounts::require_shutdown(&self.session) {
+            return self.send_err(&e);
+        }
         self.send_eof()?;
         let initiator = format!(
             "{user}[{user}] @ {host} [{ip}]",
@@ -299,12 +306,14 @@ impl Connection {
         self.send_ok(&OkInfo::default())
     }
 
-    /// Ends the session and starts a new one on the same thread id.
+    /// Ends the session and starts a new one on the same thread id, keeping
+    /// the login and the handshake's scramble (COM_CHANGE_USER answers it).
     fn fresh_session(&mut self) {
         self.session.close();
         let thread = Arc::clone(&self.session.thread);
+        let (account, login) = (self.session.account.clone(), self.session.login.clone());
         self.session = Session::new(Arc::clone(&self.shared.state), thread);
-        self.scramble = greeting::new_scramble();
+        (self.session.account, self.session.login) = (account, login);
     }
 
     fn trailer(&self, more: bool) -> Trailer {

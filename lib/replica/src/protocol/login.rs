@@ -1,12 +1,13 @@
 //! Logging in: parsing the client's Handshake Response 4.1 and the body of
 //! COM_CHANGE_USER into one [`LoginRequest`], and the account rule (any
-//! user with an empty password; accounts come later). Untrusted bytes
+//! account must exist and the password match). Untrusted bytes
 //! enter; a request or `None` (malformed) leaves.
 
 use mysql_common::constants::CapabilityFlags;
 use mysql_common::io::ParseBuf;
 
 use super::errors;
+use crate::accounts::{AccountName, Accounts};
 use crate::error::ServerError;
 
 /// What a client asks to log in with.
@@ -112,13 +113,18 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The account check: any user may log in with an empty password.
-pub fn check_account(user: &str, host: &str, auth: &[u8]) -> Result<(), ServerError> {
-    if auth.is_empty() {
-        Ok(())
-    } else {
-        Err(errors::access_denied(user, host, true))
-    }
+/// The account check: the account `user` from `host` lands on, if the
+/// auth response proves its password (mysql_native_password over `scramble`).
+pub fn check_account(
+    accounts: &Accounts,
+    user: &str,
+    host: &str,
+    scramble: &[u8],
+    auth: &[u8],
+) -> Result<AccountName, ServerError> {
+    accounts
+        .login(user, host, scramble, auth)
+        .ok_or_else(|| errors::access_denied(user, host, !auth.is_empty()))
 }
 
 #[cfg(test)]
@@ -183,12 +189,20 @@ mod tests {
     }
 
     #[test]
-    fn only_empty_passwords_are_accepted() {
-        assert!(check_account("u", "localhost", b"").is_ok());
-        let e = check_account("u", "localhost", b"x").unwrap_err();
+    fn logins_are_checked_against_the_accounts() {
+        let accounts = Accounts::new();
+        let scramble = b"abcdefghijklmnopqrst";
+        let root = check_account(&accounts, "root", "localhost", scramble, b"").unwrap();
+        assert_eq!(root.plain(), "root@localhost");
+        let e = check_account(&accounts, "u", "localhost", scramble, b"x").unwrap_err();
         assert_eq!(
             e.message,
             "Access denied for user 'u'@'localhost' (using password: YES)"
+        );
+        let e = check_account(&accounts, "root", "10.0.0.9", scramble, b"").unwrap_err();
+        assert_eq!(
+            e.message,
+            "Access denied for user 'root'@'10.0.0.9' (using password: NO)"
         );
     }
 

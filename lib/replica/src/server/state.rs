@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::config::ServerConfig;
+use crate::accounts::Accounts;
 use crate::locks::Locks;
 use crate::session::registry::ThreadRegistry;
 use crate::storage::Storage;
@@ -19,6 +20,7 @@ pub struct ServerState {
     pub storage: Storage,
     pub locks: Locks,
     pub globals: SystemVariables,
+    pub accounts: Accounts,
     /// For `Uptime` and the process list.
     pub started: Instant,
 }
@@ -63,6 +65,7 @@ impl ServerState {
             threads: ThreadRegistry::default(),
             storage,
             locks: Locks::default(),
+            accounts: Accounts::new(),
             started: Instant::now(),
         })
     }

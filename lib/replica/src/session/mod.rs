@@ -11,6 +11,7 @@ pub mod registry;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::accounts::AccountName;
 use crate::error::{Condition, ServerError, ServerResult};
 use crate::server::state::ServerState;
 use crate::sql::value::Value;
@@ -51,6 +52,10 @@ pub struct Session {
     pub row_count: i64,
     /// FOUND_ROWS() of the previous SELECT.
     pub found_rows: u64,
+    /// The account logged in as, for privileges and CURRENT_USER().
+    pub account: AccountName,
+    /// The user name given and the client's host, for USER().
+    pub login: AccountName,
 }
 
 impl std::fmt::Debug for Session {
@@ -74,6 +79,8 @@ impl Session {
             warnings: Vec::new(),
             vars,
             user_vars: HashMap::new(),
+            account: AccountName::new("root", "localhost"),
+            login: AccountName::new("root", "localhost"),
             txn,
             explicit_txn: false,
             temp_tables: HashMap::new(),

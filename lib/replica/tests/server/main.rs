@@ -2,6 +2,7 @@
 //! 0 driven by the project's client and by raw packets, the real
 //! `mariadb-admin`, and the `replica` binary as a process.
 
+mod accounts;
 mod admin_tool;
 mod binary;
 mod cli_session;

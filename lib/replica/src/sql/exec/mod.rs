@@ -4,6 +4,7 @@
 //! statement (a deadlock the whole transaction), and outside a transaction
 //! the statement commits. Each kind of statement lives in its own file.
 
+pub mod accounts;
 mod alter;
 mod context;
 mod create_table;
@@ -64,7 +65,10 @@ fn keeps_warnings(statement: &crate::error::ServerResult<Statement>) -> bool {
 fn dispatch(session: &mut Session, piece: &Piece<'_>, statement: &Statement) -> StatementResult {
     match statement {
         Statement::Extra(extra) => dispatch_extra(session, extra),
-        Statement::Sql(ast) => dispatch_sql(session, piece, ast),
+        Statement::Sql(ast) => {
+            accounts::check_table_privilege(session, ast)?;
+            dispatch_sql(session, piece, ast)
+        }
     }
 }
 
@@ -79,6 +83,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         } => signal::run(session, sqlstate, *errno, message.as_deref()),
         Extra::Do(exprs) => set::run_do(session, exprs),
         Extra::AlterEngine { table, engine } => alter::set_engine(session, table, engine),
+        Extra::Account(statement) => accounts::run(session, statement),
     }
 }
 

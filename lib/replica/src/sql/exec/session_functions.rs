@@ -20,9 +20,8 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "sleep" => sleep(session, args.first()),
         "connection_id" => Ok(Value::UInt(session.id())),
         "database" | "schema" => Ok(session.db.as_deref().map_or(Value::Null, Value::text)),
-        "user" | "session_user" | "system_user" | "current_user" => {
-            Ok(Value::text(&format!("{}@localhost", session.thread.user())))
-        }
+        "user" | "session_user" | "system_user" => Ok(Value::text(&session.login.plain())),
+        "current_user" => Ok(Value::text(&session.account.plain())),
         "now" | "current_timestamp" | "localtime" | "localtimestamp" | "sysdate" => {
             Ok(now(args.first()))
         }

@@ -22,7 +22,7 @@ pub fn read(
         ("information_schema", "processlist") => (PROCESSLIST, processlist(session)),
         ("information_schema", "routines") => (ROUTINES, Vec::new()),
         ("information_schema", "events") => (EVENTS, Vec::new()),
-        ("mysql", "user") => (USER, users()),
+        ("mysql", "user") => (USER, users(session)),
         ("mysql", "proc") => (PROC, Vec::new()),
         ("information_schema", "plugins") => (PLUGINS, Vec::new()),
         ("information_schema", other) => {
@@ -179,10 +179,13 @@ const PLUGINS: &[&str] = &[
     "PLUGIN_TYPE",
 ];
 
-/// The accounts a fresh server has (the bundled server checks no passwords yet).
-fn users() -> Vec<Row> {
-    ["localhost", "127.0.0.1", "::1"]
-        .iter()
-        .map(|h| vec![Value::text(h), Value::text("root")])
+/// Host and User of every account.
+fn users(session: &Session) -> Vec<Row> {
+    session
+        .state
+        .accounts
+        .names()
+        .into_iter()
+        .map(|a| vec![Value::text(&a.host), Value::text(&a.user)])
         .collect()
 }

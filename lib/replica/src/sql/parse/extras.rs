@@ -26,10 +26,15 @@ pub enum Extra {
         errno: Option<u16>,
         message: Option<String>,
     },
+    /// User accounts and privileges (`account_statements`).
+    Account(super::account_statements::AccountStatement),
 }
 
 /// The hand-parsed statement `piece` is, if it is one.
 pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
+    if let Some(account) = super::account_statements::parse(piece.text) {
+        return Ok(Some(account));
+    }
     let words: Vec<String> = piece
         .text
         .split_whitespace()

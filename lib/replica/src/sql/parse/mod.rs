@@ -4,10 +4,12 @@
 //! cannot parse or would lose information on. A syntax error becomes
 //! MariaDB's 1064 with its "near '…' at line N" text.
 
+mod account_statements;
 mod extras;
 mod split;
 mod syntax_error;
 
+pub use account_statements::{AccountStatement, PasswordSpec, PrivilegeSpec, UserSpec};
 pub use extras::Extra;
 pub use split::{Piece, split_statements};
 

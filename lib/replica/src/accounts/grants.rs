@@ -1,0 +1,166 @@
+//! One account: its password hash and what it was granted at each level
+//! (`*.*` or `db.*`). GRANT and REVOKE change it; privilege checks read
+//! it; SHOW GRANTS prints it as MariaDB does.
+
+use super::AccountName;
+use super::password::{PasswordHash, hash_text};
+use super::privileges::{GRANT_OPTION, Privileges};
+
+/// Where a grant applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantLevel {
+    /// `*.*`
+    Global,
+    /// `db.*`
+    Database(String),
+}
+
+impl GrantLevel {
+    fn text(&self) -> String {
+        match self {
+            GrantLevel::Global => "*.*".to_string(),
+            GrantLevel::Database(db) => format!("`{db}`.*"),
+        }
+    }
+}
+
+/// An account and its grants.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: AccountName,
+    /// None: no password.
+    pub password: Option<PasswordHash>,
+    /// Global grant first, then databases in grant order.
+    grants: Vec<(GrantLevel, Privileges)>,
+    /// root's `GRANT PROXY ON ''@'%'` line.
+    pub proxy: bool,
+}
+
+impl Account {
+    pub fn new(name: AccountName, password: Option<PasswordHash>) -> Account {
+        Account {
+            name,
+            password,
+            grants: vec![(GrantLevel::Global, Privileges::default())],
+            proxy: false,
+        }
+    }
+
+    /// Adds `privileges` at `level`.
+    pub fn grant(&mut self, level: &GrantLevel, privileges: Privileges) {
+        match self.grants.iter_mut().find(|(l, _)| l == level) {
+            Some((_, held)) => *held = held.union(privileges),
+            None => self.grants.push((level.clone(), privileges)),
+        }
+    }
+
+    /// Takes `privileges` away at `level`; false when nothing was granted there.
+    pub fn revoke(&mut self, level: &GrantLevel, privileges: Privileges) -> bool {
+        let Some(index) = self.grants.iter().position(|(l, _)| l == level) else {
+            return false;
+        };
+        let held = &mut self.grants[index].1;
+        *held = held.without(privileges);
+        if held.is_empty() && *level != GrantLevel::Global {
+            self.grants.remove(index);
+        }
+        true
+    }
+
+    /// Removes every privilege at every level (REVOKE ALL, GRANT OPTION).
+    pub fn revoke_all(&mut self) {
+        self.grants = vec![(GrantLevel::Global, Privileges::default())];
+    }
+
+    /// Whether the account holds all of `wanted` globally or on `db`.
+    pub fn holds(&self, wanted: Privileges, db: Option<&str>) -> bool {
+        let held = self
+            .grants
+            .iter()
+            .filter(|(level, _)| match level {
+                GrantLevel::Global => true,
+                GrantLevel::Database(d) => db.is_some_and(|db| db.eq_ignore_ascii_case(d)),
+            })
+            .fold(Privileges::default(), |acc, (_, p)| acc.union(*p));
+        held.contains(wanted)
+    }
+
+    /// SHOW GRANTS FOR this account.
+    pub fn grant_lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .grants
+            .iter()
+            .map(|(level, privileges)| self.grant_line(level, *privileges))
+            .collect();
+        if self.proxy {
+            lines.push(format!(
+                "GRANT PROXY ON ``@`%` TO {} WITH GRANT OPTION",
+                self.name.backquoted()
+            ));
+        }
+        lines
+    }
+
+    fn grant_line(&self, level: &GrantLevel, privileges: Privileges) -> String {
+        let global = *level == GrantLevel::Global;
+        let mut line = format!(
+            "GRANT {} ON {} TO {}",
+            privileges.grant_text(global),
+            level.text(),
+            self.name.backquoted()
+        );
+        if let (true, Some(hash)) = (global, &self.password) {
+            line.push_str(&format!(" IDENTIFIED BY PASSWORD '{}'", hash_text(hash)));
+        }
+        if privileges.contains(GRANT_OPTION) {
+            line.push_str(" WITH GRANT OPTION");
+        }
+        line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::password::hash_password;
+
+    fn db(name: &str) -> GrantLevel {
+        GrantLevel::Database(name.to_string())
+    }
+
+    #[test]
+    fn grants_print_as_show_grants_does() {
+        let mut a = Account::new(
+            AccountName::new("u1", "localhost"),
+            Some(hash_password("pw")),
+        );
+        let select = Privileges::named("SELECT").unwrap();
+        a.grant(&db("test"), select);
+        a.grant(&GrantLevel::Global, Privileges::all(true));
+        assert_eq!(
+            a.grant_lines(),
+            [
+                "GRANT ALL PRIVILEGES ON *.* TO `u1`@`localhost` IDENTIFIED BY PASSWORD '*D821809F681A40A6E379B50D0463EFAE20BDD122'",
+                "GRANT SELECT ON `test`.* TO `u1`@`localhost`"
+            ]
+        );
+    }
+
+    #[test]
+    fn database_grants_apply_only_to_their_database() {
+        let mut a = Account::new(AccountName::new("u", "%"), None);
+        let select = Privileges::named("SELECT").unwrap();
+        let insert = Privileges::named("INSERT").unwrap();
+        a.grant(&db("test"), select.union(GRANT_OPTION));
+        assert!(a.holds(select, Some("TEST")));
+        assert!(!a.holds(select, Some("other")));
+        assert!(!a.holds(insert, Some("test")));
+        assert!(a.grant_lines()[1].ends_with("WITH GRANT OPTION"));
+        assert!(a.revoke(&db("test"), select.union(GRANT_OPTION)));
+        assert_eq!(a.grant_lines().len(), 1);
+        assert!(!a.revoke(&db("test"), select));
+        a.grant(&GrantLevel::Global, insert);
+        a.revoke_all();
+        assert!(!a.holds(insert, None));
+    }
+}
