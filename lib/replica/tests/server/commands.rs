@@ -29,8 +29,8 @@ fn kill_packet(id: u32) -> Vec<u8> {
 #[test]
 fn kill_closes_the_other_connection() {
     let srv = server();
-    let mut victim = RawClient::connect(srv.port(), "victim");
-    let mut killer = RawClient::connect(srv.port(), "killer");
+    let mut victim = RawClient::connect(srv.port(), "root");
+    let mut killer = RawClient::connect(srv.port(), "root");
     let ok = killer.command(&kill_packet(victim.connection_id)).unwrap();
     assert_eq!(ok, [0, 0, 0, 2, 0, 0, 0]);
     assert_eq!(victim.command(&[0x0E]), None, "victim is disconnected");
@@ -107,7 +107,7 @@ fn reset_connection_and_change_user_keep_the_thread_id() {
     let mut c = RawClient::connect(srv.port(), "root");
     assert_eq!(c.command(&[0x1F]).unwrap()[0], 0);
     let mut change = vec![0x11];
-    change.extend_from_slice(b"bob\0\0test\0");
+    change.extend_from_slice(b"root\0\0test\0");
     change.extend_from_slice(&45u16.to_le_bytes());
     change.extend_from_slice(b"mysql_native_password\0");
     assert_eq!(c.command(&change).unwrap()[0], 0);

@@ -137,6 +137,7 @@ fn change_user_and_reset_connection_through_the_client() {
     let srv = server();
     let mut conn = connect(srv.port());
     let id = conn.connection_id();
+    conn.query(b"CREATE USER bob@localhost").unwrap();
     conn.change_user("bob", b"", Some("test")).unwrap();
     conn.reset_connection().unwrap();
     conn.ping().unwrap();
