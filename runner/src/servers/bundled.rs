@@ -7,11 +7,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
-use super::process::spawn_tied;
 use super::server_process::ServerProcess;
 use super::{Backend, Bootstrap, Layout, Server, StartSpec};
 use crate::discover::ServerFeatures;
@@ -119,33 +117,15 @@ impl Backend for BundledBackend {
             std::fs::remove_dir_all(&spec.datadir)?;
         }
         std::fs::create_dir_all(&spec.datadir)?;
-        std::fs::create_dir_all(&spec.tmpdir)?;
-        if let Some(dir) = spec.log_error.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let _ = std::fs::remove_file(&spec.pid_file);
-        let args = server_args(spec);
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&spec.log_error)?;
-        let mut command = Command::new(&self.exe);
-        command
-            .args(&args)
-            .envs(&spec.env)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log);
-        match &spec.timezone {
-            Some(tz) => command.env("TZ", tz),
-            None => command.env_remove("TZ"),
+        let spec = StartSpec {
+            warm_up: false,
+            ..spec.clone()
         };
-        let child =
-            spawn_tied(command).with_context(|| format!("starting {}", self.exe.display()))?;
-        let command_line = format!("{}  {}", self.exe.display(), args.join(" "));
-        let mut spec = spec.clone();
-        spec.warm_up = false;
-        Ok(Box::new(ServerProcess::new(&spec, child, command_line)))
+        Ok(Box::new(ServerProcess::spawn(
+            &self.exe,
+            &server_args(&spec),
+            &spec,
+        )?))
     }
 }
 

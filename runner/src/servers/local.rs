@@ -277,36 +277,8 @@ impl Backend for LocalBackend {
                 self.rebootstrap(spec, options)?;
             }
         }
-        std::fs::create_dir_all(&spec.tmpdir)?;
-        if let Some(dir) = spec.log_error.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let _ = std::fs::remove_file(&spec.pid_file);
         let args = self.server_args(spec);
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&spec.log_error)?;
-        {
-            use std::io::Write;
-            let mut head = &log;
-            writeln!(head, "$ {} {}", self.exe.display(), args.join(" "))?;
-        }
-        let mut command = Command::new(&self.exe);
-        command
-            .args(args.iter().map(|a| crate::config::option_bytes(a)))
-            .envs(&spec.env)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log);
-        match &spec.timezone {
-            Some(tz) => command.env("TZ", tz),
-            None => command.env_remove("TZ"),
-        };
-        let child =
-            spawn_tied(command).with_context(|| format!("starting {}", self.exe.display()))?;
-        let command_line = format!("{}  {}", self.exe.display(), args.join(" "));
-        Ok(Box::new(ServerProcess::new(spec, child, command_line)))
+        Ok(Box::new(ServerProcess::spawn(&self.exe, &args, spec)?))
     }
 }
 

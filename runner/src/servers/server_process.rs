@@ -2,13 +2,15 @@
 //! its command line: ready when its pid file appears (failing early when
 //! the process dies), stopped with SIGTERM, killed when dropped.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Child;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use rmtr_mysqltest::client::{ConnectOptions, Connection};
 
+use super::process::spawn_tied;
 use super::{Server, StartSpec};
 
 /// A server process started by the run.
@@ -26,8 +28,38 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// Starts `exe` with `args` for `spec`, as mtr starts a server: its
+    /// output appended to its error log after a `$ command` line, the run's
+    /// environment and the test's TZ, the process tied to the runner.
+    pub fn spawn(exe: &Path, args: &[String], spec: &StartSpec) -> anyhow::Result<ServerProcess> {
+        std::fs::create_dir_all(&spec.tmpdir)?;
+        if let Some(dir) = spec.log_error.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let _ = std::fs::remove_file(&spec.pid_file);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&spec.log_error)?;
+        writeln!(&log, "$ {} {}", exe.display(), args.join(" "))?;
+        let mut command = Command::new(exe);
+        command
+            .args(args.iter().map(|a| crate::config::option_bytes(a)))
+            .envs(&spec.env)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        match &spec.timezone {
+            Some(tz) => command.env("TZ", tz),
+            None => command.env_remove("TZ"),
+        };
+        let child = spawn_tied(command).with_context(|| format!("starting {}", exe.display()))?;
+        let command_line = format!("{}  {}", exe.display(), args.join(" "));
+        Ok(ServerProcess::new(spec, child, command_line))
+    }
+
     /// The server `child`, started for `spec` with `command_line`.
-    pub fn new(spec: &StartSpec, child: Child, command_line: String) -> ServerProcess {
+    fn new(spec: &StartSpec, child: Child, command_line: String) -> ServerProcess {
         ServerProcess {
             group: spec.group.clone(),
             port: spec.port,

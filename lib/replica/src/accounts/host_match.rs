@@ -5,18 +5,7 @@
 
 /// Whether host `pattern` of an account admits `host`.
 pub fn host_matches(pattern: &str, host: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let h: Vec<char> = host.to_lowercase().chars().collect();
-    like(&p, &h)
-}
-
-fn like(p: &[char], h: &[char]) -> bool {
-    match p.split_first() {
-        None => h.is_empty(),
-        Some(('%', rest)) => (0..=h.len()).any(|i| like(rest, &h[i..])),
-        Some(('_', rest)) => !h.is_empty() && like(rest, &h[1..]),
-        Some((c, rest)) => h.first() == Some(c) && like(rest, &h[1..]),
-    }
+    crate::sql::eval::like_text(pattern, host)
 }
 
 /// Sort key of an account for login matching (smaller is tried first).

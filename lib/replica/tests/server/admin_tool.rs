@@ -6,20 +6,7 @@ use std::process::{Command, Output};
 use rmtr_replica::server::config::ServerConfig;
 use rmtr_replica::server::listener;
 
-/// The installed `mariadb-admin`, if any; missing fails only under CI.
-fn admin_binary() -> Option<std::path::PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("mariadb-admin"))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        let msg = "mariadb-admin not found on PATH: apt-get install -y mariadb-client";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-        eprintln!("{msg}; skipping");
-    }
-    found
-}
+use crate::common::installed_client;
 
 fn admin(bin: &std::path::Path, port: u16, command: &str) -> Output {
     Command::new(bin)
@@ -36,7 +23,9 @@ fn admin(bin: &std::path::Path, port: u16, command: &str) -> Output {
 
 #[test]
 fn mariadb_admin_ping_status_and_shutdown() {
-    let Some(bin) = admin_binary() else { return };
+    let Some(bin) = installed_client("mariadb-admin") else {
+        return;
+    };
     let srv = listener::start(ServerConfig {
         port: 0,
         ..ServerConfig::default()

@@ -8,20 +8,7 @@ use std::process::{Command, Stdio};
 use rmtr_replica::server::config::ServerConfig;
 use rmtr_replica::server::listener;
 
-/// The installed `mariadb` client, if any; missing fails only under CI.
-fn client_binary() -> Option<std::path::PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("mariadb"))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        let msg = "mariadb client not found on PATH: apt-get install -y mariadb-client";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-        eprintln!("{msg}; skipping");
-    }
-    found
-}
+use crate::common::installed_client;
 
 const SESSION: &str = "\
 CREATE DATABASE cli;
@@ -37,7 +24,9 @@ SELECT no_such_column FROM t;
 
 #[test]
 fn mariadb_client_runs_a_session() {
-    let Some(bin) = client_binary() else { return };
+    let Some(bin) = installed_client("mariadb") else {
+        return;
+    };
     let srv = listener::start(ServerConfig {
         port: 0,
         ..ServerConfig::default()

@@ -3,6 +3,22 @@
 
 use std::time::{Duration, Instant};
 
+/// An installed MariaDB client program (`mariadb`, `mariadb-admin`) on
+/// PATH; when missing, fails under CI and otherwise says so and gives None.
+pub fn installed_client(program: &str) -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        let msg = format!("{program} not found on PATH: apt-get install -y mariadb-client");
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+        eprintln!("{msg}; skipping");
+    }
+    found
+}
+
 /// Polls `cond` for up to five seconds; panics if it never holds.
 pub fn wait_until(mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(5);

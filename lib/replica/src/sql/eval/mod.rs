@@ -24,6 +24,7 @@ pub use context::{EvalContext, VarScope};
 pub use evaluate::evaluate;
 pub use literal::parse_literal;
 pub use logic::truth;
+pub use pattern::like_text;
 
 #[cfg(test)]
 mod evaluate_tests;

@@ -38,6 +38,13 @@ pub fn like(
     Ok(bool_value(like_match(&text, &pat) != negated))
 }
 
+/// Whether `text` matches a LIKE `pattern` with the default escape `\\`
+/// (SHOW … LIKE filters names this way).
+pub fn like_text(pattern: &str, text: &str) -> bool {
+    let text: Vec<char> = text.chars().collect();
+    like_match(&text, &compile_like(pattern, Some('\\')))
+}
+
 /// One element of a LIKE pattern.
 #[derive(Debug, Clone, PartialEq)]
 enum Piece {

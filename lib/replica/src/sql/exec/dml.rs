@@ -296,16 +296,13 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
     if !update.table.joins.is_empty() || update.from.is_some() {
         return Err(not_supported("multi-table UPDATE"));
     }
-    let sqlparser::ast::TableFactor::Table { name, alias, .. } = &update.table.relation else {
-        return Err(not_supported("UPDATE of a derived table"));
-    };
-    let (schema, table_name) = qualified(session, name)?;
-    let table = open_table(session, &schema, &table_name)?;
-    let waits = Waits::of(session);
-    check_access(session, &waits, &schema, &table_name, true)?;
+    let Target {
+        table,
+        def,
+        source,
+        waits,
+    } = open_target(session, &update.table.relation, "UPDATE")?;
     let _intent = waits.write_intent()?;
-    let def = table.def();
-    let source = source_of(&def, alias.as_ref().map(|a| a.name.value.clone()));
     let targets = update
         .assignments
         .iter()
@@ -358,16 +355,13 @@ pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
     let [target] = tables.as_slice() else {
         return Err(not_supported("multi-table DELETE"));
     };
-    let sqlparser::ast::TableFactor::Table { name, alias, .. } = &target.relation else {
-        return Err(not_supported("DELETE from a derived table"));
-    };
-    let (schema, table_name) = qualified(session, name)?;
-    let table = open_table(session, &schema, &table_name)?;
-    let waits = Waits::of(session);
-    check_access(session, &waits, &schema, &table_name, true)?;
+    let Target {
+        table,
+        source,
+        waits,
+        ..
+    } = open_target(session, &target.relation, "DELETE")?;
     let _intent = waits.write_intent()?;
-    let def = table.def();
-    let source = source_of(&def, alias.as_ref().map(|a| a.name.value.clone()));
     let rows = table.scan(&mut session.txn, &waits.row())?;
     let mut deleted = 0u64;
     for (id, row) in rows {
@@ -385,6 +379,36 @@ pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
     }
     session.row_count = deleted as i64;
     super::ok(deleted)
+}
+
+/// The one table an UPDATE or DELETE changes, checked for writing.
+struct Target {
+    table: std::sync::Arc<crate::storage::Table>,
+    def: std::sync::Arc<TableDef>,
+    source: Source,
+    waits: Waits,
+}
+
+fn open_target(
+    session: &mut Session,
+    relation: &sqlparser::ast::TableFactor,
+    statement: &str,
+) -> ServerResult<Target> {
+    let sqlparser::ast::TableFactor::Table { name, alias, .. } = relation else {
+        return Err(not_supported(&format!("{statement} of a derived table")));
+    };
+    let (schema, table_name) = qualified(session, name)?;
+    let table = open_table(session, &schema, &table_name)?;
+    let waits = Waits::of(session);
+    check_access(session, &waits, &schema, &table_name, true)?;
+    let def = table.def();
+    let source = source_of(&def, alias.as_ref().map(|a| a.name.value.clone()));
+    Ok(Target {
+        table,
+        def,
+        source,
+        waits,
+    })
 }
 
 fn source_of(def: &TableDef, alias: Option<String>) -> Source {

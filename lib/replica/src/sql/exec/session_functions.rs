@@ -12,7 +12,7 @@ use crate::error::ServerResult;
 use crate::session::kill::KILL_POLL;
 use crate::session::{Session, StatementResult};
 use crate::sql::eval::VarScope;
-use crate::sql::value::Value;
+use crate::sql::value::{Value, to_string_lossy as text};
 
 /// The value of a session function, or None when `name` is not one.
 pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerResult<Value>> {
@@ -49,12 +49,6 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
 /// The lock name argument; None for a missing or NULL name.
 fn lock_name(args: &[Value]) -> Option<String> {
     args.first().filter(|n| !n.is_null()).map(text)
-}
-
-fn text(value: &Value) -> String {
-    crate::sql::eval::to_text(value)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
 }
 
 fn seconds(value: Option<&Value>) -> f64 {

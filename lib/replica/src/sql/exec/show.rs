@@ -13,6 +13,7 @@ use super::names::{open_table, qualified};
 use crate::error::Level;
 use crate::session::outcome::{Column, Outcome, ResultSet};
 use crate::session::{Session, StatementResult, not_supported};
+use crate::sql::eval::like_text as like;
 
 /// SHOW COUNT(*) WARNINGS | ERRORS.
 pub fn warning_count(session: &mut Session, errors_only: bool) -> StatementResult {
@@ -54,29 +55,6 @@ fn rows(names: &[&str], values: Vec<Vec<String>>) -> Outcome {
             .map(|r| r.into_iter().map(Some).collect())
             .collect(),
     ))
-}
-
-/// `LIKE` of SHOW: `%` any run, `_` one character, case-insensitive.
-pub fn like(pattern: &str, text: &str) -> bool {
-    fn go(p: &[char], t: &[char]) -> bool {
-        match p.split_first() {
-            None => t.is_empty(),
-            Some(('%', rest)) => (0..=t.len()).any(|i| go(rest, &t[i..])),
-            Some(('\\', rest)) if !rest.is_empty() => {
-                t.first().is_some_and(|c| c.eq_ignore_ascii_case(&rest[0]))
-                    && go(&rest[1..], &t[1..])
-            }
-            Some(('_', rest)) => !t.is_empty() && go(rest, &t[1..]),
-            Some((c, rest)) => {
-                t.first()
-                    .is_some_and(|x| x.to_lowercase().eq(c.to_lowercase()))
-                    && go(rest, &t[1..])
-            }
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    go(&p, &t)
 }
 
 fn like_filter(
