@@ -15,7 +15,9 @@ use super::errors;
 use super::global::BACKUP_LOCK_STATE;
 use super::intents::{CommitIntent, WriteIntent};
 use super::state::{LockState, Want, settle};
-use super::tables::{Request, TABLE_LOCK_STATE, TableKey, TableLockMode, request_of};
+use super::tables::{
+    Request, TABLE_LOCK_STATE, TableKey, TableLockItem, TableLockMode, request_of,
+};
 use super::user::{USER_LOCK_STATE, checked_name};
 use super::wait::{Attempt, Guarded, Wait, WaitEnd};
 
@@ -117,7 +119,7 @@ impl Locks {
     pub fn lock_tables(
         &self,
         conn: u64,
-        tables: &[(String, String, TableLockMode)],
+        tables: &[TableLockItem],
         wait: &Wait,
     ) -> ServerResult<()> {
         self.unlock_tables(conn);
@@ -125,7 +127,7 @@ impl Locks {
         let mut ticket = None;
         let end = self.wait_for(conn, wait, |s| {
             let ticket = *ticket.get_or_insert_with(|| s.next_ticket());
-            try_lock_tables(s, conn, ticket, &request)
+            try_lock_tables(s, conn, ticket, &request, tables)
         });
         metadata_result(end)
     }
@@ -152,13 +154,21 @@ impl Locks {
         write: bool,
         wait: &Wait,
     ) -> ServerResult<()> {
-        self.access_table(
-            conn,
-            (schema.to_string(), table.to_string()),
-            write,
-            false,
-            wait,
-        )
+        self.check_table_access_as(conn, schema, table, table, write, wait)
+    }
+
+    /// [`Self::check_table_access`] for a table the statement calls `name` (an alias).
+    pub fn check_table_access_as(
+        &self,
+        conn: u64,
+        schema: &str,
+        table: &str,
+        name: &str,
+        write: bool,
+        wait: &Wait,
+    ) -> ServerResult<()> {
+        let key = (schema.to_string(), table.to_string());
+        self.access_table(conn, key, name, write, false, wait)
     }
 
     /// [`Self::check_table_access`] for a statement in a transaction: the access is
@@ -171,13 +181,8 @@ impl Locks {
         write: bool,
         wait: &Wait,
     ) -> ServerResult<()> {
-        self.access_table(
-            conn,
-            (schema.to_string(), table.to_string()),
-            write,
-            true,
-            wait,
-        )
+        let key = (schema.to_string(), table.to_string());
+        self.access_table(conn, key, table, write, true, wait)
     }
 
     /// COMMIT, ROLLBACK or the end of an autocommit statement: kept accesses go.
@@ -189,6 +194,7 @@ impl Locks {
         &self,
         conn: u64,
         key: TableKey,
+        name: &str,
         write: bool,
         keep: bool,
         wait: &Wait,
@@ -202,7 +208,7 @@ impl Locks {
         let mut ticket = None;
         let end = self.wait_for(conn, wait, |s| {
             if s.tables.holds_any(conn) {
-                return Attempt::Done(s.tables.check_locked_access(conn, &key, write));
+                return Attempt::Done(s.tables.check_locked_access(conn, &key, name, write));
             }
             let ticket = *ticket.get_or_insert_with(|| s.next_ticket());
             // a table the transaction already uses does not queue behind later requests
@@ -305,6 +311,7 @@ fn try_lock_tables(
     conn: u64,
     ticket: u64,
     request: &Request,
+    items: &[TableLockItem],
 ) -> Attempt<ServerResult<()>> {
     let writes = request.values().any(|m| *m == TableLockMode::Write);
     if writes && s.global.holds_read_lock(conn) {
@@ -322,7 +329,7 @@ fn try_lock_tables(
     };
     let step = s.unless_blocked(conn, want, reason);
     settle(step, || {
-        s.tables.grant(conn, request.clone());
+        s.tables.grant(conn, items);
         if writes {
             s.global.begin_table_writes(conn);
         }
@@ -395,8 +402,8 @@ mod tests {
         }
     }
 
-    fn table(name: &str, mode: TableLockMode) -> (String, String, TableLockMode) {
-        ("test".to_string(), name.to_string(), mode)
+    fn table(name: &str, mode: TableLockMode) -> TableLockItem {
+        TableLockItem::new("test", name, mode)
     }
 
     #[test]

@@ -18,6 +18,6 @@ mod wait;
 pub use global::BACKUP_LOCK_STATE;
 pub use intents::{CommitIntent, WriteIntent};
 pub use manager::Locks;
-pub use tables::{TABLE_LOCK_STATE, TableKey, TableLockMode};
+pub use tables::{TABLE_LOCK_STATE, TableKey, TableLockItem, TableLockMode};
 pub use user::{USER_LOCK_STATE, get_lock_timeout};
 pub use wait::Wait;

@@ -38,6 +38,28 @@ impl TableLockMode {
 /// A table as (schema, table).
 pub type TableKey = (String, String);
 
+/// One entry of a LOCK TABLES list: the table, the name statements must
+/// use for it (its alias, else its own name), and the mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableLockItem {
+    pub schema: String,
+    pub table: String,
+    pub name: String,
+    pub mode: TableLockMode,
+}
+
+impl TableLockItem {
+    /// An entry without alias.
+    pub fn new(schema: &str, table: &str, mode: TableLockMode) -> TableLockItem {
+        TableLockItem {
+            schema: schema.to_string(),
+            table: table.to_string(),
+            name: table.to_string(),
+            mode,
+        }
+    }
+}
+
 /// Tables wanted in given modes, each table once.
 pub(super) type Request = BTreeMap<TableKey, TableLockMode>;
 
@@ -52,18 +74,20 @@ struct Waiting {
 #[derive(Debug, Default)]
 pub(super) struct TableLocks {
     held: BTreeMap<u64, Request>,
+    /// The LOCK TABLES lists as given, for the names statements may use.
+    items: BTreeMap<u64, Vec<TableLockItem>>,
     accessed: BTreeMap<u64, Request>,
     waiting: BTreeMap<u64, Waiting>,
 }
 
 /// Builds a request from a LOCK TABLES list; a table named twice gets its strongest mode.
-pub(super) fn request_of(tables: &[(String, String, TableLockMode)]) -> Request {
+pub(super) fn request_of(tables: &[TableLockItem]) -> Request {
     let mut request = Request::new();
-    for (schema, table, mode) in tables {
+    for item in tables {
         let entry = request
-            .entry((schema.clone(), table.clone()))
-            .or_insert(*mode);
-        *entry = (*entry).max(*mode);
+            .entry((item.schema.clone(), item.table.clone()))
+            .or_insert(item.mode);
+        *entry = (*entry).max(item.mode);
     }
     request
 }
@@ -92,12 +116,27 @@ impl TableLocks {
         self.held.contains_key(&conn)
     }
 
-    /// The answer for a statement of a connection under LOCK TABLES: 1100 or 1099 or fine.
-    pub fn check_locked_access(&self, conn: u64, key: &TableKey, write: bool) -> ServerResult<()> {
-        let held = self.held.get(&conn).and_then(|r| r.get(key));
-        match held {
-            None => Err(errors::table_not_locked(&key.1)),
-            Some(TableLockMode::Read) if write => Err(errors::table_not_locked_for_write(&key.1)),
+    /// The answer for a statement of a connection under LOCK TABLES that
+    /// refers to table `key` as `name` (its alias, else its name): 1100 or
+    /// 1099 or fine. A table locked under an alias must be used under it.
+    pub fn check_locked_access(
+        &self,
+        conn: u64,
+        key: &TableKey,
+        name: &str,
+        write: bool,
+    ) -> ServerResult<()> {
+        let mode = self.items.get(&conn).and_then(|items| {
+            items
+                .iter()
+                .filter(|i| i.schema == key.0 && i.table == key.1)
+                .filter(|i| i.name.eq_ignore_ascii_case(name))
+                .map(|i| i.mode)
+                .max()
+        });
+        match mode {
+            None => Err(errors::table_not_locked(name)),
+            Some(TableLockMode::Read) if write => Err(errors::table_not_locked_for_write(name)),
             Some(_) => Ok(()),
         }
     }
@@ -152,17 +191,20 @@ impl TableLocks {
     }
 
     /// Gives `conn` exactly these locks.
-    pub fn grant(&mut self, conn: u64, request: Request) {
+    pub fn grant(&mut self, conn: u64, items: &[TableLockItem]) {
         self.waiting.remove(&conn);
-        self.held.insert(conn, request);
+        self.held.insert(conn, request_of(items));
+        self.items.insert(conn, items.to_vec());
     }
 
     /// UNLOCK TABLES: whether there was anything to release.
     pub fn release(&mut self, conn: u64) -> bool {
+        self.items.remove(&conn);
         self.held.remove(&conn).is_some()
     }
 
     pub fn release_connection(&mut self, conn: u64) {
+        self.items.remove(&conn);
         self.held.remove(&conn);
         self.accessed.remove(&conn);
         self.waiting.remove(&conn);
@@ -174,12 +216,14 @@ mod tests {
     use super::*;
     use TableLockMode::{Read, Write};
 
+    fn items(list: &[(&str, TableLockMode)]) -> Vec<TableLockItem> {
+        list.iter()
+            .map(|(t, m)| TableLockItem::new("test", t, *m))
+            .collect()
+    }
+
     fn req(list: &[(&str, TableLockMode)]) -> Request {
-        let tables: Vec<_> = list
-            .iter()
-            .map(|(t, m)| ("test".to_string(), t.to_string(), *m))
-            .collect();
-        request_of(&tables)
+        request_of(&items(list))
     }
 
     fn key(t: &str) -> TableKey {
@@ -189,7 +233,7 @@ mod tests {
     #[test]
     fn reads_share_and_writes_exclude() {
         let mut t = TableLocks::default();
-        t.grant(1, req(&[("t", Read)]));
+        t.grant(1, &items(&[("t", Read)]));
         assert!(t.blockers(2, 10, &req(&[("t", Read)])).is_empty());
         assert!(!t.blockers(2, 10, &req(&[("t", Write)])).is_empty());
         assert!(t.blockers(2, 10, &req(&[("u", Write)])).is_empty());
@@ -197,7 +241,7 @@ mod tests {
             t.blockers(1, 10, &req(&[("t", Write)])).is_empty(),
             "own locks never block"
         );
-        t.grant(1, req(&[("t", Write)]));
+        t.grant(1, &items(&[("t", Write)]));
         assert!(!t.blockers(2, 10, &req(&[("t", Read)])).is_empty());
         assert!(t.release(1));
         assert!(!t.release(1));
@@ -217,23 +261,47 @@ mod tests {
     #[test]
     fn locked_access_gives_1100_and_1099() {
         let mut t = TableLocks::default();
-        t.grant(1, req(&[("t", Read), ("w", Write)]));
+        t.grant(1, &items(&[("t", Read), ("w", Write)]));
         assert_eq!(
-            t.check_locked_access(1, &key("u"), false).unwrap_err().code,
+            t.check_locked_access(1, &key("u"), "u", false)
+                .unwrap_err()
+                .code,
             1100
         );
-        let e = t.check_locked_access(1, &key("t"), true).unwrap_err();
+        let e = t.check_locked_access(1, &key("t"), "t", true).unwrap_err();
         assert_eq!(e.code, 1099);
         assert_eq!(
             e.message,
             "Table 't' was locked with a READ lock and can't be updated"
         );
-        assert!(t.check_locked_access(1, &key("t"), false).is_ok());
-        assert!(t.check_locked_access(1, &key("w"), true).is_ok());
+        assert!(t.check_locked_access(1, &key("t"), "t", false).is_ok());
+        assert!(t.check_locked_access(1, &key("w"), "w", true).is_ok());
         assert!(
-            t.check_locked_access(1, &key("T"), false).is_err(),
+            t.check_locked_access(1, &key("T"), "T", false).is_err(),
             "names are exact"
         );
+    }
+
+    #[test]
+    fn a_table_locked_under_an_alias_is_used_under_it() {
+        let mut t = TableLocks::default();
+        let aliased = TableLockItem {
+            name: "a1".to_string(),
+            ..TableLockItem::new("test", "t", Read)
+        };
+        t.grant(1, &[aliased]);
+        assert!(t.check_locked_access(1, &key("t"), "A1", false).is_ok());
+        let e = t.check_locked_access(1, &key("t"), "t", false).unwrap_err();
+        assert_eq!(e.message, "Table 't' was not locked with LOCK TABLES");
+        let e = t.check_locked_access(1, &key("t"), "a1", true).unwrap_err();
+        assert_eq!(
+            e.message,
+            "Table 'a1' was locked with a READ lock and can't be updated"
+        );
+        let e = t
+            .check_locked_access(1, &key("u"), "a1", false)
+            .unwrap_err();
+        assert_eq!(e.code, 1100, "the alias belongs to one table");
     }
 
     #[test]

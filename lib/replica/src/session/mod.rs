@@ -56,6 +56,9 @@ pub struct Session {
     pub account: AccountName,
     /// The user name given and the client's host, for USER().
     pub login: AccountName,
+    /// Rows of the enclosing queries while a subquery runs, innermost last,
+    /// for correlated column references.
+    pub outer_rows: Vec<crate::sql::exec::OuterRow>,
 }
 
 impl std::fmt::Debug for Session {
@@ -87,6 +90,7 @@ impl Session {
             last_insert_id: 0,
             row_count: -1,
             found_rows: 0,
+            outer_rows: Vec::new(),
         }
     }
 

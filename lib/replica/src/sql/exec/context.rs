@@ -28,6 +28,13 @@ pub struct Source {
     pub offset: usize,
 }
 
+/// The current row of an enclosing query, seen by its correlated subqueries.
+#[derive(Debug, Clone)]
+pub struct OuterRow {
+    pub sources: Vec<Source>,
+    pub row: Row,
+}
+
 /// Evaluation over one row of a statement's tables.
 pub struct RowContext<'a> {
     pub session: &'a mut Session,
@@ -98,10 +105,23 @@ pub fn resolve_column(
     found.ok_or_else(|| errors::unknown_column(&full, clause))
 }
 
+/// A column of an enclosing query's row, innermost query first.
+fn outer_column(outer: &[OuterRow], qualifier: &[String], name: &str) -> Option<Value> {
+    outer.iter().rev().find_map(|o| {
+        let index = resolve_column(&o.sources, qualifier, name, "").ok()?;
+        Some(o.row.get(index).cloned().unwrap_or(Value::Null))
+    })
+}
+
 impl EvalContext for RowContext<'_> {
     fn column(&mut self, qualifier: &[String], name: &str) -> ServerResult<Value> {
-        let index = resolve_column(self.sources, qualifier, name, self.clause)?;
-        Ok(self.row.get(index).cloned().unwrap_or(Value::Null))
+        match resolve_column(self.sources, qualifier, name, self.clause) {
+            Ok(index) => Ok(self.row.get(index).cloned().unwrap_or(Value::Null)),
+            Err(e) if e.code == errors::UNKNOWN_COLUMN => {
+                outer_column(&self.session.outer_rows, qualifier, name).ok_or(e)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn system_variable(&mut self, scope: VarScope, name: &str) -> ServerResult<Value> {
@@ -123,7 +143,13 @@ impl EvalContext for RowContext<'_> {
     }
 
     fn subquery(&mut self, query: &Query) -> ServerResult<Vec<Row>> {
-        super::select::subquery_rows(self.session, query)
+        self.session.outer_rows.push(OuterRow {
+            sources: self.sources.to_vec(),
+            row: self.row.to_vec(),
+        });
+        let rows = super::select::subquery_rows(self.session, query);
+        self.session.outer_rows.pop();
+        rows
     }
 
     fn aggregate(&mut self, call: &Function) -> Option<ServerResult<Value>> {

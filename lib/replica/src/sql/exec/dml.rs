@@ -20,17 +20,18 @@ use crate::sql::value::{Row, Value};
 use crate::storage::LockMode;
 use crate::storage::schema::{ColumnDefault, TableDef};
 
-/// The definition and rows of a table, as SELECT reads them.
+/// The definition and rows of a table, as SELECT reads them under `alias`.
 pub fn read_table(
     session: &mut Session,
     schema: &str,
     name: &str,
+    alias: &str,
     locking: bool,
 ) -> ServerResult<(std::sync::Arc<TableDef>, Vec<Row>)> {
     let table = open_table(session, schema, name)?;
     let def = table.def();
     let waits = Waits::of(session);
-    check_access(session, &waits, schema, name, false)?;
+    check_access(session, &waits, (schema, name, alias), false)?;
     let wait = waits.row();
     let rows = table.scan(&mut session.txn, &wait)?;
     let mut out = Vec::with_capacity(rows.len());
@@ -48,17 +49,17 @@ pub fn read_table(
     Ok((def, out))
 }
 
+/// LOCK TABLES checks for a table given as (schema, table, name used).
 fn check_access(
     session: &Session,
     waits: &Waits,
-    schema: &str,
-    name: &str,
+    (schema, table, used_as): (&str, &str, &str),
     write: bool,
 ) -> ServerResult<()> {
-    if session.temp_table(schema, name).is_some() {
+    if session.temp_table(schema, table).is_some() {
         return Ok(());
     }
-    waits.table_access(schema, name, write)
+    waits.table_access(schema, table, used_as, write)
 }
 
 /// INSERT [IGNORE] INTO t [(cols)] VALUES (…), … | SET c = v, ….
@@ -69,7 +70,7 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
     let (schema, table_name) = qualified(session, name)?;
     let table = open_table(session, &schema, &table_name)?;
     let waits = Waits::of(session);
-    check_access(session, &waits, &schema, &table_name, true)?;
+    check_access(session, &waits, (&schema, &table_name, &table_name), true)?;
     let _intent = waits.write_intent()?;
     let def = table.def();
     let (columns, source) = insert_rows(&def, insert)?;
@@ -400,7 +401,8 @@ fn open_target(
     let (schema, table_name) = qualified(session, name)?;
     let table = open_table(session, &schema, &table_name)?;
     let waits = Waits::of(session);
-    check_access(session, &waits, &schema, &table_name, true)?;
+    let used_as = alias.as_ref().map_or(&table_name, |a| &a.name.value);
+    check_access(session, &waits, (&schema, &table_name, used_as), true)?;
     let def = table.def();
     let source = source_of(&def, alias.as_ref().map(|a| a.name.value.clone()));
     Ok(Target {

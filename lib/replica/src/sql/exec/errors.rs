@@ -13,10 +13,13 @@ pub fn unknown_database(name: &str) -> ServerError {
     ServerError::new(1049, "42000", format!("Unknown database '{name}'"))
 }
 
+/// ER_BAD_FIELD_ERROR's code, for falling back to an enclosing query's columns.
+pub const UNKNOWN_COLUMN: u16 = 1054;
+
 /// ER_BAD_FIELD_ERROR.
 pub fn unknown_column(name: &str, clause: &str) -> ServerError {
     ServerError::new(
-        1054,
+        UNKNOWN_COLUMN,
         "42S22",
         format!("Unknown column '{name}' in '{clause}'"),
     )

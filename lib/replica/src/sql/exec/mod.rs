@@ -25,6 +25,8 @@ mod waits;
 
 use sqlparser::ast::Statement as Ast;
 
+pub use context::OuterRow;
+
 use crate::error::Level;
 use crate::session::outcome::{OkInfo, Outcome};
 use crate::session::{Session, StatementResult, not_supported};

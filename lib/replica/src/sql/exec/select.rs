@@ -167,10 +167,11 @@ fn select_output(
             })
             .collect()
     };
-    if let Some(having) = &select.having {
-        candidates = filter_having(session, &sources, candidates, having)?;
-    }
     let items = expand_items(select, &sources, text);
+    if let Some(having) = &select.having {
+        let having = having_with_aliases(having, &sources, &items);
+        candidates = filter_having(session, &sources, candidates, &having)?;
+    }
     let mut projected = Vec::with_capacity(candidates.len());
     for candidate in &candidates {
         let mut ctx = context(session, &sources, candidate, "SELECT");
@@ -284,7 +285,7 @@ fn join(
     let (def, columns, right_rows) = match virtual_tables::read(session, &schema, &table)? {
         Some((columns, rows)) => (None, columns, rows),
         None => {
-            let (def, rows) = super::dml::read_table(session, &schema, &table, locking)?;
+            let (def, rows) = super::dml::read_table(session, &schema, &table, &alias, locking)?;
             let columns = def.columns.iter().map(|c| c.name.clone()).collect();
             (Some(def), columns, rows)
         }
@@ -356,6 +357,25 @@ fn filter_having(
         }
     }
     Ok(kept)
+}
+
+/// HAVING may name select-list aliases (`COUNT(*) AS n … HAVING n > 1`):
+/// a bare name that is no column of the FROM tables becomes its item.
+fn having_with_aliases(having: &Expr, sources: &[Source], items: &[Item]) -> Expr {
+    let mut having = having.clone();
+    let _ = sqlparser::ast::visit_expressions_mut(&mut having, |e| {
+        if let Expr::Identifier(i) = e {
+            let is_column = super::context::resolve_column(sources, &[], &i.value, "").is_ok();
+            let item = items
+                .iter()
+                .find(|it| it.name.eq_ignore_ascii_case(&i.value));
+            if let (false, Some(item)) = (is_column, item) {
+                *e = Expr::Nested(Box::new(item.expr.clone()));
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    having
 }
 
 /// Aggregate calls anywhere in the select list, HAVING and ORDER BY.

@@ -8,7 +8,7 @@ use sqlparser::ast::{Function, ObjectName, Statement as Ast};
 use super::waits::Waits;
 use super::{errors, ok};
 use crate::error::{Level, ServerError};
-use crate::locks::TableLockMode;
+use crate::locks::{TableLockItem, TableLockMode};
 use crate::session::{Session, StatementResult, not_supported};
 use crate::sql::parse::Statement;
 
@@ -94,7 +94,16 @@ pub fn lock_tables(session: &mut Session, ast: &Ast) -> StatementResult {
         } else {
             TableLockMode::Read
         };
-        wanted.push((schema, name, mode));
+        let used_as = table
+            .alias
+            .as_ref()
+            .map_or_else(|| name.clone(), |a| a.value.clone());
+        wanted.push(TableLockItem {
+            schema,
+            table: name,
+            name: used_as,
+            mode,
+        });
     }
     let waits = Waits::of(session);
     let conn = session.id();

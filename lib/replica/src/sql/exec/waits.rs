@@ -55,13 +55,20 @@ impl Waits {
         self.with_lock(|wait| self.state.locks.begin_write(conn, wait))
     }
 
-    /// Checks a table against LOCK TABLES (own and others').
-    pub fn table_access(&self, schema: &str, table: &str, write: bool) -> ServerResult<()> {
+    /// Checks a table, used under `name` (its alias or its name), against
+    /// LOCK TABLES (own and others').
+    pub fn table_access(
+        &self,
+        schema: &str,
+        table: &str,
+        name: &str,
+        write: bool,
+    ) -> ServerResult<()> {
         let conn = self.thread.id;
         self.with_lock(|wait| {
             self.state
                 .locks
-                .check_table_access(conn, schema, table, write, wait)
+                .check_table_access_as(conn, schema, table, name, write, wait)
         })
     }
 }
