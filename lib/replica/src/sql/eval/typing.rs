@@ -67,8 +67,12 @@ struct Typed {
 /// The metadata MariaDB sends for `expr` named `name`, when known.
 pub fn expression_column(expr: &Expr, name: &str, env: &TypeEnv<'_>) -> Option<Column> {
     let column = match expr {
-        Expr::Value(v) if matches!(v.value, Literal::HexStringLiteral(_)) => hex_column(&v.value),
-        _ => to_column(type_of(expr, env)?, env),
+        Expr::Value(v) => match &v.value {
+            Literal::HexStringLiteral(h) => hex_column(h.len().div_ceil(2)),
+            Literal::SingleQuotedByteStringLiteral(b) => hex_column(b.len().div_ceil(8).max(1)),
+            _ => to_column(type_of(expr, env)?),
+        },
+        _ => to_column(type_of(expr, env)?),
     };
     Some(Column {
         name: name.to_string(),
@@ -86,10 +90,19 @@ fn type_of(expr: &Expr, env: &TypeEnv<'_>) -> Option<Typed> {
         Expr::Value(v) => literal(&v.value, env),
         Expr::BinaryOp { left, op, right } => arithmetic(op, left, right, env),
         Expr::Case {
+            operand,
             conditions,
             else_result,
             ..
         } => {
+            // A nullable operand or condition makes CASE nullable too.
+            let mut tests = Vec::new();
+            if let Some(o) = operand {
+                tests.push(type_of(o, env)?);
+            }
+            for c in conditions {
+                tests.push(type_of(&c.condition, env)?);
+            }
             let mut results: Vec<Typed> = conditions
                 .iter()
                 .map(|c| type_of(&c.result, env))
@@ -98,7 +111,8 @@ fn type_of(expr: &Expr, env: &TypeEnv<'_>) -> Option<Typed> {
                 Some(e) => results.push(type_of(e, env)?),
                 None => results.push(null()),
             }
-            combine(&results, results.iter().any(|t| t.nullable))
+            let nullable = results.iter().chain(&tests).any(|t| t.nullable);
+            combine(&results, nullable)
         }
         Expr::Function(call) => function(&call_name(call), &argument_exprs(call), env),
         _ => None,
@@ -220,7 +234,7 @@ fn function(name: &str, args: &[&Expr], env: &TypeEnv<'_>) -> Option<Typed> {
     match (lower.as_str(), typed.as_slice()) {
         ("coalesce", all) if !all.is_empty() => combine(all, all.iter().all(|t| t.nullable)),
         ("ifnull", [a, b]) => combine(&[*a, *b], b.nullable),
-        ("if", [_, a, b]) => combine(&[*a, *b], a.nullable || b.nullable),
+        ("if", [c, a, b]) => combine(&[*a, *b], c.nullable || a.nullable || b.nullable),
         ("nullif", [a, _]) => Some(Typed {
             nullable: true,
             ..*a
@@ -329,8 +343,7 @@ fn display_length(kind: Kind) -> u32 {
 }
 
 /// A typed expression as a protocol column.
-fn to_column(typed: Typed, env: &TypeEnv<'_>) -> Column {
-    let _ = env;
+fn to_column(typed: Typed) -> Column {
     let numeric = ColumnFlags::BINARY_FLAG | ColumnFlags::NUM_FLAG;
     let (ty, flags, charset, length, decimals) = match typed.kind {
         Kind::Null => (ColumnType::MYSQL_TYPE_NULL, numeric, BINARY, 0, 0),
@@ -386,16 +399,13 @@ fn to_column(typed: Typed, env: &TypeEnv<'_>) -> Column {
     }
 }
 
-/// A hex or bit literal: a binary string of its bytes, flagged unsigned.
-fn hex_column(v: &Literal) -> Column {
-    let Literal::HexStringLiteral(h) = v else {
-        unreachable!("hex_column takes hex literals")
-    };
+/// A hex or bit literal of `bytes` bytes: a binary string flagged unsigned.
+fn hex_column(bytes: usize) -> Column {
     Column {
         column_type: ColumnType::MYSQL_TYPE_VAR_STRING,
         flags: ColumnFlags::BINARY_FLAG | ColumnFlags::UNSIGNED_FLAG | ColumnFlags::NOT_NULL_FLAG,
         charset: BINARY,
-        length: h.len().div_ceil(2) as u32,
+        length: bytes as u32,
         decimals: 0,
         ..Column::text("", 0)
     }
@@ -442,4 +452,111 @@ fn from_column(c: &Column) -> Option<Typed> {
         _ => return None,
     };
     Some(Typed { kind, nullable })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::ast::{SelectItem, SetExpr, Statement};
+    use sqlparser::dialect::MySqlDialect;
+    use sqlparser::parser::Parser;
+
+    fn parse(text: &str) -> Expr {
+        let sql = format!("SELECT {text}");
+        let stmt = Parser::parse_sql(&MySqlDialect {}, &sql).unwrap();
+        let Statement::Query(q) = &stmt[0] else {
+            panic!("not a query")
+        };
+        let SetExpr::Select(sel) = q.body.as_ref() else {
+            panic!("not a select")
+        };
+        match &sel.projection[0] {
+            SelectItem::UnnamedExpr(e) => e.clone(),
+            other => panic!("{other}"),
+        }
+    }
+
+    /// `a` INT and `d` DATE, both nullable, as a latin1 table sends them.
+    fn table(expr: &Expr) -> Option<Column> {
+        let Expr::Identifier(id) = expr else {
+            return None;
+        };
+        let (ty, length, flags) = match id.value.as_str() {
+            "a" => (ColumnType::MYSQL_TYPE_LONG, 11, ColumnFlags::NUM_FLAG),
+            "d" => (ColumnType::MYSQL_TYPE_DATE, 10, ColumnFlags::BINARY_FLAG),
+            _ => return None,
+        };
+        Some(Column {
+            column_type: ty,
+            flags,
+            charset: BINARY,
+            length,
+            ..Column::text(&id.value, length)
+        })
+    }
+
+    /// (type, length, flags, decimals, charsetnr) under a latin1 connection.
+    type Meta = (u8, u32, u16, u8, u16);
+
+    fn meta(text: &str) -> Meta {
+        let env = TypeEnv {
+            column: &table,
+            collation: 8,
+        };
+        let c = expression_column(&parse(text), "c", &env).expect(text);
+        assert!(c.org_name.is_empty());
+        (
+            c.column_type as u8,
+            c.length,
+            c.flags.bits(),
+            c.decimals,
+            c.charset,
+        )
+    }
+
+    #[test]
+    fn expressions_type_as_mariadb_sends_them() {
+        // mariadb-test --enable_metadata on MariaDB 10.11, SET NAMES latin1.
+        let cases: &[(&str, Meta)] = &[
+            ("1", (3, 1, 32897, 0, 63)),
+            ("1.5", (246, 4, 32897, 1, 63)),
+            ("'abc'", (253, 3, 1, 39, 8)),
+            ("''", (253, 0, 1, 39, 8)),
+            ("NULL", (6, 0, 32896, 0, 63)),
+            ("0x41", (253, 1, 161, 0, 63)),
+            ("b'0101'", (253, 1, 161, 0, 63)),
+            ("18446744073709551615", (8, 20, 32929, 0, 63)),
+            ("1234567890123", (8, 13, 32897, 0, 63)),
+            ("a+1", (8, 12, 32896, 0, 63)),
+            ("a+0.5", (246, 14, 32896, 1, 63)),
+            ("a*2", (8, 12, 32896, 0, 63)),
+            ("a/3", (246, 16, 32896, 4, 63)),
+            ("1+1", (3, 3, 32897, 0, 63)),
+            ("1.5+1", (246, 5, 32897, 1, 63)),
+            ("1/3", (246, 7, 32896, 4, 63)),
+            ("CONCAT('a','bc')", (253, 3, 0, 39, 8)),
+            ("CONCAT(a, 'x')", (253, 12, 0, 39, 8)),
+            ("IF(1,'a','bcd')", (253, 3, 1, 39, 8)),
+            ("IF(a,1,2)", (3, 2, 32896, 0, 63)),
+            ("IFNULL(a,0)", (3, 11, 32897, 0, 63)),
+            ("COALESCE(a,a)", (3, 11, 32896, 0, 63)),
+            ("COALESCE(a,1)", (3, 11, 32897, 0, 63)),
+            ("COALESCE(d,d)", (10, 10, 128, 0, 63)),
+            ("NULLIF(a,1)", (3, 11, 32896, 0, 63)),
+            ("CASE WHEN a THEN 'x' ELSE 'long' END", (253, 4, 0, 39, 8)),
+            ("CASE a WHEN 1 THEN 1.5 END", (246, 4, 32896, 1, 63)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(meta(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn unknown_expressions_are_left_to_their_values() {
+        let env = TypeEnv {
+            column: &table,
+            collation: 8,
+        };
+        assert!(expression_column(&parse("UPPER('a')"), "c", &env).is_none());
+    }
 }
