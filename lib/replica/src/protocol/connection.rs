@@ -15,13 +15,14 @@ use super::framing::{FrameError, PacketIo};
 use super::greeting::{self, NATIVE_PASSWORD, SCRAMBLE_LEN};
 use super::login::{self, LoginRequest};
 use super::packets::{self, Trailer};
+use super::result_charset;
 use super::results;
 use super::shared::Shared;
 use super::statistics::{self, Statistics};
 use super::stream::Stream;
 use crate::accounts::AccountName;
 use crate::error::ServerError;
-use crate::session::outcome::OkInfo;
+use crate::session::outcome::{OkInfo, Outcome};
 use crate::session::registry::ThreadEntry;
 use crate::session::{Session, StatementResult};
 
@@ -141,6 +142,7 @@ impl Connection {
             login::check_account(accounts, &req.user, &self.host, &self.scramble, &req.auth)?;
         self.session.login = AccountName::new(&req.user, &self.host);
         self.session.thread.set_user(&req.user);
+        self.session.vars.adopt_client_collation(req.collation);
         if let Some(db) = &req.db {
             self.session.init_db(db)?;
         }
@@ -208,7 +210,15 @@ impl Connection {
             results.push((result, more));
             Ok(())
         })?;
-        for (result, more) in &results {
+        let out_charset = self
+            .session
+            .vars
+            .character_set_results()
+            .map(str::to_string);
+        for (result, more) in &mut results {
+            if let Ok(Outcome::Rows(set)) = result {
+                result_charset::convert(set, out_charset.as_deref());
+            }
             let trailer = self.trailer(*more);
             results::queue_result(&mut self.io, result, trailer, self.caps);
         }

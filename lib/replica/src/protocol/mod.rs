@@ -11,6 +11,7 @@ pub mod framing;
 pub mod greeting;
 pub mod login;
 pub mod packets;
+pub mod result_charset;
 pub mod results;
 pub mod shared;
 pub mod statistics;

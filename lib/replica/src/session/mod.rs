@@ -106,7 +106,8 @@ impl Session {
         query: &[u8],
         emit: &mut dyn FnMut(StatementResult, bool) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
-        let text = String::from_utf8_lossy(query).into_owned();
+        let client = self.vars.character_set_client();
+        let text = crate::sql::value::encoding::decode(query, client);
         let pieces = crate::sql::parse::split_statements(&text);
         if pieces.is_empty() {
             return emit(Err(empty_query()), false);

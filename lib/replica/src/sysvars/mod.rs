@@ -8,7 +8,7 @@
 
 mod assign;
 pub mod catalog;
-mod charsets;
+pub mod charsets;
 mod checks;
 mod convert;
 pub mod def;

@@ -206,6 +206,36 @@ impl SessionVariables {
         self.text("collation_connection")
     }
 
+    pub fn character_set_connection(&self) -> &str {
+        self.text("character_set_connection")
+    }
+
+    /// SET NAMES: the client, connection and results charsets at once.
+    pub fn set_names(&mut self, charset: &str, collation: &str) {
+        for name in [
+            "character_set_client",
+            "character_set_connection",
+            "character_set_results",
+        ] {
+            self.store(name, Setting::Text(Some(charset.to_string())));
+        }
+        self.store(
+            "collation_connection",
+            Setting::Text(Some(collation.to_string())),
+        );
+    }
+
+    /// The handshake's collation id sets the connection's charsets as SET
+    /// NAMES would; unknown ids keep the server's defaults.
+    pub fn adopt_client_collation(&mut self, id: u16) {
+        let Some(collation) = super::charsets::collation_by_id(id) else {
+            return;
+        };
+        if let Some((collation, charset)) = super::charsets::collation(collation) {
+            self.set_names(charset, collation);
+        }
+    }
+
     /// SET TIMESTAMP's value in seconds; None when the clock runs.
     pub fn fixed_timestamp(&self) -> Option<f64> {
         match self.values.get("timestamp") {

@@ -41,4 +41,14 @@ pub trait EvalContext {
     fn warn(&mut self, condition: Condition);
     /// The session's sql_mode, as upper-case names (e.g. `STRICT_TRANS_TABLES`).
     fn sql_mode(&self) -> &[String];
+    /// The character set a column reference's strings are stored in
+    /// (`binary` for binary columns); None when not known.
+    fn column_charset(&self, qualifier: &[String], name: &str) -> Option<String> {
+        let _ = (qualifier, name);
+        None
+    }
+    /// character_set_connection: the charset of string literals.
+    fn connection_charset(&self) -> String {
+        "utf8mb4".to_string()
+    }
 }

@@ -231,7 +231,7 @@ fn binary(
         | B::Modulo
         | B::MyIntegerDivide
         | B::DuckIntegerDivide => {
-            let (a, b) = (evaluate(left, ctx)?, evaluate(right, ctx)?);
+            let (a, b) = (numeric_operand(left, ctx)?, numeric_operand(right, ctx)?);
             arithmetic::binary(op, &a, &b, whole, ctx)
         }
         B::Eq | B::NotEq | B::Lt | B::LtEq | B::Gt | B::GtEq | B::Spaceship => {
@@ -245,11 +245,19 @@ fn binary(
         | B::PGBitwiseXor
         | B::PGBitwiseShiftLeft
         | B::PGBitwiseShiftRight => {
-            let (a, b) = (evaluate(left, ctx)?, evaluate(right, ctx)?);
+            let (a, b) = (numeric_operand(left, ctx)?, numeric_operand(right, ctx)?);
             Ok(bits::binary(op, &a, &b, ctx))
         }
         B::Regexp => pattern::regexp(left, right, false, ctx),
         other => Err(not_supported(&other.to_string())),
+    }
+}
+
+/// An operand in numeric context: hex and bit literals are numbers there.
+pub fn numeric_operand(expr: &Expr, ctx: &mut dyn EvalContext) -> ServerResult<Value> {
+    match literal::hex_number(expr) {
+        Some(number) => Ok(number),
+        None => evaluate(expr, ctx),
     }
 }
 
@@ -272,7 +280,10 @@ fn unary(
     inner: &Expr,
     ctx: &mut dyn EvalContext,
 ) -> ServerResult<Value> {
-    let v = evaluate(inner, ctx)?;
+    let v = match op {
+        UnaryOperator::Minus | UnaryOperator::BitwiseNot => numeric_operand(inner, ctx)?,
+        _ => evaluate(inner, ctx)?,
+    };
     match op {
         UnaryOperator::Minus => arithmetic::negate(&v, whole, ctx),
         UnaryOperator::Plus => Ok(v),

@@ -28,6 +28,28 @@ pub fn parse_literal(v: &Literal) -> ServerResult<Value> {
     })
 }
 
+/// A hex (`0x41`, `X'41'`) or bit (`b'01'`) literal in numeric context:
+/// its bytes as a big-endian unsigned number. None for other expressions.
+pub fn hex_number(expr: &sqlparser::ast::Expr) -> Option<Value> {
+    let sqlparser::ast::Expr::Value(v) = expr else {
+        return None;
+    };
+    let bytes = match &v.value {
+        Literal::HexStringLiteral(h) => hex_bytes(h),
+        Literal::SingleQuotedByteStringLiteral(b) | Literal::DoubleQuotedByteStringLiteral(b) => {
+            match bits(b) {
+                Value::Bytes(bytes) => bytes,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let tail = &bytes[bytes.len().saturating_sub(8)..];
+    Some(Value::UInt(
+        tail.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)),
+    ))
+}
+
 /// `12` → Int, above i64 → UInt, `1.50` → Decimal, `1e3` → Double.
 pub fn number(text: &str) -> Value {
     if text.contains(['e', 'E']) {
@@ -83,6 +105,25 @@ mod tests {
             number("100000000000000000000"),
             Value::Decimal(Decimal::new(100_000_000_000_000_000_000, 0))
         );
+    }
+
+    #[test]
+    fn hex_and_bit_literals_are_numbers_in_numeric_context() {
+        // MariaDB: SELECT 0x41 + 0, b'0101' + 0, 0x4142 | 0 gives 65, 5, 16706.
+        let expr = |v| sqlparser::ast::Expr::value(v);
+        assert_eq!(
+            hex_number(&expr(Literal::HexStringLiteral("41".into()))),
+            Some(Value::UInt(65))
+        );
+        assert_eq!(
+            hex_number(&expr(Literal::SingleQuotedByteStringLiteral("0101".into()))),
+            Some(Value::UInt(5))
+        );
+        assert_eq!(
+            hex_number(&expr(Literal::HexStringLiteral("4142".into()))),
+            Some(Value::UInt(16706))
+        );
+        assert_eq!(hex_number(&expr(Literal::Number("1".into(), false))), None);
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod literal;
 mod logic;
 mod pattern;
 mod subquery;
+mod typing;
 
 pub use crate::sql::value::{result_column, store, store_in_table, table_column, to_text};
 pub use aggregate::{Accumulator, AggregateKind, aggregate_kind};
@@ -25,6 +26,7 @@ pub use evaluate::evaluate;
 pub use literal::parse_literal;
 pub use logic::truth;
 pub use pattern::like_text;
+pub use typing::{TypeEnv, expression_column};
 
 #[cfg(test)]
 mod evaluate_tests;

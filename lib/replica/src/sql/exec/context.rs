@@ -170,6 +170,27 @@ impl EvalContext for RowContext<'_> {
     fn sql_mode(&self) -> &[String] {
         &self.sql_mode
     }
+
+    fn column_charset(&self, qualifier: &[String], name: &str) -> Option<String> {
+        use crate::sql::types::SqlType;
+        let index = resolve_column(self.sources, qualifier, name, self.clause).ok()?;
+        let source = self
+            .sources
+            .iter()
+            .find(|s| index >= s.offset && index < s.offset + s.columns.len())?;
+        let def = source.def.as_ref()?;
+        let column = def.columns.get(index - source.offset)?;
+        match column.ty {
+            SqlType::Char { binary: true, .. }
+            | SqlType::Varchar { binary: true, .. }
+            | SqlType::Blob(_) => Some("binary".to_string()),
+            _ => crate::sysvars::charsets::character_set(&def.charset).map(str::to_string),
+        }
+    }
+
+    fn connection_charset(&self) -> String {
+        self.session.vars.character_set_connection().to_string()
+    }
 }
 
 /// Evaluation of constants: no row, no session, no variables.

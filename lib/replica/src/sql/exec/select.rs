@@ -23,6 +23,15 @@ use crate::session::{Session, StatementResult, not_supported};
 use crate::sql::eval::{self, Accumulator, aggregate_kind, evaluate, truth};
 use crate::sql::parse::Piece;
 use crate::sql::value::{Row, Value, compare_values};
+use crate::sysvars::charsets;
+
+/// latin1_swedish_ci, the server's default collation.
+const LATIN1_SWEDISH_CI: u16 = 8;
+
+/// The id of collation_connection, which string literals carry.
+fn connection_collation(session: &Session) -> u16 {
+    charsets::collation_id(session.vars.collation_connection()).unwrap_or(LATIN1_SWEDISH_CI)
+}
 
 /// A query's columns and rows, before they become text.
 struct Output {
@@ -197,10 +206,16 @@ fn select_output(
         rows = distinct(rows);
     }
     rows = apply_limit(session, rows, query.limit_clause.as_ref())?;
+    let collation = connection_collation(session);
+    let lookup = |e: &Expr| direct_column(e, &sources);
+    let env = eval::TypeEnv {
+        column: &lookup,
+        collation,
+    };
     let columns = items
         .iter()
         .enumerate()
-        .map(|(i, item)| item.column(&rows.iter().map(|r| &r[i]).collect::<Vec<_>>()))
+        .map(|(i, item)| item.column(&rows.iter().map(|r| &r[i]).collect::<Vec<_>>(), &env))
         .collect();
     Ok(Output { columns, rows })
 }
@@ -502,13 +517,16 @@ struct Item {
 }
 
 impl Item {
-    fn column(&self, values: &[&Value]) -> Column {
+    /// The table column's metadata, else the expression's type, else the
+    /// type of the values it gave.
+    fn column(&self, values: &[&Value], env: &eval::TypeEnv<'_>) -> Column {
         match &self.table_column {
             Some(column) => Column {
                 name: self.name.clone(),
                 ..column.clone()
             },
-            None => eval::result_column(&self.name, values),
+            None => eval::expression_column(&self.expr, &self.name, env)
+                .unwrap_or_else(|| eval::result_column(&self.name, values, env.collation)),
         }
     }
 }
@@ -607,7 +625,15 @@ fn column_meta(source: &Source, column: &str) -> Option<Column> {
     let mut meta = match &source.def {
         Some(def) => {
             let position = def.column_index(column)?;
-            eval::table_column(&def.columns[position], &source.alias, &source.schema)
+            let collation = charsets::character_set(&def.charset)
+                .and_then(charsets::default_collation_id)
+                .unwrap_or(LATIN1_SWEDISH_CI);
+            eval::table_column(
+                &def.columns[position],
+                &source.alias,
+                &source.schema,
+                collation,
+            )
         }
         None => Column::text(column, 192),
     };

@@ -26,7 +26,11 @@ pub fn run(session: &mut Session, set: &Set) -> StatementResult {
                 assign(session, a.scope.as_ref(), &a.name, Some(&a.value))?;
             }
         }
-        Set::SetNames { .. } | Set::SetNamesDefault {} => {}
+        Set::SetNames {
+            charset_name,
+            collation_name,
+        } => set_names(session, &charset_name.value, collation_name.as_deref())?,
+        Set::SetNamesDefault {} => set_names(session, "latin1", None)?,
         other => return Err(not_supported(&format!("{other}"))),
     }
     ok(0)
@@ -115,4 +119,34 @@ pub fn run_do(session: &mut Session, exprs: &[Expr]) -> StatementResult {
         evaluate(expr, &mut ctx)?;
     }
     ok(0)
+}
+
+/// SET NAMES x [COLLATE y]: 1115 for an unknown charset, 1273 for an
+/// unknown collation, 1253 for a collation of another charset.
+fn set_names(session: &mut Session, charset: &str, collation: Option<&str>) -> ServerResult<()> {
+    use crate::error::ServerError;
+    use crate::sysvars::charsets;
+    let name = charset.trim_matches(['\'', '"']);
+    let canonical = charsets::character_set(name).ok_or_else(|| {
+        ServerError::new(1115, "42000", format!("Unknown character set: '{name}'"))
+    })?;
+    let collation = match collation {
+        None => charsets::default_collation(canonical).unwrap_or("binary"),
+        Some(c) => {
+            let c = c.trim_matches(['\'', '"']);
+            let (found, of) = charsets::collation(c).ok_or_else(|| {
+                ServerError::new(1273, "HY000", format!("Unknown collation: '{c}'"))
+            })?;
+            if of != canonical {
+                return Err(ServerError::new(
+                    1253,
+                    "42000",
+                    format!("COLLATION '{found}' is not valid for CHARACTER SET '{canonical}'"),
+                ));
+            }
+            found
+        }
+    };
+    session.vars.set_names(canonical, collation);
+    Ok(())
 }

@@ -8,11 +8,12 @@ use super::Value;
 use crate::session::outcome::Column;
 use crate::sql::types::{IntWidth, LobSize, SqlType};
 use crate::storage::schema::ColumnDef;
+use crate::sysvars::charsets;
 
 /// Collation id of binary strings and numbers.
 const BINARY: u16 = 63;
-/// Collation id of table strings under the default server charset (latin1_swedish_ci).
-const LATIN1: u16 = 8;
+/// NOT_FIXED_DEC: the decimals of computed strings.
+const NOT_FIXED_DEC: u8 = 39;
 
 /// What kind of column a set of values needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,8 +39,10 @@ fn class_of(v: &Value) -> Class {
     }
 }
 
-/// Metadata of a computed column from its values (type, length, decimals, flags, charset).
-pub fn result_column(name: &str, values: &[&Value]) -> Column {
+/// Metadata of a computed column from its values (type, length, decimals,
+/// flags, charset) when its expression gives no type; strings carry
+/// `collation` (the connection's).
+pub fn result_column(name: &str, values: &[&Value], collation: u16) -> Column {
     let class = values
         .iter()
         .map(|v| class_of(v))
@@ -65,14 +68,21 @@ pub fn result_column(name: &str, values: &[&Value]) -> Column {
         Class::Double => numeric(name, ColumnType::MYSQL_TYPE_DOUBLE, width.max(1), 31),
         Class::Temporal => temporal_column(name, values),
         Class::Text => Column {
-            decimals: 39,
-            ..Column::text(name, width * 3)
+            decimals: NOT_FIXED_DEC,
+            charset: collation,
+            ..Column::text(name, width * bytes_per_char(collation))
         },
     };
     if !nullable && class != Class::Null {
         col.flags |= ColumnFlags::NOT_NULL_FLAG;
     }
+    col.org_name = String::new();
     col
+}
+
+/// The most bytes a character of a collation takes.
+fn bytes_per_char(collation: u16) -> u32 {
+    charsets::charset_of_id(collation).map_or(1, charsets::max_bytes)
 }
 
 /// A binary numeric column of a type.
@@ -126,14 +136,18 @@ fn temporal_column(name: &str, values: &[&Value]) -> Column {
     }
 }
 
-/// Metadata of a table column as a SELECT of it sends.
-pub fn table_column(def: &ColumnDef, table: &str, schema: &str) -> Column {
-    let mut col = type_column(&def.name, &def.ty);
+/// Metadata of a table column as a SELECT of it sends; its strings carry
+/// `collation` (the table's).
+pub fn table_column(def: &ColumnDef, table: &str, schema: &str, collation: u16) -> Column {
+    let mut col = type_column(&def.name, &def.ty, collation);
     col.table = table.to_string();
     col.org_table = table.to_string();
     col.schema = schema.to_string();
     if !def.nullable {
         col.flags |= ColumnFlags::NOT_NULL_FLAG;
+        if def.default.is_none() && !def.auto_increment {
+            col.flags |= ColumnFlags::NO_DEFAULT_VALUE_FLAG;
+        }
     }
     if def.auto_increment {
         col.flags |= ColumnFlags::AUTO_INCREMENT_FLAG;
@@ -142,7 +156,16 @@ pub fn table_column(def: &ColumnDef, table: &str, schema: &str) -> Column {
 }
 
 /// Type, length, flags and charset of a declared type.
-fn type_column(name: &str, ty: &SqlType) -> Column {
+fn type_column(name: &str, ty: &SqlType, collation: u16) -> Column {
+    let mut c = declared_column(name, ty, collation);
+    if c.flags.contains(ColumnFlags::NUM_FLAG) {
+        // Numeric table columns are not flagged BINARY (computed ones are).
+        c.flags.remove(ColumnFlags::BINARY_FLAG);
+    }
+    c
+}
+
+fn declared_column(name: &str, ty: &SqlType, collation: u16) -> Column {
     match ty {
         SqlType::Int {
             width,
@@ -161,21 +184,37 @@ fn type_column(name: &str, ty: &SqlType) -> Column {
         }
         SqlType::Double { .. } => numeric(name, ColumnType::MYSQL_TYPE_DOUBLE, 22, 31),
         SqlType::Float { .. } => numeric(name, ColumnType::MYSQL_TYPE_FLOAT, 12, 31),
-        SqlType::Char { length, binary } => {
-            string_column(name, ColumnType::MYSQL_TYPE_STRING, *length, *binary)
-        }
-        SqlType::Varchar { length, binary } => {
-            string_column(name, ColumnType::MYSQL_TYPE_VAR_STRING, *length, *binary)
-        }
-        SqlType::Text(size) => blob_column(name, *size, false),
-        SqlType::Blob(size) => blob_column(name, *size, true),
+        SqlType::Char { length, binary } => string_column(
+            name,
+            ColumnType::MYSQL_TYPE_STRING,
+            *length,
+            *binary,
+            collation,
+        ),
+        SqlType::Varchar { length, binary } => string_column(
+            name,
+            ColumnType::MYSQL_TYPE_VAR_STRING,
+            *length,
+            *binary,
+            collation,
+        ),
+        SqlType::Text(size) => blob_column(name, *size, false, collation),
+        SqlType::Blob(size) => blob_column(name, *size, true, collation),
         SqlType::Date => temporal_of(name, ColumnType::MYSQL_TYPE_DATE, 10, 0),
         SqlType::DateTime { fsp } => temporal_of(name, ColumnType::MYSQL_TYPE_DATETIME, 19, *fsp),
-        SqlType::Timestamp { fsp } => temporal_of(name, ColumnType::MYSQL_TYPE_TIMESTAMP, 19, *fsp),
+        SqlType::Timestamp { fsp } => unsigned(temporal_of(
+            name,
+            ColumnType::MYSQL_TYPE_TIMESTAMP,
+            19,
+            *fsp,
+        )),
         SqlType::Time { fsp } => temporal_of(name, ColumnType::MYSQL_TYPE_TIME, 10, *fsp),
-        SqlType::Year => unsigned(numeric(name, ColumnType::MYSQL_TYPE_YEAR, 4, 0)),
-        SqlType::Enum(members) => member_column(name, members, ColumnFlags::ENUM_FLAG),
-        SqlType::Set(members) => member_column(name, members, ColumnFlags::SET_FLAG),
+        SqlType::Year => Column {
+            flags: ColumnFlags::UNSIGNED_FLAG | ColumnFlags::ZEROFILL_FLAG | ColumnFlags::NUM_FLAG,
+            ..numeric(name, ColumnType::MYSQL_TYPE_YEAR, 4, 0)
+        },
+        SqlType::Enum(members) => member_column(name, members, ColumnFlags::ENUM_FLAG, collation),
+        SqlType::Set(members) => member_column(name, members, ColumnFlags::SET_FLAG, collation),
         SqlType::Bit(n) => Column {
             flags: ColumnFlags::UNSIGNED_FLAG,
             ..numeric(name, ColumnType::MYSQL_TYPE_BIT, u32::from(*n), 0)
@@ -201,7 +240,9 @@ fn int_column(name: &str, width: IntWidth, u: bool, zerofill: bool) -> Column {
     c
 }
 
-fn string_column(name: &str, ty: ColumnType, length: u32, binary: bool) -> Column {
+fn string_column(name: &str, ty: ColumnType, chars: u32, binary: bool, collation: u16) -> Column {
+    let charset = if binary { BINARY } else { collation };
+    let length = chars.saturating_mul(bytes_per_char(charset));
     Column {
         column_type: ty,
         flags: if binary {
@@ -209,19 +250,21 @@ fn string_column(name: &str, ty: ColumnType, length: u32, binary: bool) -> Colum
         } else {
             ColumnFlags::empty()
         },
-        charset: if binary { BINARY } else { LATIN1 },
+        charset,
         ..Column::text(name, length)
     }
 }
 
-fn blob_column(name: &str, size: LobSize, binary: bool) -> Column {
+fn blob_column(name: &str, size: LobSize, binary: bool, collation: u16) -> Column {
     let length = match size {
         LobSize::Tiny => 255,
         LobSize::Normal => 65535,
         LobSize::Medium => 16_777_215,
         LobSize::Long => u32::MAX,
     };
-    let mut c = string_column(name, ColumnType::MYSQL_TYPE_BLOB, length, binary);
+    // A LOB's length counts bytes, not characters.
+    let mut c = string_column(name, ColumnType::MYSQL_TYPE_BLOB, 0, binary, collation);
+    c.length = length;
     c.flags |= ColumnFlags::BLOB_FLAG;
     c
 }
@@ -234,7 +277,7 @@ fn temporal_of(name: &str, ty: ColumnType, length: u32, fsp: u8) -> Column {
     }
 }
 
-fn member_column(name: &str, members: &[String], flag: ColumnFlags) -> Column {
+fn member_column(name: &str, members: &[String], flag: ColumnFlags, collation: u16) -> Column {
     let length = if flag == ColumnFlags::SET_FLAG {
         members
             .iter()
@@ -246,7 +289,13 @@ fn member_column(name: &str, members: &[String], flag: ColumnFlags) -> Column {
     };
     Column {
         flags: flag,
-        ..string_column(name, ColumnType::MYSQL_TYPE_STRING, length, false)
+        ..string_column(
+            name,
+            ColumnType::MYSQL_TYPE_STRING,
+            length,
+            false,
+            collation,
+        )
     }
 }
 
@@ -257,11 +306,11 @@ mod tests {
 
     #[test]
     fn computed_columns_take_their_values_kind() {
-        let c = result_column("1.5", &[&Value::Decimal(Decimal::new(15, 1))]);
+        let c = result_column("1.5", &[&Value::Decimal(Decimal::new(15, 1))], 33);
         assert_eq!(c.column_type, ColumnType::MYSQL_TYPE_NEWDECIMAL);
         assert_eq!((c.length, c.decimals), (4, 1));
         assert!(c.flags.contains(ColumnFlags::NOT_NULL_FLAG));
-        let c = result_column("x", &[&Value::text("abc"), &Value::Null]);
+        let c = result_column("x", &[&Value::text("abc"), &Value::Null], 33);
         assert_eq!(
             (c.column_type, c.length, c.charset),
             (ColumnType::MYSQL_TYPE_VAR_STRING, 9, 33)
@@ -285,7 +334,7 @@ mod tests {
             on_update_now: false,
             comment: None,
         };
-        let c = table_column(&def, "t", "test");
+        let c = table_column(&def, "t", "test", 8);
         assert_eq!(
             (c.column_type, c.length, c.table.as_str()),
             (ColumnType::MYSQL_TYPE_LONG, 11, "t")

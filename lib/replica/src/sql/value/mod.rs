@@ -9,6 +9,7 @@ mod column;
 mod compare;
 pub mod convert;
 mod decimal;
+pub mod encoding;
 pub mod errors;
 mod store;
 mod temporal;

@@ -4,6 +4,7 @@
 //! A call expression comes in, its value or MariaDB's error goes out
 //! (1305 for unknown names, 1582 for a wrong argument count).
 
+mod bytes;
 mod control;
 mod datetime;
 mod numeric;
@@ -16,7 +17,7 @@ use sqlparser::ast::{
 use super::aggregate::aggregate_kind;
 use super::context::EvalContext;
 use super::errors::{function_does_not_exist, invalid_group_function_use, wrong_param_count};
-use super::evaluate::evaluate;
+use super::evaluate::{evaluate, numeric_operand};
 use crate::error::ServerResult;
 use crate::sql::value::Value;
 
@@ -69,10 +70,18 @@ pub fn call(whole: &Expr, call: &Function, ctx: &mut dyn EvalContext) -> ServerR
     if let Some(result) = control::lazy_form(&lower, &name, &exprs, ctx) {
         return result;
     }
-    let args = exprs
-        .iter()
-        .map(|e| evaluate(e, ctx))
-        .collect::<ServerResult<Vec<_>>>()?;
+    let args = if lower == "char" {
+        exprs
+            .iter()
+            .map(|e| numeric_operand(e, ctx))
+            .collect::<ServerResult<Vec<_>>>()?
+    } else {
+        exprs
+            .iter()
+            .map(|e| evaluate(e, ctx))
+            .collect::<ServerResult<Vec<_>>>()?
+    };
+    let args = bytes::in_own_charset(&lower, &exprs, args, ctx);
     if let Some(result) = ctx.session_function(&lower, &args) {
         return result;
     }
