@@ -17,6 +17,9 @@ pub struct Activity {
     pub command: &'static str,
     /// e.g. `User sleep`, `Waiting for table metadata lock`; empty for none.
     pub state: String,
+    /// The running statement's stage (`Updating`, `Sending data`, …): the
+    /// state shown outside waits.
+    pub stage: &'static str,
     /// The statement being run.
     pub info: Option<String>,
     /// When the command (or state) began, for the Time column.
@@ -76,6 +79,7 @@ impl ThreadEntry {
         *a = Activity {
             command,
             state: String::new(),
+            stage: "",
             info,
             since: Instant::now(),
         };
@@ -84,6 +88,27 @@ impl ThreadEntry {
     /// Records a new state within the current command.
     pub fn set_state(&self, state: &str) {
         self.activity.lock().unwrap().state = state.to_string();
+    }
+
+    /// Records the stage of the statement now running; it is also the state.
+    pub fn set_stage(&self, stage: &'static str) {
+        let mut a = self.activity.lock().unwrap();
+        a.stage = stage;
+        a.state = stage.to_string();
+    }
+
+    /// Ends a wait or a sleep: the state is the statement's stage again.
+    pub fn end_wait(&self) {
+        let mut a = self.activity.lock().unwrap();
+        a.state = a.stage.to_string();
+    }
+
+    /// Shows `state` while waiting, or the stage again for None.
+    pub fn wait_state(&self, state: Option<&str>) {
+        match state {
+            Some(s) => self.set_state(s),
+            None => self.end_wait(),
+        }
     }
 }
 
@@ -106,6 +131,7 @@ impl ThreadRegistry {
             activity: Mutex::new(Activity {
                 command: "Sleep",
                 state: String::new(),
+                stage: "",
                 info: None,
                 since: Instant::now(),
             }),

@@ -65,6 +65,22 @@ pub struct ColumnDef {
     pub comment: Option<String>,
 }
 
+impl ColumnDef {
+    /// The implicit value of a NOT NULL column that gets none (or NULL
+    /// outside strict mode): 0 for numbers, '' for the rest.
+    pub fn zero_value(&self) -> Value {
+        match self.ty {
+            SqlType::Int { .. }
+            | SqlType::Decimal { .. }
+            | SqlType::Double { .. }
+            | SqlType::Float { .. }
+            | SqlType::Year
+            | SqlType::Bit(_) => Value::Int(0),
+            _ => Value::Bytes(Vec::new()),
+        }
+    }
+}
+
 /// PRIMARY KEY, UNIQUE or plain index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {

@@ -47,6 +47,11 @@ pub trait EvalContext {
         let _ = (qualifier, name);
         None
     }
+    /// The type of a column reference, when it names a table column.
+    fn column_type(&self, qualifier: &[String], name: &str) -> Option<crate::sql::types::SqlType> {
+        let _ = (qualifier, name);
+        None
+    }
     /// character_set_connection: the charset of string literals.
     fn connection_charset(&self) -> String {
         "utf8mb4".to_string()

@@ -253,12 +253,44 @@ fn binary(
     }
 }
 
-/// An operand in numeric context: hex and bit literals are numbers there.
+/// An operand in numeric context: hex and bit literals are numbers there,
+/// and so is an ENUM column (its member's position).
 pub fn numeric_operand(expr: &Expr, ctx: &mut dyn EvalContext) -> ServerResult<Value> {
-    match literal::hex_number(expr) {
-        Some(number) => Ok(number),
+    if let Some(number) = literal::hex_number(expr) {
+        return Ok(number);
+    }
+    match enum_position(expr, ctx) {
+        Some(position) => position,
         None => evaluate(expr, ctx),
     }
+}
+
+/// An ENUM column's value as its 1-based member position (0 for the
+/// invalid ''), as MariaDB uses it in numeric context and in ORDER BY.
+/// None when `expr` is not an ENUM column.
+pub fn enum_position(expr: &Expr, ctx: &mut dyn EvalContext) -> Option<ServerResult<Value>> {
+    let (qualifier, name) = match expr {
+        Expr::Identifier(i) => (Vec::new(), i.value.clone()),
+        Expr::CompoundIdentifier(parts) => {
+            let (last, rest) = parts.split_last()?;
+            (
+                rest.iter().map(|p| p.value.clone()).collect(),
+                last.value.clone(),
+            )
+        }
+        _ => return None,
+    };
+    let crate::sql::types::SqlType::Enum(members) = ctx.column_type(&qualifier, &name)? else {
+        return None;
+    };
+    Some(evaluate(expr, ctx).map(|v| match v {
+        Value::Bytes(b) => {
+            let text = String::from_utf8_lossy(&b);
+            let position = members.iter().position(|m| m.eq_ignore_ascii_case(&text));
+            Value::Int(position.map_or(0, |p| p as i64 + 1))
+        }
+        other => other,
+    }))
 }
 
 /// `@x := value`.

@@ -22,7 +22,7 @@ mod typing;
 pub use crate::sql::value::{result_column, store, store_in_table, table_column, to_text};
 pub use aggregate::{Accumulator, AggregateKind, aggregate_kind};
 pub use context::{EvalContext, VarScope};
-pub use evaluate::evaluate;
+pub use evaluate::{enum_position, evaluate};
 pub use literal::parse_literal;
 pub use logic::truth;
 pub use pattern::like_text;

@@ -10,7 +10,6 @@ use super::waits::Waits;
 use super::{create_table, errors, ok};
 use crate::error::{Level, ServerError, ServerResult};
 use crate::session::{Session, StatementResult, not_supported};
-use crate::sql::types::SqlType;
 use crate::sql::value::Value;
 use crate::storage::schema::{ColumnDefault, Engine, TableDef};
 
@@ -100,15 +99,7 @@ fn implicit_default(column: &crate::storage::schema::ColumnDef) -> Value {
     match &column.default {
         Some(ColumnDefault::Value(v)) => v.clone(),
         _ if column.nullable => Value::Null,
-        _ => match column.ty {
-            SqlType::Int { .. }
-            | SqlType::Decimal { .. }
-            | SqlType::Double { .. }
-            | SqlType::Float { .. }
-            | SqlType::Year
-            | SqlType::Bit(_) => Value::Int(0),
-            _ => Value::Bytes(Vec::new()),
-        },
+        _ => column.zero_value(),
     }
 }
 

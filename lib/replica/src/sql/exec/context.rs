@@ -113,6 +113,26 @@ fn outer_column(outer: &[OuterRow], qualifier: &[String], name: &str) -> Option<
     })
 }
 
+impl RowContext<'_> {
+    /// The table and column definitions behind a column reference.
+    fn column_def(
+        &self,
+        qualifier: &[String],
+        name: &str,
+    ) -> Option<(
+        &crate::storage::schema::TableDef,
+        &crate::storage::schema::ColumnDef,
+    )> {
+        let index = resolve_column(self.sources, qualifier, name, self.clause).ok()?;
+        let source = self
+            .sources
+            .iter()
+            .find(|s| index >= s.offset && index < s.offset + s.columns.len())?;
+        let def = source.def.as_ref()?;
+        Some((def, def.columns.get(index - source.offset)?))
+    }
+}
+
 impl EvalContext for RowContext<'_> {
     fn column(&mut self, qualifier: &[String], name: &str) -> ServerResult<Value> {
         match resolve_column(self.sources, qualifier, name, self.clause) {
@@ -171,15 +191,14 @@ impl EvalContext for RowContext<'_> {
         &self.sql_mode
     }
 
+    fn column_type(&self, qualifier: &[String], name: &str) -> Option<crate::sql::types::SqlType> {
+        let (_, column) = self.column_def(qualifier, name)?;
+        Some(column.ty.clone())
+    }
+
     fn column_charset(&self, qualifier: &[String], name: &str) -> Option<String> {
         use crate::sql::types::SqlType;
-        let index = resolve_column(self.sources, qualifier, name, self.clause).ok()?;
-        let source = self
-            .sources
-            .iter()
-            .find(|s| index >= s.offset && index < s.offset + s.columns.len())?;
-        let def = source.def.as_ref()?;
-        let column = def.columns.get(index - source.offset)?;
+        let (def, column) = self.column_def(qualifier, name)?;
         match column.ty {
             SqlType::Char { binary: true, .. }
             | SqlType::Varchar { binary: true, .. }

@@ -112,7 +112,11 @@ pub(super) fn add_constraint(def: &mut TableDef, constraint: &TableConstraint) -
         ),
         TableConstraint::Unique(u) => (
             KeyKind::Unique,
-            u.name.as_ref().map(|n| n.value.clone()),
+            // UNIQUE KEY idx (…) names the index; CONSTRAINT c UNIQUE (…) names it too
+            u.index_name
+                .as_ref()
+                .or(u.name.as_ref())
+                .map(|n| n.value.clone()),
             index_columns(&u.columns),
         ),
         TableConstraint::Index(i) => (

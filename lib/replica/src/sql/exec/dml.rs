@@ -81,7 +81,9 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
             .map(InsertRow::Values)
             .collect(),
     };
-    let strict = is_strict(session, &def) && !insert.ignore;
+    let mut strict = Strictness::of(session, &def, insert.ignore);
+    strict.single_row_insert =
+        !insert.ignore && value_rows.len() == 1 && matches!(value_rows[0], InsertRow::Exprs(_));
     let mut affected = 0;
     let mut first_generated = None;
     for (index, values) in value_rows.iter().enumerate() {
@@ -210,10 +212,39 @@ fn assignment_column(def: &TableDef, assignment: &Assignment) -> ServerResult<us
         .ok_or_else(|| errors::unknown_column(&column, "SET"))
 }
 
-fn is_strict(session: &Session, def: &TableDef) -> bool {
-    let mode = session.vars.sql_mode();
-    mode.iter().any(|m| m == "STRICT_ALL_TABLES")
-        || (def.engine.is_transactional() && mode.iter().any(|m| m == "STRICT_TRANS_TABLES"))
+/// Whether a bad value in a row is an error or a warning. MariaDB's
+/// STRICT_TRANS_TABLES refuses only the first row of a non-transactional
+/// table (nothing has changed yet), and a single-row INSERT … VALUES
+/// refuses NULL for a NOT NULL column in any mode.
+#[derive(Debug, Clone, Copy, Default)]
+struct Strictness {
+    every_row: bool,
+    first_row: bool,
+    single_row_insert: bool,
+}
+
+impl Strictness {
+    fn of(session: &Session, def: &TableDef, ignore: bool) -> Strictness {
+        if ignore {
+            return Strictness::default();
+        }
+        let mode = session.vars.sql_mode();
+        let all = mode.iter().any(|m| m == "STRICT_ALL_TABLES");
+        let trans = mode.iter().any(|m| m == "STRICT_TRANS_TABLES");
+        Strictness {
+            every_row: all || (trans && def.engine.is_transactional()),
+            first_row: trans,
+            single_row_insert: false,
+        }
+    }
+
+    fn for_row(self, row_number: u64) -> bool {
+        self.every_row || (self.first_row && row_number == 1)
+    }
+
+    fn null_is_error(self, row_number: u64) -> bool {
+        self.for_row(row_number) || self.single_row_insert
+    }
 }
 
 /// A full row: given values converted into their columns, defaults for the rest.
@@ -223,7 +254,7 @@ fn build_row(
     columns: &[usize],
     given: Vec<Option<Value>>,
     row_number: u64,
-    strict: bool,
+    strict: Strictness,
 ) -> ServerResult<Row> {
     let mut row: Vec<Option<Value>> = vec![None; def.columns.len()];
     for (&position, value) in columns.iter().zip(given) {
@@ -236,7 +267,7 @@ fn build_row(
         let column = &def.columns[position];
         let value = match value {
             Some(v) => v,
-            None => default_value(session, column, strict)?,
+            None => default_value(session, column, strict.for_row(row_number))?,
         };
         full.push(store_checked(session, value, column, row_number, strict)?);
     }
@@ -256,13 +287,9 @@ fn default_value(
         None => {
             session
                 .warn(errors::no_default(&column.name).as_condition(crate::error::Level::Warning));
-            Ok(zero_value())
+            Ok(column.zero_value())
         }
     }
-}
-
-fn zero_value() -> Value {
-    Value::Int(0)
 }
 
 /// Converts into the column, with 1048 for NULL into NOT NULL.
@@ -271,20 +298,21 @@ fn store_checked(
     value: Value,
     column: &crate::storage::schema::ColumnDef,
     row_number: u64,
-    strict: bool,
+    strict: Strictness,
 ) -> ServerResult<Value> {
     let value = if value.is_null() && !column.nullable && !column.auto_increment {
-        if strict {
+        if strict.null_is_error(row_number) {
             return Err(errors::column_cannot_be_null(&column.name));
         }
         session.warn(
             errors::column_cannot_be_null(&column.name).as_condition(crate::error::Level::Warning),
         );
-        zero_value()
+        column.zero_value()
     } else {
         value
     };
     let mut conditions = Vec::new();
+    let strict = strict.for_row(row_number);
     let stored = store(value, column, row_number, strict, &mut |c: Condition| {
         conditions.push(c)
     })?;
@@ -309,7 +337,7 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
         .iter()
         .map(|a| assignment_column(&def, a))
         .collect::<ServerResult<Vec<_>>>()?;
-    let strict = is_strict(session, &def);
+    let strict = Strictness::of(session, &def, false);
     let wait_rows = table.scan(&mut session.txn, &waits.row())?;
     let (mut matched, mut changed) = (0u64, 0u64);
     for (id, row) in wait_rows {

@@ -19,6 +19,7 @@ mod show;
 mod show_create;
 mod signal;
 mod source_text;
+mod stage;
 mod transaction;
 mod virtual_tables;
 mod waits;
@@ -39,6 +40,7 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.warnings.clear();
     }
     let result = statement.and_then(|statement| {
+        session.thread.set_stage(stage::of(&statement));
         session.txn.start_statement();
         let result = dispatch(session, piece, &statement);
         transaction::end_statement(session, &statement, result.as_ref().err());

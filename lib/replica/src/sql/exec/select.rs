@@ -710,16 +710,23 @@ fn order_value(
             }
         }
     }
+    let mut expr = expr;
     if let Expr::Identifier(ident) = expr {
         if let Some(i) = items
             .iter()
             .position(|item| item.name.eq_ignore_ascii_case(&ident.value))
         {
-            return Ok(projected[i].clone());
+            expr = &items[i].expr;
+            if eval::enum_position(expr, &mut context(session, sources, candidate, "ORDER BY"))
+                .is_none()
+            {
+                return Ok(projected[i].clone());
+            }
         }
     }
     let mut ctx = context(session, sources, candidate, "ORDER BY");
-    evaluate(expr, &mut ctx)
+    // ENUM columns sort by member position, not by text
+    eval::enum_position(expr, &mut ctx).unwrap_or_else(|| evaluate(expr, &mut ctx))
 }
 
 fn distinct(rows: Vec<Row>) -> Vec<Row> {

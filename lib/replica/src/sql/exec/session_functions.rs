@@ -65,12 +65,12 @@ fn sleep(session: &mut Session, seconds_arg: Option<&Value>) -> ServerResult<Val
     let end = Instant::now() + duration;
     while Instant::now() < end {
         if let Err(killed) = session.thread.kill.check() {
-            session.thread.set_state("");
+            session.thread.end_wait();
             return Err(killed);
         }
         std::thread::sleep(KILL_POLL.min(end.saturating_duration_since(Instant::now())));
     }
-    session.thread.set_state("");
+    session.thread.end_wait();
     Ok(Value::Int(0))
 }
 
@@ -88,7 +88,7 @@ fn get_lock(session: &mut Session, args: &[Value]) -> ServerResult<Value> {
     };
     let timeout = Duration::from_secs_f64(seconds(args.get(1)).max(0.0));
     let thread = std::sync::Arc::clone(&session.thread);
-    let set_state = |s: Option<&str>| thread.set_state(s.unwrap_or(""));
+    let set_state = |s: Option<&str>| thread.wait_state(s);
     session.state.locks.get_lock(
         session.id(),
         &text(name),

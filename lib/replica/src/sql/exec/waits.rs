@@ -40,7 +40,7 @@ impl Waits {
         &self,
         f: impl FnOnce(&crate::locks::Wait<'_>) -> ServerResult<T>,
     ) -> ServerResult<T> {
-        let set_state = |s: Option<&str>| self.thread.set_state(s.unwrap_or(""));
+        let set_state = |s: Option<&str>| self.thread.wait_state(s);
         let wait = crate::locks::Wait {
             timeout: self.lock_timeout,
             kill: &self.thread.kill,

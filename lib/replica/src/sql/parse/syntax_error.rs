@@ -12,7 +12,12 @@ const PREFIX: &str = "You have an error in your SQL syntax; check the manual tha
 
 /// 1064 for a statement sqlparser rejected.
 pub fn from_parser(piece: &Piece<'_>, error: &ParserError) -> ServerError {
-    let (line, column) = location(&error.to_string()).unwrap_or((1, 1));
+    let message = error.to_string();
+    if location(&message).is_none() && message.ends_with("found: EOF") {
+        // the statement ended too early: MariaDB quotes nothing, on its last line
+        return near("", piece.text.lines().count().max(1));
+    }
+    let (line, column) = location(&message).unwrap_or((1, 1));
     let offset = byte_offset(piece.text, line, column);
     near(&piece.text[offset..], line)
 }
@@ -70,6 +75,21 @@ mod tests {
             e.message.ends_with("to use near 'SELEC 1' at line 1"),
             "{}",
             e.message
+        );
+    }
+
+    #[test]
+    fn an_early_end_quotes_nothing_on_the_last_line() {
+        let text = "SELECT a\nFROM t WHERE";
+        let piece = Piece { text, line: 1 };
+        let error =
+            sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::MySqlDialect {}, text)
+                .unwrap_err();
+        assert!(
+            from_parser(&piece, &error)
+                .message
+                .ends_with("to use near '' at line 2"),
+            "{error}"
         );
     }
 
