@@ -56,6 +56,10 @@ pub struct Session {
     pub account: AccountName,
     /// The user name given and the client's host, for USER().
     pub login: AccountName,
+    /// This session's status counters (SHOW SESSION STATUS).
+    pub status: crate::status::Counters,
+    /// The trace of the last traced statement (information_schema.OPTIMIZER_TRACE).
+    pub optimizer_trace: Option<crate::sql::exec::TraceRow>,
 }
 
 impl std::fmt::Debug for Session {
@@ -87,6 +91,8 @@ impl Session {
             last_insert_id: 0,
             row_count: -1,
             found_rows: 0,
+            status: crate::status::Counters::default(),
+            optimizer_trace: None,
         }
     }
 
