@@ -10,7 +10,7 @@ pub mod locks;
 pub mod protocol;
 pub mod server;
 pub mod session;
-pub mod status;
 pub mod sql;
+pub mod status;
 pub mod storage;
 pub mod sysvars;

@@ -127,9 +127,7 @@ fn show_word_counter(words: &[sqlparser::ast::Ident]) -> Option<&'static str> {
 fn extra_counter(extra: &Extra) -> Option<&'static str> {
     Some(match extra {
         Extra::ShowCreateDatabase { .. } => "Com_show_create_db",
-        Extra::ShowWarningCount {
-            errors_only: false,
-        } => "Com_show_warnings",
+        Extra::ShowWarningCount { errors_only: false } => "Com_show_warnings",
         Extra::ShowWarningCount { errors_only: true } => "Com_show_errors",
         Extra::Do(_) => "Com_do",
         Extra::AlterEngine { .. } => "Com_alter_table",

@@ -877,6 +877,28 @@ pub static VARIABLES: &[VarDef] = &[
         access: Access::Dynamic,
     },
     VarDef {
+        name: "innodb_stats_persistent_sample_pages",
+        scope: Scope::Global,
+        kind: Kind::Unsigned {
+            min: 1,
+            max: 4294967295,
+            block: 1,
+        },
+        default: Some("20"),
+        access: Access::Dynamic,
+    },
+    VarDef {
+        name: "innodb_stats_transient_sample_pages",
+        scope: Scope::Global,
+        kind: Kind::Unsigned {
+            min: 1,
+            max: 4294967295,
+            block: 1,
+        },
+        default: Some("8"),
+        access: Access::Dynamic,
+    },
+    VarDef {
         name: "innodb_strict_mode",
         scope: Scope::Both,
         kind: Kind::Bool,

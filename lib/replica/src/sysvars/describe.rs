@@ -174,12 +174,30 @@ mod tests {
     fn rows_match_mariadb() {
         // Columns 3.. of real MariaDB 10.11 rows (origin, default, scope, type, comment skipped).
         let expect: &[(&str, [&str; 6])] = &[
-            ("MAX_CONNECTIONS", ["10", "100000", "1", "NULL", "NO", "REQUIRED"]),
-            ("MAX_USER_CONNECTIONS", ["-1", "2147483647", "1", "NULL", "NO", "REQUIRED"]),
-            ("LONG_QUERY_TIME", ["0", "31536000", "NULL", "NULL", "NO", "REQUIRED"]),
-            ("INNODB_AUTOINC_LOCK_MODE", ["0", "2", "0", "NULL", "YES", "REQUIRED"]),
-            ("OPTIMIZER_TRACE", ["NULL", "NULL", "NULL", "enabled,default", "NO", "REQUIRED"]),
-            ("BIG_TABLES", ["NULL", "NULL", "NULL", "OFF,ON", "NO", "OPTIONAL"]),
+            (
+                "MAX_CONNECTIONS",
+                ["10", "100000", "1", "NULL", "NO", "REQUIRED"],
+            ),
+            (
+                "MAX_USER_CONNECTIONS",
+                ["-1", "2147483647", "1", "NULL", "NO", "REQUIRED"],
+            ),
+            (
+                "LONG_QUERY_TIME",
+                ["0", "31536000", "NULL", "NULL", "NO", "REQUIRED"],
+            ),
+            (
+                "INNODB_AUTOINC_LOCK_MODE",
+                ["0", "2", "0", "NULL", "YES", "REQUIRED"],
+            ),
+            (
+                "OPTIMIZER_TRACE",
+                ["NULL", "NULL", "NULL", "enabled,default", "NO", "REQUIRED"],
+            ),
+            (
+                "BIG_TABLES",
+                ["NULL", "NULL", "NULL", "OFF,ON", "NO", "OPTIONAL"],
+            ),
         ];
         for (name, want) in expect {
             let row = find(name);
@@ -194,7 +212,14 @@ mod tests {
         let row = find("OPTIMIZER_TRACE");
         assert_eq!(
             texts(&row)[1..7],
-            ["enabled=off", "enabled=off", "COMPILE-TIME", "enabled=off", "SESSION", "FLAGSET"]
+            [
+                "enabled=off",
+                "enabled=off",
+                "COMPILE-TIME",
+                "enabled=off",
+                "SESSION",
+                "FLAGSET"
+            ]
         );
         let row = find("HOSTNAME");
         assert_eq!(texts(&row)[1], "NULL");

@@ -734,6 +734,20 @@ static INFO: &[VarInfo] = &[
         comment: "InnoDB persistent statistics enabled for all tables unless overridden at table level",
     },
     VarInfo {
+        name: "innodb_stats_persistent_sample_pages",
+        type_name: "INT UNSIGNED",
+        command_line: Some("REQUIRED"),
+        block_size: Some("0"),
+        comment: "The number of leaf index pages to sample when calculating persistent statistics (by ANALYZE, default 20)",
+    },
+    VarInfo {
+        name: "innodb_stats_transient_sample_pages",
+        type_name: "INT UNSIGNED",
+        command_line: Some("REQUIRED"),
+        block_size: Some("0"),
+        comment: "The number of leaf index pages to sample when calculating transient statistics (if persistent statistics are not used, default 8)",
+    },
+    VarInfo {
         name: "innodb_strict_mode",
         type_name: "BOOLEAN",
         command_line: Some("OPTIONAL"),

@@ -30,8 +30,8 @@ use sqlparser::ast::Statement as Ast;
 use crate::error::Level;
 use crate::session::outcome::{OkInfo, Outcome};
 use crate::session::{Session, StatementResult, not_supported};
-use crate::status;
 use crate::sql::parse::{Extra, Piece, Statement, parse_statement};
+use crate::status;
 
 pub use optimizer_trace::TraceRow;
 

@@ -7,8 +7,8 @@
 
 use sqlparser::ast::ShowStatementFilter;
 
-use crate::session::outcome::{Column, Outcome, ResultSet};
 use crate::session::StatementResult;
+use crate::session::outcome::{Column, Outcome, ResultSet};
 use crate::sql::eval::like_text as like;
 use crate::sql::value::{Row, Value};
 
@@ -97,7 +97,14 @@ pub fn show_collation(filter: Option<&ShowStatementFilter>) -> StatementResult {
         })
         .collect();
     let mut result = ResultSet::of_text(
-        &["Collation", "Charset", "Id", "Default", "Compiled", "Sortlen"],
+        &[
+            "Collation",
+            "Charset",
+            "Id",
+            "Default",
+            "Compiled",
+            "Sortlen",
+        ],
         rows,
     );
     result.columns[2] = Column::integer("Id");
@@ -120,12 +127,13 @@ pub fn show_charset(filter: Option<&ShowStatementFilter>) -> StatementResult {
             ]
         })
         .collect();
-    let mut result =
-        ResultSet::of_text(&["Charset", "Description", "Default collation", "Maxlen"], rows);
+    let mut result = ResultSet::of_text(
+        &["Charset", "Description", "Default collation", "Maxlen"],
+        rows,
+    );
     result.columns[3] = Column::integer("Maxlen");
     Ok(Outcome::Rows(result))
 }
-
 
 /// The character sets, in MariaDB's listing order.
 static CHARACTER_SETS: &[CharacterSet] = &[
@@ -712,7 +720,9 @@ mod tests {
     #[test]
     fn every_character_set_has_its_default_collation() {
         for set in CHARACTER_SETS {
-            let default = COLLATIONS.iter().find(|c| c.is_default && c.charset == set.name);
+            let default = COLLATIONS
+                .iter()
+                .find(|c| c.is_default && c.charset == set.name);
             assert_eq!(default.map(|c| c.name), Some(set.default_collation));
         }
     }
@@ -720,8 +730,14 @@ mod tests {
     #[test]
     fn latin1_swedish_ci_as_mariadb() {
         // SHOW COLLATION LIKE 'latin1_swedish_ci' on MariaDB 10.11.
-        let c = COLLATIONS.iter().find(|c| c.name == "latin1_swedish_ci").unwrap();
-        assert_eq!((c.charset, c.id, c.is_default, c.sort_len), ("latin1", 8, true, 1));
+        let c = COLLATIONS
+            .iter()
+            .find(|c| c.name == "latin1_swedish_ci")
+            .unwrap();
+        assert_eq!(
+            (c.charset, c.id, c.is_default, c.sort_len),
+            ("latin1", 8, true, 1)
+        );
         assert!(!COLLATIONS.iter().any(|c| c.charset == "utf32"));
     }
 }

@@ -84,7 +84,14 @@ pub fn show(session: &Session) -> StatementResult {
         .map(|r| r.into_iter().collect())
         .collect();
     Ok(super::super::show::rows(
-        &["Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"],
+        &[
+            "Engine",
+            "Support",
+            "Comment",
+            "Transactions",
+            "XA",
+            "Savepoints",
+        ],
         rows,
     ))
 }

@@ -24,7 +24,10 @@ pub fn read(session: &Session, schema: &str, table: &str) -> Option<(Vec<String>
             crate::sysvars::SYSTEM_VARIABLES_COLUMNS,
             system_variables(session),
         ),
-        "character_sets" => (charsets::CHARACTER_SETS_COLUMNS, charsets::character_set_rows()),
+        "character_sets" => (
+            charsets::CHARACTER_SETS_COLUMNS,
+            charsets::character_set_rows(),
+        ),
         "collations" => (charsets::COLLATIONS_COLUMNS, charsets::collation_rows()),
         "engines" => (engines::COLUMNS, engines::rows(session)),
         "global_status" => (status::COLUMNS, status::rows(session, StatusScope::Global)),
@@ -82,12 +85,18 @@ pub fn show_status(
 }
 
 /// SHOW COLLATION [LIKE …].
-pub fn show_collation(_session: &mut Session, filter: Option<&ShowStatementFilter>) -> StatementResult {
+pub fn show_collation(
+    _session: &mut Session,
+    filter: Option<&ShowStatementFilter>,
+) -> StatementResult {
     charsets::show_collation(filter)
 }
 
 /// SHOW CHARACTER SET [LIKE …].
-pub fn show_charset(_session: &mut Session, filter: Option<&ShowStatementFilter>) -> StatementResult {
+pub fn show_charset(
+    _session: &mut Session,
+    filter: Option<&ShowStatementFilter>,
+) -> StatementResult {
     charsets::show_charset(filter)
 }
 

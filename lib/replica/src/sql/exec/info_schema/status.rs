@@ -20,7 +20,11 @@ pub fn rows(session: &Session, scope: StatusScope) -> Vec<Row> {
 }
 
 /// SHOW [GLOBAL|SESSION] STATUS [LIKE …].
-pub fn show(session: &Session, filter: Option<&ShowStatementFilter>, global: bool) -> StatementResult {
+pub fn show(
+    session: &Session,
+    filter: Option<&ShowStatementFilter>,
+    global: bool,
+) -> StatementResult {
     let pattern = super::super::show::like_filter(filter)?;
     let scope = if global {
         StatusScope::Global

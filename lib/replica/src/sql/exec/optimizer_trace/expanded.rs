@@ -6,8 +6,8 @@
 //! anything else gives None and the statement keeps no trace.
 
 use sqlparser::ast::{
-    BinaryOperator as B, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr,
-    Query, Select, SelectItem, SetExpr, UnaryOperator, Value,
+    BinaryOperator as B, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, Query,
+    Select, SelectItem, SetExpr, UnaryOperator, Value,
 };
 
 /// `select …` for a plain SELECT of expressions, if we can print it.
@@ -35,7 +35,8 @@ pub fn expanded_query(statement: &str, query: &Query) -> Option<String> {
 
 /// No FROM, WHERE, GROUP BY, HAVING, DISTINCT or INTO.
 fn is_plain(select: &Select) -> bool {
-    let no_group = matches!(&select.group_by, GroupByExpr::Expressions(e, m) if e.is_empty() && m.is_empty());
+    let no_group =
+        matches!(&select.group_by, GroupByExpr::Expressions(e, m) if e.is_empty() && m.is_empty());
     select.from.is_empty()
         && select.selection.is_none()
         && select.having.is_none()
@@ -81,7 +82,10 @@ fn precedence(expr: &Expr) -> u8 {
             _ => 0,
         },
         Expr::Nested(inner) => precedence(inner),
-        Expr::UnaryOp { op: UnaryOperator::Not, .. } => 4,
+        Expr::UnaryOp {
+            op: UnaryOperator::Not,
+            ..
+        } => 4,
         Expr::UnaryOp { .. } => 12,
         _ => 13,
     }
@@ -187,7 +191,11 @@ fn binary(whole: &Expr, left: &Expr, op: &B, right: &Expr) -> Option<String> {
 /// An operand, in parentheses when it binds more loosely than its operator.
 fn operand(expr: &Expr, parenthesize: bool) -> Option<String> {
     let text = print(expr)?;
-    Some(if parenthesize { format!("({text})") } else { text })
+    Some(if parenthesize {
+        format!("({text})")
+    } else {
+        text
+    })
 }
 
 fn unary(op: &UnaryOperator, inner: &Expr) -> Option<String> {
@@ -264,7 +272,9 @@ fn call(function: &sqlparser::ast::Function) -> Option<String> {
     let name = canonical_function(&name)?;
     let args = match &function.args {
         FunctionArguments::None => Vec::new(),
-        FunctionArguments::List(list) if list.duplicate_treatment.is_none() && list.clauses.is_empty() => {
+        FunctionArguments::List(list)
+            if list.duplicate_treatment.is_none() && list.clauses.is_empty() =>
+        {
             list.args
                 .iter()
                 .map(|arg| match arg {
@@ -302,7 +312,9 @@ fn canonical_function(name: &str) -> Option<&'static str> {
 /// A name after ` AS `: bare unless MariaDB must quote it.
 fn identifier(name: &str) -> String {
     let plain = !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
         && !name.bytes().all(|b| b.is_ascii_digit())
         && !is_keyword(name);
     if plain {
@@ -316,12 +328,69 @@ fn identifier(name: &str) -> String {
 /// item names need quoting then).
 fn is_keyword(name: &str) -> bool {
     const KEYWORDS: &[&str] = &[
-        "ALL", "AND", "AS", "ASC", "BETWEEN", "BINARY", "BY", "CASE", "CHAR", "COLUMN", "CREATE",
-        "DATABASE", "DATE", "DEFAULT", "DELETE", "DESC", "DISTINCT", "DIV", "DROP", "ELSE", "END",
-        "EXISTS", "FALSE", "FOR", "FROM", "GROUP", "HAVING", "IF", "IN", "INDEX", "INSERT", "INT",
-        "INTERVAL", "INTO", "IS", "JOIN", "KEY", "LEFT", "LIKE", "LIMIT", "MOD", "NOT", "NULL",
-        "ON", "OR", "ORDER", "SELECT", "SET", "TABLE", "THEN", "TIME", "TIMESTAMP", "TO", "TRUE",
-        "UNION", "UPDATE", "USER", "USING", "VALUES", "WHEN", "WHERE", "WITH", "XOR",
+        "ALL",
+        "AND",
+        "AS",
+        "ASC",
+        "BETWEEN",
+        "BINARY",
+        "BY",
+        "CASE",
+        "CHAR",
+        "COLUMN",
+        "CREATE",
+        "DATABASE",
+        "DATE",
+        "DEFAULT",
+        "DELETE",
+        "DESC",
+        "DISTINCT",
+        "DIV",
+        "DROP",
+        "ELSE",
+        "END",
+        "EXISTS",
+        "FALSE",
+        "FOR",
+        "FROM",
+        "GROUP",
+        "HAVING",
+        "IF",
+        "IN",
+        "INDEX",
+        "INSERT",
+        "INT",
+        "INTERVAL",
+        "INTO",
+        "IS",
+        "JOIN",
+        "KEY",
+        "LEFT",
+        "LIKE",
+        "LIMIT",
+        "MOD",
+        "NOT",
+        "NULL",
+        "ON",
+        "OR",
+        "ORDER",
+        "SELECT",
+        "SET",
+        "TABLE",
+        "THEN",
+        "TIME",
+        "TIMESTAMP",
+        "TO",
+        "TRUE",
+        "UNION",
+        "UPDATE",
+        "USER",
+        "USING",
+        "VALUES",
+        "WHEN",
+        "WHERE",
+        "WITH",
+        "XOR",
     ];
     KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(name))
 }
@@ -345,7 +414,10 @@ mod tests {
     #[test]
     fn aliases_quoted_as_mariadb() {
         assert_eq!(
-            expanded("select 1 as a1, 3 as `12`, 4 as `select`, 6 as `a b`, 8 as `a``b`, 11 as `Abc`").as_deref(),
+            expanded(
+                "select 1 as a1, 3 as `12`, 4 as `select`, 6 as `a b`, 8 as `a``b`, 11 as `Abc`"
+            )
+            .as_deref(),
             Some("select 1 AS a1,3 AS `12`,4 AS `select`,6 AS `a b`,8 AS `a``b`,11 AS Abc")
         );
     }
@@ -354,7 +426,9 @@ mod tests {
     fn literals_as_mariadb() {
         assert_eq!(
             expanded("select 'x', 'it''s', -(1), - 1, 1.50, .5, 00012, NULL, true").as_deref(),
-            Some("select 'x' AS x,'it\\'s' AS `it's`,-1 AS `-(1)`,-1 AS `- 1`,1.50 AS `1.50`,0.5 AS `.5`,12 AS `00012`,NULL AS `NULL`,1 AS `TRUE`")
+            Some(
+                "select 'x' AS x,'it\\'s' AS `it's`,-1 AS `-(1)`,-1 AS `- 1`,1.50 AS `1.50`,0.5 AS `.5`,12 AS `00012`,NULL AS `NULL`,1 AS `TRUE`"
+            )
         );
     }
 
@@ -370,7 +444,9 @@ mod tests {
     fn functions_and_variables_as_mariadb() {
         assert_eq!(
             expanded("select upper('a'), concat('a',\"b\"), now(), @@autocommit, @x").as_deref(),
-            Some("select ucase('a') AS `upper('a')`,concat('a','b') AS `concat('a',\"b\")`,current_timestamp() AS `now()`,@@autocommit AS `@@autocommit`,@x AS `@x`")
+            Some(
+                "select ucase('a') AS `upper('a')`,concat('a','b') AS `concat('a',\"b\")`,current_timestamp() AS `now()`,@@autocommit AS `@@autocommit`,@x AS `@x`"
+            )
         );
     }
 

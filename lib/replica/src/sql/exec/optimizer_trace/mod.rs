@@ -16,8 +16,8 @@ use sqlparser::ast::{SetExpr, Statement as Ast, Visit, Visitor};
 use std::ops::ControlFlow;
 
 use crate::error::ServerError;
-use crate::session::outcome::Outcome;
 use crate::session::Session;
+use crate::session::outcome::Outcome;
 use crate::sql::parse::{Piece, Statement};
 
 /// The one row of information_schema.OPTIMIZER_TRACE.
@@ -83,7 +83,9 @@ fn reads_trace_table(ast: &Ast) -> bool {
         type Break = ();
         fn pre_visit_relation(&mut self, name: &sqlparser::ast::ObjectName) -> ControlFlow<()> {
             let parts: Vec<String> = name.0.iter().map(|p| p.to_string()).collect();
-            let table = parts.last().map(|t| t.trim_matches('`').to_ascii_lowercase());
+            let table = parts
+                .last()
+                .map(|t| t.trim_matches('`').to_ascii_lowercase());
             if table.as_deref() == Some("optimizer_trace") {
                 self.0 = true;
                 return ControlFlow::Break(());
@@ -97,7 +99,11 @@ fn reads_trace_table(ast: &Ast) -> bool {
 }
 
 /// The trace text, or None when we cannot write MariaDB's.
-fn trace_text(piece: &Piece<'_>, ast: &Ast, result: Result<&Outcome, &ServerError>) -> Option<String> {
+fn trace_text(
+    piece: &Piece<'_>,
+    ast: &Ast,
+    result: Result<&Outcome, &ServerError>,
+) -> Option<String> {
     match result {
         Ok(_) => {
             let Ast::Query(query) = ast else {
@@ -150,11 +156,21 @@ mod tests {
     #[test]
     fn traces_what_mariadb_traces() {
         // Observed on MariaDB 10.11: these replace the last trace…
-        for text in ["SELECT 1", "UPDATE t SET a = 1", "DELETE FROM t", "INSERT INTO t SELECT 1"] {
+        for text in [
+            "SELECT 1",
+            "UPDATE t SET a = 1",
+            "DELETE FROM t",
+            "INSERT INTO t SELECT 1",
+        ] {
             assert!(traced(&ast(text)), "{text}");
         }
         // …and these leave it alone.
-        for text in ["SET @a = 1", "INSERT INTO t VALUES (1)", "REPLACE INTO t SELECT 1", "CREATE TABLE t (a INT)"] {
+        for text in [
+            "SET @a = 1",
+            "INSERT INTO t VALUES (1)",
+            "REPLACE INTO t SELECT 1",
+            "CREATE TABLE t (a INT)",
+        ] {
             assert!(!traced(&ast(text)), "{text}");
         }
     }
