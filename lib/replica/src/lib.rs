@@ -11,5 +11,6 @@ pub mod protocol;
 pub mod server;
 pub mod session;
 pub mod sql;
+pub mod status;
 pub mod storage;
 pub mod sysvars;

@@ -21,6 +21,8 @@ pub struct ServerState {
     pub locks: Locks,
     pub globals: SystemVariables,
     pub accounts: Accounts,
+    /// The server's status counters (SHOW GLOBAL STATUS).
+    pub status: crate::status::Counters,
     /// For `Uptime` and the process list.
     pub started: Instant,
 }
@@ -66,6 +68,7 @@ impl ServerState {
             storage,
             locks: Locks::default(),
             accounts: Accounts::new(),
+            status: crate::status::Counters::default(),
             started: Instant::now(),
         })
     }

@@ -59,6 +59,10 @@ pub struct Session {
     /// Rows of the enclosing queries while a subquery runs, innermost last,
     /// for correlated column references.
     pub outer_rows: Vec<crate::sql::exec::OuterRow>,
+    /// This session's status counters (SHOW SESSION STATUS).
+    pub status: crate::status::Counters,
+    /// The trace of the last traced statement (information_schema.OPTIMIZER_TRACE).
+    pub optimizer_trace: Option<crate::sql::exec::TraceRow>,
 }
 
 impl std::fmt::Debug for Session {
@@ -91,6 +95,8 @@ impl Session {
             row_count: -1,
             found_rows: 0,
             outer_rows: Vec::new(),
+            status: crate::status::Counters::default(),
+            optimizer_trace: None,
         }
     }
 

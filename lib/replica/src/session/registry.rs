@@ -116,6 +116,8 @@ impl ThreadEntry {
 #[derive(Debug, Default)]
 pub struct ThreadRegistry {
     last_id: AtomicU64,
+    /// The most threads connected at once (`Max_used_connections`).
+    max_used: AtomicU64,
     threads: Mutex<BTreeMap<u64, Arc<ThreadEntry>>>,
 }
 
@@ -138,7 +140,10 @@ impl ThreadRegistry {
             kill: KillSwitch::default(),
             waker: Mutex::new(None),
         });
-        self.threads.lock().unwrap().insert(id, Arc::clone(&entry));
+        let mut threads = self.threads.lock().unwrap();
+        threads.insert(id, Arc::clone(&entry));
+        self.max_used
+            .fetch_max(threads.len() as u64, Ordering::SeqCst);
         entry
     }
 
@@ -149,6 +154,16 @@ impl ThreadRegistry {
 
     pub fn get(&self, id: u64) -> Option<Arc<ThreadEntry>> {
         self.threads.lock().unwrap().get(&id).cloned()
+    }
+
+    /// Connection attempts since start-up (`Connections`).
+    pub fn connections(&self) -> u64 {
+        self.last_id.load(Ordering::SeqCst)
+    }
+
+    /// The most threads connected at once (`Max_used_connections`).
+    pub fn max_used(&self) -> u64 {
+        self.max_used.load(Ordering::SeqCst)
     }
 
     /// Every thread, by id.

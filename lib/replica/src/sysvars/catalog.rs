@@ -877,6 +877,28 @@ pub static VARIABLES: &[VarDef] = &[
         access: Access::Dynamic,
     },
     VarDef {
+        name: "innodb_stats_persistent_sample_pages",
+        scope: Scope::Global,
+        kind: Kind::Unsigned {
+            min: 1,
+            max: 4294967295,
+            block: 1,
+        },
+        default: Some("20"),
+        access: Access::Dynamic,
+    },
+    VarDef {
+        name: "innodb_stats_transient_sample_pages",
+        scope: Scope::Global,
+        kind: Kind::Unsigned {
+            min: 1,
+            max: 4294967295,
+            block: 1,
+        },
+        default: Some("8"),
+        access: Access::Dynamic,
+    },
+    VarDef {
         name: "innodb_strict_mode",
         scope: Scope::Both,
         kind: Kind::Bool,
@@ -925,6 +947,17 @@ pub static VARIABLES: &[VarDef] = &[
             block: 128,
         },
         default: Some("262144"),
+        access: Access::Dynamic,
+    },
+    VarDef {
+        name: "join_buffer_space_limit",
+        scope: Scope::Both,
+        kind: Kind::Unsigned {
+            min: 2048,
+            max: 18446744073709551615,
+            block: 2048,
+        },
+        default: Some("2097152"),
         access: Access::Dynamic,
     },
     VarDef {
@@ -1286,6 +1319,17 @@ pub static VARIABLES: &[VarDef] = &[
         access: Access::Dynamic,
     },
     VarDef {
+        name: "max_recursive_iterations",
+        scope: Scope::Both,
+        kind: Kind::Unsigned {
+            min: 0,
+            max: 4294967295,
+            block: 1,
+        },
+        default: Some("1000"),
+        access: Access::Dynamic,
+    },
+    VarDef {
         name: "max_relay_log_size",
         scope: Scope::Both,
         kind: Kind::Unsigned {
@@ -1348,6 +1392,17 @@ pub static VARIABLES: &[VarDef] = &[
         },
         default: Some("0"),
         access: Access::SessionReadOnly,
+    },
+    VarDef {
+        name: "myisam_data_pointer_size",
+        scope: Scope::Global,
+        kind: Kind::Unsigned {
+            min: 2,
+            max: 7,
+            block: 1,
+        },
+        default: Some("6"),
+        access: Access::Dynamic,
     },
     VarDef {
         name: "myisam_sort_buffer_size",
@@ -1520,6 +1575,24 @@ pub static VARIABLES: &[VarDef] = &[
         default: Some(
             "index_merge=on,index_merge_union=on,index_merge_sort_union=on,index_merge_intersection=on,index_merge_sort_intersection=off,engine_condition_pushdown=off,index_condition_pushdown=on,derived_merge=on,derived_with_keys=on,firstmatch=on,loosescan=on,materialization=on,in_to_exists=on,semijoin=on,partial_match_rowid_merge=on,partial_match_table_scan=on,subquery_cache=on,mrr=off,mrr_cost_based=off,mrr_sort_keys=off,outer_join_with_cache=on,semijoin_with_cache=on,join_cache_incremental=on,join_cache_hashed=on,join_cache_bka=on,optimize_join_buffer_size=on,table_elimination=on,extended_keys=on,exists_to_in=on,orderby_uses_equalities=on,condition_pushdown_for_derived=on,split_materialized=on,condition_pushdown_for_subquery=on,rowid_filter=on,condition_pushdown_from_having=on,not_null_range_scan=off,hash_join_cardinality=off,cset_narrowing=off",
         ),
+        access: Access::Dynamic,
+    },
+    VarDef {
+        name: "optimizer_trace",
+        scope: Scope::Both,
+        kind: Kind::FlagSet(&["enabled", "default"]),
+        default: Some("enabled=off"),
+        access: Access::Dynamic,
+    },
+    VarDef {
+        name: "optimizer_trace_max_mem_size",
+        scope: Scope::Both,
+        kind: Kind::Unsigned {
+            min: 0,
+            max: 18446744073709551615,
+            block: 1,
+        },
+        default: Some("1048576"),
         access: Access::Dynamic,
     },
     VarDef {

@@ -51,11 +51,29 @@ pub fn check_text(name: &str, value: Option<String>) -> ServerResult<Option<Stri
         | "enforce_storage_engine" => engine(&text)?,
         "lc_messages" | "lc_time_names" => locale(&text)?,
         "gtid_slave_pos" | "gtid_binlog_state" => gtid_list(&text)?,
+        "session_track_system_variables" => variable_list(&text)?,
         n if n.starts_with("character_set_") => character_set(&text)?,
         n if n.starts_with("collation_") => collation(&text)?,
         _ => text,
     };
     Ok(Some(checked))
+}
+
+/// A list of system variable names (or `*`): each must exist; MariaDB
+/// keeps them lower case, sorted, once each.
+fn variable_list(text: &str) -> ServerResult<String> {
+    let mut names = Vec::new();
+    for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        if item == "*" {
+            return Ok("*".to_string());
+        }
+        let def =
+            super::catalog::lookup(item).ok_or_else(|| errors::unknown_system_variable(item))?;
+        names.push(def.name);
+    }
+    names.sort_unstable();
+    names.dedup();
+    Ok(names.join(","))
 }
 
 /// The variable a charset or collation variable keeps in step, and its new value.
@@ -232,5 +250,30 @@ mod tests {
             ("character_set_server", "latin1")
         );
         assert!(linked("character_set_client", "latin1").is_none());
+    }
+
+    #[test]
+    fn tracked_variable_lists_as_mariadb() {
+        // MariaDB 10.11: unknown names are refused, the rest sorted and lower case.
+        let e = check("session_track_system_variables", "a").unwrap_err();
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (1193, "Unknown system variable 'a'")
+        );
+        assert_eq!(
+            check(
+                "session_track_system_variables",
+                "time_zone, AutoCommit,time_zone"
+            )
+            .unwrap()
+            .unwrap(),
+            "autocommit,time_zone"
+        );
+        assert_eq!(
+            check("session_track_system_variables", "autocommit,*")
+                .unwrap()
+                .unwrap(),
+            "*"
+        );
     }
 }

@@ -102,7 +102,12 @@ impl SystemVariables {
     }
 
     /// The session's or the global value; a running clock for @@timestamp.
-    fn current(&self, session: &SessionVariables, def: &VarDef, from_session: bool) -> Setting {
+    pub(super) fn current(
+        &self,
+        session: &SessionVariables,
+        def: &VarDef,
+        from_session: bool,
+    ) -> Setting {
         if def.name == "timestamp" {
             return Setting::Double(session.timestamp());
         }

@@ -12,15 +12,18 @@ pub mod charsets;
 mod checks;
 mod convert;
 pub mod def;
+mod describe;
 mod errors;
 mod flagset;
 mod globals;
+mod info;
 mod session;
 mod set_list;
 mod setting;
 mod startup;
 
 pub use assign::SetValue;
+pub use describe::COLUMNS as SYSTEM_VARIABLES_COLUMNS;
 pub use globals::SystemVariables;
 pub use session::SessionVariables;
 pub use setting::Setting;

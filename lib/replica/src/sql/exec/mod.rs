@@ -11,7 +11,9 @@ mod create_table;
 mod ddl;
 mod dml;
 pub mod errors;
+mod info_schema;
 mod names;
+mod optimizer_trace;
 mod select;
 mod session_functions;
 mod set;
@@ -32,10 +34,15 @@ use crate::error::Level;
 use crate::session::outcome::{OkInfo, Outcome};
 use crate::session::{Session, StatementResult, not_supported};
 use crate::sql::parse::{Extra, Piece, Statement, parse_statement};
+use crate::status;
+
+pub use optimizer_trace::TraceRow;
 
 /// Parses and runs one statement of a query.
 pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResult {
     let statement = parse_statement(piece);
+    let command = statement.as_ref().ok().and_then(status::command_counter);
+    status::count_statement(session, command);
     if !keeps_warnings(&statement) {
         session.warnings.clear();
     }
@@ -44,6 +51,7 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.txn.start_statement();
         let result = dispatch(session, piece, &statement);
         transaction::end_statement(session, &statement, result.as_ref().err());
+        optimizer_trace::record(session, piece, &statement, result.as_ref());
         result
     });
     if let Err(error) = &result {
@@ -121,6 +129,11 @@ fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> Statemen
         } => transaction::rollback(session),
         Ast::ShowVariables { filter, global, .. } => show::variables(session, filter, *global),
         Ast::ShowVariable { variable } => show::by_word(session, variable),
+        Ast::ShowStatus { filter, global, .. } => {
+            info_schema::show_status(session, filter.as_ref(), *global)
+        }
+        Ast::ShowCollation { filter } => info_schema::show_collation(session, filter.as_ref()),
+        Ast::ShowCharset(show) => info_schema::show_charset(session, show.filter.as_ref()),
         Ast::ShowDatabases { show_options, .. } => show::databases(session, show_options),
         Ast::ShowTables {
             show_options, full, ..

@@ -578,7 +578,7 @@ fn push_all(items: &mut Vec<Item>, source: &Source) {
 }
 
 /// MariaDB names an unaliased item by its text as written.
-fn item_name(expr: &Expr, text: Option<&str>) -> String {
+pub(crate) fn item_name(expr: &Expr, text: Option<&str>) -> String {
     use sqlparser::ast::Spanned;
     if let Expr::Identifier(ident) = expr {
         return ident.value.clone();

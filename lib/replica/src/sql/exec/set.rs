@@ -103,6 +103,7 @@ fn value_of(
 ) -> ServerResult<crate::sql::value::Value> {
     if system {
         if let Expr::Identifier(i) = expr {
+            // `@name` is a user variable, not a word.
             if i.quote_style.is_none() && !i.value.starts_with('@') {
                 return Ok(crate::sql::value::Value::text(&i.value));
             }

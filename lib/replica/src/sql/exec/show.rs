@@ -47,7 +47,7 @@ pub fn create_database(session: &mut Session, name: &str) -> StatementResult {
     ))
 }
 
-fn rows(names: &[&str], values: Vec<Vec<String>>) -> Outcome {
+pub(super) fn rows(names: &[&str], values: Vec<Vec<String>>) -> Outcome {
     Outcome::Rows(ResultSet::of_text(
         names,
         values
@@ -57,7 +57,7 @@ fn rows(names: &[&str], values: Vec<Vec<String>>) -> Outcome {
     ))
 }
 
-fn like_filter(
+pub(super) fn like_filter(
     filter: Option<&ShowStatementFilter>,
 ) -> Result<Option<String>, crate::error::ServerError> {
     match filter {
@@ -94,6 +94,7 @@ pub fn by_word(session: &mut Session, words: &[Ident]) -> StatementResult {
         "WARNINGS" => false,
         "ERRORS" => true,
         "SLAVE STATUS" | "REPLICA STATUS" => return Ok(rows(SLAVE_STATUS_COLUMNS, Vec::new())),
+        "ENGINES" | "STORAGE ENGINES" => return super::info_schema::show_engines(session),
         _ => return Err(not_supported(&format!("SHOW {word}"))),
     };
     let list: Vec<Vec<Option<String>>> = session

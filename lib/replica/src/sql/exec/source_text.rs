@@ -25,7 +25,7 @@ const LIST_ENDS: &[&str] = &[
 /// The text of the select-list item starting at `start`: up to the next
 /// comma or clause keyword outside quotes and parentheses, trimmed.
 pub fn item_text(statement: &str, start: Location) -> Option<&str> {
-    let from = offset(statement, start.line, start.column)?;
+    let from = widen(statement, offset(statement, start.line, start.column)?);
     let rest = statement.get(from..)?;
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
@@ -51,6 +51,28 @@ pub fn item_text(statement: &str, start: Location) -> Option<&str> {
         previous = c;
     }
     Some(rest.trim_end())
+}
+
+/// sqlparser starts a parenthesized or negated item at its operand; the
+/// item as written starts at the `(`, `-`, `!`, `~` or NOT before it.
+fn widen(statement: &str, mut from: usize) -> usize {
+    loop {
+        let before = statement[..from].trim_end();
+        if let Some(c) = before
+            .chars()
+            .last()
+            .filter(|c| matches!(c, '(' | '-' | '+' | '!' | '~'))
+        {
+            from = before.len() - c.len_utf8();
+            continue;
+        }
+        let word_start = before.trim_end_matches(is_word_char).len();
+        if before[word_start..].eq_ignore_ascii_case("not") {
+            from = word_start;
+            continue;
+        }
+        return from;
+    }
 }
 
 fn is_word_char(c: char) -> bool {
@@ -98,6 +120,10 @@ mod tests {
             Some("now() is not null")
         );
         assert_eq!(item("SELECT a+1 from t", 8), Some("a+1"));
+        // sqlparser places these items at their operand.
+        assert_eq!(item("SELECT (1+2)*3", 9), Some("(1+2)*3"));
+        assert_eq!(item("SELECT - -1, 2", 11), Some("- -1"));
+        assert_eq!(item("SELECT 1, not (1=1)", 16), Some("not (1=1)"));
         assert_eq!(item("SELECT afrom, b", 8), Some("afrom"));
         assert_eq!(
             item("SELECT (SELECT 1 FROM t) FROM u", 8),

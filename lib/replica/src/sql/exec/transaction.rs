@@ -66,6 +66,9 @@ pub fn rollback(session: &mut Session) -> StatementResult {
 /// FLUSH …: WITH READ LOCK takes the global read lock; other forms succeed.
 pub fn flush(session: &mut Session, ast: &Ast) -> StatementResult {
     let text = ast.to_string().to_ascii_uppercase();
+    if text.split_whitespace().any(|w| w == "STATUS") {
+        session.status.reset();
+    }
     if text.contains("WITH READ LOCK") {
         if session.state.locks.holds_table_locks(session.id()) {
             return Err(errors::locked_tables_or_transaction());

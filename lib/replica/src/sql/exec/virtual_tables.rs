@@ -16,6 +16,9 @@ pub fn read(
 ) -> ServerResult<Option<(Vec<String>, Vec<Row>)>> {
     let schema = schema.to_ascii_lowercase();
     let table = table.to_ascii_lowercase();
+    if let Some(found) = super::info_schema::read(session, &schema, &table) {
+        return Ok(Some(found));
+    }
     let (columns, rows): (&[&str], Vec<Row>) = match (schema.as_str(), table.as_str()) {
         ("information_schema", "schemata") => (SCHEMATA, schemata(session)),
         ("information_schema", "tables") => (TABLES, tables(session)),
