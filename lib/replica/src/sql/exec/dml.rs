@@ -26,7 +26,7 @@ pub fn read_table(
     schema: &str,
     name: &str,
     alias: &str,
-    locking: bool,
+    locking: Option<LockMode>,
 ) -> ServerResult<(std::sync::Arc<TableDef>, Vec<Row>)> {
     let table = open_table(session, schema, name)?;
     let def = table.def();
@@ -36,10 +36,8 @@ pub fn read_table(
     let rows = table.scan(&mut session.txn, &wait)?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, row) in rows {
-        if locking {
-            if let Some(latest) =
-                table.lock_row(&mut session.txn, id, LockMode::Exclusive, &wait)?
-            {
+        if let Some(mode) = locking {
+            if let Some(latest) = table.lock_row(&mut session.txn, id, mode, &wait)? {
                 out.push(latest);
             }
         } else {

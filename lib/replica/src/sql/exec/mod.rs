@@ -19,6 +19,7 @@ mod session_functions;
 mod set;
 mod show;
 mod show_create;
+mod show_where;
 mod signal;
 mod source_text;
 mod stage;

@@ -23,6 +23,7 @@ use crate::session::{Session, StatementResult, not_supported};
 use crate::sql::eval::{self, Accumulator, aggregate_kind, evaluate, truth};
 use crate::sql::parse::Piece;
 use crate::sql::value::{Row, Value, compare_values};
+use crate::storage::LockMode;
 use crate::sysvars::charsets;
 
 /// latin1_swedish_ci, the server's default collation.
@@ -157,13 +158,28 @@ fn sort_output(output: &mut Output, kind: &OrderByKind) -> ServerResult<()> {
     Ok(())
 }
 
+/// The row locks a locking read takes: FOR UPDATE exclusive, FOR SHARE
+/// (LOCK IN SHARE MODE) shared.
+fn lock_mode(query: &Query) -> Option<LockMode> {
+    let mut locks = query.locks.iter();
+    let first = locks.next()?;
+    let update = std::iter::once(first)
+        .chain(locks)
+        .any(|l| l.lock_type == sqlparser::ast::LockType::Update);
+    Some(if update {
+        LockMode::Exclusive
+    } else {
+        LockMode::Shared
+    })
+}
+
 fn select_output(
     session: &mut Session,
     text: Option<&str>,
     select: &Select,
     query: &Query,
 ) -> ServerResult<Output> {
-    let locking = !query.locks.is_empty();
+    let locking = lock_mode(query);
     let (sources, rows) = from_rows(session, &select.from, locking)?;
     let rows = filter_where(session, &sources, rows, select.selection.as_ref())?;
     let mut candidates = if is_grouped(select) {
@@ -241,7 +257,7 @@ fn context<'a>(
 fn from_rows(
     session: &mut Session,
     from: &[TableWithJoins],
-    locking: bool,
+    locking: Option<LockMode>,
 ) -> ServerResult<(Vec<Source>, Vec<Row>)> {
     let mut sources = Vec::new();
     let mut rows: Vec<Row> = vec![Vec::new()];
@@ -282,7 +298,7 @@ fn join(
     factor: &TableFactor,
     on: Option<&Expr>,
     left_outer: bool,
-    locking: bool,
+    locking: Option<LockMode>,
 ) -> ServerResult<Vec<Row>> {
     let TableFactor::Table { name, alias, .. } = factor else {
         return Err(not_supported("derived tables"));

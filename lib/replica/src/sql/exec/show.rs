@@ -67,7 +67,8 @@ pub(super) fn like_filter(
             | ShowStatementFilter::ILike(p)
             | ShowStatementFilter::NoKeyword(p),
         ) => Ok(Some(p.clone())),
-        Some(ShowStatementFilter::Where(_)) => Err(not_supported("SHOW ... WHERE")),
+        // applied to the rows by show_where::filter
+        Some(ShowStatementFilter::Where(_)) => Ok(None),
     }
 }
 
@@ -80,10 +81,10 @@ pub fn variables(
     let pattern = like_filter(filter.as_ref())?;
     let matches = |name: &str| pattern.as_deref().is_none_or(|p| like(p, name));
     let list = session.state.globals.show(&session.vars, global, &matches);
-    Ok(rows(
-        &["Variable_name", "Value"],
-        list.into_iter().map(|(n, v)| vec![n, v]).collect(),
-    ))
+    let names = ["Variable_name", "Value"];
+    let list = list.into_iter().map(|(n, v)| vec![n, v]).collect();
+    let list = super::show_where::filter(session, filter.as_ref(), &names, list)?;
+    Ok(rows(&names, list))
 }
 
 /// SHOW WARNINGS / SHOW ERRORS (sqlparser reads them as SHOW <word>).
@@ -184,6 +185,7 @@ pub fn databases(session: &mut Session, options: &ShowStatementOptions) -> State
         .filter(|n| pattern.as_deref().is_none_or(|p| like(p, n)))
         .map(|n| vec![n])
         .collect();
+    let list = super::show_where::filter(session, options_filter(options), &["Database"], list)?;
     let header = match &pattern {
         Some(p) => format!("Database ({p})"),
         None => "Database".to_string(),

@@ -6,6 +6,7 @@
 
 mod account_statements;
 mod extras;
+mod share_mode;
 mod split;
 mod syntax_error;
 
@@ -37,8 +38,9 @@ pub fn parse_statement(piece: &Piece<'_>) -> ServerResult<Statement> {
 
 fn parse_with_sqlparser(text: &str) -> Result<Statement, sqlparser::parser::ParserError> {
     let dialect = MySqlDialect {};
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, text).tokenize_with_location()?;
     let mut statements = Parser::new(&dialect)
-        .try_with_sql(text)?
+        .with_tokens_with_locations(share_mode::rewrite(tokens))
         .parse_statements()?;
     match statements.len() {
         1 => Ok(Statement::Sql(Box::new(statements.remove(0)))),

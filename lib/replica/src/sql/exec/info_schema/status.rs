@@ -21,7 +21,7 @@ pub fn rows(session: &Session, scope: StatusScope) -> Vec<Row> {
 
 /// SHOW [GLOBAL|SESSION] STATUS [LIKE …].
 pub fn show(
-    session: &Session,
+    session: &mut Session,
     filter: Option<&ShowStatementFilter>,
     global: bool,
 ) -> StatementResult {
@@ -36,5 +36,7 @@ pub fn show(
         .filter(|(name, _)| pattern.as_deref().is_none_or(|p| like(p, name)))
         .map(|(name, value)| vec![name, value])
         .collect();
-    Ok(super::super::show::rows(&["Variable_name", "Value"], list))
+    let names = ["Variable_name", "Value"];
+    let list = super::super::show_where::filter(session, filter, &names, list)?;
+    Ok(super::super::show::rows(&names, list))
 }
