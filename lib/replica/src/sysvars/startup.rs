@@ -99,9 +99,8 @@ fn file_base_names(
     };
     values.insert(base, Setting::Text(Some(path.clone())));
     values.insert(index, Setting::Text(Some(format!("{path}.index"))));
-    if name == "log_bin" {
-        values.insert("log_bin", Setting::Bool(true));
-    }
+    // log_bin itself stays OFF: this server writes no binary log yet, and
+    // clients (and tests checking for one) must not be told otherwise.
 }
 
 fn is_switch(value: &str) -> bool {
@@ -266,7 +265,11 @@ mod tests {
         assert_eq!(global(&c, "slave_sql_verify_checksum"), Value::Int(0));
         assert_eq!(global(&c, "max_allowed_packet"), Value::UInt(32 << 20));
         assert_eq!(global(&c, "binlog_format"), Value::text("ROW"));
-        assert_eq!(global(&c, "log_bin"), Value::Int(1));
+        assert_eq!(
+            global(&c, "log_bin"),
+            Value::Int(0),
+            "no binary log is written"
+        );
         assert_eq!(
             global(&c, "log_bin_basename"),
             Value::text("/var/mysqld.1/data/master-bin")
