@@ -56,6 +56,8 @@ pub struct Session {
     pub account: AccountName,
     /// The user name given and the client's host, for USER().
     pub login: AccountName,
+    /// Running stored programs and the result sets of the running CALL.
+    pub routines: crate::sql::routines::RoutineState,
 }
 
 impl std::fmt::Debug for Session {
@@ -87,6 +89,7 @@ impl Session {
             last_insert_id: 0,
             row_count: -1,
             found_rows: 0,
+            routines: Default::default(),
         }
     }
 
@@ -96,7 +99,8 @@ impl Session {
     }
 
     /// Runs every statement of `query` in order, handing each result to
-    /// `emit` with whether more results follow; stops after the first error.
+    /// `emit` with whether more results follow (a CALL's result sets come
+    /// before its own result); stops after the first error.
     pub fn run_query(
         &mut self,
         query: &[u8],
@@ -111,6 +115,9 @@ impl Session {
         for (index, piece) in pieces.iter().enumerate() {
             self.thread.begin("Query", Some(piece.text.to_string()));
             let result = crate::sql::exec::run_statement(self, piece);
+            for set in std::mem::take(&mut self.routines.results) {
+                emit(Ok(Outcome::Rows(set)), true)?;
+            }
             self.thread.kill.clear_query();
             self.thread.begin("Sleep", None);
             let failed = result.is_err();

@@ -41,4 +41,17 @@ pub trait EvalContext {
     fn warn(&mut self, condition: Condition);
     /// The session's sql_mode, as upper-case names (e.g. `STRICT_TRANS_TABLES`).
     fn sql_mode(&self) -> &[String];
+    /// The stored function `schema.name` (the current database's when
+    /// `schema` is None) called with `args`; None when there is no such
+    /// function. `display` is the call's text.
+    fn stored_function(
+        &mut self,
+        schema: Option<&str>,
+        name: &str,
+        args: Vec<Value>,
+        display: &str,
+    ) -> Option<ServerResult<Value>> {
+        let _ = (schema, name, args, display);
+        None
+    }
 }

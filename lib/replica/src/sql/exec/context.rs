@@ -100,6 +100,9 @@ pub fn resolve_column(
 
 impl EvalContext for RowContext<'_> {
     fn column(&mut self, qualifier: &[String], name: &str) -> ServerResult<Value> {
+        if let Some(value) = crate::sql::routines::read(self.session, qualifier, name) {
+            return value;
+        }
         let index = resolve_column(self.sources, qualifier, name, self.clause)?;
         Ok(self.row.get(index).cloned().unwrap_or(Value::Null))
     }
@@ -139,6 +142,16 @@ impl EvalContext for RowContext<'_> {
 
     fn warn(&mut self, condition: Condition) {
         self.session.warn(condition);
+    }
+
+    fn stored_function(
+        &mut self,
+        schema: Option<&str>,
+        name: &str,
+        args: Vec<Value>,
+        display: &str,
+    ) -> Option<ServerResult<Value>> {
+        crate::sql::routines::call_function(self.session, schema, name, args, display)
     }
 
     fn sql_mode(&self) -> &[String] {

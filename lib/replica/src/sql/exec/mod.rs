@@ -6,7 +6,7 @@
 
 pub mod accounts;
 mod alter;
-mod context;
+pub(crate) mod context;
 mod create_table;
 mod ddl;
 mod dml;
@@ -30,6 +30,10 @@ use crate::session::outcome::{OkInfo, Outcome};
 use crate::session::{Session, StatementResult, not_supported};
 use crate::sql::parse::{Extra, Piece, Statement, parse_statement};
 
+pub(crate) use create_table::parse_type;
+pub(crate) use show_create::type_text;
+pub(crate) use transaction::call as call_builtin;
+
 /// Parses and runs one statement of a query.
 pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResult {
     let statement = parse_statement(piece);
@@ -46,6 +50,34 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.warnings.push(error.as_condition(Level::Error));
     }
     result
+}
+
+/// Runs a statement of a stored program, already parsed. Inside a CALL
+/// it is a statement of its own (`own_statement`: savepoint, autocommit);
+/// inside a function or trigger it is part of the calling statement.
+/// Warnings are the caller's business.
+pub(crate) fn run_sub_statement(
+    session: &mut Session,
+    piece: &Piece<'_>,
+    statement: &Statement,
+    own_statement: bool,
+) -> StatementResult {
+    if own_statement {
+        session.txn.start_statement();
+    }
+    let result = dispatch(session, piece, statement);
+    if own_statement {
+        transaction::end_statement(session, statement, result.as_ref().err());
+    }
+    result
+}
+
+/// The typed rows of a query (cursors, SELECT … INTO of stored programs).
+pub(crate) fn query_rows(
+    session: &mut Session,
+    query: &sqlparser::ast::Query,
+) -> crate::error::ServerResult<Vec<crate::sql::value::Row>> {
+    select::subquery_rows(session, query)
 }
 
 /// SHOW WARNINGS and its kin report the previous statement's conditions.
@@ -84,6 +116,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::Do(exprs) => set::run_do(session, exprs),
         Extra::AlterEngine { table, engine } => alter::set_engine(session, table, engine),
         Extra::Account(statement) => accounts::run(session, statement),
+        Extra::Program(statement) => crate::sql::routines::run(session, statement),
     }
 }
 
@@ -127,7 +160,7 @@ fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> Statemen
         Ast::Flush { .. } => transaction::flush(session, ast),
         Ast::LockTables { .. } => transaction::lock_tables(session, ast),
         Ast::UnlockTables => transaction::unlock_tables(session),
-        Ast::Call(function) => transaction::call(session, function),
+        Ast::Call(function) => crate::sql::routines::call(session, function),
         _ => Err(not_supported(&first_words(&ast.to_string()))),
     }
 }

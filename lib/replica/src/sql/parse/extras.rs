@@ -28,12 +28,17 @@ pub enum Extra {
     },
     /// User accounts and privileges (`account_statements`).
     Account(super::account_statements::AccountStatement),
+    /// CREATE / DROP / SHOW CREATE of procedures, functions and triggers.
+    Program(crate::sql::routines::ProgramStatement),
 }
 
 /// The hand-parsed statement `piece` is, if it is one.
 pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
     if let Some(account) = super::account_statements::parse(piece.text) {
         return Ok(Some(account));
+    }
+    if let Some(program) = crate::sql::routines::recognize(piece.text) {
+        return program.map(|p| Some(Extra::Program(p)));
     }
     let words: Vec<String> = piece
         .text
