@@ -58,6 +58,9 @@ pub struct Session {
     pub login: AccountName,
     /// Running stored programs and the result sets of the running CALL.
     pub routines: crate::sql::routines::RoutineState,
+    /// The last statement was SHOW WARNINGS or kin: it reports the
+    /// conditions without raising any, so its packets count none.
+    pub diagnostics_statement: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -90,6 +93,7 @@ impl Session {
             row_count: -1,
             found_rows: 0,
             routines: Default::default(),
+            diagnostics_statement: false,
         }
     }
 
@@ -148,6 +152,9 @@ impl Session {
 
     /// The warning count of the last statement, for OK and EOF packets.
     pub fn warning_count(&self) -> u16 {
+        if self.diagnostics_statement {
+            return 0;
+        }
         u16::try_from(self.warnings.len()).unwrap_or(u16::MAX)
     }
 

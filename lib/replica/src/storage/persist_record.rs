@@ -106,9 +106,16 @@ pub fn encode(record: &Record) -> Vec<u8> {
         Record::Routine(r) => {
             e.u8(8);
             e.u8(kind_tag(r.kind));
-            [&r.schema, &r.name, &r.definition, &r.sql_mode, &r.definer, &r.created]
-                .into_iter()
-                .for_each(|s| e.str(s));
+            [
+                &r.schema,
+                &r.name,
+                &r.definition,
+                &r.sql_mode,
+                &r.definer,
+                &r.created,
+            ]
+            .into_iter()
+            .for_each(|s| e.str(s));
         }
         Record::DropRoutine { kind, schema, name } => {
             e.u8(9);
@@ -118,9 +125,17 @@ pub fn encode(record: &Record) -> Vec<u8> {
         }
         Record::Trigger(t) => {
             e.u8(10);
-            [&t.schema, &t.name, &t.table, &t.definition, &t.sql_mode, &t.definer, &t.created]
-                .into_iter()
-                .for_each(|s| e.str(s));
+            [
+                &t.schema,
+                &t.name,
+                &t.table,
+                &t.definition,
+                &t.sql_mode,
+                &t.definer,
+                &t.created,
+            ]
+            .into_iter()
+            .for_each(|s| e.str(s));
         }
         Record::DropTrigger { schema, name } => {
             tagged_str(&mut e, 11, schema);

@@ -85,9 +85,7 @@ impl Programs {
     }
 
     pub fn routine(&self, kind: RoutineKind, schema: &str, name: &str) -> Option<StoredRoutine> {
-        self.routines
-            .get(&routine_key(kind, schema, name))
-            .cloned()
+        self.routines.get(&routine_key(kind, schema, name)).cloned()
     }
 
     /// Every routine, by schema, kind and name.

@@ -93,12 +93,26 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
         }
         let given = row_values(session, values)?;
         let mut row = build_row(session, &def, &columns, given, row_number, strict)?;
-        fire(session, &def, Timing::Before, Event::Insert, None, Some(&mut row))?;
+        fire(
+            session,
+            &def,
+            Timing::Before,
+            Event::Insert,
+            None,
+            Some(&mut row),
+        )?;
         let mut after = row.clone();
         let wait = waits.row();
         match table.insert(&mut session.txn, row, &wait) {
             Ok(inserted) => {
-                fire(session, &def, Timing::After, Event::Insert, None, Some(&mut after))?;
+                fire(
+                    session,
+                    &def,
+                    Timing::After,
+                    Event::Insert,
+                    None,
+                    Some(&mut after),
+                )?;
                 affected += 1;
                 if first_generated.is_none() {
                     first_generated = inserted.generated;
@@ -337,13 +351,27 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
             new_row[position] =
                 store_checked(session, value, &def.columns[position], matched, strict)?;
         }
-        fire(session, &def, Timing::Before, Event::Update, Some(&latest), Some(&mut new_row))?;
+        fire(
+            session,
+            &def,
+            Timing::Before,
+            Event::Update,
+            Some(&latest),
+            Some(&mut new_row),
+        )?;
         let mut after = new_row.clone();
         if new_row != latest {
             table.update(&mut session.txn, id, new_row, &waits.row())?;
             changed += 1;
         }
-        fire(session, &def, Timing::After, Event::Update, Some(&latest), Some(&mut after))?;
+        fire(
+            session,
+            &def,
+            Timing::After,
+            Event::Update,
+            Some(&latest),
+            Some(&mut after),
+        )?;
     }
     session.row_count = changed as i64;
     Ok(Outcome::Ok(OkInfo {
@@ -382,9 +410,23 @@ pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
             .lock_row(&mut session.txn, id, LockMode::Exclusive, &wait)?
             .is_some()
         {
-            fire(session, &def, Timing::Before, Event::Delete, Some(&row), None)?;
+            fire(
+                session,
+                &def,
+                Timing::Before,
+                Event::Delete,
+                Some(&row),
+                None,
+            )?;
             table.delete(&mut session.txn, id, &wait)?;
-            fire(session, &def, Timing::After, Event::Delete, Some(&row), None)?;
+            fire(
+                session,
+                &def,
+                Timing::After,
+                Event::Delete,
+                Some(&row),
+                None,
+            )?;
             deleted += 1;
         }
     }

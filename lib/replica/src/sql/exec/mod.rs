@@ -37,9 +37,11 @@ pub(crate) use transaction::call as call_builtin;
 /// Parses and runs one statement of a query.
 pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResult {
     let statement = parse_statement(piece);
-    if !keeps_warnings(&statement) {
+    let diagnostics = keeps_warnings(&statement);
+    if !diagnostics {
         session.warnings.clear();
     }
+    session.diagnostics_statement = diagnostics;
     let result = statement.and_then(|statement| {
         session.txn.start_statement();
         let result = dispatch(session, piece, &statement);
@@ -83,7 +85,9 @@ pub(crate) fn query_rows(
 /// SHOW WARNINGS and its kin report the previous statement's conditions.
 fn keeps_warnings(statement: &crate::error::ServerResult<Statement>) -> bool {
     match statement {
-        Ok(Statement::Extra(Extra::ShowWarningCount { .. })) => true,
+        Ok(Statement::Extra(Extra::ShowWarningCount { .. } | Extra::ShowWarningsLimit { .. })) => {
+            true
+        }
         Ok(Statement::Sql(ast)) => match ast.as_ref() {
             Ast::ShowVariable { variable } => {
                 matches!(variable.first(), Some(w) if w.value.eq_ignore_ascii_case("warnings") || w.value.eq_ignore_ascii_case("errors"))
@@ -108,6 +112,11 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
     match extra {
         Extra::ShowCreateDatabase { name, .. } => show::create_database(session, name),
         Extra::ShowWarningCount { errors_only } => show::warning_count(session, *errors_only),
+        Extra::ShowWarningsLimit {
+            errors_only,
+            offset,
+            count,
+        } => warnings_limited(session, *errors_only, *offset, *count),
         Extra::Signal {
             sqlstate,
             errno,
@@ -163,6 +172,21 @@ fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> Statemen
         Ast::Call(function) => crate::sql::routines::call(session, function),
         _ => Err(not_supported(&first_words(&ast.to_string()))),
     }
+}
+
+/// SHOW WARNINGS|ERRORS LIMIT: SHOW WARNINGS' rows from `offset`, at most `count`.
+fn warnings_limited(
+    session: &mut Session,
+    errors_only: bool,
+    offset: usize,
+    count: usize,
+) -> StatementResult {
+    let word = if errors_only { "ERRORS" } else { "WARNINGS" };
+    let mut result = show::by_word(session, &[sqlparser::ast::Ident::new(word)])?;
+    if let Outcome::Rows(set) = &mut result {
+        set.rows = set.rows.drain(..).skip(offset).take(count).collect();
+    }
+    Ok(result)
 }
 
 /// The leading words of a statement, to name it in "doesn't yet support".

@@ -27,11 +27,17 @@ pub enum Stmt {
     /// `DECLARE a, b type [DEFAULT expr]`.
     Declare(Declare),
     /// `DECLARE name CONDITION FOR …`.
-    Condition { name: String, value: CondValue },
+    Condition {
+        name: String,
+        value: CondValue,
+    },
     /// `DECLARE CONTINUE|EXIT HANDLER FOR … statement`.
     Handler(Handler),
     /// `DECLARE name CURSOR FOR select`.
-    Cursor { name: String, query: Leaf },
+    Cursor {
+        name: String,
+        query: Leaf,
+    },
     /// `IF c THEN … [ELSEIF c THEN …] [ELSE …] END IF`.
     If {
         branches: Vec<(Expr, Vec<Node>)>,
@@ -70,7 +76,10 @@ pub enum Stmt {
     },
     Close(String),
     /// `SELECT … INTO a, b …`: the query without its INTO, and the targets.
-    SelectInto { query: Leaf, targets: Vec<String> },
+    SelectInto {
+        query: Leaf,
+        targets: Vec<String>,
+    },
     /// Any other statement.
     Leaf(Leaf),
 }

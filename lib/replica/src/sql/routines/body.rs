@@ -162,7 +162,9 @@ impl<'c, 'a> BodyParser<'c, 'a> {
         let Some(t) = self.c.peek() else {
             return Ok(());
         };
-        if !matches!(t.kind, Kind::Word | Kind::Quoted) || LIST_ENDS.iter().any(|w| t.is(self.c.source, w)) {
+        if !matches!(t.kind, Kind::Word | Kind::Quoted)
+            || LIST_ENDS.iter().any(|w| t.is(self.c.source, w))
+        {
             return Ok(());
         }
         let name = t.name(self.c.source);
@@ -436,11 +438,19 @@ impl<'c, 'a> BodyParser<'c, 'a> {
         let mut j = into + 1;
         loop {
             let t = self.c.tokens.get(j)?;
-            if !matches!(t.kind, Kind::Word | Kind::Quoted) || t.is(self.c.source, "OUTFILE") || t.is(self.c.source, "DUMPFILE") {
+            if !matches!(t.kind, Kind::Word | Kind::Quoted)
+                || t.is(self.c.source, "OUTFILE")
+                || t.is(self.c.source, "DUMPFILE")
+            {
                 return None;
             }
             j += 1;
-            if !self.c.tokens.get(j).is_some_and(|t| t.is_symbol(self.c.source, ',')) {
+            if !self
+                .c
+                .tokens
+                .get(j)
+                .is_some_and(|t| t.is_symbol(self.c.source, ','))
+            {
                 return Some((into, j));
             }
             j += 1;
@@ -486,8 +496,8 @@ impl<'c, 'a> BodyParser<'c, 'a> {
             return Err(self.c.error_at(start));
         }
         let text = &self.c.source[start..end];
-        let statement = parse_statement(&Piece { text, line: 1 })
-            .map_err(|e| self.relocate(e, start, text))?;
+        let statement =
+            parse_statement(&Piece { text, line: 1 }).map_err(|e| self.relocate(e, start, text))?;
         Ok(Leaf {
             text: text.to_string(),
             statement,
@@ -536,7 +546,10 @@ pub fn parse_body(c: &mut Cursor<'_>) -> ServerResult<Node> {
 pub fn starts_compound(c: &Cursor<'_>) -> bool {
     let labelled = c.peek_at(1).is_some_and(|t| t.is_symbol(c.source, ':'))
         && !c.peek_at(2).is_some_and(|t| t.is_symbol(c.source, '='));
-    labelled || ["BEGIN", "IF", "CASE", "WHILE", "REPEAT", "LOOP"].iter().any(|w| c.at(w))
+    labelled
+        || ["BEGIN", "IF", "CASE", "WHILE", "REPEAT", "LOOP"]
+            .iter()
+            .any(|w| c.at(w))
 }
 
 #[cfg(test)]
@@ -562,9 +575,14 @@ mod tests {
         .unwrap();
         let list = stmts(&node);
         assert_eq!(list.len(), 2);
-        assert!(matches!(&list[0].stmt, Stmt::Declare(d) if d.names == ["i"] && d.default.is_some()));
+        assert!(
+            matches!(&list[0].stmt, Stmt::Declare(d) if d.names == ["i"] && d.default.is_some())
+        );
         assert_eq!(list[1].line, 3);
-        let Stmt::While { body, condition, .. } = &list[1].stmt else {
+        let Stmt::While {
+            body, condition, ..
+        } = &list[1].stmt
+        else {
             panic!("{:?}", list[1].stmt)
         };
         assert_eq!(condition.to_string(), "i < n");
@@ -583,14 +601,22 @@ mod tests {
             panic!()
         };
         assert_eq!(label.as_deref(), Some("l"));
-        let Stmt::If { branches, otherwise } = &body[0].stmt else {
+        let Stmt::If {
+            branches,
+            otherwise,
+        } = &body[0].stmt
+        else {
             panic!()
         };
         assert_eq!(branches.len(), 2);
         assert!(matches!(&branches[0].1[0].stmt, Stmt::Leave(l) if l == "l"));
-        assert!(matches!(&otherwise.as_ref().unwrap()[0].stmt, Stmt::Leaf(l) if l.text.ends_with("ELSE x END")));
+        assert!(
+            matches!(&otherwise.as_ref().unwrap()[0].stmt, Stmt::Leaf(l) if l.text.ends_with("ELSE x END"))
+        );
         let node = body("CASE v WHEN 1 THEN SELECT 1; ELSE BEGIN END; END CASE").unwrap();
-        assert!(matches!(node.stmt, Stmt::Case { operand: Some(_), ref branches, otherwise: Some(_) } if branches.len() == 1));
+        assert!(
+            matches!(node.stmt, Stmt::Case { operand: Some(_), ref branches, otherwise: Some(_) } if branches.len() == 1)
+        );
         let node = body("REPEAT SET x = x + 1; UNTIL x > 3 END REPEAT").unwrap();
         assert!(matches!(node.stmt, Stmt::Repeat { .. }));
     }
@@ -602,14 +628,20 @@ mod tests {
         )
         .unwrap();
         let list = stmts(&node);
-        assert!(matches!(&list[1].stmt, Stmt::Cursor { name, query } if name == "c" && query.text == "SELECT a FROM t"));
-        assert!(matches!(&list[2].stmt, Stmt::Condition { value: CondValue::SqlState(s), .. } if s == "45000"));
+        assert!(
+            matches!(&list[1].stmt, Stmt::Cursor { name, query } if name == "c" && query.text == "SELECT a FROM t")
+        );
+        assert!(
+            matches!(&list[2].stmt, Stmt::Condition { value: CondValue::SqlState(s), .. } if s == "45000")
+        );
         let Stmt::Handler(h) = &list[3].stmt else {
             panic!()
         };
         assert!(!h.exit);
         assert_eq!(h.conditions, [CondValue::NotFound, CondValue::Code(1146)]);
-        assert!(matches!(&list[5].stmt, Stmt::Fetch { cursor, into } if cursor == "c" && into == &["x"]));
+        assert!(
+            matches!(&list[5].stmt, Stmt::Fetch { cursor, into } if cursor == "c" && into == &["x"])
+        );
         let Stmt::SelectInto { query, targets } = &list[7].stmt else {
             panic!("{:?}", list[7].stmt)
         };
@@ -621,7 +653,11 @@ mod tests {
     fn syntax_errors_quote_the_body_from_the_bad_token() {
         let e = body("BEGIN\n  SELECT 1;\n  SELEC 2;\nEND").unwrap_err();
         assert_eq!(e.code, 1064);
-        assert!(e.message.ends_with("near 'SELEC 2;\nEND' at line 3"), "{}", e.message);
+        assert!(
+            e.message.ends_with("near 'SELEC 2;\nEND' at line 3"),
+            "{}",
+            e.message
+        );
         let e = body("BEGIN SELECT 1 END").unwrap_err();
         assert_eq!(e.code, 1064);
         let e = body("BEGIN LEAVE nowhere; END").unwrap_err();

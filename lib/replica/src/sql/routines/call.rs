@@ -21,7 +21,12 @@ use crate::sysvars::Setting;
 /// CALL p(args): runs the procedure; falls back to the `mtr` schema's
 /// stand-ins when there is no such procedure.
 pub fn call(session: &mut Session, function: &Function) -> StatementResult {
-    let parts: Vec<String> = function.name.0.iter().map(|p| unquoted(&p.to_string())).collect();
+    let parts: Vec<String> = function
+        .name
+        .0
+        .iter()
+        .map(|p| unquoted(&p.to_string()))
+        .collect();
     let (schema, name) = match parts.as_slice() {
         [schema, name] => (schema.clone(), name.clone()),
         [name] => (session.db.clone().unwrap_or_default(), name.clone()),
@@ -75,7 +80,9 @@ fn arguments(function: &Function) -> Vec<Expr> {
 fn definition(stored: &StoredRoutine) -> ServerResult<RoutineDef> {
     match parse_create(&stored.definition)? {
         Create::Routine(def) => Ok(def),
-        Create::Trigger(_) => Err(crate::session::not_supported("a trigger called as a routine")),
+        Create::Trigger(_) => Err(crate::session::not_supported(
+            "a trigger called as a routine",
+        )),
     }
 }
 
@@ -83,7 +90,12 @@ fn run_procedure(session: &mut Session, stored: &StoredRoutine, args: &[Expr]) -
     let def = definition(stored)?;
     let qualified = format!("{}.{}", stored.schema, stored.name);
     check_arguments(&def, &qualified, args.len())?;
-    if session.routines.frames.iter().any(|f| f.qualified == qualified) {
+    if session
+        .routines
+        .frames
+        .iter()
+        .any(|f| f.qualified == qualified)
+    {
         return Err(ServerError::new(
             1456,
             "HY000",
@@ -97,7 +109,10 @@ fn run_procedure(session: &mut Session, stored: &StoredRoutine, args: &[Expr]) -
     let mut values = Vec::new();
     for (position, (param, arg)) in def.params.iter().zip(args).enumerate() {
         if param.mode != ParamMode::In {
-            targets.push((param.name.clone(), out_target(arg, position + 1, &qualified)?));
+            targets.push((
+                param.name.clone(),
+                out_target(arg, position + 1, &qualified)?,
+            ));
         }
         values.push(match param.mode {
             ParamMode::Out => Value::Null,
@@ -245,7 +260,12 @@ fn run_function(
     let def = definition(stored)?;
     let qualified = format!("{}.{}", stored.schema, stored.name);
     check_arguments(&def, &qualified, args.len())?;
-    if session.routines.frames.iter().any(|f| f.qualified == qualified) {
+    if session
+        .routines
+        .frames
+        .iter()
+        .any(|f| f.qualified == qualified)
+    {
         return Err(ServerError::new(
             1424,
             "HY000",

@@ -136,7 +136,9 @@ impl<'a> Cursor<'a> {
 
     /// The 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        1 + self.source[..offset.min(self.source.len())].matches('\n').count()
+        1 + self.source[..offset.min(self.source.len())]
+            .matches('\n')
+            .count()
     }
 
     /// 1064 quoting the text from the next token on.
@@ -198,6 +200,10 @@ mod tests {
         c.expect("BEGIN").unwrap();
         let e = c.expect("END").unwrap_err();
         assert_eq!(e.code, 1064);
-        assert!(e.message.ends_with("near 'FOO bar' at line 2"), "{}", e.message);
+        assert!(
+            e.message.ends_with("near 'FOO bar' at line 2"),
+            "{}",
+            e.message
+        );
     }
 }

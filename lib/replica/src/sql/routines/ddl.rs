@@ -152,7 +152,10 @@ fn scan(node: &Node, found: &mut Found) {
 }
 
 fn create_trigger(session: &mut Session, text: &str, def: &TriggerDef) -> StatementResult {
-    let schema = schema_of(session, def.schema.as_deref().or(def.table_schema.as_deref()))?;
+    let schema = schema_of(
+        session,
+        def.schema.as_deref().or(def.table_schema.as_deref()),
+    )?;
     let table_schema = def.table_schema.clone().unwrap_or_else(|| schema.clone());
     if table_schema != schema {
         return Err(ServerError::new(1435, "HY000", "Trigger in wrong schema"));
@@ -161,7 +164,10 @@ fn create_trigger(session: &mut Session, text: &str, def: &TriggerDef) -> Statem
         return Err(ServerError::new(
             1361,
             "HY000",
-            format!("Trigger's '{}' is a view, temporary table or sequence", def.table),
+            format!(
+                "Trigger's '{}' is a view, temporary table or sequence",
+                def.table
+            ),
         ));
     }
     session.state.storage.table(&schema, &def.table)?;

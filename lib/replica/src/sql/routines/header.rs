@@ -4,9 +4,7 @@
 //! `recognize` says from a statement's first words whether it is one of
 //! them; `parse_create` reads a whole CREATE when it runs.
 
-use super::ast::{
-    Characteristics, Event, Param, ParamMode, RoutineDef, Timing, TriggerDef,
-};
+use super::ast::{Characteristics, Event, Param, ParamMode, RoutineDef, Timing, TriggerDef};
 use super::body::{BodyParser, parse_body, starts_compound};
 use super::cursor::Cursor;
 use crate::error::ServerResult;
@@ -100,7 +98,11 @@ fn create_kind(c: &mut Cursor<'_>) -> Option<(ProgramKind, bool)> {
     let or_replace = c.eat_all(&["OR", "REPLACE"]);
     if c.eat("DEFINER") {
         c.eat_symbol('=');
-        while !c.at_end() && !["PROCEDURE", "FUNCTION", "TRIGGER", "AGGREGATE"].iter().any(|w| c.at(w)) {
+        while !c.at_end()
+            && !["PROCEDURE", "FUNCTION", "TRIGGER", "AGGREGATE"]
+                .iter()
+                .any(|w| c.at(w))
+        {
             c.pos += 1;
         }
     }
@@ -175,8 +177,26 @@ fn routine(
 
 /// Words after which a RETURNS type has ended.
 const CHARACTERISTIC_WORDS_AND_BODY: &[&str] = &[
-    "LANGUAGE", "NOT", "DETERMINISTIC", "CONTAINS", "NO", "READS", "MODIFIES", "SQL", "COMMENT",
-    "BEGIN", "RETURN", "SELECT", "SET", "IF", "CASE", "LOOP", "WHILE", "REPEAT", "DECLARE", ";",
+    "LANGUAGE",
+    "NOT",
+    "DETERMINISTIC",
+    "CONTAINS",
+    "NO",
+    "READS",
+    "MODIFIES",
+    "SQL",
+    "COMMENT",
+    "BEGIN",
+    "RETURN",
+    "SELECT",
+    "SET",
+    "IF",
+    "CASE",
+    "LOOP",
+    "WHILE",
+    "REPEAT",
+    "DECLARE",
+    ";",
 ];
 
 fn params(c: &mut Cursor<'_>, kind: RoutineKind) -> ServerResult<Vec<Param>> {
@@ -213,7 +233,11 @@ fn characteristics(c: &mut Cursor<'_>) -> ServerResult<Characteristics> {
             ch.deterministic = false;
         } else if c.eat("DETERMINISTIC") {
             ch.deterministic = true;
-        } else if c.eat_all(&["CONTAINS", "SQL"]) || c.eat_all(&["NO", "SQL"]) || c.eat_all(&["READS", "SQL", "DATA"]) || c.eat_all(&["MODIFIES", "SQL", "DATA"]) {
+        } else if c.eat_all(&["CONTAINS", "SQL"])
+            || c.eat_all(&["NO", "SQL"])
+            || c.eat_all(&["READS", "SQL", "DATA"])
+            || c.eat_all(&["MODIFIES", "SQL", "DATA"])
+        {
             ch.data_access = Some(c.source[start..c.end_of_previous()].to_ascii_uppercase());
         } else if c.eat_all(&["SQL", "SECURITY"]) {
             ch.security_invoker = c.eat("INVOKER");
@@ -275,7 +299,10 @@ fn trigger(c: &mut Cursor<'_>, schema: Option<String>, name: String) -> ServerRe
 /// rest of the query, so its syntax error is reported where it is.
 pub fn compound_create_end(query: &str, start: usize) -> Option<usize> {
     let rest = &query[start..];
-    if !rest.get(..6).is_some_and(|w| w.eq_ignore_ascii_case("CREATE")) {
+    if !rest
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("CREATE"))
+    {
         return None;
     }
     let mut c = Cursor::new(rest);
@@ -332,7 +359,9 @@ mod tests {
         assert!(recognize("CREATE TABLE t (a INT)").is_none());
         assert!(recognize("CREATE FUNCTION f RETURNS STRING SONAME 'x.so'").is_none());
         assert_eq!(
-            recognize("DROP PROCEDURE IF EXISTS test.p").unwrap().unwrap(),
+            recognize("DROP PROCEDURE IF EXISTS test.p")
+                .unwrap()
+                .unwrap(),
             ProgramStatement::Drop {
                 kind: ProgramKind::Routine(RoutineKind::Procedure),
                 if_exists: true,
@@ -348,7 +377,10 @@ mod tests {
                 name: "tr".into()
             }
         );
-        assert_eq!(recognize("DROP TRIGGER a b").unwrap().unwrap_err().code, 1064);
+        assert_eq!(
+            recognize("DROP TRIGGER a b").unwrap().unwrap_err().code,
+            1064
+        );
     }
 
     #[test]
@@ -372,7 +404,8 @@ mod tests {
     #[test]
     fn reads_procedure_modes_and_trigger_headers() {
         let Create::Routine(p) =
-            parse_create("CREATE PROCEDURE d.p(a INT, OUT b INT, INOUT c DECIMAL(5,2)) SET b = a").unwrap()
+            parse_create("CREATE PROCEDURE d.p(a INT, OUT b INT, INOUT c DECIMAL(5,2)) SET b = a")
+                .unwrap()
         else {
             panic!()
         };
@@ -385,14 +418,20 @@ mod tests {
         .unwrap() else {
             panic!()
         };
-        assert_eq!((t.timing, t.event, t.table.as_str()), (Timing::After, Event::Insert, "t1"));
+        assert_eq!(
+            (t.timing, t.event, t.table.as_str()),
+            (Timing::After, Event::Insert, "t1")
+        );
     }
 
     #[test]
     fn finds_where_a_compound_create_ends_in_a_query() {
         let q = "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END; CALL p()";
         assert_eq!(compound_create_end(q, 0), Some(q.find("; CALL").unwrap()));
-        assert_eq!(compound_create_end("CREATE PROCEDURE p() SELECT 1; X", 0), None);
+        assert_eq!(
+            compound_create_end("CREATE PROCEDURE p() SELECT 1; X", 0),
+            None
+        );
         assert_eq!(compound_create_end("CREATE TABLE t (a INT); X", 0), None);
         let bad = "CREATE PROCEDURE p() BEGIN SELEC 1; END; X";
         assert_eq!(compound_create_end(bad, 0), Some(bad.len()));

@@ -43,12 +43,16 @@ pub fn run_node(session: &mut Session, node: &Node) -> ServerResult<Flow> {
         Stmt::Declare(declare) => declare_vars(session, declare),
         Stmt::Condition { name, value } => {
             let frame = top(session);
-            frame.conditions.push((frame.depth, name.clone(), value.clone()));
+            frame
+                .conditions
+                .push((frame.depth, name.clone(), value.clone()));
             Ok(Flow::Next)
         }
         Stmt::Handler(handler) => {
             let frame = top(session);
-            frame.handlers.push((frame.depth, Arc::new(handler.clone())));
+            frame
+                .handlers
+                .push((frame.depth, Arc::new(handler.clone())));
             Ok(Flow::Next)
         }
         Stmt::Cursor { name, query } => {
@@ -335,7 +339,12 @@ fn handle(session: &mut Session, error: ServerError) -> ServerResult<Flow> {
         return Err(error);
     };
     let frame = top(session);
-    let hidden: Vec<_> = frame.handlers.iter().filter(|h| h.0 >= depth).cloned().collect();
+    let hidden: Vec<_> = frame
+        .handlers
+        .iter()
+        .filter(|h| h.0 >= depth)
+        .cloned()
+        .collect();
     frame.handlers.retain(|h| h.0 < depth);
     let result = run_node(session, &handler.body);
     top(session).handlers.extend(hidden);
@@ -348,10 +357,7 @@ fn handle(session: &mut Session, error: ServerError) -> ServerResult<Flow> {
 
 /// The handler for an error: the innermost scope's, preferring one that
 /// names the error code, then its SQLSTATE, then its class.
-fn find_handler(
-    frame: &super::state::Frame,
-    error: &ServerError,
-) -> Option<(usize, Arc<Handler>)> {
+fn find_handler(frame: &super::state::Frame, error: &ServerError) -> Option<(usize, Arc<Handler>)> {
     let mut best: Option<(usize, u8, Arc<Handler>)> = None;
     for (depth, handler) in &frame.handlers {
         for condition in &handler.conditions {
@@ -370,7 +376,11 @@ fn find_handler(
 }
 
 /// How specifically a handler condition matches an error (None: not at all).
-fn match_rank(frame: &super::state::Frame, condition: &CondValue, error: &ServerError) -> Option<u8> {
+fn match_rank(
+    frame: &super::state::Frame,
+    condition: &CondValue,
+    error: &ServerError,
+) -> Option<u8> {
     let class = &error.sqlstate[..2.min(error.sqlstate.len())];
     match condition {
         CondValue::Code(code) => (*code == error.code).then_some(3),
@@ -438,9 +448,13 @@ fn query_rows(session: &mut Session, leaf: &Leaf) -> ServerResult<Vec<crate::sql
     match &leaf.statement {
         Statement::Sql(ast) => match ast.as_ref() {
             Ast::Query(query) => crate::sql::exec::query_rows(session, query),
-            _ => Err(crate::session::not_supported("a cursor over this statement")),
+            _ => Err(crate::session::not_supported(
+                "a cursor over this statement",
+            )),
         },
-        Statement::Extra(_) => Err(crate::session::not_supported("a cursor over this statement")),
+        Statement::Extra(_) => Err(crate::session::not_supported(
+            "a cursor over this statement",
+        )),
     }
 }
 

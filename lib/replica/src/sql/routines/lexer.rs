@@ -96,7 +96,9 @@ fn is_word_byte(c: u8) -> bool {
 
 fn word_end(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
-    while i < bytes.len() && (is_word_byte(bytes[i]) || (bytes[i] == b'.' && is_number(bytes, from, i))) {
+    while i < bytes.len()
+        && (is_word_byte(bytes[i]) || (bytes[i] == b'.' && is_number(bytes, from, i)))
+    {
         i += 1;
     }
     i
@@ -158,9 +160,22 @@ mod tests {
     fn words_strings_names_and_symbols() {
         assert_eq!(
             texts("SET x = 'a;b' + 1.5; -- c;\nEND `my;name`"),
-            ["SET", "x", "=", "'a;b'", "+", "1.5", ";", "END", "`my;name`"]
+            [
+                "SET",
+                "x",
+                "=",
+                "'a;b'",
+                "+",
+                "1.5",
+                ";",
+                "END",
+                "`my;name`"
+            ]
         );
-        assert_eq!(texts("l1: LOOP#x\n/* END; */a<=b"), ["l1", ":", "LOOP", "a", "<", "=", "b"]);
+        assert_eq!(
+            texts("l1: LOOP#x\n/* END; */a<=b"),
+            ["l1", ":", "LOOP", "a", "<", "=", "b"]
+        );
         assert_eq!(texts("@x := t.c"), ["@x", ":", "=", "t", ".", "c"]);
     }
 
@@ -168,7 +183,10 @@ mod tests {
     fn quoted_names_lose_their_backticks() {
         let source = "`a``b`";
         let token = tokenize(source)[0];
-        assert_eq!((token.kind, token.name(source)), (Kind::Quoted, "a`b".to_string()));
+        assert_eq!(
+            (token.kind, token.name(source)),
+            (Kind::Quoted, "a`b".to_string())
+        );
         assert!(tokenize("begin")[0].is("begin", "BEGIN"));
     }
 }

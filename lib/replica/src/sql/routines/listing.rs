@@ -142,9 +142,9 @@ pub fn routines_table(session: &Session) -> Listing {
         .into_iter()
         .map(|(r, def)| {
             let returns = def.returns.as_ref().map(crate::sql::exec::type_text);
-            let data_type = returns
-                .as_deref()
-                .map_or(String::new(), |t| t.split('(').next().unwrap_or(t).to_string());
+            let data_type = returns.as_deref().map_or(String::new(), |t| {
+                t.split('(').next().unwrap_or(t).to_string()
+            });
             vec![
                 text(&r.name),
                 text("def"),

@@ -27,3 +27,6 @@ pub use ddl::run;
 pub use header::{ProgramKind, ProgramStatement, compound_create_end, recognize};
 pub use state::RoutineState;
 pub use triggers::fire;
+
+#[cfg(test)]
+mod tests;

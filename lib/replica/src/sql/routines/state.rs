@@ -204,7 +204,14 @@ pub fn cannot_change_row(old: bool, timing: Timing) -> ServerError {
     let (row, after) = if old {
         ("OLD", "")
     } else {
-        ("NEW", if timing == Timing::After { "after " } else { "" })
+        (
+            "NEW",
+            if timing == Timing::After {
+                "after "
+            } else {
+                ""
+            },
+        )
     };
     ServerError::new(
         1362,

@@ -26,7 +26,10 @@ pub fn fire(
     if table.temporary {
         return Ok(());
     }
-    let triggers = session.state.storage.triggers_of(&table.schema, &table.name);
+    let triggers = session
+        .state
+        .storage
+        .triggers_of(&table.schema, &table.name);
     if triggers.is_empty() {
         return Ok(());
     }
