@@ -20,7 +20,7 @@ pub fn split_statements(query: &str) -> Vec<Piece<'_>> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if i == start || query[start..i].trim().is_empty() {
+        if matches!(bytes[i], b'C' | b'c') && bytes[start..i].iter().all(u8::is_ascii_whitespace) {
             if let Some(end) = crate::sql::routines::compound_create_end(query, i) {
                 i = end;
                 continue;

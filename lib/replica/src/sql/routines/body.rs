@@ -556,7 +556,7 @@ pub fn starts_compound(c: &Cursor<'_>) -> bool {
 mod tests {
     use super::*;
 
-    fn body(text: &str) -> ServerResult<Node> {
+    fn parse(text: &str) -> ServerResult<Node> {
         parse_body(&mut Cursor::new(text))
     }
 
@@ -569,7 +569,7 @@ mod tests {
 
     #[test]
     fn a_block_holds_declarations_loops_and_leaves_with_their_lines() {
-        let node = body(
+        let node = parse(
             "BEGIN\n  DECLARE i INT DEFAULT 0;\n  WHILE i < n DO\n    INSERT INTO t1 VALUES (i);\n    SET i = i + 1;\n  END WHILE;\nEND",
         )
         .unwrap();
@@ -593,7 +593,7 @@ mod tests {
 
     #[test]
     fn if_case_and_labelled_loops() {
-        let node = body(
+        let node = parse(
             "l: LOOP IF x <= 0 THEN LEAVE l; ELSEIF x = 1 THEN ITERATE l; ELSE SET x = CASE WHEN x > 5 THEN 5 ELSE x END; END IF; END LOOP l",
         )
         .unwrap();
@@ -613,17 +613,17 @@ mod tests {
         assert!(
             matches!(&otherwise.as_ref().unwrap()[0].stmt, Stmt::Leaf(l) if l.text.ends_with("ELSE x END"))
         );
-        let node = body("CASE v WHEN 1 THEN SELECT 1; ELSE BEGIN END; END CASE").unwrap();
+        let node = parse("CASE v WHEN 1 THEN SELECT 1; ELSE BEGIN END; END CASE").unwrap();
         assert!(
             matches!(node.stmt, Stmt::Case { operand: Some(_), ref branches, otherwise: Some(_) } if branches.len() == 1)
         );
-        let node = body("REPEAT SET x = x + 1; UNTIL x > 3 END REPEAT").unwrap();
+        let node = parse("REPEAT SET x = x + 1; UNTIL x > 3 END REPEAT").unwrap();
         assert!(matches!(node.stmt, Stmt::Repeat { .. }));
     }
 
     #[test]
     fn handlers_conditions_cursors_and_select_into() {
-        let node = body(
+        let node = parse(
             "BEGIN DECLARE done INT DEFAULT 0; DECLARE c CURSOR FOR SELECT a FROM t; DECLARE e CONDITION FOR SQLSTATE '45000'; DECLARE CONTINUE HANDLER FOR NOT FOUND, 1146 SET done = 1; OPEN c; FETCH c INTO x; CLOSE c; SELECT a, b INTO x, y FROM t WHERE a = 1; END",
         )
         .unwrap();
@@ -651,20 +651,20 @@ mod tests {
 
     #[test]
     fn syntax_errors_quote_the_body_from_the_bad_token() {
-        let e = body("BEGIN\n  SELECT 1;\n  SELEC 2;\nEND").unwrap_err();
+        let e = parse("BEGIN\n  SELECT 1;\n  SELEC 2;\nEND").unwrap_err();
         assert_eq!(e.code, 1064);
         assert!(
             e.message.ends_with("near 'SELEC 2;\nEND' at line 3"),
             "{}",
             e.message
         );
-        let e = body("BEGIN SELECT 1 END").unwrap_err();
+        let e = parse("BEGIN SELECT 1 END").unwrap_err();
         assert_eq!(e.code, 1064);
-        let e = body("BEGIN LEAVE nowhere; END").unwrap_err();
+        let e = parse("BEGIN LEAVE nowhere; END").unwrap_err();
         assert_eq!(e.message, "LEAVE with no matching label: nowhere");
-        let e = body("a: BEGIN ITERATE a; END").unwrap_err();
+        let e = parse("a: BEGIN ITERATE a; END").unwrap_err();
         assert_eq!(e.message, "ITERATE with no matching label: a");
-        let e = body("a: LOOP SELECT 1; END LOOP b").unwrap_err();
+        let e = parse("a: LOOP SELECT 1; END LOOP b").unwrap_err();
         assert_eq!(e.message, "End-label b without match");
     }
 }

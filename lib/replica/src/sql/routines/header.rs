@@ -38,6 +38,9 @@ pub enum ProgramStatement {
 /// The program statement `text` is, if it is one; 1064 for a malformed
 /// DROP or SHOW CREATE.
 pub fn recognize(text: &str) -> Option<ServerResult<ProgramStatement>> {
+    if !names_a_program(text) {
+        return None;
+    }
     let mut c = Cursor::new(text);
     if c.eat("CREATE") {
         return create_kind(&mut c).map(|_| {
@@ -55,6 +58,23 @@ pub fn recognize(text: &str) -> Option<ServerResult<ProgramStatement>> {
         return Some(show_create(&mut c, kind));
     }
     None
+}
+
+/// A cheap first look: CREATE, DROP or SHOW with PROCEDURE, FUNCTION or
+/// TRIGGER among the first words (so other statements are not tokenized).
+fn names_a_program(text: &str) -> bool {
+    let head = text
+        .trim_start()
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    ["CREATE", "DROP", "SHOW"]
+        .iter()
+        .any(|w| head.starts_with(w))
+        && ["PROCEDURE", "FUNCTION", "TRIGGER"]
+            .iter()
+            .any(|w| head.contains(w))
 }
 
 fn program_kind(c: &mut Cursor<'_>) -> Option<ProgramKind> {
@@ -302,6 +322,7 @@ pub fn compound_create_end(query: &str, start: usize) -> Option<usize> {
     if !rest
         .get(..6)
         .is_some_and(|w| w.eq_ignore_ascii_case("CREATE"))
+        || !names_a_program(rest)
     {
         return None;
     }

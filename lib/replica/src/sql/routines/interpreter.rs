@@ -7,7 +7,8 @@
 //!
 //! Warnings follow MariaDB's rule inside programs: a statement clears the
 //! previous conditions only when it uses tables (or is SIGNAL), so a CALL
-//! leaves the conditions of its last such statement and of what followed.
+//! leaves the conditions of its last such statement and of what followed;
+//! statements of functions and triggers add to their caller's conditions.
 
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -271,16 +272,19 @@ fn run_leaf(session: &mut Session, leaf: &Leaf) -> ServerResult<Flow> {
             }
             session.routines.results.push(set);
         }
-        Outcome::Ok(info) => session.routines.affected += info.affected_rows,
+        Outcome::Ok(info) if !session.routines.in_sub_statement() => {
+            session.routines.affected += info.affected_rows;
+        }
+        Outcome::Ok(_) => {}
     }
     Ok(Flow::Next)
 }
 
 fn execute_leaf(session: &mut Session, leaf: &Leaf) -> crate::session::StatementResult {
-    if clears_warnings(&leaf.statement) {
+    let own = !session.routines.in_sub_statement();
+    if own && clears_warnings(&leaf.statement) {
         session.warnings.clear();
     }
-    let own = !session.routines.in_sub_statement();
     let piece = Piece {
         text: &leaf.text,
         line: 1,
@@ -442,7 +446,7 @@ fn no_data() -> ServerError {
 
 /// The rows of a query leaf, typed.
 fn query_rows(session: &mut Session, leaf: &Leaf) -> ServerResult<Vec<crate::sql::value::Row>> {
-    if clears_warnings(&leaf.statement) {
+    if !session.routines.in_sub_statement() && clears_warnings(&leaf.statement) {
         session.warnings.clear();
     }
     match &leaf.statement {
