@@ -220,9 +220,12 @@ pub fn proc_table(session: &Session) -> Listing {
     (names(PROC), rows)
 }
 
+/// Triggers that share an ACTION_ORDER sequence: schema, table, event, timing.
+type TriggerGroup = (String, String, &'static str, &'static str);
+
 /// information_schema.TRIGGERS.
 pub fn triggers_table(session: &Session) -> Listing {
-    let mut order: Vec<((String, String, &'static str, &'static str), i64)> = Vec::new();
+    let mut order: Vec<(TriggerGroup, i64)> = Vec::new();
     let mut rows = Vec::new();
     for t in session.state.storage.triggers() {
         let Ok(Create::Trigger(def)) = parse_create(&t.definition) else {
