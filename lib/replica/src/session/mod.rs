@@ -63,6 +63,11 @@ pub struct Session {
     pub status: crate::status::Counters,
     /// The trace of the last traced statement (information_schema.OPTIMIZER_TRACE).
     pub optimizer_trace: Option<crate::sql::exec::TraceRow>,
+    /// Running stored programs and the result sets of the running CALL.
+    pub routines: crate::sql::routines::RoutineState,
+    /// The last statement was SHOW WARNINGS or kin: it reports the
+    /// conditions without raising any, so its packets count none.
+    pub diagnostics_statement: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -97,6 +102,8 @@ impl Session {
             outer_rows: Vec::new(),
             status: crate::status::Counters::default(),
             optimizer_trace: None,
+            routines: Default::default(),
+            diagnostics_statement: false,
         }
     }
 
@@ -106,7 +113,8 @@ impl Session {
     }
 
     /// Runs every statement of `query` in order, handing each result to
-    /// `emit` with whether more results follow; stops after the first error.
+    /// `emit` with whether more results follow (a CALL's result sets come
+    /// before its own result); stops after the first error.
     pub fn run_query(
         &mut self,
         query: &[u8],
@@ -122,6 +130,9 @@ impl Session {
         for (index, piece) in pieces.iter().enumerate() {
             self.thread.begin("Query", Some(piece.text.to_string()));
             let result = crate::sql::exec::run_statement(self, piece);
+            for set in std::mem::take(&mut self.routines.results) {
+                emit(Ok(Outcome::Rows(set)), true)?;
+            }
             self.thread.kill.clear_query();
             self.thread.begin("Sleep", None);
             let failed = result.is_err();
@@ -152,6 +163,9 @@ impl Session {
 
     /// The warning count of the last statement, for OK and EOF packets.
     pub fn warning_count(&self) -> u16 {
+        if self.diagnostics_statement {
+            return 0;
+        }
         u16::try_from(self.warnings.len()).unwrap_or(u16::MAX)
     }
 

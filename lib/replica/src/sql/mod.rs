@@ -3,5 +3,6 @@
 pub mod eval;
 pub mod exec;
 pub mod parse;
+pub mod routines;
 pub mod types;
 pub mod value;

@@ -5,6 +5,7 @@
 use sqlparser::ast::{ObjectType, SetExpr, Statement as Ast};
 
 use crate::sql::parse::{AccountStatement, Extra, Statement};
+use crate::sql::routines::{ProgramKind, ProgramStatement};
 
 /// Every `Com_*` counter this server can bump (listed from the start).
 pub const COMMAND_COUNTERS: &[&str] = &[
@@ -142,7 +143,54 @@ fn extra_counter(extra: &Extra) -> Option<&'static str> {
             AccountStatement::ShowGrants { .. } => "Com_show_grants",
             AccountStatement::Shutdown => "Com_shutdown",
         },
+        Extra::ShowWarningsLimit {
+            errors_only: false, ..
+        } => "Com_show_warnings",
+        Extra::ShowWarningsLimit {
+            errors_only: true, ..
+        } => "Com_show_errors",
+        Extra::Program(program) => program_counter(program)?,
     })
+}
+
+/// CREATE / DROP / SHOW CREATE of a procedure, function or trigger.
+fn program_counter(program: &ProgramStatement) -> Option<&'static str> {
+    use crate::storage::programs::RoutineKind::{Function, Procedure};
+    let counter = |kind: &ProgramKind, names: [&'static str; 3]| match kind {
+        ProgramKind::Routine(Procedure) => names[0],
+        ProgramKind::Routine(Function) => names[1],
+        ProgramKind::Trigger => names[2],
+    };
+    Some(match program {
+        ProgramStatement::Create { text } => created_kind(text)?,
+        ProgramStatement::Drop { kind, .. } => counter(
+            kind,
+            [
+                "Com_drop_procedure",
+                "Com_drop_function",
+                "Com_drop_trigger",
+            ],
+        ),
+        ProgramStatement::ShowCreate { kind, .. } => counter(
+            kind,
+            [
+                "Com_show_create_proc",
+                "Com_show_create_func",
+                "Com_show_create_trigger",
+            ],
+        ),
+    })
+}
+
+/// The counter of a CREATE of a stored program: its first kind word.
+fn created_kind(text: &str) -> Option<&'static str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .find_map(|word| match word.to_ascii_uppercase().as_str() {
+            "PROCEDURE" => Some("Com_create_procedure"),
+            "FUNCTION" => Some("Com_create_function"),
+            "TRIGGER" => Some("Com_create_trigger"),
+            _ => None,
+        })
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::errors;
 use super::persist::{self, Persistence};
 use super::persist_record::{self, Record};
+use super::programs::{Programs, RoutineKind, StoredRoutine, StoredTrigger};
 use super::schema::TableDef;
 use super::table::Table;
 use super::transaction::{Transaction, TxnShared};
@@ -35,6 +36,8 @@ type Tables = BTreeMap<String, Arc<Table>>;
 #[derive(Debug)]
 pub struct Storage {
     databases: Mutex<BTreeMap<String, Tables>>,
+    /// Stored procedures, functions and triggers.
+    programs: Mutex<Programs>,
     shared: Arc<TxnShared>,
     /// The datadir's log, when data outlives the process.
     persistence: Option<Persistence>,
@@ -75,6 +78,7 @@ impl Storage {
             .collect();
         Storage {
             databases: Mutex::new(databases),
+            programs: Mutex::default(),
             shared: Arc::default(),
             persistence: None,
         }
@@ -134,6 +138,7 @@ impl Storage {
         let mut dbs = self.catalog();
         match dbs.remove(name) {
             Some(tables) => {
+                self.programs().drop_schema(name);
                 self.log(|| Record::DropDatabase(name.to_string()));
                 Ok(Some(tables.len()))
             }
@@ -177,6 +182,7 @@ impl Storage {
         let mut dbs = self.catalog();
         match dbs.get_mut(schema).and_then(|t| t.remove(name)) {
             Some(_) => {
+                self.programs().drop_table(schema, name);
                 self.log(|| Record::DropTable {
                     schema: schema.to_string(),
                     name: name.to_string(),
@@ -206,6 +212,7 @@ impl Storage {
         dbs.entry(to.0.to_string())
             .or_default()
             .insert(to.1.to_string(), table);
+        self.programs().rename_table(from, to);
         self.log(|| Record::Rename {
             from: (from.0.to_string(), from.1.to_string()),
             to: (to.0.to_string(), to.1.to_string()),
@@ -271,6 +278,79 @@ impl Storage {
             .get(schema)
             .map(|t| t.values().cloned().collect())
             .ok_or_else(|| errors::unknown_database(schema))
+    }
+
+    fn programs(&self) -> MutexGuard<'_, Programs> {
+        self.programs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// CREATE PROCEDURE / FUNCTION; false when one of that name exists and
+    /// `replace` is off.
+    pub fn put_routine(&self, routine: StoredRoutine, replace: bool) -> bool {
+        let added = self.programs().put_routine(routine.clone(), replace);
+        if added {
+            self.log(|| Record::Routine(routine));
+        }
+        added
+    }
+
+    /// DROP PROCEDURE / FUNCTION; false when there was none.
+    pub fn drop_routine(&self, kind: RoutineKind, schema: &str, name: &str) -> bool {
+        let dropped = self.programs().drop_routine(kind, schema, name);
+        if dropped {
+            self.log(|| Record::DropRoutine {
+                kind,
+                schema: schema.to_string(),
+                name: name.to_string(),
+            });
+        }
+        dropped
+    }
+
+    /// The routine `schema.name` of that kind, if there is one.
+    pub fn routine(&self, kind: RoutineKind, schema: &str, name: &str) -> Option<StoredRoutine> {
+        self.programs().routine(kind, schema, name)
+    }
+
+    /// Every stored routine, by schema, kind and name.
+    pub fn routines(&self) -> Vec<StoredRoutine> {
+        self.programs().routines()
+    }
+
+    /// CREATE TRIGGER; false when the schema has a trigger of that name.
+    pub fn put_trigger(&self, trigger: StoredTrigger) -> bool {
+        let added = self.programs().put_trigger(trigger.clone());
+        if added {
+            self.log(|| Record::Trigger(trigger));
+        }
+        added
+    }
+
+    /// DROP TRIGGER; false when there was none.
+    pub fn drop_trigger(&self, schema: &str, name: &str) -> bool {
+        let dropped = self.programs().drop_trigger(schema, name);
+        if dropped {
+            self.log(|| Record::DropTrigger {
+                schema: schema.to_string(),
+                name: name.to_string(),
+            });
+        }
+        dropped
+    }
+
+    /// The trigger `schema.name`, if there is one.
+    pub fn trigger(&self, schema: &str, name: &str) -> Option<StoredTrigger> {
+        self.programs().trigger(schema, name).cloned()
+    }
+
+    /// A table's triggers in creation order.
+    pub fn triggers_of(&self, schema: &str, table: &str) -> Vec<StoredTrigger> {
+        self.programs().triggers_of(schema, table)
+    }
+
+    /// Every trigger, in creation order.
+    pub fn triggers(&self) -> Vec<StoredTrigger> {
+        self.programs().triggers()
     }
 
     /// A new transaction for connection `connection_id`.

@@ -16,6 +16,7 @@ mod persist_commit;
 mod persist_file;
 mod persist_record;
 mod persist_schema;
+pub mod programs;
 mod rows;
 pub mod schema;
 mod table;

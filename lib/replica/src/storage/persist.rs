@@ -104,6 +104,8 @@ pub fn snapshot_records(storage: &Storage) -> Vec<Record> {
             records.push(Record::Table(image(&table)));
         }
     }
+    records.extend(storage.routines().into_iter().map(Record::Routine));
+    records.extend(storage.triggers().into_iter().map(Record::Trigger));
     records
 }
 
@@ -167,26 +169,54 @@ impl Replay {
                 name,
                 image,
             } => {
+                let triggers = storage.triggers_of(schema, name);
                 storage.drop_table(schema, name, true).map_err(err)?;
-                self.restore(storage, image)
+                self.restore(storage, image)?;
+                let (to_schema, to_name) = (&image.def.schema, &image.def.name);
+                for mut t in triggers {
+                    (t.schema, t.table) = (to_schema.clone(), to_name.clone());
+                    storage.put_trigger(t);
+                }
+                Ok(())
             }
             Record::Truncate { table } => {
                 self.table(*table)?.store().data().clear();
                 Ok(())
             }
             Record::Changes(changes) => changes.iter().try_for_each(|c| self.change(c)),
+            Record::Routine(routine) => {
+                storage.put_routine(routine.clone(), true);
+                Ok(())
+            }
+            Record::DropRoutine { kind, schema, name } => {
+                storage.drop_routine(*kind, schema, name);
+                Ok(())
+            }
+            Record::Trigger(trigger) => {
+                storage.drop_trigger(&trigger.schema, &trigger.name);
+                storage.put_trigger(trigger.clone());
+                Ok(())
+            }
+            Record::DropTrigger { schema, name } => {
+                storage.drop_trigger(schema, name);
+                Ok(())
+            }
         }
     }
 
     /// Creates a table from its image, replacing a namesake.
     fn restore(&mut self, storage: &Storage, image: &TableImage) -> Result<(), String> {
         let (schema, name) = (&image.def.schema, &image.def.name);
+        let triggers = storage.triggers_of(schema, name);
         storage
             .drop_table(schema, name, true)
             .map_err(|e| e.message)?;
         storage
             .create_table(image.def.clone(), false)
             .map_err(|e| e.message)?;
+        for t in triggers {
+            storage.put_trigger(t);
+        }
         let table = storage.table(schema, name).map_err(|e| e.message)?;
         {
             let mut data = table.store().data();

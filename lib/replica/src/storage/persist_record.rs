@@ -5,6 +5,7 @@
 
 use super::persist_codec::{Decoded, Decoder, Encoder};
 use super::persist_schema::{decode_def, encode_def};
+use super::programs::{RoutineKind, StoredRoutine, StoredTrigger};
 use super::rows::RowId;
 use super::schema::TableDef;
 use crate::sql::value::Row;
@@ -53,6 +54,18 @@ pub enum Record {
     },
     /// A committed transaction's (or a non-transactional write's) changes.
     Changes(Vec<Change>),
+    /// CREATE PROCEDURE / FUNCTION; replaces a namesake.
+    Routine(StoredRoutine),
+    DropRoutine {
+        kind: RoutineKind,
+        schema: String,
+        name: String,
+    },
+    Trigger(StoredTrigger),
+    DropTrigger {
+        schema: String,
+        name: String,
+    },
 }
 
 pub fn encode(record: &Record) -> Vec<u8> {
@@ -90,8 +103,85 @@ pub fn encode(record: &Record) -> Vec<u8> {
             e.u32(changes.len() as u32);
             changes.iter().for_each(|c| encode_change(&mut e, c));
         }
+        Record::Routine(r) => {
+            e.u8(8);
+            e.u8(kind_tag(r.kind));
+            [
+                &r.schema,
+                &r.name,
+                &r.definition,
+                &r.sql_mode,
+                &r.definer,
+                &r.created,
+            ]
+            .into_iter()
+            .for_each(|s| e.str(s));
+        }
+        Record::DropRoutine { kind, schema, name } => {
+            e.u8(9);
+            e.u8(kind_tag(*kind));
+            e.str(schema);
+            e.str(name);
+        }
+        Record::Trigger(t) => {
+            e.u8(10);
+            [
+                &t.schema,
+                &t.name,
+                &t.table,
+                &t.definition,
+                &t.sql_mode,
+                &t.definer,
+                &t.created,
+            ]
+            .into_iter()
+            .for_each(|s| e.str(s));
+        }
+        Record::DropTrigger { schema, name } => {
+            tagged_str(&mut e, 11, schema);
+            e.str(name);
+        }
     }
     e.buf
+}
+
+fn kind_tag(kind: RoutineKind) -> u8 {
+    match kind {
+        RoutineKind::Procedure => 0,
+        RoutineKind::Function => 1,
+    }
+}
+
+fn decode_kind(d: &mut Decoder) -> Decoded<RoutineKind> {
+    match d.u8()? {
+        0 => Ok(RoutineKind::Procedure),
+        1 => Ok(RoutineKind::Function),
+        _ => Err(d.error("unknown routine kind")),
+    }
+}
+
+fn decode_routine(d: &mut Decoder) -> Decoded<StoredRoutine> {
+    Ok(StoredRoutine {
+        kind: decode_kind(d)?,
+        schema: d.str()?,
+        name: d.str()?,
+        definition: d.str()?,
+        sql_mode: d.str()?,
+        definer: d.str()?,
+        created: d.str()?,
+    })
+}
+
+fn decode_trigger(d: &mut Decoder) -> Decoded<StoredTrigger> {
+    Ok(StoredTrigger {
+        schema: d.str()?,
+        name: d.str()?,
+        table: d.str()?,
+        definition: d.str()?,
+        sql_mode: d.str()?,
+        definer: d.str()?,
+        created: d.str()?,
+    })
 }
 
 fn tagged_str(e: &mut Encoder, tag: u8, s: &str) {
@@ -155,6 +245,17 @@ pub fn decode(d: &mut Decoder) -> Decoded<Record> {
             let n = d.count()?;
             Record::Changes((0..n).map(|_| decode_change(d)).collect::<Decoded<_>>()?)
         }
+        8 => Record::Routine(decode_routine(d)?),
+        9 => Record::DropRoutine {
+            kind: decode_kind(d)?,
+            schema: d.str()?,
+            name: d.str()?,
+        },
+        10 => Record::Trigger(decode_trigger(d)?),
+        11 => Record::DropTrigger {
+            schema: d.str()?,
+            name: d.str()?,
+        },
         _ => return Err(d.error("unknown record kind")),
     };
     if !d.is_empty() {
@@ -254,6 +355,33 @@ mod tests {
                 Change::Delete { table: 1, id: 3 },
                 Change::AutoIncrement { table: 1, next: 8 },
             ]),
+            Record::Routine(StoredRoutine {
+                kind: RoutineKind::Function,
+                schema: s("db"),
+                name: s("f"),
+                definition: s("CREATE FUNCTION f() RETURNS INT RETURN 1"),
+                sql_mode: s("STRICT_TRANS_TABLES"),
+                definer: s("root@localhost"),
+                created: s("2024-01-01 00:00:00"),
+            }),
+            Record::DropRoutine {
+                kind: RoutineKind::Procedure,
+                schema: s("db"),
+                name: s("p"),
+            },
+            Record::Trigger(StoredTrigger {
+                schema: s("db"),
+                name: s("tr"),
+                table: s("t"),
+                definition: s("CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW SET @a = 1"),
+                sql_mode: String::new(),
+                definer: s("root@localhost"),
+                created: s("2024-01-01 00:00:00.00"),
+            }),
+            Record::DropTrigger {
+                schema: s("db"),
+                name: s("tr"),
+            },
         ];
         for r in records {
             let buf = encode(&r);

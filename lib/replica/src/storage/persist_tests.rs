@@ -340,3 +340,59 @@ fn a_checkpoint_empties_the_log_and_keeps_everything() {
     assert_eq!(Storage::new().checkpoint().map_err(|e| e.kind()), Ok(()));
     let _ = fs::remove_dir_all(&d);
 }
+
+#[test]
+fn routines_and_triggers_survive_reopening_and_go_with_their_database_or_table() {
+    use crate::storage::programs::{RoutineKind, StoredRoutine, StoredTrigger};
+    let d = datadir("programs");
+    let routine = |schema: &str, name: &str| StoredRoutine {
+        kind: RoutineKind::Procedure,
+        schema: schema.into(),
+        name: name.into(),
+        definition: format!("CREATE PROCEDURE {name}() SELECT 1"),
+        sql_mode: "STRICT_TRANS_TABLES".into(),
+        definer: "root@localhost".into(),
+        created: "2024-01-01 00:00:00".into(),
+    };
+    let trigger = |table: &str, name: &str| StoredTrigger {
+        schema: "test".into(),
+        name: name.into(),
+        table: table.into(),
+        definition: format!(
+            "CREATE TRIGGER {name} AFTER INSERT ON {table} FOR EACH ROW SET @a = 1"
+        ),
+        sql_mode: String::new(),
+        definer: "root@localhost".into(),
+        created: "2024-01-01 00:00:00.00".into(),
+    };
+    {
+        let s = Storage::open(&d).unwrap();
+        s.create_database("d2", false).unwrap();
+        s.create_table(def("test", "t", Engine::InnoDb), false)
+            .unwrap();
+        s.create_table(def("test", "u", Engine::InnoDb), false)
+            .unwrap();
+        assert!(s.put_routine(routine("test", "p"), false));
+        assert!(s.put_routine(routine("d2", "q"), false));
+        assert!(s.put_trigger(trigger("t", "tr_t")));
+        assert!(s.put_trigger(trigger("u", "tr_u")));
+        s.drop_database("d2", false).unwrap();
+        s.drop_table("test", "u", false).unwrap();
+    }
+    let s = Storage::open(&d).unwrap();
+    let names: Vec<String> = s.routines().into_iter().map(|r| r.name).collect();
+    assert_eq!(names, ["p"]);
+    assert_eq!(
+        s.routine(RoutineKind::Procedure, "test", "P")
+            .unwrap()
+            .sql_mode,
+        "STRICT_TRANS_TABLES"
+    );
+    let triggers: Vec<String> = s.triggers().into_iter().map(|t| t.name).collect();
+    assert_eq!(triggers, ["tr_t"]);
+    s.checkpoint().unwrap();
+    drop(s);
+    let s = Storage::open(&d).unwrap();
+    assert_eq!(s.routines().len(), 1);
+    assert_eq!(s.triggers_of("test", "t").len(), 1);
+}

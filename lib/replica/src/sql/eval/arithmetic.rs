@@ -118,10 +118,22 @@ fn integer_result(r: Option<i128>, unsigned: bool, text: &str) -> ServerResult<V
     }
 }
 
+/// 1365 for a division by zero that gave NULL, when sql_mode has
+/// ERROR_FOR_DIVISION_BY_ZERO (MariaDB is silent otherwise).
+fn warn_division_by_zero(ctx: &mut dyn EvalContext) {
+    if ctx
+        .sql_mode()
+        .iter()
+        .any(|m| m == "ERROR_FOR_DIVISION_BY_ZERO")
+    {
+        ctx.warn(division_by_zero());
+    }
+}
+
 /// `/`: decimal (or double) division; NULL and 1365 for zero.
 fn divide(x: Num, y: Num, text: &str, ctx: &mut dyn EvalContext) -> ServerResult<Value> {
     if is_zero(y) {
-        ctx.warn(division_by_zero());
+        warn_division_by_zero(ctx);
         return Ok(Value::Null);
     }
     if class_of(x, y) == Class::Double {
@@ -147,7 +159,7 @@ fn int_divide(x: Num, y: Num, text: &str, ctx: &mut dyn EvalContext) -> ServerRe
     let unsigned = class_of(x, y) == Class::Unsigned;
     let (a, b) = (integral(x), integral(y));
     if b == 0 {
-        ctx.warn(division_by_zero());
+        warn_division_by_zero(ctx);
         return Ok(Value::Null);
     }
     integer_result(a.checked_div(b), unsigned, text)
@@ -165,7 +177,7 @@ fn integral(n: Num) -> i128 {
 /// `%` / MOD: remainder with the dividend's sign; NULL and 1365 for zero.
 pub fn modulo(x: Num, y: Num, ctx: &mut dyn EvalContext) -> Value {
     if is_zero(y) {
-        ctx.warn(division_by_zero());
+        warn_division_by_zero(ctx);
         return Value::Null;
     }
     match class_of(x, y) {

@@ -56,4 +56,17 @@ pub trait EvalContext {
     fn connection_charset(&self) -> String {
         "utf8mb4".to_string()
     }
+    /// The stored function `schema.name` (the current database's when
+    /// `schema` is None) called with `args`; None when there is no such
+    /// function. `display` is the call's text.
+    fn stored_function(
+        &mut self,
+        schema: Option<&str>,
+        name: &str,
+        args: Vec<Value>,
+        display: &str,
+    ) -> Option<ServerResult<Value>> {
+        let _ = (schema, name, args, display);
+        None
+    }
 }

@@ -86,9 +86,21 @@ impl EvalContext for TestContext {
     }
 
     fn sql_mode(&self) -> &[String] {
-        &[]
+        &DEFAULT_SQL_MODE
     }
 }
+
+/// MariaDB 10.11's default sql_mode.
+static DEFAULT_SQL_MODE: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    [
+        "STRICT_TRANS_TABLES",
+        "ERROR_FOR_DIVISION_BY_ZERO",
+        "NO_AUTO_CREATE_USER",
+        "NO_ENGINE_SUBSTITUTION",
+    ]
+    .map(String::from)
+    .to_vec()
+});
 
 /// The first select item of `SELECT text`.
 fn parse(text: &str) -> Expr {

@@ -60,7 +60,7 @@ fn open_or_note(
     match open_table(session, schema, name) {
         Ok(table) => Ok(Some(table)),
         Err(e) if if_exists && e.code == 1146 => {
-            session.warn(e.as_condition(Level::Note));
+            session.warn(e.as_condition(Level::Error));
             Ok(None)
         }
         Err(e) => Err(e),

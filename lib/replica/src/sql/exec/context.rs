@@ -135,6 +135,9 @@ impl RowContext<'_> {
 
 impl EvalContext for RowContext<'_> {
     fn column(&mut self, qualifier: &[String], name: &str) -> ServerResult<Value> {
+        if let Some(value) = crate::sql::routines::read(self.session, qualifier, name) {
+            return value;
+        }
         match resolve_column(self.sources, qualifier, name, self.clause) {
             Ok(index) => Ok(self.row.get(index).cloned().unwrap_or(Value::Null)),
             Err(e) if e.code == errors::UNKNOWN_COLUMN => {
@@ -185,6 +188,16 @@ impl EvalContext for RowContext<'_> {
 
     fn warn(&mut self, condition: Condition) {
         self.session.warn(condition);
+    }
+
+    fn stored_function(
+        &mut self,
+        schema: Option<&str>,
+        name: &str,
+        args: Vec<Value>,
+        display: &str,
+    ) -> Option<ServerResult<Value>> {
+        crate::sql::routines::call_function(self.session, schema, name, args, display)
     }
 
     fn sql_mode(&self) -> &[String] {

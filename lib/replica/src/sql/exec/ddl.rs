@@ -181,12 +181,7 @@ fn drop_tables(
         format!("Unknown table '{}'", missing.join(",")),
     );
     if if_exists {
-        for m in &missing {
-            session.warn(
-                ServerError::new(1051, "42S02", format!("Unknown table '{m}'"))
-                    .as_condition(Level::Note),
-            );
-        }
+        session.warn(error.as_condition(Level::Note));
         return ok(0);
     }
     Err(error)

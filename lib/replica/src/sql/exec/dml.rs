@@ -3,6 +3,7 @@
 //! column types with the session's sql_mode (strict: an error; otherwise a
 //! warning and a clipped value); every table a statement touches passes the
 //! table-lock check first, and a change takes the global write intent.
+//! Each row changed fires the table's BEFORE and AFTER triggers.
 
 use sqlparser::ast::{
     Assignment, AssignmentTarget, Delete, Expr, FromTable, Insert, SetExpr, TableObject, Update,
@@ -16,6 +17,8 @@ use crate::error::{Condition, ServerResult};
 use crate::session::outcome::{OkInfo, Outcome};
 use crate::session::{Session, StatementResult, not_supported};
 use crate::sql::eval::{evaluate, store, truth};
+use crate::sql::routines::ast::{Event, Timing};
+use crate::sql::routines::fire;
 use crate::sql::value::{Row, Value};
 use crate::storage::LockMode;
 use crate::storage::schema::{ColumnDefault, TableDef};
@@ -90,10 +93,27 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
             return Err(errors::value_count_on_row(row_number));
         }
         let given = row_values(session, values)?;
-        let row = build_row(session, &def, &columns, given, row_number, strict)?;
+        let mut row = build_row(session, &def, &columns, given, row_number, strict)?;
+        fire(
+            session,
+            &def,
+            Timing::Before,
+            Event::Insert,
+            None,
+            Some(&mut row),
+        )?;
+        let mut after = row.clone();
         let wait = waits.row();
         match table.insert(&mut session.txn, row, &wait) {
             Ok(inserted) => {
+                fire(
+                    session,
+                    &def,
+                    Timing::After,
+                    Event::Insert,
+                    None,
+                    Some(&mut after),
+                )?;
                 affected += 1;
                 if first_generated.is_none() {
                     first_generated = inserted.generated;
@@ -358,10 +378,27 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
             new_row[position] =
                 store_checked(session, value, &def.columns[position], matched, strict)?;
         }
+        fire(
+            session,
+            &def,
+            Timing::Before,
+            Event::Update,
+            Some(&latest),
+            Some(&mut new_row),
+        )?;
+        let mut after = new_row.clone();
         if new_row != latest {
             table.update(&mut session.txn, id, new_row, &waits.row())?;
             changed += 1;
         }
+        fire(
+            session,
+            &def,
+            Timing::After,
+            Event::Update,
+            Some(&latest),
+            Some(&mut after),
+        )?;
     }
     session.row_count = changed as i64;
     Ok(Outcome::Ok(OkInfo {
@@ -384,9 +421,9 @@ pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
     };
     let Target {
         table,
+        def,
         source,
         waits,
-        ..
     } = open_target(session, &target.relation, "DELETE")?;
     let _intent = waits.write_intent()?;
     let rows = table.scan(&mut session.txn, &waits.row())?;
@@ -400,7 +437,23 @@ pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
             .lock_row(&mut session.txn, id, LockMode::Exclusive, &wait)?
             .is_some()
         {
+            fire(
+                session,
+                &def,
+                Timing::Before,
+                Event::Delete,
+                Some(&row),
+                None,
+            )?;
             table.delete(&mut session.txn, id, &wait)?;
+            fire(
+                session,
+                &def,
+                Timing::After,
+                Event::Delete,
+                Some(&row),
+                None,
+            )?;
             deleted += 1;
         }
     }

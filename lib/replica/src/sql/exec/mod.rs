@@ -6,7 +6,7 @@
 
 pub mod accounts;
 mod alter;
-mod context;
+pub(crate) mod context;
 mod create_table;
 mod ddl;
 mod dml;
@@ -39,14 +39,20 @@ use crate::status;
 
 pub use optimizer_trace::TraceRow;
 
+pub(crate) use create_table::parse_type;
+pub(crate) use show_create::type_text;
+pub(crate) use transaction::call as call_builtin;
+
 /// Parses and runs one statement of a query.
 pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResult {
     let statement = parse_statement(piece);
     let command = statement.as_ref().ok().and_then(status::command_counter);
     status::count_statement(session, command);
-    if !keeps_warnings(&statement) {
+    let diagnostics = keeps_warnings(&statement);
+    if !diagnostics {
         session.warnings.clear();
     }
+    session.diagnostics_statement = diagnostics;
     let result = statement.and_then(|statement| {
         session.thread.set_stage(stage::of(&statement));
         session.txn.start_statement();
@@ -61,10 +67,40 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
     result
 }
 
+/// Runs a statement of a stored program, already parsed. Inside a CALL
+/// it is a statement of its own (`own_statement`: savepoint, autocommit);
+/// inside a function or trigger it is part of the calling statement.
+/// Warnings are the caller's business.
+pub(crate) fn run_sub_statement(
+    session: &mut Session,
+    piece: &Piece<'_>,
+    statement: &Statement,
+    own_statement: bool,
+) -> StatementResult {
+    if own_statement {
+        session.txn.start_statement();
+    }
+    let result = dispatch(session, piece, statement);
+    if own_statement {
+        transaction::end_statement(session, statement, result.as_ref().err());
+    }
+    result
+}
+
+/// The typed rows of a query (cursors, SELECT … INTO of stored programs).
+pub(crate) fn query_rows(
+    session: &mut Session,
+    query: &sqlparser::ast::Query,
+) -> crate::error::ServerResult<Vec<crate::sql::value::Row>> {
+    select::subquery_rows(session, query)
+}
+
 /// SHOW WARNINGS and its kin report the previous statement's conditions.
 fn keeps_warnings(statement: &crate::error::ServerResult<Statement>) -> bool {
     match statement {
-        Ok(Statement::Extra(Extra::ShowWarningCount { .. })) => true,
+        Ok(Statement::Extra(Extra::ShowWarningCount { .. } | Extra::ShowWarningsLimit { .. })) => {
+            true
+        }
         Ok(Statement::Sql(ast)) => match ast.as_ref() {
             Ast::ShowVariable { variable } => {
                 matches!(variable.first(), Some(w) if w.value.eq_ignore_ascii_case("warnings") || w.value.eq_ignore_ascii_case("errors"))
@@ -89,6 +125,11 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
     match extra {
         Extra::ShowCreateDatabase { name, .. } => show::create_database(session, name),
         Extra::ShowWarningCount { errors_only } => show::warning_count(session, *errors_only),
+        Extra::ShowWarningsLimit {
+            errors_only,
+            offset,
+            count,
+        } => warnings_limited(session, *errors_only, *offset, *count),
         Extra::Signal {
             sqlstate,
             errno,
@@ -97,6 +138,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::Do(exprs) => set::run_do(session, exprs),
         Extra::AlterEngine { table, engine } => alter::set_engine(session, table, engine),
         Extra::Account(statement) => accounts::run(session, statement),
+        Extra::Program(statement) => crate::sql::routines::run(session, statement),
     }
 }
 
@@ -145,9 +187,24 @@ fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> Statemen
         Ast::Flush { .. } => transaction::flush(session, ast),
         Ast::LockTables { .. } => transaction::lock_tables(session, ast),
         Ast::UnlockTables => transaction::unlock_tables(session),
-        Ast::Call(function) => transaction::call(session, function),
+        Ast::Call(function) => crate::sql::routines::call(session, function),
         _ => Err(not_supported(&first_words(&ast.to_string()))),
     }
+}
+
+/// SHOW WARNINGS|ERRORS LIMIT: SHOW WARNINGS' rows from `offset`, at most `count`.
+fn warnings_limited(
+    session: &mut Session,
+    errors_only: bool,
+    offset: usize,
+    count: usize,
+) -> StatementResult {
+    let word = if errors_only { "ERRORS" } else { "WARNINGS" };
+    let mut result = show::by_word(session, &[sqlparser::ast::Ident::new(word)])?;
+    if let Outcome::Rows(set) = &mut result {
+        set.rows = set.rows.drain(..).skip(offset).take(count).collect();
+    }
+    Ok(result)
 }
 
 /// The leading words of a statement, to name it in "doesn't yet support".

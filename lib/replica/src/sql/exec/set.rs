@@ -43,6 +43,11 @@ fn assign(
     value: Option<&Expr>,
 ) -> ServerResult<()> {
     let parts: Vec<String> = name.0.iter().map(|p| p.to_string()).collect();
+    if scope.is_none() {
+        if let Some(done) = crate::sql::routines::assign(session, &parts, value) {
+            return done;
+        }
+    }
     let (scope, variable) = target(scope, &parts);
     let value = match value {
         Some(Expr::Identifier(i))

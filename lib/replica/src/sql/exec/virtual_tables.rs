@@ -23,10 +23,15 @@ pub fn read(
         ("information_schema", "schemata") => (SCHEMATA, schemata(session)),
         ("information_schema", "tables") => (TABLES, tables(session)),
         ("information_schema", "processlist") => (PROCESSLIST, processlist(session)),
-        ("information_schema", "routines") => (ROUTINES, Vec::new()),
+        ("information_schema", "routines") => {
+            return Ok(Some(crate::sql::routines::listing::routines_table(session)));
+        }
+        ("information_schema", "triggers") => {
+            return Ok(Some(crate::sql::routines::listing::triggers_table(session)));
+        }
         ("information_schema", "events") => (EVENTS, Vec::new()),
         ("mysql", "user") => (USER, users(session)),
-        ("mysql", "proc") => (PROC, Vec::new()),
+        ("mysql", "proc") => return Ok(Some(crate::sql::routines::listing::proc_table(session))),
         ("information_schema", "plugins") => (PLUGINS, Vec::new()),
         ("information_schema", other) => {
             return Err(crate::error::ServerError::new(
@@ -165,16 +170,8 @@ fn processlist(session: &Session) -> Vec<Row> {
         .collect()
 }
 
-const ROUTINES: &[&str] = &[
-    "SPECIFIC_NAME",
-    "ROUTINE_CATALOG",
-    "ROUTINE_SCHEMA",
-    "ROUTINE_NAME",
-    "ROUTINE_TYPE",
-];
 const EVENTS: &[&str] = &["EVENT_CATALOG", "EVENT_SCHEMA", "EVENT_NAME"];
 const USER: &[&str] = &["Host", "User"];
-const PROC: &[&str] = &["db", "name", "type"];
 const PLUGINS: &[&str] = &[
     "PLUGIN_NAME",
     "PLUGIN_VERSION",

@@ -16,6 +16,12 @@ pub enum Extra {
     ShowCreateDatabase { name: String, if_not_exists: bool },
     /// `SHOW COUNT(*) WARNINGS|ERRORS`.
     ShowWarningCount { errors_only: bool },
+    /// `SHOW WARNINGS|ERRORS LIMIT [offset,] count`.
+    ShowWarningsLimit {
+        errors_only: bool,
+        offset: usize,
+        count: usize,
+    },
     /// `DO expr, …`.
     Do(Vec<sqlparser::ast::Expr>),
     /// `ALTER TABLE t ENGINE [=] e`, the form sqlparser does not read.
@@ -28,12 +34,17 @@ pub enum Extra {
     },
     /// User accounts and privileges (`account_statements`).
     Account(super::account_statements::AccountStatement),
+    /// CREATE / DROP / SHOW CREATE of procedures, functions and triggers.
+    Program(crate::sql::routines::ProgramStatement),
 }
 
 /// The hand-parsed statement `piece` is, if it is one.
 pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
     if let Some(account) = super::account_statements::parse(piece.text) {
         return Ok(Some(account));
+    }
+    if let Some(program) = crate::sql::routines::recognize(piece.text) {
+        return program.map(|p| Some(Extra::Program(p)));
     }
     let words: Vec<String> = piece
         .text
@@ -45,11 +56,38 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
         ["SHOW", "CREATE", "DATABASE" | "SCHEMA", rest @ ..] => show_create_database(piece, rest),
         ["SHOW", "COUNT(*)", "WARNINGS"] => Some(Extra::ShowWarningCount { errors_only: false }),
         ["SHOW", "COUNT(*)", "ERRORS"] => Some(Extra::ShowWarningCount { errors_only: true }),
+        ["SHOW", which @ ("WARNINGS" | "ERRORS"), "LIMIT", rest @ ..] => {
+            Some(warnings_limit(piece, *which == "ERRORS", rest)?)
+        }
         ["SIGNAL", ..] => Some(signal(piece)?),
         ["DO", ..] => Some(do_statement(piece)?),
         ["ALTER", "TABLE", _, rest @ ..] => alter_engine(piece, rest),
         _ => None,
     })
+}
+
+/// `LIMIT n`, `LIMIT m, n` or `LIMIT n OFFSET m` of SHOW WARNINGS.
+fn warnings_limit(piece: &Piece<'_>, errors_only: bool, rest: &[&str]) -> ServerResult<Extra> {
+    let joined = rest.join(" ").replace(',', " , ");
+    let numbers: Vec<&str> = joined.split_whitespace().collect();
+    let number = |s: &str| s.parse::<usize>().ok();
+    let (offset, count) = match numbers.as_slice() {
+        [n] => (Some(0), number(n)),
+        [m, ",", n] => (number(m), number(n)),
+        [n, "OFFSET", m] => (number(m), number(n)),
+        _ => (None, None),
+    };
+    match (offset, count) {
+        (Some(offset), Some(count)) => Ok(Extra::ShowWarningsLimit {
+            errors_only,
+            offset,
+            count,
+        }),
+        _ => Err(super::syntax_error::near(
+            piece.text.split_once(rest[0]).map_or("", |(_, r)| r),
+            1,
+        )),
+    }
 }
 
 /// DO's expression list, read by sqlparser's expression parser.
@@ -164,6 +202,22 @@ mod tests {
             Some(Extra::ShowWarningCount { errors_only: true })
         );
         assert_eq!(extra("SHOW CREATE TABLE t"), None);
+        assert_eq!(
+            extra("SHOW WARNINGS LIMIT 1"),
+            Some(Extra::ShowWarningsLimit {
+                errors_only: false,
+                offset: 0,
+                count: 1
+            })
+        );
+        assert_eq!(
+            extra("show errors limit 2,3"),
+            Some(Extra::ShowWarningsLimit {
+                errors_only: true,
+                offset: 2,
+                count: 3
+            })
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod syntax_error;
 pub use account_statements::{AccountStatement, PasswordSpec, PrivilegeSpec, UserSpec};
 pub use extras::Extra;
 pub use split::{Piece, split_statements};
+pub use syntax_error::near as syntax_error_near;
 
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::parser::Parser;

@@ -1,7 +1,8 @@
 //! Splitting a COM_QUERY text into its statements at top-level `;`, as the
 //! server's multi-statement handling sees them: semicolons inside quotes,
 //! backticks and comments don't count, and empty statements between
-//! separators are dropped. Each piece keeps the line it starts on, so a
+//! separators are dropped. A CREATE PROCEDURE / FUNCTION / TRIGGER whose
+//! body is a compound statement runs to the body's END, as in MariaDB. Each piece keeps the line it starts on, so a
 //! syntax error can report MariaDB's "at line N".
 
 /// One statement of a multi-statement query.
@@ -19,6 +20,12 @@ pub fn split_statements(query: &str) -> Vec<Piece<'_>> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if matches!(bytes[i], b'C' | b'c') && bytes[start..i].iter().all(u8::is_ascii_whitespace) {
+            if let Some(end) = crate::sql::routines::compound_create_end(query, i) {
+                i = end;
+                continue;
+            }
+        }
         i = match bytes[i] {
             b';' => {
                 push_piece(query, start, i, &mut pieces);

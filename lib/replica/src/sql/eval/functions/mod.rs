@@ -1,8 +1,9 @@
 //! Function calls: aggregates go to the context's group values, functions
 //! of session state to `ctx.session_function`, the pure built-ins to the
 //! file of their family (string, numeric, control flow, date and time).
-//! A call expression comes in, its value or MariaDB's error goes out
-//! (1305 for unknown names, 1582 for a wrong argument count).
+//! Other names, and qualified ones, are stored functions, which the
+//! context runs. A call expression comes in, its value or MariaDB's error
+//! goes out (1305 for unknown names, 1582 for a wrong argument count).
 
 mod bytes;
 mod control;
@@ -82,10 +83,19 @@ pub fn call(whole: &Expr, call: &Function, ctx: &mut dyn EvalContext) -> ServerR
             .collect::<ServerResult<Vec<_>>>()?
     };
     let args = bytes::in_own_charset(&lower, &exprs, args, ctx);
+    if let [schema, _] = call.name.0.as_slice() {
+        let schema = schema.to_string().trim_matches('`').to_string();
+        return ctx
+            .stored_function(Some(&schema), &name, args, &whole.to_string())
+            .unwrap_or_else(|| Err(function_does_not_exist(&format!("{schema}.{name}"))));
+    }
     if let Some(result) = ctx.session_function(&lower, &args) {
         return result;
     }
-    match builtin(&lower, &name, &args, whole, ctx) {
+    if let Some(result) = builtin(&lower, &name, &args, whole, ctx) {
+        return result;
+    }
+    match ctx.stored_function(None, &name, args, &whole.to_string()) {
         Some(result) => result,
         None => Err(unknown_function(&name, ctx)),
     }
