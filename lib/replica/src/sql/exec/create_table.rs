@@ -230,7 +230,8 @@ pub fn parse_type(text: &str) -> Option<SqlType> {
     let (base, args) = match upper.find('(') {
         Some(open) => (
             upper[..open].trim().to_string(),
-            text[open + 1..text.rfind(')')?].to_string(),
+            text.get(open + 1..text.rfind(')').filter(|&close| close > open)?)?
+                .to_string(),
         ),
         None => (upper.split_whitespace().next()?.to_string(), String::new()),
     };

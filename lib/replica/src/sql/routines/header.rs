@@ -457,4 +457,21 @@ mod tests {
         let bad = "CREATE PROCEDURE p() BEGIN SELEC 1; END; X";
         assert_eq!(compound_create_end(bad, 0), Some(bad.len()));
     }
+
+    proptest::proptest! {
+        /// Stored-program text comes from clients: any text, valid or not,
+        /// gives a program or MariaDB's error, never a panic.
+        #[test]
+        fn any_create_text_parses_or_errs(
+            body in "(BEGIN|END|IF|THEN|ELSE|WHILE|DO|LOOP|DECLARE|SET|x|1|;|'|\\(|\\)| |\n|:|`)*",
+        ) {
+            for head in ["CREATE PROCEDURE p() ", "CREATE FUNCTION f() RETURNS INT ",
+                         "CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW "] {
+                let text = format!("{head}{body}");
+                let _ = recognize(&text);
+                let _ = parse_create(&text);
+                let _ = compound_create_end(&text, 0);
+            }
+        }
+    }
 }
