@@ -150,10 +150,10 @@ fn show_events_error(why: &str) -> ServerError {
     ServerError::new(
         1220,
         "HY000",
-        &format!("Error when executing command SHOW BINLOG EVENTS: {why}"),
+        format!("Error when executing command SHOW BINLOG EVENTS: {why}"),
     )
 }
 
 fn io_error(e: std::io::Error) -> ServerError {
-    ServerError::new(1105, "HY000", &format!("binary log: {e}"))
+    ServerError::new(1105, "HY000", format!("binary log: {e}"))
 }
