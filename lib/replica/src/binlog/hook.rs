@@ -19,6 +19,8 @@ use crate::sysvars::def::Kind;
 #[derive(Debug, Default)]
 pub struct TxnCache {
     events: Vec<Event>,
+    /// Transactional row changes already accounted for by cached statements.
+    changes_seen: usize,
 }
 
 /// How a statement is logged.
@@ -40,11 +42,7 @@ pub fn after_statement(session: &mut Session, text: &str, statement: &Statement)
         return;
     }
     match classify(session, text.trim(), statement) {
-        Some(Logged::Dml) => {
-            let context = context(session, session.db.clone(), None);
-            let e = event::query(now(), 0, &context, text.trim());
-            session.binlog_cache.events.push(e);
-        }
+        Some(Logged::Dml) => log_dml(session, text.trim()),
         Some(Logged::Ddl {
             db,
             text,
@@ -52,6 +50,26 @@ pub fn after_statement(session: &mut Session, text: &str, statement: &Statement)
             flags,
         }) => log_ddl(session, db, &text, xid, flags),
         None => {}
+    }
+}
+
+/// A row change joins the transaction's group; one that changed only
+/// non-transactional tables cannot be undone, so it is written at once
+/// as a group of its own (as MariaDB does inside a transaction).
+fn log_dml(session: &mut Session, text: &str) {
+    let context = context(session, session.db.clone(), None);
+    let e = event::query(now(), 0, &context, text);
+    let changes = session.txn.change_count();
+    let grew = changes > session.binlog_cache.changes_seen;
+    session.binlog_cache.changes_seen = changes;
+    if !grew && session.txn.non_transactional_changed() {
+        let held = std::mem::take(&mut session.binlog_cache.events);
+        session.binlog_cache.events.push(e);
+        write_cached(session, false);
+        session.binlog_cache.events = held;
+        session.binlog_cache.changes_seen = changes;
+    } else {
+        session.binlog_cache.events.push(e);
     }
 }
 
@@ -64,10 +82,12 @@ pub fn before_commit(session: &mut Session) {
 /// The transaction rolled back: its statements are not logged.
 pub fn discard(session: &mut Session) {
     session.binlog_cache.events.clear();
+    session.binlog_cache.changes_seen = 0;
 }
 
 fn write_cached(session: &mut Session, transactional: bool) {
     let mut events = std::mem::take(&mut session.binlog_cache.events);
+    session.binlog_cache.changes_seen = 0;
     let Some(log) = session.state.binlog.as_ref() else {
         return;
     };
@@ -120,13 +140,20 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
         Statement::Sql(ast) => match ast.as_ref() {
             Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) => Some(Logged::Dml),
             Ast::CreateTable(c) if c.temporary => None,
+            Ast::Truncate { .. } => Some(Logged::Ddl {
+                db: None,
+                text: text.to_string(),
+                xid: false,
+                flags: 0,
+            }),
             Ast::CreateTable(_)
             | Ast::AlterTable { .. }
-            | Ast::Truncate { .. }
             | Ast::CreateIndex(_)
             | Ast::RenameTable(_)
             | Ast::CreateView { .. } => Some(ddl(text)),
-            Ast::CreateDatabase { db_name, .. } => Some(database_ddl(db_name.to_string(), text)),
+            Ast::CreateDatabase { db_name, .. } => {
+                Some(database_ddl(db_name.to_string(), text, false))
+            }
             Ast::Drop {
                 object_type: ObjectType::Schema | ObjectType::Database,
                 names,
@@ -134,6 +161,7 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
             } => Some(database_ddl(
                 names.first().map(|n| n.to_string()).unwrap_or_default(),
                 text,
+                true,
             )),
             Ast::Drop {
                 object_type: ObjectType::Table,
@@ -151,11 +179,13 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
     }
 }
 
-fn database_ddl(name: String, text: &str) -> Logged {
+/// CREATE/DROP DATABASE name the database without `use`; only DROP,
+/// which removes InnoDB tables, carries an xid.
+fn database_ddl(name: String, text: &str, xid: bool) -> Logged {
     Logged::Ddl {
         db: Some(name.trim_matches('`').to_string()),
         text: text.to_string(),
-        xid: false,
+        xid,
         flags: flag::SUPPRESS_USE,
     }
 }
@@ -230,4 +260,23 @@ pub fn sql_mode_bits(modes: &[String]) -> u64 {
         .iter()
         .filter_map(|m| names.iter().position(|n| n.eq_ignore_ascii_case(m)))
         .fold(0, |bits, i| bits | 1 << i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sql_mode_bits;
+
+    #[test]
+    fn default_sql_mode_is_the_number_mariadb_logs() {
+        // mariadb-binlog prints `SET @@session.sql_mode=1411383296` for 10.11's default.
+        let modes = [
+            "STRICT_TRANS_TABLES",
+            "ERROR_FOR_DIVISION_BY_ZERO",
+            "NO_AUTO_CREATE_USER",
+            "NO_ENGINE_SUBSTITUTION",
+        ]
+        .map(String::from);
+        assert_eq!(sql_mode_bits(&modes), 1_411_383_296);
+        assert_eq!(sql_mode_bits(&[]), 0);
+    }
 }

@@ -269,8 +269,8 @@ mod tests {
         assert_eq!(global(&c, "binlog_format"), Value::text("ROW"));
         assert_eq!(
             global(&c, "log_bin"),
-            Value::Int(0),
-            "no binary log is written"
+            Value::Int(1),
+            "--log-bin turns it on"
         );
         assert_eq!(
             global(&c, "log_bin_basename"),
