@@ -5,6 +5,7 @@
 //! `server` holds what connections share.
 
 pub mod accounts;
+pub mod binlog;
 pub mod error;
 pub mod locks;
 pub mod protocol;

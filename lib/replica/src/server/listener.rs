@@ -240,6 +240,9 @@ impl Acceptor {
         for w in self.workers.drain(..) {
             let _ = w.join();
         }
+        if let Some(binlog) = &self.shared.state.binlog {
+            let _ = binlog.close();
+        }
         if let Err(e) = self.shared.state.storage.checkpoint() {
             self.log
                 .warning(&format!("{PROGRAM}: cannot write the snapshot: {e}"));

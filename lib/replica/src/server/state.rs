@@ -25,6 +25,8 @@ pub struct ServerState {
     pub status: crate::status::Counters,
     /// For `Uptime` and the process list.
     pub started: Instant,
+    /// The binary log, when started with --log-bin.
+    pub binlog: Option<crate::binlog::BinaryLog>,
 }
 
 impl std::fmt::Debug for ServerState {
@@ -61,8 +63,10 @@ impl ServerState {
     }
 
     fn with_storage(config: ServerConfig, storage: Storage) -> Arc<ServerState> {
+        let globals = SystemVariables::new(&config);
+        let binlog = crate::binlog::files::open_for(&globals, storage.is_persistent());
         Arc::new(ServerState {
-            globals: SystemVariables::new(&config),
+            globals,
             config,
             threads: ThreadRegistry::default(),
             storage,
@@ -70,6 +74,7 @@ impl ServerState {
             accounts: Accounts::new(),
             status: crate::status::Counters::default(),
             started: Instant::now(),
+            binlog,
         })
     }
 }

@@ -68,6 +68,8 @@ pub struct Session {
     /// The last statement was SHOW WARNINGS or kin: it reports the
     /// conditions without raising any, so its packets count none.
     pub diagnostics_statement: bool,
+    /// The open transaction's statements for the binary log.
+    pub binlog_cache: crate::binlog::TxnCache,
 }
 
 impl std::fmt::Debug for Session {
@@ -104,6 +106,7 @@ impl Session {
             optimizer_trace: None,
             routines: Default::default(),
             diagnostics_statement: false,
+            binlog_cache: Default::default(),
         }
     }
 

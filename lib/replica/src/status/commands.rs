@@ -125,6 +125,18 @@ fn show_word_counter(words: &[sqlparser::ast::Ident]) -> Option<&'static str> {
     })
 }
 
+fn binlog_counter(statement: &crate::sql::parse::BinlogStatement) -> &'static str {
+    use crate::sql::parse::BinlogStatement as B;
+    match statement {
+        B::ShowMasterStatus => "Com_show_master_status",
+        B::ShowBinaryLogs => "Com_show_binlogs",
+        B::ShowEvents { .. } => "Com_show_binlog_events",
+        B::FlushLogs => "Com_flush",
+        B::ResetMaster => "Com_reset",
+        B::PurgeTo(_) => "Com_purge",
+    }
+}
+
 fn extra_counter(extra: &Extra) -> Option<&'static str> {
     Some(match extra {
         Extra::ShowCreateDatabase { .. } => "Com_show_create_db",
@@ -133,6 +145,7 @@ fn extra_counter(extra: &Extra) -> Option<&'static str> {
         Extra::Do(_) => "Com_do",
         Extra::AlterEngine { .. } => "Com_alter_table",
         Extra::Signal { .. } => "Com_signal",
+        Extra::Binlog(statement) => binlog_counter(statement),
         Extra::Account(account) => match account {
             AccountStatement::CreateUser { .. } => "Com_create_user",
             AccountStatement::DropUser { .. } => "Com_drop_user",

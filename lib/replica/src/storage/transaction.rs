@@ -125,6 +125,12 @@ impl Transaction {
         !self.undo.is_empty()
     }
 
+    /// How many transactional row changes are pending (the binary log
+    /// tells a statement that changed only non-transactional tables by it).
+    pub fn change_count(&self) -> usize {
+        self.undo.len()
+    }
+
     /// Whether a non-transactional table was changed since the start.
     pub fn non_transactional_changed(&self) -> bool {
         self.non_transactional_changed

@@ -99,8 +99,10 @@ fn file_base_names(
     };
     values.insert(base, Setting::Text(Some(path.clone())));
     values.insert(index, Setting::Text(Some(format!("{path}.index"))));
-    // log_bin itself stays OFF: this server writes no binary log yet, and
-    // clients (and tests checking for one) must not be told otherwise.
+    if name == "log_bin" {
+        // Any value naming files turns the log on (`--log-bin=0` too, as in mariadbd).
+        values.insert("log_bin", Setting::Bool(true));
+    }
 }
 
 fn is_switch(value: &str) -> bool {
@@ -267,8 +269,8 @@ mod tests {
         assert_eq!(global(&c, "binlog_format"), Value::text("ROW"));
         assert_eq!(
             global(&c, "log_bin"),
-            Value::Int(0),
-            "no binary log is written"
+            Value::Int(1),
+            "--log-bin turns it on"
         );
         assert_eq!(
             global(&c, "log_bin_basename"),

@@ -5,6 +5,7 @@
 mod accounts;
 mod admin_tool;
 mod binary;
+mod binlog;
 mod cli_session;
 mod commands;
 mod common;

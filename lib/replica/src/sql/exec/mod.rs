@@ -6,6 +6,7 @@
 
 pub mod accounts;
 mod alter;
+mod binlog;
 pub(crate) mod context;
 mod create_table;
 mod ddl;
@@ -57,6 +58,9 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.thread.set_stage(stage::of(&statement));
         session.txn.start_statement();
         let result = dispatch(session, piece, &statement);
+        if result.is_ok() {
+            crate::binlog::hook::after_statement(session, piece.text, &statement);
+        }
         transaction::end_statement(session, &statement, result.as_ref().err());
         optimizer_trace::record(session, piece, &statement, result.as_ref());
         result
@@ -139,6 +143,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::AlterEngine { table, engine } => alter::set_engine(session, table, engine),
         Extra::Account(statement) => accounts::run(session, statement),
         Extra::Program(statement) => crate::sql::routines::run(session, statement),
+        Extra::Binlog(statement) => binlog::run(session, statement),
     }
 }
 

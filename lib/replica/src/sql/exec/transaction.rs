@@ -18,6 +18,7 @@ pub fn end_statement(session: &mut Session, statement: &Statement, error: Option
     match error {
         Some(e) if e.code == 1213 => {
             let _ = session.txn.rollback();
+            crate::binlog::hook::discard(session);
             session.explicit_txn = false;
         }
         Some(_) => session.txn.rollback_statement(),
@@ -25,6 +26,7 @@ pub fn end_statement(session: &mut Session, statement: &Statement, error: Option
     }
     let ends_itself = matches!(statement, Statement::Sql(ast) if matches!(ast.as_ref(), Ast::StartTransaction { .. } | Ast::Commit { .. } | Ast::Rollback { .. }));
     if !ends_itself && !session.explicit_txn && session.vars.autocommit() {
+        crate::binlog::hook::before_commit(session);
         session.txn.commit();
     }
 }
@@ -47,6 +49,7 @@ fn commit_open(session: &mut Session) -> Result<(), ServerError> {
         let waits = Waits::of(session);
         let conn = session.id();
         let _intent = waits.with_lock(|wait| waits.state.locks.begin_commit(conn, wait))?;
+        crate::binlog::hook::before_commit(session);
         session.txn.commit();
     }
     session.explicit_txn = false;
@@ -56,6 +59,7 @@ fn commit_open(session: &mut Session) -> Result<(), ServerError> {
 /// ROLLBACK, with MariaDB's warning when non-transactional tables changed.
 pub fn rollback(session: &mut Session) -> StatementResult {
     let report = session.txn.rollback();
+    crate::binlog::hook::discard(session);
     session.explicit_txn = false;
     if report.non_transactional_changed {
         session.warn(errors::incomplete_rollback().as_condition(Level::Warning));

@@ -36,6 +36,25 @@ pub enum Extra {
     Account(super::account_statements::AccountStatement),
     /// CREATE / DROP / SHOW CREATE of procedures, functions and triggers.
     Program(crate::sql::routines::ProgramStatement),
+    /// The master's binary log: SHOW MASTER STATUS, FLUSH LOGS, ….
+    Binlog(BinlogStatement),
+}
+
+/// Statements about the binary log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BinlogStatement {
+    ShowMasterStatus,
+    ShowBinaryLogs,
+    /// `SHOW BINLOG EVENTS [IN 'file'] [FROM pos] [LIMIT [offset,] count]`.
+    ShowEvents {
+        file: Option<String>,
+        from: u64,
+        offset: usize,
+        count: Option<usize>,
+    },
+    FlushLogs,
+    ResetMaster,
+    PurgeTo(String),
 }
 
 /// The hand-parsed statement `piece` is, if it is one.
@@ -54,6 +73,20 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     Ok(match words.as_slice() {
         ["SHOW", "CREATE", "DATABASE" | "SCHEMA", rest @ ..] => show_create_database(piece, rest),
+        ["SHOW", "MASTER" | "BINLOG", "STATUS"] => {
+            Some(Extra::Binlog(BinlogStatement::ShowMasterStatus))
+        }
+        ["SHOW", "BINARY" | "MASTER", "LOGS"] => {
+            Some(Extra::Binlog(BinlogStatement::ShowBinaryLogs))
+        }
+        ["SHOW", "BINLOG", "EVENTS", ..] => binlog_events(piece.text),
+        ["FLUSH", "LOGS" | "BINARY"] | ["FLUSH", "BINARY", "LOGS"] => {
+            Some(Extra::Binlog(BinlogStatement::FlushLogs))
+        }
+        ["RESET", "MASTER"] => Some(Extra::Binlog(BinlogStatement::ResetMaster)),
+        ["PURGE", "BINARY" | "MASTER", "LOGS", "TO", _] => {
+            quoted(piece.text).map(|f| Extra::Binlog(BinlogStatement::PurgeTo(f)))
+        }
         ["SHOW", "COUNT(*)", "WARNINGS"] => Some(Extra::ShowWarningCount { errors_only: false }),
         ["SHOW", "COUNT(*)", "ERRORS"] => Some(Extra::ShowWarningCount { errors_only: true }),
         ["SHOW", which @ ("WARNINGS" | "ERRORS"), "LIMIT", rest @ ..] => {
@@ -162,6 +195,46 @@ fn signal(piece: &Piece<'_>) -> ServerResult<Extra> {
         })
     })();
     state.map_err(syntax)
+}
+
+/// `SHOW BINLOG EVENTS [IN 'file'] [FROM pos] [LIMIT [offset,] count]`.
+fn binlog_events(text: &str) -> Option<Extra> {
+    let spaced = text.replace(',', " , ");
+    let words: Vec<&str> = spaced.split_whitespace().skip(3).collect();
+    let (mut file, mut from, mut offset, mut count) = (None, 4, 0, None);
+    let mut i = 0;
+    while i < words.len() {
+        match words[i].to_ascii_uppercase().as_str() {
+            "IN" => file = Some(words.get(i + 1)?.trim_matches(['\'', '"']).to_string()),
+            "FROM" => from = words.get(i + 1)?.parse().ok()?,
+            "LIMIT" => {
+                let first: usize = words.get(i + 1)?.parse().ok()?;
+                if words.get(i + 2) == Some(&",") {
+                    offset = first;
+                    count = Some(words.get(i + 3)?.parse().ok()?);
+                    i += 2;
+                } else {
+                    count = Some(first);
+                }
+            }
+            _ => return None,
+        }
+        i += 2;
+    }
+    Some(Extra::Binlog(BinlogStatement::ShowEvents {
+        file,
+        from,
+        offset,
+        count,
+    }))
+}
+
+/// The first quoted string of a statement.
+fn quoted(text: &str) -> Option<String> {
+    let start = text.find(['\'', '"'])?;
+    let quote = text[start..].chars().next()?;
+    let rest = &text[start + 1..];
+    rest.find(quote).map(|end| rest[..end].to_string())
 }
 
 fn show_create_database(piece: &Piece<'_>, rest: &[&str]) -> Option<Extra> {

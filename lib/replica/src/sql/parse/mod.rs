@@ -11,7 +11,7 @@ mod split;
 mod syntax_error;
 
 pub use account_statements::{AccountStatement, PasswordSpec, PrivilegeSpec, UserSpec};
-pub use extras::Extra;
+pub use extras::{BinlogStatement, Extra};
 pub use split::{Piece, split_statements};
 pub use syntax_error::near as syntax_error_near;
 

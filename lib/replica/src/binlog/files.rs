@@ -1,0 +1,345 @@
+//! The binary log files: `<base>.000001`, … and `<base>.index` listing
+//! them. One `BinaryLog` per server, behind a mutex: groups of events
+//! enter whole (a GTID is assigned and written first), FLUSH LOGS and the
+//! size limit rotate to the next file, RESET MASTER and PURGE remove
+//! files, and a clean shutdown closes the open file with a Stop event.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::event::{self, Event, gtid_flag};
+use super::gtid::{Gtid, GtidState};
+use crate::server::config::VERSION;
+use crate::sysvars::{Setting, SystemVariables};
+
+/// Where the files go and what their first event says.
+#[derive(Debug, Clone)]
+pub struct LogSettings {
+    /// `log_bin_basename`: the path without the number.
+    pub base: PathBuf,
+    /// `log_bin_index`.
+    pub index: PathBuf,
+    /// The server version the Format_description event names.
+    pub version: String,
+    pub server_id: u32,
+    /// `max_binlog_size`: rotate once a file grows past it.
+    pub max_size: u64,
+}
+
+/// Why PURGE BINARY LOGS TO failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurgeError {
+    /// The file is not in the index (1373).
+    NotFound,
+}
+
+/// The open log and its state.
+#[derive(Debug)]
+struct Open {
+    /// File names in the index, oldest first; the last one is open.
+    names: Vec<String>,
+    file: File,
+    position: u64,
+    state: GtidState,
+    server_id: u32,
+    next_xid: u64,
+}
+
+/// The server's binary log.
+#[derive(Debug)]
+pub struct BinaryLog {
+    settings: LogSettings,
+    open: Mutex<Open>,
+}
+
+/// Seconds since the epoch, the events' timestamp.
+pub fn now() -> u32 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as u32)
+}
+
+impl BinaryLog {
+    /// Opens the log at start-up: the next numbered file after those the
+    /// index lists, its state carried on from the newest one.
+    pub fn open(settings: LogSettings) -> io::Result<BinaryLog> {
+        let names = read_index(&settings.index)?;
+        let mut state = GtidState::default();
+        if let Some(last) = names.last() {
+            let path = settings.base.with_file_name(last);
+            if let Ok(bytes) = fs::read(path) {
+                for g in super::reader::gtids(&bytes) {
+                    state.record(g);
+                }
+            }
+        }
+        let number = names.last().and_then(|n| file_number(n)).unwrap_or(0) + 1;
+        let ts = now();
+        let open = start_file(&settings, names, number, state, ts, ts)?;
+        Ok(BinaryLog {
+            settings,
+            open: Mutex::new(open),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes one event group: a Gtid event with `gtid_flags`, then
+    /// `events`; returns the GTID given to it.
+    pub fn write_group(
+        &self,
+        domain_id: u32,
+        server_id: u32,
+        gtid_flags: u8,
+        events: Vec<Event>,
+    ) -> io::Result<Gtid> {
+        let mut open = self.lock();
+        open.server_id = server_id;
+        let gtid = open.state.next(domain_id, server_id);
+        let timestamp = events.first().map_or_else(now, |e| e.timestamp);
+        let head = event::gtid(timestamp, gtid.seq_no, domain_id, gtid_flags);
+        append(&mut open, &head)?;
+        for e in &events {
+            append(&mut open, e)?;
+        }
+        open.state.record(gtid);
+        if open.position > self.settings.max_size {
+            self.rotate_locked(&mut open)?;
+        }
+        Ok(gtid)
+    }
+
+    /// A fresh xid for a transaction's Xid event or a DDL's status.
+    pub fn next_xid(&self) -> u64 {
+        let mut open = self.lock();
+        open.next_xid += 1;
+        open.next_xid
+    }
+
+    /// FLUSH LOGS: closes the open file with a Rotate event, opens the next.
+    pub fn rotate(&self) -> io::Result<()> {
+        let mut open = self.lock();
+        self.rotate_locked(&mut open)
+    }
+
+    fn rotate_locked(&self, open: &mut Open) -> io::Result<()> {
+        let number = open.names.last().and_then(|n| file_number(n)).unwrap_or(0) + 1;
+        let next = file_name(&self.settings.base, number);
+        append(open, &event::rotate(now(), &next))?;
+        close_file(open)?;
+        let previous = open.names.last().cloned();
+        let names = std::mem::take(&mut open.names);
+        let mut fresh = start_file(&self.settings, names, number, open.state.clone(), now(), 0)?;
+        if previous.is_some() {
+            // The new file first names the previous one as still needed,
+            // then itself once the previous one's transactions are durable.
+            let own = fresh.names.last().cloned().unwrap_or_default();
+            append(&mut fresh, &event::binlog_checkpoint(now(), &own))?;
+        }
+        fresh.next_xid = open.next_xid;
+        *open = fresh;
+        Ok(())
+    }
+
+    /// RESET MASTER: removes every file and starts again at `.000001`.
+    pub fn reset(&self) -> io::Result<()> {
+        let mut open = self.lock();
+        for name in &open.names {
+            let _ = fs::remove_file(self.settings.base.with_file_name(name));
+        }
+        let ts = now();
+        let next_xid = open.next_xid;
+        *open = start_file(&self.settings, Vec::new(), 1, GtidState::default(), ts, ts)?;
+        open.next_xid = next_xid;
+        Ok(())
+    }
+
+    /// PURGE BINARY LOGS TO 'name': removes the files before it.
+    pub fn purge_to(&self, name: &str) -> io::Result<Result<(), PurgeError>> {
+        let mut open = self.lock();
+        let Some(at) = open.names.iter().position(|n| n == name) else {
+            return Ok(Err(PurgeError::NotFound));
+        };
+        for old in open.names.drain(..at) {
+            let _ = fs::remove_file(self.settings.base.with_file_name(old));
+        }
+        write_index(&self.settings.index, &open.names)?;
+        Ok(Ok(()))
+    }
+
+    /// Clean shutdown: a Stop event, and the file marked as closed.
+    pub fn close(&self) -> io::Result<()> {
+        let mut open = self.lock();
+        append(&mut open, &event::stop(now()))?;
+        close_file(&mut open)
+    }
+
+    /// The open file's name and the position of its end (SHOW MASTER STATUS).
+    pub fn status(&self) -> (String, u64) {
+        let open = self.lock();
+        (
+            open.names.last().cloned().unwrap_or_default(),
+            open.position,
+        )
+    }
+
+    /// Every file in the index with its size (SHOW BINARY LOGS).
+    pub fn files(&self) -> Vec<(String, u64)> {
+        let open = self.lock();
+        open.names
+            .iter()
+            .map(|n| {
+                let path = self.settings.base.with_file_name(n);
+                (n.clone(), fs::metadata(path).map_or(0, |m| m.len()))
+            })
+            .collect()
+    }
+
+    /// The bytes of a file in the index, for SHOW BINLOG EVENTS.
+    pub fn read(&self, name: &str) -> Option<Vec<u8>> {
+        let known = self.lock().names.iter().any(|n| n == name);
+        known
+            .then(|| fs::read(self.settings.base.with_file_name(name)).ok())
+            .flatten()
+    }
+
+    /// `@@gtid_binlog_pos`.
+    pub fn gtid_pos(&self) -> String {
+        self.lock().state.to_string()
+    }
+
+    /// Shows the GTID state in `gtid_binlog_pos`, `gtid_binlog_state`
+    /// and `gtid_current_pos` (no slave side yet: the same value).
+    pub fn publish(&self, globals: &SystemVariables) {
+        let pos = self.gtid_pos();
+        for name in ["gtid_binlog_pos", "gtid_binlog_state", "gtid_current_pos"] {
+            globals.set_server_value(name, Setting::Text(Some(pos.clone())));
+        }
+    }
+}
+
+/// Opens file `number`, writes its opening events and adds it to the index.
+fn start_file(
+    settings: &LogSettings,
+    mut names: Vec<String>,
+    number: u32,
+    state: GtidState,
+    timestamp: u32,
+    created: u32,
+) -> io::Result<Open> {
+    let name = file_name(&settings.base, number);
+    let path = settings.base.with_file_name(&name);
+    let file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(&path)?;
+    let checkpoint = names.last().cloned().unwrap_or_else(|| name.clone());
+    names.push(name);
+    write_index(&settings.index, &names)?;
+    let mut open = Open {
+        names,
+        file,
+        position: 0,
+        state,
+        server_id: settings.server_id,
+        next_xid: 0,
+    };
+    open.file.write_all(&[0xfe, b'b', b'i', b'n'])?;
+    open.position = 4;
+    append(
+        &mut open,
+        &event::format_description(timestamp, &settings.version, created),
+    )?;
+    let list = open.state.list();
+    append(&mut open, &event::gtid_list(timestamp, &list))?;
+    append(&mut open, &event::binlog_checkpoint(timestamp, &checkpoint))?;
+    Ok(open)
+}
+
+/// Writes one event at the end of the open file.
+fn append(open: &mut Open, e: &Event) -> io::Result<()> {
+    let bytes = e.frame(open.server_id, open.position);
+    open.file.write_all(&bytes)?;
+    open.position += bytes.len() as u64;
+    Ok(())
+}
+
+/// Clears the in-use flag of the file's Format_description event.
+fn close_file(open: &mut Open) -> io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    open.file.seek(SeekFrom::Start(4 + 17))?;
+    open.file.write_all(&[0])?;
+    open.file.seek(SeekFrom::End(0))?;
+    open.file.flush()
+}
+
+/// `base.NNNNNN`, the file name alone.
+fn file_name(base: &Path, number: u32) -> String {
+    let stem = base
+        .file_name()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    format!("{stem}.{number:06}")
+}
+
+fn file_number(name: &str) -> Option<u32> {
+    name.rsplit('.').next()?.parse().ok()
+}
+
+/// The file names the index lists (`./name` lines, as MariaDB writes them).
+fn read_index(path: &Path) -> io::Result<Vec<String>> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| l.rsplit('/').next().unwrap_or(l).to_string())
+            .collect()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
+fn write_index(path: &Path, names: &[String]) -> io::Result<()> {
+    let text: String = names.iter().map(|n| format!("./{n}\n")).collect();
+    fs::write(path, text)
+}
+
+/// The server's log when `log_bin` is ON and the datadir is on disk;
+/// publishes its GTID state to the globals. A log that cannot be opened
+/// leaves the server without one.
+pub fn open_for(globals: &SystemVariables, persistent: bool) -> Option<BinaryLog> {
+    if !globals.log_bin() || !persistent {
+        return None;
+    }
+    let text = |name: &str| globals.global(name).map(|s| s.as_text().to_string());
+    let settings = LogSettings {
+        base: PathBuf::from(text("log_bin_basename")?),
+        index: PathBuf::from(text("log_bin_index")?),
+        version: format!("{VERSION}-log"),
+        server_id: globals.server_id() as u32,
+        max_size: globals
+            .global("max_binlog_size")
+            .map_or(1 << 30, |s| s.as_u64()),
+    };
+    let log = BinaryLog::open(settings).ok()?;
+    log.publish(globals);
+    Some(log)
+}
+
+/// The GTID flags of a statement-based group.
+pub fn group_flags(ddl: bool, transactional: bool) -> u8 {
+    match (ddl, transactional) {
+        (true, _) => gtid_flag::STANDALONE | gtid_flag::ALLOW_PARALLEL | gtid_flag::DDL,
+        (false, true) => gtid_flag::TRANSACTIONAL | gtid_flag::ALLOW_PARALLEL,
+        (false, false) => gtid_flag::ALLOW_PARALLEL,
+    }
+}
+
+#[cfg(test)]
+#[path = "files_tests.rs"]
+mod tests;

@@ -1,0 +1,282 @@
+//! What a session writes to the binary log, statement-based as MariaDB's
+//! MIXED default does for plain statements: DDL at statement end as a
+//! standalone group; DML into the session's cache, written as one group
+//! (ended by Xid for transactional changes, else by a COMMIT query) when
+//! the transaction commits, dropped when it rolls back. `sql_log_bin=0`
+//! writes nothing.
+
+use sqlparser::ast::{ObjectType, Statement as Ast};
+
+use super::event::{self, Event, QueryContext, flag};
+use super::files::{group_flags, now};
+use crate::session::Session;
+use crate::sql::parse::{Extra, Statement};
+use crate::sysvars::catalog::lookup;
+use crate::sysvars::charsets::{collation_id, default_collation_id};
+use crate::sysvars::def::Kind;
+
+/// The statements of the open transaction, not yet written.
+#[derive(Debug, Default)]
+pub struct TxnCache {
+    events: Vec<Event>,
+    /// Transactional row changes already accounted for by cached statements.
+    changes_seen: usize,
+}
+
+/// How a statement is logged.
+enum Logged {
+    /// A DDL statement: its own group; `db` overrides the `use` database.
+    Ddl {
+        db: Option<String>,
+        text: String,
+        xid: bool,
+        flags: u16,
+    },
+    /// A change to rows: into the transaction's group.
+    Dml,
+}
+
+/// After a statement succeeded: logs DDL now, caches DML for the commit.
+pub fn after_statement(session: &mut Session, text: &str, statement: &Statement) {
+    if session.state.binlog.is_none() || !session.vars.sql_log_bin() {
+        return;
+    }
+    match classify(session, text.trim(), statement) {
+        Some(Logged::Dml) => log_dml(session, text.trim()),
+        Some(Logged::Ddl {
+            db,
+            text,
+            xid,
+            flags,
+        }) => log_ddl(session, db, &text, xid, flags),
+        None => {}
+    }
+}
+
+/// A row change joins the transaction's group; one that changed only
+/// non-transactional tables cannot be undone, so it is written at once
+/// as a group of its own (as MariaDB does inside a transaction).
+fn log_dml(session: &mut Session, text: &str) {
+    let context = context(session, session.db.clone(), None);
+    let e = event::query(now(), 0, &context, text);
+    let changes = session.txn.change_count();
+    let grew = changes > session.binlog_cache.changes_seen;
+    session.binlog_cache.changes_seen = changes;
+    if !grew && session.txn.non_transactional_changed() {
+        let held = std::mem::take(&mut session.binlog_cache.events);
+        session.binlog_cache.events.push(e);
+        write_cached(session, false);
+        session.binlog_cache.events = held;
+        session.binlog_cache.changes_seen = changes;
+    } else {
+        session.binlog_cache.events.push(e);
+    }
+}
+
+/// Before the transaction commits: writes its cached statements as a group.
+pub fn before_commit(session: &mut Session) {
+    let transactional = session.txn.has_changes();
+    write_cached(session, transactional);
+}
+
+/// The transaction rolled back: its statements are not logged.
+pub fn discard(session: &mut Session) {
+    session.binlog_cache.events.clear();
+    session.binlog_cache.changes_seen = 0;
+}
+
+fn write_cached(session: &mut Session, transactional: bool) {
+    let mut events = std::mem::take(&mut session.binlog_cache.events);
+    session.binlog_cache.changes_seen = 0;
+    let Some(log) = session.state.binlog.as_ref() else {
+        return;
+    };
+    if events.is_empty() {
+        return;
+    }
+    if transactional {
+        events.push(event::xid(now(), log.next_xid()));
+    } else {
+        let context = context(session, session.db.clone(), None);
+        events.push(event::query(now(), flag::SUPPRESS_USE, &context, "COMMIT"));
+    }
+    let (domain, server) = ids(session);
+    let _ = log.write_group(domain, server, group_flags(false, transactional), events);
+    log.publish(&session.state.globals);
+}
+
+fn log_ddl(session: &mut Session, db: Option<String>, text: &str, xid: bool, flags: u16) {
+    // An implicit commit already ended the open transaction.
+    write_cached(session, true);
+    let Some(log) = session.state.binlog.as_ref() else {
+        return;
+    };
+    let xid = xid.then(|| log.next_xid());
+    let context = context(session, db.or_else(|| session.db.clone()), xid);
+    let e = event::query(now(), flags, &context, text);
+    let (domain, server) = ids(session);
+    let _ = log.write_group(domain, server, group_flags(true, false), vec![e]);
+    log.publish(&session.state.globals);
+}
+
+fn ids(session: &Session) -> (u32, u32) {
+    (
+        session.vars.gtid_domain_id() as u32,
+        session.vars.server_id() as u32,
+    )
+}
+
+/// How `statement` is logged, if at all.
+fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logged> {
+    let ddl = |text: &str| Logged::Ddl {
+        db: None,
+        text: text.to_string(),
+        xid: true,
+        flags: 0,
+    };
+    match statement {
+        Statement::Extra(Extra::AlterEngine { .. }) => Some(ddl(text)),
+        Statement::Extra(_) => None,
+        Statement::Sql(ast) => match ast.as_ref() {
+            Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) => Some(Logged::Dml),
+            Ast::CreateTable(c) if c.temporary => None,
+            Ast::Truncate { .. } => Some(Logged::Ddl {
+                db: None,
+                text: text.to_string(),
+                xid: false,
+                flags: 0,
+            }),
+            Ast::CreateTable(_)
+            | Ast::AlterTable { .. }
+            | Ast::CreateIndex(_)
+            | Ast::RenameTable(_)
+            | Ast::CreateView { .. } => Some(ddl(text)),
+            Ast::CreateDatabase { db_name, .. } => {
+                Some(database_ddl(db_name.to_string(), text, false))
+            }
+            Ast::Drop {
+                object_type: ObjectType::Schema | ObjectType::Database,
+                names,
+                ..
+            } => Some(database_ddl(
+                names.first().map(|n| n.to_string()).unwrap_or_default(),
+                text,
+                true,
+            )),
+            Ast::Drop {
+                object_type: ObjectType::Table,
+                if_exists,
+                names,
+                temporary: false,
+                ..
+            } => Some(drop_table(session, *if_exists, names)),
+            Ast::Drop {
+                temporary: true, ..
+            } => None,
+            Ast::Drop { .. } => Some(ddl(text)),
+            _ => None,
+        },
+    }
+}
+
+/// CREATE/DROP DATABASE name the database without `use`; only DROP,
+/// which removes InnoDB tables, carries an xid.
+fn database_ddl(name: String, text: &str, xid: bool) -> Logged {
+    Logged::Ddl {
+        db: Some(name.trim_matches('`').to_string()),
+        text: text.to_string(),
+        xid,
+        flags: flag::SUPPRESS_USE,
+    }
+}
+
+/// DROP TABLE is logged as the server regenerates it.
+fn drop_table(_session: &Session, if_exists: bool, names: &[sqlparser::ast::ObjectName]) -> Logged {
+    let list: Vec<String> = names
+        .iter()
+        .map(|n| {
+            n.0.iter()
+                .map(|p| format!("`{}`", p.to_string().trim_matches('`')))
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+        .collect();
+    let if_exists = if if_exists { "IF EXISTS " } else { "" };
+    Logged::Ddl {
+        db: None,
+        text: format!(
+            "DROP TABLE {if_exists}{} /* generated by server */",
+            list.join(",")
+        ),
+        xid: true,
+        flags: flag::THREAD_SPECIFIC,
+    }
+}
+
+/// The session facts a Query event carries.
+fn context(session: &Session, db: Option<String>, xid: Option<u64>) -> QueryContext {
+    let vars = &session.vars;
+    let mut flags2 = 0u32;
+    if vars
+        .setting("explicit_defaults_for_timestamp")
+        .is_some_and(|s| s.as_bool())
+    {
+        flags2 |= 0x0100_0000;
+    }
+    if !vars.autocommit() {
+        flags2 |= 0x0008_0000;
+    }
+    if !vars.foreign_key_checks() {
+        flags2 |= 0x0400_0000;
+    }
+    if !vars.unique_checks() {
+        flags2 |= 0x0800_0000;
+    }
+    let server = vars
+        .setting("collation_server")
+        .and_then(|c| collation_id(c.as_text()))
+        .unwrap_or(8);
+    QueryContext {
+        thread_id: vars.pseudo_thread_id() as u32,
+        error_code: 0,
+        db: db.unwrap_or_default(),
+        flags2,
+        sql_mode: sql_mode_bits(&vars.sql_mode()),
+        charsets: [
+            default_collation_id(vars.character_set_client()).unwrap_or(8),
+            collation_id(vars.collation_connection()).unwrap_or(8),
+            server,
+        ],
+        xid,
+    }
+}
+
+/// `@@sql_mode` as the number the binlog stores: bit i for the i-th mode.
+pub fn sql_mode_bits(modes: &[String]) -> u64 {
+    let Some(Kind::Set(names)) = lookup("sql_mode").map(|d| &d.kind) else {
+        return 0;
+    };
+    modes
+        .iter()
+        .filter_map(|m| names.iter().position(|n| n.eq_ignore_ascii_case(m)))
+        .fold(0, |bits, i| bits | 1 << i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sql_mode_bits;
+
+    #[test]
+    fn default_sql_mode_is_the_number_mariadb_logs() {
+        // mariadb-binlog prints `SET @@session.sql_mode=1411383296` for 10.11's default.
+        let modes = [
+            "STRICT_TRANS_TABLES",
+            "ERROR_FOR_DIVISION_BY_ZERO",
+            "NO_AUTO_CREATE_USER",
+            "NO_ENGINE_SUBSTITUTION",
+        ]
+        .map(String::from);
+        assert_eq!(sql_mode_bits(&modes), 1_411_383_296);
+        assert_eq!(sql_mode_bits(&[]), 0);
+    }
+}

@@ -1,0 +1,161 @@
+//! Reading a binlog file back: its events as SHOW BINLOG EVENTS lists
+//! them (name, position, type, server id, end position, info), and the
+//! GTIDs it holds for the state at start-up. Bytes in, rows out.
+
+use super::event::{HEADER_LEN, kind};
+use super::gtid::Gtid;
+
+/// One event as SHOW BINLOG EVENTS shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub pos: u64,
+    pub event_type: String,
+    pub server_id: u32,
+    pub end_log_pos: u64,
+    pub info: String,
+}
+
+/// The events of a file, in order; stops at a truncated event.
+pub fn events(bytes: &[u8]) -> Vec<EventRow> {
+    let mut rows = Vec::new();
+    let mut pos = 4usize;
+    while pos + HEADER_LEN <= bytes.len() {
+        let header = &bytes[pos..pos + HEADER_LEN];
+        let size = u32_at(header, 9) as usize;
+        if size < HEADER_LEN + 4 || pos + size > bytes.len() {
+            break;
+        }
+        let body = &bytes[pos + HEADER_LEN..pos + size - 4];
+        let flags = u16::from_le_bytes([header[17], header[18]]);
+        let (event_type, info) = describe(header[4], flags, u32_at(header, 5), body);
+        rows.push(EventRow {
+            pos: pos as u64,
+            event_type,
+            server_id: u32_at(header, 5),
+            end_log_pos: u64::from(u32_at(header, 13)),
+            info,
+        });
+        pos += size;
+    }
+    rows
+}
+
+/// The GTIDs a file records: its Gtid_list, then each group's GTID.
+pub fn gtids(bytes: &[u8]) -> Vec<Gtid> {
+    let mut out = Vec::new();
+    let mut pos = 4usize;
+    while pos + HEADER_LEN <= bytes.len() {
+        let header = &bytes[pos..pos + HEADER_LEN];
+        let size = u32_at(header, 9) as usize;
+        if size < HEADER_LEN + 4 || pos + size > bytes.len() {
+            break;
+        }
+        let body = &bytes[pos + HEADER_LEN..pos + size - 4];
+        match header[4] {
+            kind::GTID_LIST => out.extend(gtid_list(body)),
+            kind::GTID if body.len() >= 12 => out.push(Gtid {
+                seq_no: u64_at(body, 0),
+                domain_id: u32_at(body, 8),
+                server_id: u32_at(header, 5),
+            }),
+            _ => {}
+        }
+        pos += size;
+    }
+    out
+}
+
+/// An event's type name and info text.
+fn describe(code: u8, flags: u16, server_id: u32, body: &[u8]) -> (String, String) {
+    let (name, info) = match code {
+        kind::FORMAT_DESCRIPTION => ("Format_desc", format_description_info(body)),
+        kind::GTID_LIST => ("Gtid_list", gtid_list_info(body)),
+        kind::BINLOG_CHECKPOINT => ("Binlog_checkpoint", text_after_length(body)),
+        kind::GTID => ("Gtid", gtid_info(body, server_id)),
+        kind::QUERY => ("Query", query_info(flags, body)),
+        kind::XID => ("Xid", format!("COMMIT /* xid={} */", u64_at(body, 0))),
+        kind::ROTATE => ("Rotate", rotate_info(body)),
+        kind::STOP => ("Stop", String::new()),
+        _ => ("Unknown", String::new()),
+    };
+    (name.to_string(), info)
+}
+
+fn format_description_info(body: &[u8]) -> String {
+    let version = body.get(2..52).unwrap_or_default();
+    let end = version
+        .iter()
+        .position(|&b| b == 0)
+        .unwrap_or(version.len());
+    format!(
+        "Server ver: {}, Binlog ver: {}",
+        String::from_utf8_lossy(&version[..end]),
+        u16::from_le_bytes([body[0], body[1]])
+    )
+}
+
+fn gtid_list(body: &[u8]) -> Vec<Gtid> {
+    let count = (u32_at(body, 0) & 0x0fff_ffff) as usize;
+    (0..count)
+        .map(|i| 4 + i * 16)
+        .filter(|at| at + 16 <= body.len())
+        .map(|at| Gtid {
+            domain_id: u32_at(body, at),
+            server_id: u32_at(body, at + 4),
+            seq_no: u64_at(body, at + 8),
+        })
+        .collect()
+}
+
+fn gtid_list_info(body: &[u8]) -> String {
+    let texts: Vec<String> = gtid_list(body).iter().map(Gtid::to_string).collect();
+    format!("[{}]", texts.join(","))
+}
+
+fn text_after_length(body: &[u8]) -> String {
+    let len = u32_at(body, 0) as usize;
+    String::from_utf8_lossy(body.get(4..4 + len).unwrap_or_default()).into_owned()
+}
+
+fn gtid_info(body: &[u8], server_id: u32) -> String {
+    let seq_no = u64_at(body, 0);
+    let domain_id = u32_at(body, 8);
+    let standalone = body.get(12).is_some_and(|f| f & 1 != 0);
+    let begin = if standalone { "" } else { "BEGIN " };
+    format!("{begin}GTID {domain_id}-{server_id}-{seq_no}")
+}
+
+fn query_info(flags: u16, body: &[u8]) -> String {
+    if body.len() < 13 {
+        return String::new();
+    }
+    let db_len = body[8] as usize;
+    let status_len = u16::from_le_bytes([body[11], body[12]]) as usize;
+    let db_at = 13 + status_len;
+    let db = String::from_utf8_lossy(body.get(db_at..db_at + db_len).unwrap_or_default());
+    let text = String::from_utf8_lossy(body.get(db_at + db_len + 1..).unwrap_or_default());
+    if db.is_empty() || flags & super::event::flag::SUPPRESS_USE != 0 {
+        text.into_owned()
+    } else {
+        format!("use `{db}`; {text}")
+    }
+}
+
+fn rotate_info(body: &[u8]) -> String {
+    let pos = u64_at(body, 0);
+    format!("{};pos={pos}", String::from_utf8_lossy(&body[8..]))
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    bytes
+        .get(at..at + 4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    bytes.get(at..at + 8).map_or(0, |b| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        u64::from_le_bytes(a)
+    })
+}
