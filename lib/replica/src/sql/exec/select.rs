@@ -726,23 +726,22 @@ fn order_value(
             }
         }
     }
-    let mut expr = expr;
-    if let Expr::Identifier(ident) = expr {
-        if let Some(i) = items
+    let alias = match expr {
+        Expr::Identifier(ident) => items
             .iter()
-            .position(|item| item.name.eq_ignore_ascii_case(&ident.value))
-        {
-            expr = &items[i].expr;
-            if eval::enum_position(expr, &mut context(session, sources, candidate, "ORDER BY"))
-                .is_none()
-            {
-                return Ok(projected[i].clone());
-            }
-        }
-    }
+            .position(|item| item.name.eq_ignore_ascii_case(&ident.value)),
+        _ => None,
+    };
+    let expr = alias.map_or(expr, |i| &items[i].expr);
     let mut ctx = context(session, sources, candidate, "ORDER BY");
     // ENUM columns sort by member position, not by text
-    eval::enum_position(expr, &mut ctx).unwrap_or_else(|| evaluate(expr, &mut ctx))
+    if let Some(position) = eval::enum_position(expr, &mut ctx) {
+        return position;
+    }
+    match alias {
+        Some(i) => Ok(projected[i].clone()),
+        None => evaluate(expr, &mut ctx),
+    }
 }
 
 fn distinct(rows: Vec<Row>) -> Vec<Row> {

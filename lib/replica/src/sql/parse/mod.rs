@@ -6,6 +6,7 @@
 
 mod account_statements;
 mod extras;
+pub(crate) mod scan;
 mod share_mode;
 mod split;
 mod syntax_error;

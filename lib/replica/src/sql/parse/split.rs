@@ -2,8 +2,11 @@
 //! server's multi-statement handling sees them: semicolons inside quotes,
 //! backticks and comments don't count, and empty statements between
 //! separators are dropped. A CREATE PROCEDURE / FUNCTION / TRIGGER whose
-//! body is a compound statement runs to the body's END, as in MariaDB. Each piece keeps the line it starts on, so a
-//! syntax error can report MariaDB's "at line N".
+//! body is a compound statement runs to the body's END, as in MariaDB.
+//! Each piece keeps the line it starts on, so a syntax error can report
+//! MariaDB's "at line N".
+
+use super::scan::{comment_end, is_dash_comment, line_end, quoted_end};
 
 /// One statement of a multi-statement query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +35,10 @@ pub fn split_statements(query: &str) -> Vec<Piece<'_>> {
                 start = i + 1;
                 i + 1
             }
-            quote @ (b'\'' | b'"' | b'`') => skip_quoted(bytes, i, quote),
-            b'#' => skip_line(bytes, i),
-            b'-' if is_dash_comment(bytes, i) => skip_line(bytes, i),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => skip_block_comment(bytes, i),
+            quote @ (b'\'' | b'"' | b'`') => quoted_end(bytes, i, quote),
+            b'#' => line_end(bytes, i),
+            b'-' if is_dash_comment(bytes, i) => line_end(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => comment_end(bytes, i),
             _ => i + 1,
         };
     }
@@ -53,39 +56,6 @@ fn push_piece<'a>(query: &'a str, start: usize, end: usize, pieces: &mut Vec<Pie
     let leading = start + (raw.len() - trimmed.len());
     let line = 1 + query[..leading].matches('\n').count();
     pieces.push(Piece { text, line });
-}
-
-/// Past a quoted string; a doubled quote or a backslash escape stays inside.
-fn skip_quoted(bytes: &[u8], open: usize, quote: u8) -> usize {
-    let mut i = open + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quote != b'`' => i += 2,
-            c if c == quote && bytes.get(i + 1) == Some(&quote) => i += 2,
-            c if c == quote => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// `-- ` starts a comment only when followed by a space or control char.
-fn is_dash_comment(bytes: &[u8], i: usize) -> bool {
-    bytes.get(i + 1) == Some(&b'-') && bytes.get(i + 2).is_none_or(|c| *c <= b' ')
-}
-
-fn skip_line(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(bytes.len(), |p| from + p + 1)
-}
-
-fn skip_block_comment(bytes: &[u8], from: usize) -> usize {
-    bytes[from + 2..]
-        .windows(2)
-        .position(|w| w == b"*/")
-        .map_or(bytes.len(), |p| from + 2 + p + 2)
 }
 
 #[cfg(test)]

@@ -86,25 +86,38 @@ fn definition(stored: &StoredRoutine) -> ServerResult<RoutineDef> {
     }
 }
 
-fn run_procedure(session: &mut Session, stored: &StoredRoutine, args: &[Expr]) -> ServerResult<()> {
+/// The routine's definition and qualified name, after the argument count
+/// and the recursion check (`recursion` builds the error for the name).
+fn prepare(
+    session: &Session,
+    stored: &StoredRoutine,
+    arg_count: usize,
+    recursion: impl FnOnce(&str) -> ServerError,
+) -> ServerResult<(RoutineDef, String)> {
     let def = definition(stored)?;
     let qualified = format!("{}.{}", stored.schema, stored.name);
-    check_arguments(&def, &qualified, args.len())?;
+    check_arguments(&def, &qualified, arg_count)?;
     if session
         .routines
         .frames
         .iter()
         .any(|f| f.qualified == qualified)
     {
-        return Err(ServerError::new(
+        return Err(recursion(&stored.name));
+    }
+    Ok((def, qualified))
+}
+
+fn run_procedure(session: &mut Session, stored: &StoredRoutine, args: &[Expr]) -> ServerResult<()> {
+    let (def, qualified) = prepare(session, stored, args.len(), |name| {
+        ServerError::new(
             1456,
             "HY000",
             format!(
-                "Recursive limit 0 (as set by the max_sp_recursion_depth variable) was exceeded for routine {}",
-                stored.name
+                "Recursive limit 0 (as set by the max_sp_recursion_depth variable) was exceeded for routine {name}"
             ),
-        ));
-    }
+        )
+    })?;
     let mut targets = Vec::new();
     let mut values = Vec::new();
     for (position, (param, arg)) in def.params.iter().zip(args).enumerate() {
@@ -257,21 +270,13 @@ fn run_function(
     args: Vec<Value>,
     display: &str,
 ) -> ServerResult<Value> {
-    let def = definition(stored)?;
-    let qualified = format!("{}.{}", stored.schema, stored.name);
-    check_arguments(&def, &qualified, args.len())?;
-    if session
-        .routines
-        .frames
-        .iter()
-        .any(|f| f.qualified == qualified)
-    {
-        return Err(ServerError::new(
+    let (def, qualified) = prepare(session, stored, args.len(), |_| {
+        ServerError::new(
             1424,
             "HY000",
             "Recursive stored functions and triggers are not allowed",
-        ));
-    }
+        )
+    })?;
     let frame = Frame::new(FrameKind::Function, qualified);
     let returns = def.returns.clone();
     in_frame(session, stored, frame, |session| {

@@ -3,6 +3,8 @@
 //! Quoted strings and identifiers and comments are single tokens (comments
 //! are dropped), so a `;` or `END` inside them never counts.
 
+use crate::sql::parse::scan::{comment_end, is_dash_comment, line_end, quoted_end};
+
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -112,40 +114,6 @@ fn is_number(bytes: &[u8], from: usize, dot: usize) -> bool {
 
 fn char_len(source: &str, i: usize) -> usize {
     source[i..].chars().next().map_or(1, char::len_utf8)
-}
-
-/// Past a quoted token; doubled quotes and (outside backticks) backslash
-/// escapes stay inside.
-fn quoted_end(bytes: &[u8], open: usize, quote: u8) -> usize {
-    let mut i = open + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quote != b'`' => i += 2,
-            c if c == quote && bytes.get(i + 1) == Some(&quote) => i += 2,
-            c if c == quote => return i + 1,
-            _ => i += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// `-- ` starts a comment only when followed by a space or control char.
-fn is_dash_comment(bytes: &[u8], i: usize) -> bool {
-    bytes.get(i + 1) == Some(&b'-') && bytes.get(i + 2).is_none_or(|c| *c <= b' ')
-}
-
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(bytes.len(), |p| from + p + 1)
-}
-
-fn comment_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from + 2..]
-        .windows(2)
-        .position(|w| w == b"*/")
-        .map_or(bytes.len(), |p| from + 2 + p + 2)
 }
 
 #[cfg(test)]
