@@ -9,6 +9,7 @@ pub mod binlog;
 pub mod error;
 pub mod locks;
 pub mod protocol;
+pub mod replication;
 pub mod server;
 pub mod session;
 pub mod sql;

@@ -27,6 +27,8 @@ pub struct ServerState {
     pub started: Instant,
     /// The binary log, when started with --log-bin.
     pub binlog: Option<crate::binlog::BinaryLog>,
+    /// The slave side's master connection.
+    pub slave: crate::replication::Channel,
 }
 
 impl std::fmt::Debug for ServerState {
@@ -75,6 +77,7 @@ impl ServerState {
             status: crate::status::Counters::default(),
             started: Instant::now(),
             binlog,
+            slave: Default::default(),
         })
     }
 }

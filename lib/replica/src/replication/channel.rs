@@ -1,0 +1,119 @@
+//! The default master connection of the slave side: its configuration
+//! (what CHANGE MASTER sets and master.info keeps), what the IO thread
+//! reports, and what the SQL thread reports, each behind its own lock so
+//! that SHOW SLAVE STATUS can read all three while the threads run. The
+//! IO thread signals `relay_grown` after each event it appends to the
+//! relay log; the SQL thread waits on it when it has applied everything.
+
+use std::sync::{Condvar, Mutex};
+
+/// `MASTER_USE_GTID`, as SHOW SLAVE STATUS prints it in `Using_Gtid`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UseGtid {
+    No,
+    CurrentPos,
+    /// MariaDB's default for CHANGE MASTER without a log position.
+    #[default]
+    SlavePos,
+}
+
+impl UseGtid {
+    /// The text of the `Using_Gtid` column.
+    pub fn label(self) -> &'static str {
+        match self {
+            UseGtid::No => "No",
+            UseGtid::CurrentPos => "Current_Pos",
+            UseGtid::SlavePos => "Slave_Pos",
+        }
+    }
+}
+
+/// What CHANGE MASTER TO sets: where and how to connect, and from where to read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MasterInfo {
+    /// Empty until configured (START SLAVE then fails with 1200).
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password: String,
+    pub connect_retry: u32,
+    pub heartbeat_period: f64,
+    pub use_gtid: UseGtid,
+    /// The master binlog file and position the next dump starts from (file/position mode).
+    pub log_file: String,
+    pub log_pos: u64,
+    pub delay: u32,
+    pub ignore_server_ids: Vec<u32>,
+}
+
+/// The `Slave_IO_Running` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IoRunning {
+    #[default]
+    No,
+    Connecting,
+    Yes,
+}
+
+/// What the IO thread reports.
+#[derive(Debug, Clone, Default)]
+pub struct IoStatus {
+    pub running: IoRunning,
+    /// The IO thread's process-list state; empty when stopped.
+    pub state: String,
+    pub master_log_file: String,
+    pub read_master_log_pos: u64,
+    /// GTIDs received (`Gtid_IO_Pos`).
+    pub gtid_io_pos: String,
+    pub master_server_id: u32,
+    pub last_errno: u32,
+    pub last_error: String,
+    /// Where the IO thread appends: the relay log file (no directory) and its size.
+    pub relay_log_file: String,
+    pub relay_log_space: u64,
+    pub received_heartbeats: u64,
+}
+
+/// `UNTIL` of START SLAVE, as `Until_Condition` names it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Until {
+    #[default]
+    None,
+    Master { file: String, pos: u64 },
+    Relay { file: String, pos: u64 },
+    Gtid(String),
+}
+
+/// What the SQL thread reports.
+#[derive(Debug, Clone, Default)]
+pub struct SqlStatus {
+    pub running: bool,
+    /// The SQL thread's process-list state; empty when stopped.
+    pub state: String,
+    pub relay_log_file: String,
+    pub relay_log_pos: u64,
+    pub relay_master_log_file: String,
+    pub exec_master_log_pos: u64,
+    pub last_errno: u32,
+    pub last_error: String,
+    pub skip_counter: u64,
+    pub until: Until,
+    pub ddl_groups: u64,
+    pub non_transactional_groups: u64,
+    pub transactional_groups: u64,
+    pub executed_log_entries: u64,
+    pub retried_transactions: u64,
+}
+
+/// The one master connection of this server (MariaDB's connection `''`).
+#[derive(Debug, Default)]
+pub struct Channel {
+    pub info: Mutex<MasterInfo>,
+    pub io: Mutex<IoStatus>,
+    pub sql: Mutex<SqlStatus>,
+    /// Notified, with `io` held, whenever the relay log grows or the IO thread stops.
+    pub relay_grown: Condvar,
+    /// Notified, with `sql` held, whenever the SQL thread advances or stops
+    /// (MASTER_POS_WAIT, MASTER_GTID_WAIT and START/STOP SLAVE wait on it).
+    pub sql_advanced: Condvar,
+}

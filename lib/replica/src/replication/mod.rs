@@ -1,0 +1,8 @@
+//! Replication: the slave side's one master connection (`channel`), the
+//! state that the statements (CHANGE MASTER, START/STOP SLAVE, SHOW SLAVE
+//! STATUS), the IO thread and the SQL thread share. The master side and
+//! the threads themselves live in their own components beside it.
+
+pub mod channel;
+
+pub use channel::Channel;
