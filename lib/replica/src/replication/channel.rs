@@ -113,6 +113,9 @@ pub struct Channel {
     pub sql: Mutex<SqlStatus>,
     /// Notified, with `io` held, whenever the relay log grows or the IO thread stops.
     pub relay_grown: Condvar,
+    /// `@@gtid_slave_pos`: the last applied GTID of each domain, in the order
+    /// first seen; kept in step with mysql.gtid_slave_pos by the SQL thread.
+    pub gtid_slave_pos: Mutex<Vec<crate::binlog::gtid::Gtid>>,
     /// Notified, with `sql` held, whenever the SQL thread advances or stops
     /// (MASTER_POS_WAIT, MASTER_GTID_WAIT and START/STOP SLAVE wait on it).
     pub sql_advanced: Condvar,
