@@ -7,8 +7,8 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::event::{self, Event, gtid_flag};
 use super::gtid::{Gtid, GtidState};
@@ -46,6 +46,19 @@ struct Open {
     state: GtidState,
     server_id: u32,
     next_xid: u64,
+    /// RESET MASTERs so far: a reader of a removed file must stop.
+    resets: u64,
+}
+
+/// Where the log ends now, as a dump thread compares it with what it sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEnd {
+    /// The open file's name.
+    pub file: String,
+    /// The end of its last complete event group.
+    pub pos: u64,
+    /// RESET MASTERs so far.
+    pub resets: u64,
 }
 
 /// The server's binary log.
@@ -53,6 +66,9 @@ struct Open {
 pub struct BinaryLog {
     settings: LogSettings,
     open: Mutex<Open>,
+    /// Signalled after every change of the end (write, rotate, reset,
+    /// close) and by `wake_waiters`, so dump threads wake at once.
+    changed: Condvar,
 }
 
 /// Seconds since the epoch, the events' timestamp.
@@ -82,11 +98,69 @@ impl BinaryLog {
         Ok(BinaryLog {
             settings,
             open: Mutex::new(open),
+            changed: Condvar::new(),
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
+    fn lock(&self) -> MutexGuard<'_, Open> {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Where the log ends now.
+    pub fn end(&self) -> LogEnd {
+        end_of(&self.lock())
+    }
+
+    /// Waits until the end moves past `seen`, `stop()` holds, or `timeout`
+    /// passes; returns the end then. `stop` is checked under the lock, so
+    /// a `wake_waiters` after setting what it checks is never missed.
+    pub fn wait_for_change(
+        &self,
+        seen: &LogEnd,
+        timeout: Option<Duration>,
+        stop: &dyn Fn() -> bool,
+    ) -> LogEnd {
+        let deadline = timeout.map(|t| std::time::Instant::now() + t);
+        let mut open = self.lock();
+        loop {
+            let now = end_of(&open);
+            if &now != seen || stop() {
+                return now;
+            }
+            let left = match deadline {
+                Some(d) => match d.checked_duration_since(std::time::Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => return now,
+                },
+                None => None,
+            };
+            open = match left {
+                Some(left) => {
+                    self.changed
+                        .wait_timeout(open, left)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0
+                }
+                None => self.changed.wait(open).unwrap_or_else(|e| e.into_inner()),
+            };
+        }
+    }
+
+    /// Wakes every waiting dump thread (a KILL or shutdown to notice).
+    pub fn wake_waiters(&self) {
+        let _open = self.lock();
+        self.changed.notify_all();
+    }
+
+    /// The path of a file the index lists.
+    pub fn path_of(&self, name: &str) -> Option<PathBuf> {
+        let known = self.lock().names.iter().any(|n| n == name);
+        known.then(|| self.settings.base.with_file_name(name))
+    }
+
+    /// The file names in the index, oldest first.
+    pub fn names(&self) -> Vec<String> {
+        self.lock().names.clone()
     }
 
     /// Writes one event group: a Gtid event with `gtid_flags`, then
@@ -111,6 +185,7 @@ impl BinaryLog {
         if open.position > self.settings.max_size {
             self.rotate_locked(&mut open)?;
         }
+        self.changed.notify_all();
         Ok(gtid)
     }
 
@@ -124,7 +199,9 @@ impl BinaryLog {
     /// FLUSH LOGS: closes the open file with a Rotate event, opens the next.
     pub fn rotate(&self) -> io::Result<()> {
         let mut open = self.lock();
-        self.rotate_locked(&mut open)
+        let done = self.rotate_locked(&mut open);
+        self.changed.notify_all();
+        done
     }
 
     fn rotate_locked(&self, open: &mut Open) -> io::Result<()> {
@@ -142,6 +219,7 @@ impl BinaryLog {
             append(&mut fresh, &event::binlog_checkpoint(now(), &own))?;
         }
         fresh.next_xid = open.next_xid;
+        fresh.resets = open.resets;
         *open = fresh;
         Ok(())
     }
@@ -153,9 +231,13 @@ impl BinaryLog {
             let _ = fs::remove_file(self.settings.base.with_file_name(name));
         }
         let ts = now();
-        let next_xid = open.next_xid;
-        *open = start_file(&self.settings, Vec::new(), 1, GtidState::default(), ts, ts)?;
+        let (next_xid, resets) = (open.next_xid, open.resets + 1);
+        let fresh = start_file(&self.settings, Vec::new(), 1, GtidState::default(), ts, ts);
+        open.resets = resets;
+        self.changed.notify_all();
+        *open = fresh?;
         open.next_xid = next_xid;
+        open.resets = resets;
         Ok(())
     }
 
@@ -176,7 +258,9 @@ impl BinaryLog {
     pub fn close(&self) -> io::Result<()> {
         let mut open = self.lock();
         append(&mut open, &event::stop(now()))?;
-        close_file(&mut open)
+        let closed = close_file(&mut open);
+        self.changed.notify_all();
+        closed
     }
 
     /// The open file's name and the position of its end (SHOW MASTER STATUS).
@@ -249,6 +333,7 @@ fn start_file(
         state,
         server_id: settings.server_id,
         next_xid: 0,
+        resets: 0,
     };
     open.file.write_all(&[0xfe, b'b', b'i', b'n'])?;
     open.position = 4;
@@ -260,6 +345,14 @@ fn start_file(
     append(&mut open, &event::gtid_list(timestamp, &list))?;
     append(&mut open, &event::binlog_checkpoint(timestamp, &checkpoint))?;
     Ok(open)
+}
+
+fn end_of(open: &Open) -> LogEnd {
+    LogEnd {
+        file: open.names.last().cloned().unwrap_or_default(),
+        pos: open.position,
+        resets: open.resets,
+    }
 }
 
 /// Writes one event at the end of the open file.

@@ -17,6 +17,10 @@ pub enum Command<'a> {
     Debug,
     Ping,
     ChangeUser(&'a [u8]),
+    /// COM_BINLOG_DUMP: a slave asks for the binary log.
+    BinlogDump(&'a [u8]),
+    /// COM_REGISTER_SLAVE: a slave says who it is.
+    RegisterSlave(&'a [u8]),
     SetOption(u16),
     ResetConnection,
     Unknown(u8),
@@ -38,6 +42,8 @@ pub fn decode(packet: &[u8]) -> Command<'_> {
         0x0D => Command::Debug,
         0x0E => Command::Ping,
         0x11 => Command::ChangeUser(body),
+        0x12 => Command::BinlogDump(body),
+        0x15 => Command::RegisterSlave(body),
         0x1B => Command::SetOption(ParseBuf(body).checked_eat_u16_le().unwrap_or(u16::MAX)),
         0x1F => Command::ResetConnection,
         other => Command::Unknown(other),
@@ -56,6 +62,8 @@ mod tests {
         assert_eq!(decode(b"\x1b\x01\x00"), Command::SetOption(1));
         assert_eq!(decode(b"\x02db"), Command::InitDb(b"db"));
         assert_eq!(decode(b"\x0d"), Command::Debug);
+        assert_eq!(decode(b"\x12\x04"), Command::BinlogDump(b"\x04"));
+        assert_eq!(decode(b"\x15\x02"), Command::RegisterSlave(b"\x02"));
         assert_eq!(decode(b"\xff"), Command::Unknown(0xFF));
         assert_eq!(decode(b""), Command::Unknown(0));
     }

@@ -22,6 +22,7 @@ use super::statistics::{self, Statistics};
 use super::stream::Stream;
 use crate::accounts::AccountName;
 use crate::error::ServerError;
+use crate::replication::master;
 use crate::session::outcome::{OkInfo, Outcome};
 use crate::session::registry::ThreadEntry;
 use crate::session::{Session, StatementResult};
@@ -60,8 +61,13 @@ pub fn serve(stream: Stream, shared: Arc<Shared>) {
         shared.add_socket(thread.id, clone);
     }
     if let Ok(clone) = stream.try_clone() {
+        let state = Arc::clone(&shared.state);
         thread.set_waker(Box::new(move || {
             let _ = clone.shutdown(std::net::Shutdown::Read);
+            // A binlog dump waits on the log, not on the socket.
+            if let Some(log) = &state.binlog {
+                log.wake_waiters();
+            }
         }));
     }
     let io = PacketIo::new(stream, shared.max_packet);
@@ -70,6 +76,7 @@ pub fn serve(stream: Stream, shared: Arc<Shared>) {
         conn.session.close();
     }
     shared.remove_socket(thread.id);
+    shared.state.master.forget(thread.id);
     shared.state.threads.unregister(thread.id);
 }
 
@@ -198,6 +205,8 @@ impl Connection {
             Command::Debug => self.send_eof(),
             Command::Ping => self.send_ok(&OkInfo::default()),
             Command::ChangeUser(body) => self.com_change_user(body),
+            Command::RegisterSlave(body) => self.com_register_slave(body),
+            Command::BinlogDump(body) => self.com_binlog_dump(body),
             Command::SetOption(option) => self.com_set_option(option),
             Command::ResetConnection => self.com_reset_connection(),
             Command::Unknown(_) => self.send_err(&errors::unknown_command()),
@@ -276,9 +285,38 @@ impl Connection {
         let Some(victim) = self.shared.state.threads.get(id) else {
             return self.send_err(&errors::no_such_thread(id));
         };
-        victim.kill.kill_connection();
+        victim.kill_connection();
         self.shared.stop_reading(id);
         self.send_ok(&OkInfo::default())
+    }
+
+    fn com_register_slave(&mut self, body: &[u8]) -> io::Result<Flow> {
+        let (state, thread) = (&self.shared.state, &self.session.thread);
+        match master::register_slave(state, thread, &self.host, body) {
+            Ok(()) => self.send_ok(&OkInfo::default()),
+            Err(e) => self.send_err(&e),
+        }
+    }
+
+    /// COM_BINLOG_DUMP: streams until the dump ends, then closes.
+    fn com_binlog_dump(&mut self, body: &[u8]) -> io::Result<Flow> {
+        let shared = Arc::clone(&self.shared);
+        let thread = Arc::clone(&self.session.thread);
+        let stop = || thread.kill.connection_killed() || shared.shutdown.is_requested();
+        let ending = master::binlog_dump(
+            &mut self.io,
+            &shared.state,
+            &thread,
+            &self.session.user_vars,
+            body,
+            &stop,
+        );
+        match ending {
+            master::Ending::Eof => self.send_eof()?,
+            master::Ending::Failed(e) => self.send_err(&e)?,
+            master::Ending::Closed => Flow::Close,
+        };
+        Ok(Flow::Close)
     }
 
     fn com_change_user(&mut self, body: &[u8]) -> io::Result<Flow> {

@@ -4,5 +4,6 @@
 //! the threads themselves live in their own components beside it.
 
 pub mod channel;
+pub mod master;
 
 pub use channel::Channel;

@@ -234,7 +234,7 @@ impl Acceptor {
             self.shared.shutdown.initiator()
         ));
         for t in self.shared.state.threads.snapshot() {
-            t.kill.kill_connection();
+            t.kill_connection();
         }
         self.shared.close_all();
         for w in self.workers.drain(..) {

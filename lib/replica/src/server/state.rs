@@ -29,6 +29,8 @@ pub struct ServerState {
     pub binlog: Option<crate::binlog::BinaryLog>,
     /// The slave side's master connection.
     pub slave: crate::replication::Channel,
+    /// The slaves registered with this server as their master.
+    pub master: crate::replication::master::MasterState,
 }
 
 impl std::fmt::Debug for ServerState {
@@ -78,6 +80,7 @@ impl ServerState {
             started: Instant::now(),
             binlog,
             slave: Default::default(),
+            master: Default::default(),
         })
     }
 }

@@ -134,6 +134,7 @@ fn binlog_counter(statement: &crate::sql::parse::BinlogStatement) -> &'static st
         B::FlushLogs => "Com_flush",
         B::ResetMaster => "Com_reset",
         B::PurgeTo(_) => "Com_purge",
+        B::ShowSlaveHosts => "Com_show_slave_hosts",
     }
 }
 

@@ -1,6 +1,6 @@
 //! The master's binary-log statements: SHOW MASTER STATUS, SHOW BINARY
-//! LOGS, SHOW BINLOG EVENTS, FLUSH [BINARY] LOGS, RESET MASTER and PURGE
-//! BINARY LOGS TO, answered from the server's `BinaryLog` as MariaDB
+//! LOGS, SHOW BINLOG EVENTS, FLUSH [BINARY] LOGS, RESET MASTER, PURGE
+//! BINARY LOGS TO and SHOW SLAVE HOSTS, answered from the server's `BinaryLog` as MariaDB
 //! answers them (an empty result or error 1381 when logging is off).
 
 use super::ok;
@@ -38,6 +38,9 @@ pub fn run(session: &mut Session, statement: &BinlogStatement) -> StatementResul
             ok(0)
         }
         BinlogStatement::PurgeTo(name) => purge(log, name),
+        BinlogStatement::ShowSlaveHosts => Ok(Outcome::Rows(
+            crate::replication::master::slave_hosts(&state),
+        )),
     }
 }
 

@@ -39,11 +39,40 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "is_used_lock" => {
             lock_name(args).map_or(Ok(Value::Null), |n| session.state.locks.is_used_lock(&n))
         }
+        "binlog_gtid_pos" => binlog_gtid_pos(session, args),
+        "unix_timestamp" if args.is_empty() => Ok(Value::UInt(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        )),
         "release_all_locks" => Ok(Value::UInt(
             session.state.locks.release_all_locks(session.id()),
         )),
         _ => return None,
     })
+}
+
+/// BINLOG_GTID_POS(file, pos): the GTID position at a binlog offset, NULL
+/// when the file or offset is not one; 1381 without a binary log.
+fn binlog_gtid_pos(session: &Session, args: &[Value]) -> ServerResult<Value> {
+    let Some(log) = session.state.binlog.as_ref() else {
+        return Err(crate::error::ServerError::new(
+            1381,
+            "HY000",
+            "You are not using binary logging",
+        ));
+    };
+    let (Some(file), Some(pos)) = (args.first(), args.get(1)) else {
+        return Ok(Value::Null);
+    };
+    if file.is_null() || pos.is_null() {
+        return Ok(Value::Null);
+    }
+    let pos = text(pos).trim().parse::<u64>().unwrap_or(0);
+    Ok(
+        crate::replication::master::binlog_gtid_pos(log, &text(file), pos)
+            .map_or(Value::Null, |p| Value::text(&p)),
+    )
 }
 
 /// The lock name argument; None for a missing or NULL name.

@@ -55,6 +55,8 @@ pub enum BinlogStatement {
     FlushLogs,
     ResetMaster,
     PurgeTo(String),
+    /// `SHOW SLAVE HOSTS` / `SHOW REPLICA HOSTS`.
+    ShowSlaveHosts,
 }
 
 /// The hand-parsed statement `piece` is, if it is one.
@@ -80,6 +82,9 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
             Some(Extra::Binlog(BinlogStatement::ShowBinaryLogs))
         }
         ["SHOW", "BINLOG", "EVENTS", ..] => binlog_events(piece.text),
+        ["SHOW", "SLAVE" | "REPLICA", "HOSTS"] => {
+            Some(Extra::Binlog(BinlogStatement::ShowSlaveHosts))
+        }
         ["FLUSH", "LOGS" | "BINARY"] | ["FLUSH", "BINARY", "LOGS"] => {
             Some(Extra::Binlog(BinlogStatement::FlushLogs))
         }
