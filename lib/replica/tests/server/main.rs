@@ -9,5 +9,6 @@ mod binlog;
 mod cli_session;
 mod commands;
 mod common;
+mod master_interop;
 mod persist;
 mod protocol;
