@@ -4,5 +4,7 @@
 //! the threads themselves live in their own components beside it.
 
 pub mod channel;
+pub mod slave;
+pub mod sql_thread;
 
 pub use channel::Channel;
