@@ -94,7 +94,7 @@ impl MasterLink {
         };
         match Connection::connect(&options) {
             Ok(conn) => Ok(MasterLink { conn }),
-            Err(e) => Err(connect_error(&settings.host, &e)),
+            Err(e) => Err(connect_error(&settings.host, &e, probe_errno(settings))),
         }
     }
 
@@ -210,13 +210,26 @@ fn lost(e: ClientError) -> LinkError {
     LinkError::Lost(e.to_string())
 }
 
+/// The OS error of a plain blocking connect to the master, as the
+/// server's own client sees it (the client library's non-blocking connect
+/// only knows "in progress").
+fn probe_errno(settings: &LinkSettings) -> Option<i32> {
+    use std::net::ToSocketAddrs;
+    let addr = (settings.host.as_str(), settings.port).to_socket_addrs().ok()?.next()?;
+    std::net::TcpStream::connect_timeout(&addr, settings.net_timeout)
+        .err()?
+        .raw_os_error()
+}
+
 /// The client library's connect failure as the server's own client words
 /// it: `Can't connect to server on 'host' (111 "Connection refused")`.
-fn connect_error(host: &str, e: &ClientError) -> LinkError {
+fn connect_error(host: &str, e: &ClientError, probed: Option<i32>) -> LinkError {
     let message = String::from_utf8_lossy(e.message()).into_owned();
-    let errno = message
-        .rsplit_once('(')
-        .and_then(|(_, rest)| rest.trim_end_matches(')').parse::<i32>().ok());
+    let errno = probed.or_else(|| {
+        message
+            .rsplit_once('(')
+            .and_then(|(_, rest)| rest.trim_end_matches(')').parse::<i32>().ok())
+    });
     match errno {
         Some(errno) if message.starts_with("Can't connect") => {
             let text = std::io::Error::from_raw_os_error(errno).to_string();
@@ -252,7 +265,7 @@ mod tests {
     fn a_refused_connection_reads_as_mariadbs_slave_words_it() {
         let e = ClientError::client(2002, "Can't connect to server on '127.0.0.1' (111)");
         assert_eq!(
-            connect_error("127.0.0.1", &e),
+            connect_error("127.0.0.1", &e, None),
             LinkError::Connect("Can't connect to server on '127.0.0.1' (111 \"Connection refused\")".into())
         );
     }
