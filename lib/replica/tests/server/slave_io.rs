@@ -52,9 +52,13 @@ fn free_port() -> u16 {
 /// Bootstraps and starts the real master.
 fn start_master(mariadbd: &Path, install_db: &Path, dir: &Path, port: u16) -> Guard {
     let datadir = dir.join("master");
+    // Its own tmpdir: bootstraps sharing /tmp collide on temporary tables.
+    let tmpdir = dir.join("tmp");
+    fs::create_dir_all(&tmpdir).unwrap();
     let output = Command::new(install_db)
         .arg("--no-defaults")
         .arg(format!("--datadir={}", datadir.display()))
+        .arg(format!("--tmpdir={}", tmpdir.display()))
         .arg("--auth-root-authentication-method=normal")
         .output()
         .unwrap();
@@ -65,6 +69,7 @@ fn start_master(mariadbd: &Path, install_db: &Path, dir: &Path, port: u16) -> Gu
         .arg(format!("--datadir={}", datadir.display()))
         .arg(format!("--port={port}"))
         .arg(format!("--bind-address={HOST}"))
+        .arg(format!("--tmpdir={}", tmpdir.display()))
         .arg(format!("--socket={}/master.sock", dir.display()))
         .arg(format!("--log-error={}/master.err", dir.display()))
         .args(["--server-id=1", "--log-bin=master-bin", "--binlog-format=statement"])
