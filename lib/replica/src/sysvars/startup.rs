@@ -59,7 +59,8 @@ pub fn apply_config(values: &mut HashMap<&'static str, Setting>, config: &Server
     for (name, value) in &config.options {
         apply_option(values, &datadir, basename, name, value);
     }
-    let relay_named = matches!(values.get("relay_log_basename"), Some(Setting::Text(Some(t))) if !t.is_empty());
+    let relay_named =
+        matches!(values.get("relay_log_basename"), Some(Setting::Text(Some(t))) if !t.is_empty());
     if !relay_named {
         // Without --relay-log the relay log is still named, after the host
         // or --log-basename.
@@ -107,9 +108,16 @@ fn file_base_names(
         "relay_log" => ("relay_log_basename", "relay_log_index"),
         _ => return,
     };
-    let suffix = if name == "log_bin" { "bin" } else { "relay-bin" };
+    let suffix = if name == "log_bin" {
+        "bin"
+    } else {
+        "relay-bin"
+    };
     let stem = if value.is_empty() || name == "log_bin" && is_switch(value) {
-        format!("{}-{suffix}", basename.map_or_else(hostname, str::to_string))
+        format!(
+            "{}-{suffix}",
+            basename.map_or_else(hostname, str::to_string)
+        )
     } else {
         value.to_string()
     };

@@ -46,7 +46,11 @@ fn scratch() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind((HOST, 0)).unwrap().local_addr().unwrap().port()
+    TcpListener::bind((HOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Bootstraps and starts the real master.
@@ -62,7 +66,10 @@ fn start_master(mariadbd: &Path, install_db: &Path, dir: &Path, port: u16) -> Gu
         .arg("--auth-root-authentication-method=normal")
         .output()
         .unwrap();
-    assert!(output.status.success(), "mariadb-install-db failed: {output:?}");
+    assert!(
+        output.status.success(),
+        "mariadb-install-db failed: {output:?}"
+    );
     let mut command = Command::new(mariadbd);
     command
         .arg("--no-defaults")
@@ -72,7 +79,11 @@ fn start_master(mariadbd: &Path, install_db: &Path, dir: &Path, port: u16) -> Gu
         .arg(format!("--tmpdir={}", tmpdir.display()))
         .arg(format!("--socket={}/master.sock", dir.display()))
         .arg(format!("--log-error={}/master.err", dir.display()))
-        .args(["--server-id=1", "--log-bin=master-bin", "--binlog-format=statement"])
+        .args([
+            "--server-id=1",
+            "--log-bin=master-bin",
+            "--binlog-format=statement",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     // SAFETY-free: geteuid has no preconditions.
@@ -93,7 +104,11 @@ fn start_replica(dir: &Path) -> Guard {
         .arg(format!("--pid-file={}/slave.pid", dir.display()))
         .arg(format!("--log-error={}/slave.err", dir.display()))
         .arg(format!("--datadir={}", datadir.display()))
-        .args(["--server-id=2", "--log-basename=slave", "--skip-slave-start"])
+        .args([
+            "--server-id=2",
+            "--log-basename=slave",
+            "--skip-slave-start",
+        ])
         .spawn()
         .unwrap();
     let guard = Guard(child);
@@ -118,7 +133,8 @@ fn connect(options: &ConnectOptions, limit: Duration) -> Connection {
 }
 
 fn run(conn: &mut Connection, sql: &str) {
-    conn.query(sql.as_bytes()).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    conn.query(sql.as_bytes())
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 /// The first row of a query as (column, value) pairs; empty for no row.
@@ -134,7 +150,9 @@ fn row(conn: &mut Connection, sql: &str) -> Vec<(String, String)> {
         .iter()
         .zip(first)
         .map(|(c, v)| {
-            let v = v.as_ref().map_or("NULL".into(), |b| String::from_utf8_lossy(b).into_owned());
+            let v = v
+                .as_ref()
+                .map_or("NULL".into(), |b| String::from_utf8_lossy(b).into_owned());
             (String::from_utf8_lossy(&c.name).into_owned(), v)
         })
         .collect()
@@ -149,7 +167,11 @@ fn value(row: &[(String, String)], column: &str) -> String {
 }
 
 /// Polls SHOW SLAVE STATUS until `done` holds (20 s at most).
-fn wait_for_status(slave: &mut Connection, what: &str, done: impl Fn(&[(String, String)]) -> bool) -> Vec<(String, String)> {
+fn wait_for_status(
+    slave: &mut Connection,
+    what: &str,
+    done: impl Fn(&[(String, String)]) -> bool,
+) -> Vec<(String, String)> {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let status = row(slave, "SHOW SLAVE STATUS");
@@ -165,7 +187,11 @@ fn wait_for_status(slave: &mut Connection, what: &str, done: impl Fn(&[(String, 
 fn stop_promptly(slave: &mut Connection) {
     let started = Instant::now();
     run(slave, "STOP SLAVE");
-    assert!(started.elapsed() < Duration::from_secs(5), "STOP SLAVE took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "STOP SLAVE took {:?}",
+        started.elapsed()
+    );
     let status = row(slave, "SHOW SLAVE STATUS");
     assert_eq!(value(&status, "Slave_IO_Running"), "No");
     assert_eq!(value(&status, "Slave_IO_State"), "");
@@ -204,23 +230,34 @@ fn io_thread_copies_a_real_masters_binlog_into_the_relay_log() {
         },
         Duration::from_secs(5),
     );
-    assert!(row(&mut slave, "SHOW SLAVE STATUS").is_empty(), "unconfigured slave");
+    assert!(
+        row(&mut slave, "SHOW SLAVE STATUS").is_empty(),
+        "unconfigured slave"
+    );
 
     run(
         &mut slave,
-        &format!("CHANGE MASTER TO MASTER_HOST='{HOST}', MASTER_PORT={master_port}, MASTER_USER='root', MASTER_CONNECT_RETRY=1"),
+        &format!(
+            "CHANGE MASTER TO MASTER_HOST='{HOST}', MASTER_PORT={master_port}, MASTER_USER='root', MASTER_CONNECT_RETRY=1"
+        ),
     );
     run(&mut slave, "START SLAVE IO_THREAD");
     run(&mut master, "CREATE TABLE test.t1 (a INT)");
     run(&mut master, "INSERT INTO test.t1 VALUES (1)");
     let master_status = row(&mut master, "SHOW MASTER STATUS");
-    let (file, pos) = (value(&master_status, "File"), value(&master_status, "Position"));
+    let (file, pos) = (
+        value(&master_status, "File"),
+        value(&master_status, "Position"),
+    );
 
     let status = wait_for_status(&mut slave, "the master's position", |s| {
         value(s, "Master_Log_File") == file && value(s, "Read_Master_Log_Pos") == pos
     });
     assert_eq!(value(&status, "Slave_IO_Running"), "Yes");
-    assert_eq!(value(&status, "Slave_IO_State"), "Waiting for master to send event");
+    assert_eq!(
+        value(&status, "Slave_IO_State"),
+        "Waiting for master to send event"
+    );
     assert_eq!(value(&status, "Slave_SQL_Running"), "No");
     assert_eq!(value(&status, "Master_Server_Id"), "1");
     assert_eq!(value(&status, "Gtid_IO_Pos"), "0-1-2");
@@ -237,9 +274,19 @@ fn io_thread_copies_a_real_masters_binlog_into_the_relay_log() {
         assert!(output.status.success(), "mariadb-binlog {line}: {output:?}");
         decoded.push_str(&String::from_utf8_lossy(&output.stdout));
     }
-    assert!(decoded.contains("CREATE TABLE test.t1 (a INT)"), "{decoded}");
-    assert!(decoded.contains("INSERT INTO test.t1 VALUES (1)"), "{decoded}");
-    assert!(fs::read_to_string(datadir.join("master.info")).unwrap().contains(&file));
+    assert!(
+        decoded.contains("CREATE TABLE test.t1 (a INT)"),
+        "{decoded}"
+    );
+    assert!(
+        decoded.contains("INSERT INTO test.t1 VALUES (1)"),
+        "{decoded}"
+    );
+    assert!(
+        fs::read_to_string(datadir.join("master.info"))
+            .unwrap()
+            .contains(&file)
+    );
 
     stop_promptly(&mut slave);
 
@@ -247,7 +294,9 @@ fn io_thread_copies_a_real_masters_binlog_into_the_relay_log() {
     let dead = free_port();
     run(&mut slave, &format!("CHANGE MASTER TO MASTER_PORT={dead}"));
     run(&mut slave, "START SLAVE IO_THREAD");
-    let status = wait_for_status(&mut slave, "a connect error", |s| value(s, "Last_IO_Errno") == "2003");
+    let status = wait_for_status(&mut slave, "a connect error", |s| {
+        value(s, "Last_IO_Errno") == "2003"
+    });
     assert_eq!(value(&status, "Slave_IO_Running"), "Connecting");
     let error = value(&status, "Last_IO_Error");
     assert!(

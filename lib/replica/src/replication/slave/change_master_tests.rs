@@ -47,7 +47,10 @@ fn a_log_position_switches_gtid_off_with_a_note_and_moves_the_sql_thread() {
         )]
     );
     assert_eq!(info.use_gtid, UseGtid::No);
-    assert_eq!((info.log_file.as_str(), info.log_pos), ("master-bin.000001", 635));
+    assert_eq!(
+        (info.log_file.as_str(), info.log_pos),
+        ("master-bin.000001", 635)
+    );
     assert_eq!(sql.relay_master_log_file, "master-bin.000001");
     assert_eq!(sql.exec_master_log_pos, 635);
 
@@ -57,7 +60,10 @@ fn a_log_position_switches_gtid_off_with_a_note_and_moves_the_sql_thread() {
         ..ChangeMaster::default()
     };
     assert!(apply(&gtid, &mut info, &mut sql).notes.is_empty());
-    assert_eq!((info.log_file.as_str(), info.log_pos), ("master-bin.000001", 635));
+    assert_eq!(
+        (info.log_file.as_str(), info.log_pos),
+        ("master-bin.000001", 635)
+    );
 
     // A file alone also turns GTID off, and keeps the position.
     let file = ChangeMaster {
@@ -84,7 +90,10 @@ fn a_new_host_forgets_the_position_and_later_changes_resume_from_the_sql_thread(
     };
     apply(&host, &mut info, &mut sql);
     assert_eq!((info.log_file.as_str(), info.log_pos), ("", 4));
-    assert_eq!((sql.relay_master_log_file.as_str(), sql.exec_master_log_pos), ("", 0));
+    assert_eq!(
+        (sql.relay_master_log_file.as_str(), sql.exec_master_log_pos),
+        ("", 0)
+    );
 
     let pos = ChangeMaster {
         log_pos: Some(100),
@@ -117,7 +126,10 @@ fn relay_log_options_move_the_sql_thread_without_purging() {
     };
     let effects = apply(&change, &mut info, &mut sql);
     assert!(!effects.purge_relay_log);
-    assert_eq!((sql.relay_log_file.as_str(), sql.relay_log_pos), ("slave-relay-bin.000003", 4));
+    assert_eq!(
+        (sql.relay_log_file.as_str(), sql.relay_log_pos),
+        ("slave-relay-bin.000003", 4)
+    );
 }
 
 #[test]

@@ -80,7 +80,11 @@ pub fn change_master(state: &Arc<ServerState>, change: &ChangeMaster) -> ServerR
 }
 
 /// START SLAVE [threads] [UNTIL …].
-pub fn start(state: &Arc<ServerState>, threads: Threads, until: Option<&UntilSpec>) -> ServerResult<Vec<Note>> {
+pub fn start(
+    state: &Arc<ServerState>,
+    threads: Threads,
+    until: Option<&UntilSpec>,
+) -> ServerResult<Vec<Note>> {
     let (io_running, sql_running) = running(state);
     let (info_host, use_gtid) = {
         let info = state.slave.info.lock().unwrap();
@@ -184,9 +188,10 @@ fn start_sql(state: &Arc<ServerState>, until: Until) -> ServerResult<()> {
         .global("sql_slave_skip_counter")
         .map_or(0, |s| s.as_u64());
     if skip > 0 {
-        state
-            .globals
-            .set_server_value("sql_slave_skip_counter", crate::sysvars::Setting::Unsigned(0));
+        state.globals.set_server_value(
+            "sql_slave_skip_counter",
+            crate::sysvars::Setting::Unsigned(0),
+        );
     }
     let first = state
         .slave
@@ -272,6 +277,26 @@ pub fn reset(state: &Arc<ServerState>, all: bool) -> ServerResult<Vec<Note>> {
     Ok(notes)
 }
 
+/// The slave's status variables: Slave_running, Slaves_running,
+/// Slave_received_heartbeats, Slave_heartbeat_period, Slave_connections.
+pub fn status_values(state: &ServerState) -> Vec<(&'static str, String)> {
+    let io_connected = state.slave.io.lock().unwrap().running == IoRunning::Yes;
+    let both = io_connected && state.slave.sql.lock().unwrap().running;
+    let heartbeats = state.slave.io.lock().unwrap().received_heartbeats;
+    let period = state.slave.info.lock().unwrap().heartbeat_period;
+    let connections = state
+        .slave
+        .connections
+        .load(std::sync::atomic::Ordering::SeqCst);
+    vec![
+        ("Slave_running", if both { "ON" } else { "OFF" }.to_string()),
+        ("Slaves_running", u8::from(both).to_string()),
+        ("Slave_received_heartbeats", heartbeats.to_string()),
+        ("Slave_heartbeat_period", format!("{period:.3}")),
+        ("Slave_connections", connections.to_string()),
+    ]
+}
+
 /// At start-up: the connection master.info describes, its relay log, and
 /// both threads unless `--skip-slave-start`.
 pub fn startup(state: &Arc<ServerState>) {
@@ -308,7 +333,11 @@ pub fn shutdown(state: &Arc<ServerState>) {
 }
 
 /// Writes master.info and relay-log.info (a server with a datadir only).
-fn save(state: &ServerState, info: &crate::replication::channel::MasterInfo, sql: &crate::replication::channel::SqlStatus) {
+fn save(
+    state: &ServerState,
+    info: &crate::replication::channel::MasterInfo,
+    sql: &crate::replication::channel::SqlStatus,
+) {
     if !state.storage.is_persistent() || !info.configured {
         return;
     }

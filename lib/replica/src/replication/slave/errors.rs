@@ -26,7 +26,11 @@ pub fn misconfigured_slave() -> ServerError {
 
 /// 1617: a master connection name other than ''.
 pub fn no_master_connection(name: &str) -> ServerError {
-    ServerError::new(1617, "HY000", format!("There is no master connection '{name}'"))
+    ServerError::new(
+        1617,
+        "HY000",
+        format!("There is no master connection '{name}'"),
+    )
 }
 
 /// 1254 as an error: START SLAVE UNTIL master_gtid_pos while a thread runs.

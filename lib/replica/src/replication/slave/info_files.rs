@@ -23,7 +23,11 @@ pub fn write_master_info(datadir: &Path, info: &MasterInfo) -> io::Result<()> {
 pub fn write_relay_log_info(datadir: &Path, sql: &SqlStatus, delay: u32) -> io::Result<()> {
     let text = format!(
         "5\n./{}\n{}\n{}\n{}\n{}\n",
-        sql.relay_log_file, sql.relay_log_pos, sql.relay_master_log_file, sql.exec_master_log_pos, delay
+        sql.relay_log_file,
+        sql.relay_log_pos,
+        sql.relay_master_log_file,
+        sql.exec_master_log_pos,
+        delay
     );
     fs::write(datadir.join(RELAY_LOG_INFO), text)
 }
@@ -150,9 +154,20 @@ mod tests {
         let text = master_info_text(&info());
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 37);
-        assert_eq!(&lines[..9], ["33", "", "4", "127.0.0.1", "root", "", "19520", "1", "0"]);
+        assert_eq!(
+            &lines[..9],
+            ["33", "", "4", "127.0.0.1", "root", "", "19520", "1", "0"]
+        );
         assert_eq!((lines[15], lines[17], lines[19]), ("30.000", "0", "0"));
-        assert_eq!(&lines[33..], ["using_gtid=2", "do_domain_ids=0", "ignore_domain_ids=0", "END_MARKER"]);
+        assert_eq!(
+            &lines[33..],
+            [
+                "using_gtid=2",
+                "do_domain_ids=0",
+                "ignore_domain_ids=0",
+                "END_MARKER"
+            ]
+        );
     }
 
     #[test]
@@ -177,7 +192,10 @@ mod tests {
             "5\n./slave-relay-bin.000001\n4\n\n0\n0\n"
         );
         let (back, delay) = read_relay_log_info(&dir).unwrap();
-        assert_eq!((back.relay_log_file, back.relay_log_pos, delay), (sql.relay_log_file, 4, 0));
+        assert_eq!(
+            (back.relay_log_file, back.relay_log_pos, delay),
+            (sql.relay_log_file, 4, 0)
+        );
         remove(&dir);
         assert_eq!(read_master_info(&dir), None);
     }

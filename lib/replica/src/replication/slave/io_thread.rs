@@ -186,7 +186,9 @@ fn connect(
                 let retry = state.slave.info.lock().unwrap().connect_retry;
                 let max = retry_count(state);
                 let message = match e {
-                    LinkError::Connect(m) | LinkError::Lost(m) | LinkError::Server { message: m, .. } => m,
+                    LinkError::Connect(m)
+                    | LinkError::Lost(m)
+                    | LinkError::Server { message: m, .. } => m,
                 };
                 set_error(
                     state,
@@ -250,7 +252,9 @@ fn serve(
                 set_error(
                     state,
                     1236,
-                    format!("Got fatal error {code} from master when reading data from binary log: '{message}'"),
+                    format!(
+                        "Got fatal error {code} from master when reading data from binary log: '{message}'"
+                    ),
                 );
                 return Ended::Exit;
             }
@@ -274,7 +278,11 @@ fn link_failed(state: &ServerState, control: &Control, e: LinkError) -> Ended {
 }
 
 /// Queues one event under the channel's locks, then tells the SQL thread.
-fn queue_one(state: &ServerState, bytes: &[u8], queue_state: &mut QueueState) -> Result<(), queue::QueueError> {
+fn queue_one(
+    state: &ServerState,
+    bytes: &[u8],
+    queue_state: &mut QueueState,
+) -> Result<(), queue::QueueError> {
     let channel = &state.slave;
     let mut relay_slot = channel.relay_log.lock().unwrap();
     let relay = match relay_slot.as_mut() {
@@ -313,7 +321,12 @@ fn dump_from(state: &ServerState) -> DumpFrom {
 fn link_settings(state: &ServerState) -> LinkSettings {
     let info = state.slave.info.lock().unwrap().clone();
     let globals = &state.globals;
-    let text = |name: &str| globals.global(name).map(|s| s.as_text().to_string()).unwrap_or_default();
+    let text = |name: &str| {
+        globals
+            .global(name)
+            .map(|s| s.as_text().to_string())
+            .unwrap_or_default()
+    };
     let number = |name: &str, default: u64| globals.global(name).map_or(default, |s| s.as_u64());
     LinkSettings {
         host: info.host,

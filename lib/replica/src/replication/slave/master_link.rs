@@ -8,7 +8,9 @@
 
 use std::time::Duration;
 
-use rmtr_mysqltest::client::{AbortHandle, ClientError, ConnectOptions, Connection, Protocol, Response};
+use rmtr_mysqltest::client::{
+    AbortHandle, ClientError, ConnectOptions, Connection, Protocol, Response,
+};
 
 const COM_BINLOG_DUMP: u8 = 0x12;
 const COM_REGISTER_SLAVE: u8 = 0x15;
@@ -104,7 +106,11 @@ impl MasterLink {
     }
 
     /// The queries a MariaDB slave sends before it registers.
-    pub fn prepare(&mut self, settings: &LinkSettings, from: &DumpFrom) -> Result<MasterFacts, LinkError> {
+    pub fn prepare(
+        &mut self,
+        settings: &LinkSettings,
+        from: &DumpFrom,
+    ) -> Result<MasterFacts, LinkError> {
         self.query("SELECT UNIX_TIMESTAMP()")?;
         let server_id = self
             .query("SHOW VARIABLES LIKE 'SERVER_ID'")?
@@ -143,7 +149,9 @@ impl MasterLink {
         body.extend_from_slice(&settings.report_port.to_le_bytes());
         body.extend_from_slice(&0u32.to_le_bytes()); // replication rank
         body.extend_from_slice(&0u32.to_le_bytes()); // master id
-        self.conn.send_command(COM_REGISTER_SLAVE, &body).map_err(lost)?;
+        self.conn
+            .send_command(COM_REGISTER_SLAVE, &body)
+            .map_err(lost)?;
         match self.packet()? {
             Packet::Error { code, message } => Err(LinkError::Server { code, message }),
             _ => Ok(()),
@@ -191,9 +199,13 @@ pub fn decode(packet: &[u8]) -> Packet {
         Some(0x00) => Packet::Event(packet[1..].to_vec()),
         Some(0xfe) if packet.len() < 9 => Packet::Eof,
         Some(0xff) => {
-            let code = packet.get(1..3).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]));
+            let code = packet
+                .get(1..3)
+                .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]));
             let text = packet.get(3..).unwrap_or_default();
-            let text = text.strip_prefix(b"#").map_or(text, |t| t.get(5..).unwrap_or_default());
+            let text = text
+                .strip_prefix(b"#")
+                .map_or(text, |t| t.get(5..).unwrap_or_default());
             Packet::Error {
                 code,
                 message: String::from_utf8_lossy(text).into_owned(),
@@ -215,7 +227,10 @@ fn lost(e: ClientError) -> LinkError {
 /// only knows "in progress").
 fn probe_errno(settings: &LinkSettings) -> Option<i32> {
     use std::net::ToSocketAddrs;
-    let addr = (settings.host.as_str(), settings.port).to_socket_addrs().ok()?.next()?;
+    let addr = (settings.host.as_str(), settings.port)
+        .to_socket_addrs()
+        .ok()?
+        .next()?;
     std::net::TcpStream::connect_timeout(&addr, settings.net_timeout)
         .err()?
         .raw_os_error()
@@ -234,7 +249,9 @@ fn connect_error(host: &str, e: &ClientError, probed: Option<i32>) -> LinkError 
         Some(errno) if message.starts_with("Can't connect") => {
             let text = std::io::Error::from_raw_os_error(errno).to_string();
             let text = text.split(" (os error").next().unwrap_or(&text).to_string();
-            LinkError::Connect(format!("Can't connect to server on '{host}' ({errno} \"{text}\")"))
+            LinkError::Connect(format!(
+                "Can't connect to server on '{host}' ({errno} \"{text}\")"
+            ))
         }
         _ => LinkError::Connect(message),
     }
@@ -266,7 +283,9 @@ mod tests {
         let e = ClientError::client(2002, "Can't connect to server on '127.0.0.1' (111)");
         assert_eq!(
             connect_error("127.0.0.1", &e, None),
-            LinkError::Connect("Can't connect to server on '127.0.0.1' (111 \"Connection refused\")".into())
+            LinkError::Connect(
+                "Can't connect to server on '127.0.0.1' (111 \"Connection refused\")".into()
+            )
         );
     }
 

@@ -82,7 +82,11 @@ pub fn queue_event(
     advance(&header, body, info, io);
     io.relay_log_file = relay.current();
     io.relay_log_space = relay.space();
-    Ok(if own { Queued::Skipped } else { Queued::Written })
+    Ok(if own {
+        Queued::Skipped
+    } else {
+        Queued::Written
+    })
 }
 
 /// The fields of an event header this needs.

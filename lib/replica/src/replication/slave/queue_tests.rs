@@ -62,7 +62,17 @@ fn a_dump_lands_in_a_fresh_relay_file_and_moves_the_positions() {
     assert_eq!(log.current(), "r-relay-bin.000002");
     let rows = reader::events(&log.read("r-relay-bin.000002").unwrap());
     let types: Vec<&str> = rows.iter().map(|r| r.event_type.as_str()).collect();
-    assert_eq!(types, ["Format_desc", "Rotate", "Format_desc", "Gtid_list", "Gtid", "Xid"]);
+    assert_eq!(
+        types,
+        [
+            "Format_desc",
+            "Rotate",
+            "Format_desc",
+            "Gtid_list",
+            "Gtid",
+            "Xid"
+        ]
+    );
     assert_eq!(rows[1].info, "master-bin.000001;pos=4");
     assert_eq!(info.log_file, "master-bin.000001");
     assert_eq!(info.log_pos, rows[5].end_log_pos);

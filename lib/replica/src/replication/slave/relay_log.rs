@@ -122,9 +122,7 @@ impl RelayLog {
     pub fn space(&self) -> u64 {
         self.names
             .iter()
-            .map(|n| {
-                fs::metadata(self.settings.base.with_file_name(n)).map_or(0, |m| m.len())
-            })
+            .map(|n| fs::metadata(self.settings.base.with_file_name(n)).map_or(0, |m| m.len()))
             .sum()
     }
 
@@ -167,8 +165,13 @@ pub fn open_for(state: &crate::server::state::ServerState, first_of_run: bool) -
     }
     let globals = &state.globals;
     let text = |name: &str| globals.global(name).map(|s| s.as_text().to_string());
-    let max_size = match globals.global("max_relay_log_size").map_or(0, |s| s.as_u64()) {
-        0 => globals.global("max_binlog_size").map_or(1 << 30, |s| s.as_u64()),
+    let max_size = match globals
+        .global("max_relay_log_size")
+        .map_or(0, |s| s.as_u64())
+    {
+        0 => globals
+            .global("max_binlog_size")
+            .map_or(1 << 30, |s| s.as_u64()),
         n => n,
     };
     let settings = RelaySettings {

@@ -41,7 +41,10 @@ fn opens_with_its_own_format_description_and_appends_events_as_received() {
     let bytes = fs::read(dir.join("slave-relay-bin.000001")).unwrap();
     let rows = reader::events(&bytes);
     assert_eq!(rows.len(), 2);
-    assert_eq!((rows[0].event_type.as_str(), rows[0].server_id), ("Format_desc", 2));
+    assert_eq!(
+        (rows[0].event_type.as_str(), rows[0].server_id),
+        ("Format_desc", 2)
+    );
     assert_eq!(rows[0].end_log_pos, 256);
     assert_eq!(bytes[4 + 17], RELAY_LOG_FLAG as u8);
     assert_eq!(rows[1].info, "insert into t values (1)");
@@ -73,7 +76,8 @@ fn rotate_closes_the_file_with_a_rotate_naming_the_next() {
 fn grows_past_the_limit_into_the_next_file() {
     let dir = scratch("limit");
     let mut log = RelayLog::open(settings(&dir, 300), false).unwrap();
-    log.append(&master_query(256, "create table t (a int)")).unwrap();
+    log.append(&master_query(256, "create table t (a int)"))
+        .unwrap();
     assert_eq!(log.current(), "slave-relay-bin.000002");
     log.append(&master_query(400, "drop table t")).unwrap();
     let second = reader::events(&log.read("slave-relay-bin.000002").unwrap());

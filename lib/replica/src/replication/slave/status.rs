@@ -282,9 +282,16 @@ mod tests {
         let one = result(&channel, &context, false);
         assert_eq!(one.rows[0].len(), 54);
         let at = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap();
-        let value = |name: &str| one.rows[0][at(name)].clone().map(|v| String::from_utf8(v).unwrap());
+        let value = |name: &str| {
+            one.rows[0][at(name)]
+                .clone()
+                .map(|v| String::from_utf8(v).unwrap())
+        };
         assert_eq!(value("Master_Host").as_deref(), Some("127.0.0.1"));
-        assert_eq!(value("Replicate_Ignore_Server_Ids").as_deref(), Some("3, 4"));
+        assert_eq!(
+            value("Replicate_Ignore_Server_Ids").as_deref(),
+            Some("3, 4")
+        );
         assert_eq!(value("Seconds_Behind_Master"), None);
         assert_eq!(value("Until_Condition").as_deref(), Some("None"));
         let all = result(&channel, &context, true);

@@ -15,7 +15,10 @@ const SLICE: Duration = Duration::from_millis(100);
 /// `@@gtid_slave_pos`: the last applied GTID of each domain.
 pub fn gtid_slave_pos(state: &ServerState) -> String {
     let list = state.slave.gtid_slave_pos.lock().unwrap();
-    list.iter().map(Gtid::to_string).collect::<Vec<_>>().join(",")
+    list.iter()
+        .map(Gtid::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// `@@gtid_current_pos`: per domain, the newer of the binlog's and the
@@ -23,7 +26,11 @@ pub fn gtid_slave_pos(state: &ServerState) -> String {
 /// wrote to itself).
 pub fn gtid_current_pos(state: &ServerState) -> String {
     let mut merged = parse_gtid_list(&gtid_slave_pos(state)).unwrap_or_default();
-    let binlog = state.binlog.as_ref().map(|b| b.gtid_pos()).unwrap_or_default();
+    let binlog = state
+        .binlog
+        .as_ref()
+        .map(|b| b.gtid_pos())
+        .unwrap_or_default();
     for gtid in parse_gtid_list(&binlog).unwrap_or_default() {
         match merged.iter_mut().find(|g| g.domain_id == gtid.domain_id) {
             Some(g) if g.seq_no < gtid.seq_no => *g = gtid,
@@ -32,7 +39,11 @@ pub fn gtid_current_pos(state: &ServerState) -> String {
         }
     }
     merged.sort_by_key(|g| g.domain_id);
-    merged.iter().map(Gtid::to_string).collect::<Vec<_>>().join(",")
+    merged
+        .iter()
+        .map(Gtid::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// `d-s-n[,d-s-n…]`; None when malformed (error 1941).
@@ -78,7 +89,12 @@ pub fn master_pos_wait<E>(
         if !sql.running {
             return Ok(None);
         }
-        if reached(&sql.relay_master_log_file, sql.exec_master_log_pos, file, pos) {
+        if reached(
+            &sql.relay_master_log_file,
+            sql.exec_master_log_pos,
+            file,
+            pos,
+        ) {
             return Ok(Some(0));
         }
         if end.is_some_and(|e| Instant::now() >= e) {
@@ -167,22 +183,34 @@ mod tests {
     #[test]
     fn master_pos_wait_is_null_without_a_sql_thread_and_times_out_when_behind() {
         let state = ServerState::new(ServerConfig::default());
-        assert_eq!(master_pos_wait(&state, "m.000001", 4, Some(0.1), no_kill), Ok(None));
+        assert_eq!(
+            master_pos_wait(&state, "m.000001", 4, Some(0.1), no_kill),
+            Ok(None)
+        );
         {
             let mut sql = state.slave.sql.lock().unwrap();
             sql.running = true;
             sql.relay_master_log_file = "m.000001".into();
             sql.exec_master_log_pos = 100;
         }
-        assert_eq!(master_pos_wait(&state, "m.000001", 100, Some(0.1), no_kill), Ok(Some(0)));
-        assert_eq!(master_pos_wait(&state, "m.000001", 101, Some(0.1), no_kill), Ok(Some(-1)));
+        assert_eq!(
+            master_pos_wait(&state, "m.000001", 100, Some(0.1), no_kill),
+            Ok(Some(0))
+        );
+        assert_eq!(
+            master_pos_wait(&state, "m.000001", 101, Some(0.1), no_kill),
+            Ok(Some(-1))
+        );
     }
 
     #[test]
     fn master_gtid_wait_sees_the_slave_position() {
         let state = ServerState::new(ServerConfig::default());
         assert_eq!(master_gtid_wait(&state, "", Some(0.0), no_kill), Ok(0));
-        assert_eq!(master_gtid_wait(&state, "0-1-1", Some(0.0), no_kill), Ok(-1));
+        assert_eq!(
+            master_gtid_wait(&state, "0-1-1", Some(0.0), no_kill),
+            Ok(-1)
+        );
         assert_eq!(master_gtid_wait(&state, "x", None, no_kill), Err(None));
         state.slave.gtid_slave_pos.lock().unwrap().push(Gtid {
             domain_id: 0,

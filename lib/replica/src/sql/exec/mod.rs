@@ -23,6 +23,7 @@ mod show_create;
 mod show_where;
 mod signal;
 mod slave;
+mod slave_functions;
 mod source_text;
 mod stage;
 mod transaction;

@@ -28,7 +28,9 @@ pub fn run(session: &mut Session, statement: &SlaveStatement) -> StatementResult
             until,
         } => {
             control::check_connection(connection)?;
-            session.thread.set_state("Waiting for slave thread to start");
+            session
+                .thread
+                .set_state("Waiting for slave thread to start");
             let started = control::start(&state, *threads, until.as_ref());
             session.thread.end_wait();
             started?
@@ -49,10 +51,18 @@ pub fn run(session: &mut Session, statement: &SlaveStatement) -> StatementResult
         }
         SlaveStatement::ShowStatus { connection } => {
             control::check_connection(connection)?;
-            return Ok(Outcome::Rows(status::result(&state.slave, &context(session), false)));
+            return Ok(Outcome::Rows(status::result(
+                &state.slave,
+                &context(session),
+                false,
+            )));
         }
         SlaveStatement::ShowAllStatus => {
-            return Ok(Outcome::Rows(status::result(&state.slave, &context(session), true)));
+            return Ok(Outcome::Rows(status::result(
+                &state.slave,
+                &context(session),
+                true,
+            )));
         }
         SlaveStatement::ShowRelaylogEvents {
             connection,
@@ -78,7 +88,12 @@ pub fn run(session: &mut Session, statement: &SlaveStatement) -> StatementResult
 /// The globals a SHOW SLAVE STATUS row shows.
 fn context(session: &Session) -> status::Context {
     let globals = &session.state.globals;
-    let text = |name: &str| globals.global(name).map(|s| s.as_text().to_string()).unwrap_or_default();
+    let text = |name: &str| {
+        globals
+            .global(name)
+            .map(|s| s.as_text().to_string())
+            .unwrap_or_default()
+    };
     let number = |name: &str| globals.global(name).map_or(0, |s| s.as_u64());
     let max_relay = match number("max_relay_log_size") {
         0 => number("max_binlog_size"),

@@ -39,7 +39,7 @@ pub enum Extra {
     /// The master's binary log: SHOW MASTER STATUS, FLUSH LOGS, ….
     Binlog(BinlogStatement),
     /// The slave side: CHANGE MASTER, START/STOP/RESET SLAVE, SHOW SLAVE STATUS, ….
-    Slave(super::slave_statements::SlaveStatement),
+    Slave(Box<super::slave_statements::SlaveStatement>),
 }
 
 /// Statements about the binary log.
@@ -65,7 +65,7 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
         return Ok(Some(account));
     }
     if let Some(slave) = super::slave_statements::parse(piece.text) {
-        return slave.map(|s| Some(Extra::Slave(s)));
+        return slave.map(|s| Some(Extra::Slave(Box::new(s))));
     }
     if let Some(program) = crate::sql::routines::recognize(piece.text) {
         return program.map(|p| Some(Extra::Program(p)));

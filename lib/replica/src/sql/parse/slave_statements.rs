@@ -123,13 +123,17 @@ fn lex(text: &str) -> Vec<(Token, usize)> {
             let inner = text.get(i + 1..end.saturating_sub(1)).unwrap_or("");
             out.push((Token::Word(inner.to_ascii_uppercase()), start));
             i = end;
-        } else if c.is_ascii_digit() || (c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+        } else if c.is_ascii_digit()
+            || (c == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
                 i += 1;
             }
             out.push((Token::Number(text[start..i].to_string()), start));
         } else if c.is_ascii_alphabetic() || c == b'_' || c == b'@' || c >= 0x80 {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80) {
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+            {
                 i += 1;
             }
             i = i.max(start + 1);
@@ -281,7 +285,12 @@ impl Parser<'_> {
         };
         let (whole, fraction) = n.split_once('.').unwrap_or((n, ""));
         let digits: String = format!("{fraction}000").chars().take(3).collect();
-        let whole: u64 = if whole.is_empty() { Ok(0) } else { whole.parse() }.map_err(|_| self.error())?;
+        let whole: u64 = if whole.is_empty() {
+            Ok(0)
+        } else {
+            whole.parse()
+        }
+        .map_err(|_| self.error())?;
         let fraction: u64 = digits.parse().map_err(|_| self.error())?;
         self.at += 1;
         Ok(whole * 1000 + fraction)
@@ -395,7 +404,8 @@ impl Parser<'_> {
             if !self.try_punct(',') {
                 break;
             }
-            if !matches!(self.peek(), Some(Token::Word(w)) if w == "IO_THREAD" || w == "SQL_THREAD") {
+            if !matches!(self.peek(), Some(Token::Word(w)) if w == "IO_THREAD" || w == "SQL_THREAD")
+            {
                 return Err(self.error());
             }
         }

@@ -16,12 +16,16 @@ fn near(text: &str) -> String {
 
 #[test]
 fn reads_change_master_with_every_kind_of_value() {
-    let SlaveStatement::ChangeMaster { connection, options } = ok(
+    let SlaveStatement::ChangeMaster {
+        connection,
+        options,
+    } = ok(
         "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=19520, master_user = 'root', \
          MASTER_CONNECT_RETRY=1, MASTER_LOG_FILE='m.000001', MASTER_LOG_POS=635, \
          MASTER_USE_GTID=current_pos, MASTER_HEARTBEAT_PERIOD=0.5, IGNORE_SERVER_IDS=(3, 4), \
          MASTER_SSL=1, MASTER_DELAY=2",
-    ) else {
+    )
+    else {
         panic!("not CHANGE MASTER");
     };
     assert_eq!(connection, "");
@@ -32,7 +36,9 @@ fn reads_change_master_with_every_kind_of_value() {
     assert_eq!(options.heartbeat_millis, Some(500));
     assert_eq!(options.ignore_server_ids, Some(vec![3, 4]));
     assert_eq!((options.ssl, options.delay), (Some(true), Some(2)));
-    let SlaveStatement::ChangeMaster { connection, .. } = ok("change master 'foo' to master_host='x'") else {
+    let SlaveStatement::ChangeMaster { connection, .. } =
+        ok("change master 'foo' to master_host='x'")
+    else {
         panic!("not CHANGE MASTER");
     };
     assert_eq!(connection, "foo");
@@ -64,7 +70,10 @@ fn reads_start_stop_reset_and_show() {
     };
     assert!(threads.sql() && !threads.io());
     let until = until.unwrap();
-    assert_eq!((until.master_log_file.as_deref(), until.master_log_pos), (Some("m.000001"), Some(4)));
+    assert_eq!(
+        (until.master_log_file.as_deref(), until.master_log_pos),
+        (Some("m.000001"), Some(4))
+    );
     assert_eq!(near("start slave io_thread sql_thread"), "sql_thread");
     assert_eq!(near("start slave until bogus=1"), "bogus=1");
     let SlaveStatement::Stop { threads, .. } = ok("stop slave io_thread, sql_thread") else {
@@ -85,7 +94,12 @@ fn reads_start_stop_reset_and_show() {
         }
     );
     assert_eq!(ok("show all slaves status"), SlaveStatement::ShowAllStatus);
-    assert_eq!(ok("show replica status"), SlaveStatement::ShowStatus { connection: String::new() });
+    assert_eq!(
+        ok("show replica status"),
+        SlaveStatement::ShowStatus {
+            connection: String::new()
+        }
+    );
     assert!(parse("SHOW SLAVE HOSTS").is_none());
     assert!(parse("SELECT 1").is_none());
 }
