@@ -309,6 +309,17 @@ impl Connection {
         )
     }
 
+    /// Sends a command with a raw body (COM_REGISTER_SLAVE, COM_BINLOG_DUMP,
+    /// …); its answer is read packet by packet with `read_packet`.
+    pub fn send_command(&mut self, command: u8, body: &[u8]) -> Result<(), ClientError> {
+        self.start_command(command, body)
+    }
+
+    /// Reads the next raw packet of a command's answer (a replication stream).
+    pub fn read_packet(&mut self) -> Result<Vec<u8>, ClientError> {
+        self.read()
+    }
+
     /// Limits how long a read may block; `None` waits forever.
     pub fn set_read_timeout(&mut self, timeout: Option<Duration>) {
         if let Some(stream) = &self.stream {

@@ -44,6 +44,11 @@ pub struct MasterInfo {
     pub log_pos: u64,
     pub delay: u32,
     pub ignore_server_ids: Vec<u32>,
+    /// MASTER_SSL (accepted and shown, never used).
+    pub ssl: bool,
+    /// Set by CHANGE MASTER, cleared by RESET SLAVE ALL: SHOW SLAVE STATUS
+    /// has a row only for a configured connection.
+    pub configured: bool,
 }
 
 /// The `Slave_IO_Running` column.
@@ -72,6 +77,9 @@ pub struct IoStatus {
     pub relay_log_file: String,
     pub relay_log_space: u64,
     pub received_heartbeats: u64,
+    /// Events were queued since the relay logs were last purged: a new IO
+    /// thread skips what the master sends again up to the read position.
+    pub queued: bool,
 }
 
 /// `UNTIL` of START SLAVE, as `Until_Condition` names it.
@@ -125,4 +133,10 @@ pub struct Channel {
     /// Notified, with `sql` held, whenever the SQL thread advances or stops
     /// (MASTER_POS_WAIT, MASTER_GTID_WAIT and START/STOP SLAVE wait on it).
     pub sql_advanced: Condvar,
+    /// The relay log, once the connection is configured on a server with a datadir.
+    pub relay_log: Mutex<Option<crate::replication::slave::relay_log::RelayLog>>,
+    /// The running IO thread's handle, to stop it.
+    pub io_thread: Mutex<Option<crate::replication::slave::io_thread::IoHandle>>,
+    /// Connections the IO thread made to a master (`Slave_connections`).
+    pub connections: std::sync::atomic::AtomicU64,
 }

@@ -5,5 +5,7 @@
 
 pub mod channel;
 pub mod master;
+pub mod slave;
+pub mod sql_thread;
 
 pub use channel::Channel;

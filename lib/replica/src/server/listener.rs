@@ -82,6 +82,7 @@ fn start_with(config: ServerConfig, process: bool) -> io::Result<RunningServer> 
     if let Some(pid_file) = &pid_file {
         fs::write(pid_file, format!("{}\n", std::process::id()))?;
     }
+    crate::replication::slave::control::startup(&state);
     let shared = Arc::new(Shared::new(state, shutdown));
     log.note(&format!("{PROGRAM}: ready for connections."));
     log.line(&version_line(&shared.state.config, port));
@@ -233,6 +234,7 @@ impl Acceptor {
             "{PROGRAM} (initiated by: {}): Normal shutdown",
             self.shared.shutdown.initiator()
         ));
+        crate::replication::slave::control::shutdown(&self.shared.state);
         for t in self.shared.state.threads.snapshot() {
             t.kill_connection();
         }

@@ -138,6 +138,19 @@ fn binlog_counter(statement: &crate::sql::parse::BinlogStatement) -> &'static st
     }
 }
 
+fn slave_counter(statement: &crate::sql::parse::slave_statements::SlaveStatement) -> &'static str {
+    use crate::sql::parse::slave_statements::SlaveStatement as S;
+    match statement {
+        S::ChangeMaster { .. } => "Com_change_master",
+        S::Start { .. } => "Com_slave_start",
+        S::Stop { .. } => "Com_slave_stop",
+        S::Reset { .. } => "Com_reset",
+        S::ShowStatus { .. } => "Com_show_slave_status",
+        S::ShowAllStatus => "Com_show_slave_status",
+        S::ShowRelaylogEvents { .. } => "Com_show_relaylog_events",
+    }
+}
+
 fn extra_counter(extra: &Extra) -> Option<&'static str> {
     Some(match extra {
         Extra::ShowCreateDatabase { .. } => "Com_show_create_db",
@@ -147,6 +160,7 @@ fn extra_counter(extra: &Extra) -> Option<&'static str> {
         Extra::AlterEngine { .. } => "Com_alter_table",
         Extra::Signal { .. } => "Com_signal",
         Extra::Binlog(statement) => binlog_counter(statement),
+        Extra::Slave(statement) => slave_counter(statement),
         Extra::Account(account) => match account {
             AccountStatement::CreateUser { .. } => "Com_create_user",
             AccountStatement::DropUser { .. } => "Com_drop_user",

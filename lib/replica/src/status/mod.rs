@@ -69,12 +69,12 @@ fn server_values(session: &Session) -> Vec<(String, String)> {
     [
         ("Connections", state.threads.connections().to_string()),
         ("Max_used_connections", state.threads.max_used().to_string()),
-        ("Slave_running", "OFF".to_string()),
         ("Threads_connected", threads.len().to_string()),
         ("Threads_running", running.to_string()),
         ("Uptime", uptime.to_string()),
     ]
     .into_iter()
+    .chain(crate::replication::slave::control::status_values(state))
     .map(|(n, v)| (n.to_string(), v))
     .collect()
 }

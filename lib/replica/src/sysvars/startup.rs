@@ -49,8 +49,26 @@ pub fn apply_config(values: &mut HashMap<&'static str, Setting>, config: &Server
     values.insert("port", Setting::Unsigned(u64::from(config.port)));
     values.insert("report_port", Setting::Unsigned(u64::from(config.port)));
     values.insert("server_id", Setting::Unsigned(u64::from(config.server_id)));
+    let basename = config
+        .options
+        .iter()
+        .rev()
+        .find(|(n, _)| n.replace('-', "_") == "log_basename")
+        .map(|(_, v)| v.as_str())
+        .filter(|b| !b.is_empty());
     for (name, value) in &config.options {
-        apply_option(values, &datadir, name, value);
+        apply_option(values, &datadir, basename, name, value);
+    }
+    let relay_named =
+        matches!(values.get("relay_log_basename"), Some(Setting::Text(Some(t))) if !t.is_empty());
+    if !relay_named {
+        // Without --relay-log the relay log is still named, after the host
+        // or --log-basename.
+        let value = basename.map_or(String::new(), |b| format!("{b}-relay-bin"));
+        file_base_names(values, &datadir, None, "relay_log", &value);
+        if basename.is_some() {
+            values.insert("relay_log", Setting::Text(Some(value)));
+        }
     }
 }
 
@@ -58,6 +76,7 @@ pub fn apply_config(values: &mut HashMap<&'static str, Setting>, config: &Server
 fn apply_option(
     values: &mut HashMap<&'static str, Setting>,
     datadir: &str,
+    basename: Option<&str>,
     name: &str,
     value: &str,
 ) {
@@ -67,7 +86,7 @@ fn apply_option(
         if let Some(setting) = option_setting(def, value) {
             values.insert(def.name, setting);
         }
-        file_base_names(values, datadir, def.name, value);
+        file_base_names(values, datadir, basename, def.name, value);
     } else if let Some(def) = name.strip_prefix("skip_").and_then(lookup) {
         if def.kind == Kind::Bool {
             values.insert(def.name, Setting::Bool(false));
@@ -75,10 +94,12 @@ fn apply_option(
     }
 }
 
-/// `log-bin=name` and `relay-log=name` also name their files' base and index.
+/// `log-bin=name` and `relay-log=name` also name their files' base and
+/// index; without a name, after `--log-basename` or else the host.
 fn file_base_names(
     values: &mut HashMap<&'static str, Setting>,
     datadir: &str,
+    basename: Option<&str>,
     name: &str,
     value: &str,
 ) {
@@ -87,8 +108,16 @@ fn file_base_names(
         "relay_log" => ("relay_log_basename", "relay_log_index"),
         _ => return,
     };
+    let suffix = if name == "log_bin" {
+        "bin"
+    } else {
+        "relay-bin"
+    };
     let stem = if value.is_empty() || name == "log_bin" && is_switch(value) {
-        format!("{}-bin", hostname())
+        format!(
+            "{}-{suffix}",
+            basename.map_or_else(hostname, str::to_string)
+        )
     } else {
         value.to_string()
     };
@@ -284,5 +313,24 @@ mod tests {
             panic!()
         };
         assert!(mode.starts_with(b"STRICT_TRANS_TABLES,STRICT_ALL_TABLES,"));
+    }
+
+    #[test]
+    fn log_basename_names_the_binary_and_relay_logs() {
+        let c = options(&[("log-basename", "slave"), ("log-bin", "")]);
+        assert_eq!(
+            global(&c, "log_bin_basename"),
+            Value::text("/var/mysqld.1/data/slave-bin")
+        );
+        assert_eq!(global(&c, "relay_log"), Value::text("slave-relay-bin"));
+        assert_eq!(
+            global(&c, "relay_log_index"),
+            Value::text("/var/mysqld.1/data/slave-relay-bin.index")
+        );
+        let plain = options(&[]);
+        let Value::Bytes(base) = global(&plain, "relay_log_basename") else {
+            panic!()
+        };
+        assert!(base.ends_with(b"-relay-bin"));
     }
 }

@@ -12,3 +12,4 @@ mod common;
 mod master_interop;
 mod persist;
 mod protocol;
+mod slave_io;

@@ -22,6 +22,8 @@ mod show;
 mod show_create;
 mod show_where;
 mod signal;
+mod slave;
+mod slave_functions;
 mod source_text;
 mod stage;
 mod transaction;
@@ -144,6 +146,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::Account(statement) => accounts::run(session, statement),
         Extra::Program(statement) => crate::sql::routines::run(session, statement),
         Extra::Binlog(statement) => binlog::run(session, statement),
+        Extra::Slave(statement) => slave::run(session, statement),
     }
 }
 

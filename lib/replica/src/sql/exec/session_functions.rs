@@ -48,6 +48,10 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "release_all_locks" => Ok(Value::UInt(
             session.state.locks.release_all_locks(session.id()),
         )),
+        "master_pos_wait" | "source_pos_wait" => {
+            super::slave_functions::master_pos_wait(session, args)
+        }
+        "master_gtid_wait" => super::slave_functions::master_gtid_wait(session, args),
         _ => return None,
     })
 }
@@ -169,6 +173,14 @@ pub fn system_variable(session: &mut Session, scope: VarScope, name: &str) -> Se
             return Ok(Value::UInt(errors as u64));
         }
         "identity" | "last_insert_id" => return Ok(Value::UInt(session.last_insert_id)),
+        "gtid_slave_pos" if scope != VarScope::Session => {
+            let pos = crate::replication::slave::waits::gtid_slave_pos(&session.state);
+            return Ok(Value::text(&pos));
+        }
+        "gtid_current_pos" if scope != VarScope::Session => {
+            let pos = crate::replication::slave::waits::gtid_current_pos(&session.state);
+            return Ok(Value::text(&pos));
+        }
         _ => {}
     }
     session.state.globals.get(&session.vars, scope, name)

@@ -67,13 +67,15 @@ fn assign(
             Ok(())
         }
         Some(variable) => {
+            let lower = variable.to_ascii_lowercase();
+            crate::replication::slave::settings::check_set(&session.state, &lower)?;
             let conditions =
                 session
                     .state
                     .globals
                     .set(&mut session.vars, scope, &variable, value)?;
             conditions.into_iter().for_each(|c| session.warn(c));
-            Ok(())
+            crate::replication::slave::settings::after_set(&session.state, &lower)
         }
     }
 }

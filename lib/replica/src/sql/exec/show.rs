@@ -94,7 +94,10 @@ pub fn by_word(session: &mut Session, words: &[Ident]) -> StatementResult {
     let errors_only = match word.as_str() {
         "WARNINGS" => false,
         "ERRORS" => true,
-        "SLAVE STATUS" | "REPLICA STATUS" => return Ok(rows(SLAVE_STATUS_COLUMNS, Vec::new())),
+        "SLAVE STATUS" | "REPLICA STATUS" => {
+            let columns = &crate::replication::slave::status::COLUMNS;
+            return Ok(rows(columns, Vec::new()));
+        }
         "ENGINES" | "STORAGE ENGINES" => return super::info_schema::show_engines(session),
         _ => return Err(not_supported(&format!("SHOW {word}"))),
     };
@@ -114,65 +117,6 @@ pub fn by_word(session: &mut Session, words: &[Ident]) -> StatementResult {
     result.columns[1] = Column::integer("Code");
     Ok(Outcome::Rows(result))
 }
-
-/// SHOW SLAVE STATUS's columns in MariaDB 10.11's order (a server that is
-/// not a slave shows them with no row).
-const SLAVE_STATUS_COLUMNS: &[&str] = &[
-    "Slave_IO_State",
-    "Master_Host",
-    "Master_User",
-    "Master_Port",
-    "Connect_Retry",
-    "Master_Log_File",
-    "Read_Master_Log_Pos",
-    "Relay_Log_File",
-    "Relay_Log_Pos",
-    "Relay_Master_Log_File",
-    "Slave_IO_Running",
-    "Slave_SQL_Running",
-    "Replicate_Do_DB",
-    "Replicate_Ignore_DB",
-    "Replicate_Do_Table",
-    "Replicate_Ignore_Table",
-    "Replicate_Wild_Do_Table",
-    "Replicate_Wild_Ignore_Table",
-    "Last_Errno",
-    "Last_Error",
-    "Skip_Counter",
-    "Exec_Master_Log_Pos",
-    "Relay_Log_Space",
-    "Until_Condition",
-    "Until_Log_File",
-    "Until_Log_Pos",
-    "Master_SSL_Allowed",
-    "Master_SSL_CA_File",
-    "Master_SSL_CA_Path",
-    "Master_SSL_Cert",
-    "Master_SSL_Cipher",
-    "Master_SSL_Key",
-    "Seconds_Behind_Master",
-    "Master_SSL_Verify_Server_Cert",
-    "Last_IO_Errno",
-    "Last_IO_Error",
-    "Last_SQL_Errno",
-    "Last_SQL_Error",
-    "Replicate_Ignore_Server_Ids",
-    "Master_Server_Id",
-    "Master_SSL_Crl",
-    "Master_SSL_Crlpath",
-    "Using_Gtid",
-    "Gtid_IO_Pos",
-    "Replicate_Do_Domain_Ids",
-    "Replicate_Ignore_Domain_Ids",
-    "Parallel_Mode",
-    "SQL_Delay",
-    "SQL_Remaining_Delay",
-    "Slave_SQL_Running_State",
-    "Slave_DDL_Groups",
-    "Slave_Non_Transactional_Groups",
-    "Slave_Transactional_Groups",
-    "Replicate_Rewrite_DB",
-];
 
 /// SHOW DATABASES [LIKE …].
 pub fn databases(session: &mut Session, options: &ShowStatementOptions) -> StatementResult {

@@ -38,6 +38,8 @@ pub enum Extra {
     Program(crate::sql::routines::ProgramStatement),
     /// The master's binary log: SHOW MASTER STATUS, FLUSH LOGS, ….
     Binlog(BinlogStatement),
+    /// The slave side: CHANGE MASTER, START/STOP/RESET SLAVE, SHOW SLAVE STATUS, ….
+    Slave(Box<super::slave_statements::SlaveStatement>),
 }
 
 /// Statements about the binary log.
@@ -63,6 +65,9 @@ pub enum BinlogStatement {
 pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
     if let Some(account) = super::account_statements::parse(piece.text) {
         return Ok(Some(account));
+    }
+    if let Some(slave) = super::slave_statements::parse(piece.text) {
+        return slave.map(|s| Some(Extra::Slave(Box::new(s))));
     }
     if let Some(program) = crate::sql::routines::recognize(piece.text) {
         return program.map(|p| Some(Extra::Program(p)));

@@ -8,6 +8,7 @@ mod account_statements;
 mod extras;
 pub(crate) mod scan;
 mod share_mode;
+pub mod slave_statements;
 mod split;
 mod syntax_error;
 

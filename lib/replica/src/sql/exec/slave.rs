@@ -1,0 +1,169 @@
+//! The slave statements run in a session: each one hands its options to
+//! `replication::slave::control` (or reads `status` / the relay log) and
+//! turns the result into an OK with notes, a result set, or an error.
+
+use std::sync::Arc;
+
+use super::ok;
+use crate::error::{Condition, Level};
+use crate::replication::slave::{control, status};
+use crate::session::outcome::{Column, Outcome, ResultSet};
+use crate::session::{Session, StatementResult};
+use crate::sql::parse::slave_statements::SlaveStatement;
+
+/// Runs one slave statement.
+pub fn run(session: &mut Session, statement: &SlaveStatement) -> StatementResult {
+    let state = Arc::clone(&session.state);
+    let notes = match statement {
+        SlaveStatement::ChangeMaster {
+            connection,
+            options,
+        } => {
+            control::check_connection(connection)?;
+            control::change_master(&state, options)?
+        }
+        SlaveStatement::Start {
+            connection,
+            threads,
+            until,
+        } => {
+            control::check_connection(connection)?;
+            session
+                .thread
+                .set_state("Waiting for slave thread to start");
+            let started = control::start(&state, *threads, until.as_ref());
+            session.thread.end_wait();
+            started?
+        }
+        SlaveStatement::Stop {
+            connection,
+            threads,
+        } => {
+            control::check_connection(connection)?;
+            session.thread.set_state("Killing slave");
+            let notes = control::stop(&state, *threads);
+            session.thread.end_wait();
+            notes
+        }
+        SlaveStatement::Reset { connection, all } => {
+            control::check_connection(connection)?;
+            control::reset(&state, *all)?
+        }
+        SlaveStatement::ShowStatus { connection } => {
+            control::check_connection(connection)?;
+            return Ok(Outcome::Rows(status::result(
+                &state.slave,
+                &context(session),
+                false,
+            )));
+        }
+        SlaveStatement::ShowAllStatus => {
+            return Ok(Outcome::Rows(status::result(
+                &state.slave,
+                &context(session),
+                true,
+            )));
+        }
+        SlaveStatement::ShowRelaylogEvents {
+            connection,
+            file,
+            from,
+            offset,
+            count,
+        } => {
+            control::check_connection(connection)?;
+            return relaylog_events(session, file.as_deref(), *from, *offset, *count);
+        }
+    };
+    for (code, message) in notes {
+        session.warn(Condition {
+            level: Level::Note,
+            code,
+            message,
+        });
+    }
+    ok(0)
+}
+
+/// The globals a SHOW SLAVE STATUS row shows.
+fn context(session: &Session) -> status::Context {
+    let globals = &session.state.globals;
+    let text = |name: &str| {
+        globals
+            .global(name)
+            .map(|s| s.as_text().to_string())
+            .unwrap_or_default()
+    };
+    let number = |name: &str| globals.global(name).map_or(0, |s| s.as_u64());
+    let max_relay = match number("max_relay_log_size") {
+        0 => number("max_binlog_size"),
+        n => n,
+    };
+    status::Context {
+        parallel_mode: text("slave_parallel_mode"),
+        max_relay_log_size: max_relay,
+        gtid_slave_pos: crate::replication::slave::waits::gtid_slave_pos(&session.state),
+    }
+}
+
+/// SHOW RELAYLOG EVENTS, as SHOW BINLOG EVENTS over the relay log files.
+fn relaylog_events(
+    session: &Session,
+    file: Option<&str>,
+    from: u64,
+    offset: usize,
+    count: Option<usize>,
+) -> StatementResult {
+    let columns = vec![
+        Column::text("Log_name", 192),
+        Column::integer("Pos"),
+        Column::text("Event_type", 15),
+        Column::integer("Server_id"),
+        Column::integer("End_log_pos"),
+        Column::text("Info", 192),
+    ];
+    let relay = session.state.slave.relay_log.lock().unwrap();
+    let Some(relay) = relay.as_ref() else {
+        return Ok(Outcome::Rows(ResultSet {
+            columns,
+            rows: Vec::new(),
+        }));
+    };
+    let name = file.map_or_else(|| relay.first(), str::to_string);
+    let bytes = relay
+        .read(&name)
+        .ok_or_else(|| show_events_error("Could not find target log"))?;
+    let all = crate::binlog::reader::events(&bytes);
+    if from != 4 && !all.iter().any(|e| e.pos == from) {
+        return Err(show_events_error("Wrong offset or I/O error"));
+    }
+    let rows = all
+        .into_iter()
+        .filter(|e| e.pos >= from)
+        .skip(offset)
+        .take(count.unwrap_or(usize::MAX))
+        .map(|e| {
+            [
+                name.clone(),
+                e.pos.to_string(),
+                e.event_type,
+                e.server_id.to_string(),
+                e.end_log_pos.to_string(),
+                e.info,
+            ]
+            .into_iter()
+            .map(|v| Some(v.into_bytes()))
+            .collect()
+        })
+        .collect();
+    Ok(Outcome::Rows(ResultSet { columns, rows }))
+}
+
+/// 1220, worded as for SHOW BINLOG EVENTS (MariaDB says BINLOG here too).
+fn show_events_error(why: &str) -> crate::error::ServerError {
+    crate::error::ServerError::new(
+        1220,
+        "HY000",
+        format!("Error when executing command SHOW BINLOG EVENTS: {why}"),
+    )
+}
