@@ -3,6 +3,8 @@
 //! STATUS), the IO thread and the SQL thread share. The master side and
 //! the threads themselves live in their own components beside it.
 
+pub mod apply;
 pub mod channel;
+pub mod sql_thread;
 
 pub use channel::Channel;
