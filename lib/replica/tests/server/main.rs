@@ -11,3 +11,4 @@ mod commands;
 mod common;
 mod persist;
 mod protocol;
+mod sql_thread;
