@@ -81,8 +81,14 @@ pub struct IoStatus {
 pub enum Until {
     #[default]
     None,
-    Master { file: String, pos: u64 },
-    Relay { file: String, pos: u64 },
+    Master {
+        file: String,
+        pos: u64,
+    },
+    Relay {
+        file: String,
+        pos: u64,
+    },
     Gtid(String),
 }
 

@@ -142,7 +142,8 @@ impl Session {
                 emit(Ok(Outcome::Rows(set)), true)?;
             }
             self.thread.kill.clear_query();
-            self.thread.begin(self.fixed_command.unwrap_or("Sleep"), None);
+            self.thread
+                .begin(self.fixed_command.unwrap_or("Sleep"), None);
             let failed = result.is_err();
             let more = index + 1 < count && !failed;
             emit(result, more)?;

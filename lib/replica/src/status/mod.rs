@@ -69,7 +69,10 @@ fn server_values(session: &Session) -> Vec<(String, String)> {
     [
         ("Connections", state.threads.connections().to_string()),
         ("Max_used_connections", state.threads.max_used().to_string()),
-        ("Slave_open_temp_tables", open_temp_tables(state).to_string()),
+        (
+            "Slave_open_temp_tables",
+            open_temp_tables(state).to_string(),
+        ),
         ("Slave_running", "OFF".to_string()),
         ("Threads_connected", threads.len().to_string()),
         ("Threads_running", running.to_string()),

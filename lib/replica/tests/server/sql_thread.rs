@@ -130,7 +130,8 @@ fn run_real_master(mariadbd: &Path, install_db: &Path) -> MasterRun {
     );
     let mut conn = connect_socket(&socket);
     for sql in WORKLOAD {
-        conn.query(sql.as_bytes()).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        conn.query(sql.as_bytes())
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
     let answers = CHECKS.iter().map(|q| first_row(&mut conn, q)).collect();
     let gtid_binlog_pos = first_row(&mut conn, "SELECT @@gtid_binlog_pos");
@@ -176,7 +177,9 @@ fn connect_tcp(port: u16) -> Connection {
 
 /// The first row of a query, cells joined by tabs.
 fn first_row(conn: &mut Connection, sql: &str) -> String {
-    let responses = conn.query(sql.as_bytes()).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let responses = conn
+        .query(sql.as_bytes())
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
     let Some(Response::ResultSet(set)) = responses.into_iter().next() else {
         panic!("{sql} gave no result set");
     };
@@ -396,5 +399,173 @@ fn a_duplicate_key_stops_with_1062_and_resumes_at_the_failed_group() {
     assert_eq!(first_row(&mut conn, CHECKS[0]), master.answers[0]);
     assert!(state.slave.sql.lock().unwrap().relay_log_pos > failed_at);
     rmtr_replica::replication::sql_thread::stop(&state);
+    srv.shutdown();
+}
+
+/// A replica with its data (and binary log) in a datadir, without a listener.
+fn persistent_replica(name: &str, relay: &[u8], log_slave_updates: bool) -> Arc<ServerState> {
+    let dir = scratch(name);
+    fs::write(dir.join("relay-bin.000001"), relay).unwrap();
+    fs::write(dir.join("relay-bin.index"), "./relay-bin.000001\n").unwrap();
+    let on = if log_slave_updates { "1" } else { "0" };
+    ServerState::open(ServerConfig {
+        port: 0,
+        server_id: 2,
+        datadir: dir.clone(),
+        log_error: Some(dir.join("replica.err")),
+        options: vec![
+            (
+                "relay_log".into(),
+                dir.join("relay-bin").display().to_string(),
+            ),
+            ("log_bin".into(), "replica-bin".into()),
+            ("log_slave_updates".into(), on.into()),
+        ],
+        ..ServerConfig::default()
+    })
+    .expect("replica state opens")
+}
+
+/// The GTIDs and (type, server id) of every event of the replica's first binlog file.
+fn replica_binlog(state: &ServerState) -> (Vec<String>, Vec<(String, u32)>) {
+    use rmtr_replica::binlog::reader;
+    let log = state.binlog.as_ref().expect("the replica logs");
+    let bytes = log
+        .read("replica-bin.000001")
+        .expect("the replica's binlog");
+    let gtids = reader::gtids(&bytes)
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
+    let events = reader::events(&bytes)
+        .into_iter()
+        .map(|e| (e.event_type, e.server_id))
+        .collect();
+    (gtids, events)
+}
+
+#[test]
+fn log_slave_updates_logs_each_group_under_its_original_gtid() {
+    let Some(master) = master_run() else { return };
+    let state = persistent_replica("lsu", &relay_log_of(&master.binlog), true);
+    rmtr_replica::replication::sql_thread::start(&state).unwrap();
+    wait_for_slave_pos(&state, &master.gtid_binlog_pos);
+    rmtr_replica::replication::sql_thread::stop(&state);
+    let (gtids, events) = replica_binlog(&state);
+    let master_gtids: Vec<String> = rmtr_replica::binlog::reader::gtids(&master.binlog)
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
+    // In the master's order; the binlog hook does not log temporary-table DDL yet.
+    let mut rest = master_gtids.iter();
+    assert!(
+        gtids.iter().all(|g| rest.any(|m| m == g)),
+        "{gtids:?} is not a subsequence of {master_gtids:?}"
+    );
+    assert!(gtids.len() + 2 >= master_gtids.len(), "{gtids:?}");
+    let replicated: Vec<&(String, u32)> = events
+        .iter()
+        .filter(|(kind, _)| ["Gtid", "Query", "Xid"].contains(&kind.as_str()))
+        .collect();
+    assert!(
+        replicated.iter().all(|(_, server)| *server == 1),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn without_log_slave_updates_nothing_is_logged() {
+    let Some(master) = master_run() else { return };
+    let state = persistent_replica("nolsu", &relay_log_of(&master.binlog), false);
+    rmtr_replica::replication::sql_thread::start(&state).unwrap();
+    wait_for_slave_pos(&state, &master.gtid_binlog_pos);
+    rmtr_replica::replication::sql_thread::stop(&state);
+    let (gtids, _) = replica_binlog(&state);
+    assert_eq!(gtids, Vec::<String>::new());
+}
+
+/// The end position of the group with GTID `gtid` in a master binlog.
+fn group_end(binlog: &[u8], gtid: &str) -> u64 {
+    let events = rmtr_replica::binlog::reader::events(binlog);
+    let at = events
+        .iter()
+        .position(|e| e.event_type == "Gtid" && e.info.ends_with(&format!("GTID {gtid}")))
+        .expect("the group is in the binlog");
+    events[at + 1..]
+        .iter()
+        .find(|e| e.event_type == "Xid" || e.info.starts_with("COMMIT"))
+        .expect("the group ends")
+        .end_log_pos
+}
+
+#[test]
+fn until_stops_after_the_group_and_temporary_tables_survive_a_restart() {
+    use rmtr_replica::replication::channel::Until;
+    use rmtr_replica::replication::sql_thread;
+    let Some(master) = master_run() else { return };
+    let srv = replica_with_relay_log("until", &relay_log_of(&master.binlog));
+    let state = Arc::clone(srv.state());
+    let mut conn = connect_tcp(srv.port());
+    let pos = group_end(&master.binlog, "0-1-5");
+    state.slave.sql.lock().unwrap().until = Until::Master {
+        file: "master-bin.000001".into(),
+        pos,
+    };
+    sql_thread::start(&state).unwrap();
+    wait_stopped(&state);
+    assert_eq!(state.slave.sql.lock().unwrap().last_errno, 0);
+    assert_eq!(state.slave.sql.lock().unwrap().exec_master_log_pos, pos);
+    assert_eq!(first_row(&mut conn, "SELECT @@gtid_slave_pos"), "0-1-5");
+    // The temporary table exists after 0-1-14 (the INSERT INTO tt).
+    state.slave.sql.lock().unwrap().until = Until::Gtid("0-1-14".into());
+    sql_thread::start(&state).unwrap();
+    wait_stopped(&state);
+    assert_eq!(first_row(&mut conn, "SELECT @@gtid_slave_pos"), "0-1-14");
+    let temp = "SHOW GLOBAL STATUS LIKE 'Slave_open_temp_tables'";
+    assert_eq!(first_row(&mut conn, temp), "Slave_open_temp_tables\t1");
+    state.slave.sql.lock().unwrap().until = Until::None;
+    sql_thread::start(&state).unwrap();
+    wait_for_slave_pos(&state, &master.gtid_binlog_pos);
+    assert_eq!(first_row(&mut conn, CHECKS[0]), master.answers[0]);
+    assert_eq!(first_row(&mut conn, temp), "Slave_open_temp_tables\t0");
+    sql_thread::stop(&state);
+    let log = fs::read_to_string(state.config.log_error.as_ref().unwrap()).unwrap();
+    assert!(log.contains("[Note] Slave SQL thread initialized, starting replication in log 'master-bin.000001' at position"));
+    srv.shutdown();
+}
+
+#[test]
+fn set_global_gtid_slave_pos_rewrites_the_table_and_the_channel() {
+    let srv = replica_with_relay_log("setpos", &[0xfe, b'b', b'i', b'n']);
+    let state = Arc::clone(srv.state());
+    let mut conn = connect_tcp(srv.port());
+    conn.query(b"SET GLOBAL gtid_slave_pos = '0-1-7,1-2-3'")
+        .unwrap();
+    assert_eq!(
+        first_row(&mut conn, "SELECT @@gtid_slave_pos"),
+        "0-1-7,1-2-3"
+    );
+    assert_eq!(
+        first_row(
+            &mut conn,
+            "SELECT COUNT(*), SUM(seq_no), MAX(sub_id) FROM mysql.gtid_slave_pos"
+        ),
+        "2\t10\t2"
+    );
+    let channel: Vec<String> = state
+        .slave
+        .gtid_slave_pos
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
+    assert_eq!(channel, ["0-1-7", "1-2-3"]);
+    conn.query(b"SET GLOBAL gtid_slave_pos = ''").unwrap();
+    assert_eq!(
+        first_row(&mut conn, "SELECT COUNT(*) FROM mysql.gtid_slave_pos"),
+        "0"
+    );
+    assert!(state.slave.gtid_slave_pos.lock().unwrap().is_empty());
     srv.shutdown();
 }

@@ -199,7 +199,11 @@ fn take_settings(session: &mut Session, header: &Header, q: &QueryEvent) {
     let micros = q.status.microseconds.unwrap_or(0);
     let ts = f64::from(header.timestamp) + f64::from(micros) / 1_000_000.0;
     set(session, "timestamp", Value::Double(ts));
-    set(session, "pseudo_thread_id", Value::UInt(u64::from(q.thread_id)));
+    set(
+        session,
+        "pseudo_thread_id",
+        Value::UInt(u64::from(q.thread_id)),
+    );
     if let Some(flags2) = q.status.flags2 {
         take_flags2(session, flags2);
     }
@@ -220,7 +224,11 @@ fn take_settings(session: &mut Session, header: &Header, q: &QueryEvent) {
     if let Some(zone) = &q.status.time_zone {
         set(session, "time_zone", Value::text(zone));
     }
-    if let Some(name) = q.status.charset_database.and_then(charsets::collation_by_id) {
+    if let Some(name) = q
+        .status
+        .charset_database
+        .and_then(charsets::collation_by_id)
+    {
         set(session, "collation_database", Value::text(name));
     }
 }

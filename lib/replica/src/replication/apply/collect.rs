@@ -43,7 +43,7 @@ impl Group {
 #[derive(Debug, Clone)]
 pub enum Unit {
     Group(Group),
-    Bookkeeping(Read),
+    Bookkeeping(Box<Read>),
 }
 
 /// Why collecting stopped.
@@ -69,7 +69,7 @@ pub fn next_unit(
         _ => None,
     };
     let Some(gtid) = opens else {
-        return Ok(Some(Unit::Bookkeeping(first)));
+        return Ok(Some(Unit::Bookkeeping(Box::new(first))));
     };
     let mut group = Group {
         gtid,

@@ -43,12 +43,21 @@ pub struct Header {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     FormatDescription(FormatDescription),
-    Rotate { pos: u64, file: String },
+    Rotate {
+        pos: u64,
+        file: String,
+    },
     Gtid(GtidEvent),
     Query(QueryEvent),
     Xid(u64),
-    Intvar { kind: u8, value: u64 },
-    Rand { seed1: u64, seed2: u64 },
+    Intvar {
+        kind: u8,
+        value: u64,
+    },
+    Rand {
+        seed1: u64,
+        seed2: u64,
+    },
     UserVar(UserVar),
     Stop,
     /// Events that carry nothing to apply (Gtid_list, Binlog_checkpoint, Annotate_rows, …).

@@ -25,7 +25,11 @@ fn decodes_what_the_binlog_writer_builds() {
         charsets: [33, 33, 8],
         xid: Some(4),
     };
-    let q = decode(&framed(&build::query(1, 0, &context, "CREATE TABLE t (a INT)"), 1)).unwrap();
+    let q = decode(&framed(
+        &build::query(1, 0, &context, "CREATE TABLE t (a INT)"),
+        1,
+    ))
+    .unwrap();
     let Body::Query(q) = q.body else { panic!() };
     assert_eq!(q.db, "test");
     assert_eq!(q.text, b"CREATE TABLE t (a INT)");

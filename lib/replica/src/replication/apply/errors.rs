@@ -115,11 +115,7 @@ mod tests {
             f.text,
             "Error 'Duplicate entry '2' for key 'PRIMARY'' on query. Default database: 'd1'. Query: 'INSERT INTO t1 VALUES (1,'one'),(2,'two')'"
         );
-        let lines = log_lines(
-            &f,
-            Some("0-1-5"),
-            "log 'master-bin.000001' position 3157",
-        );
+        let lines = log_lines(&f, Some("0-1-5"), "log 'master-bin.000001' position 3157");
         assert_eq!(
             lines[0],
             "[ERROR] Slave SQL: Error 'Duplicate entry '2' for key 'PRIMARY'' on query. Default database: 'd1'. Query: 'INSERT INTO t1 VALUES (1,'one'),(2,'two')', Gtid 0-1-5, Internal MariaDB error code: 1062"

@@ -180,7 +180,10 @@ impl RelayReader {
 
     /// Whether the open file has no bytes past the read position.
     fn at_end(&mut self) -> Result<bool, ReadError> {
-        let len = self.open.as_ref().map_or(Ok(0), |f| f.metadata().map(|m| m.len()))?;
+        let len = self
+            .open
+            .as_ref()
+            .map_or(Ok(0), |f| f.metadata().map(|m| m.len()))?;
         Ok(len <= self.pos)
     }
 
@@ -314,7 +317,9 @@ pub fn relay_files(globals: &crate::sysvars::SystemVariables, datadir: &Path) ->
     };
     let base = text("relay_log_basename")
         .map(PathBuf::from)
-        .unwrap_or_else(|| datadir.join(format!("{}-relay-bin", crate::sysvars::startup::hostname())));
+        .unwrap_or_else(|| {
+            datadir.join(format!("{}-relay-bin", crate::sysvars::startup::hostname()))
+        });
     let index = text("relay_log_index")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(format!("{}.index", base.display())));

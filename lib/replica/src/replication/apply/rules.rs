@@ -68,7 +68,10 @@ fn past(file: &str, pos: u64, until_file: &str, until_pos: u64) -> bool {
 }
 
 fn file_number(name: &str) -> u64 {
-    name.rsplit('.').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+    name.rsplit('.')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Whether every domain of the UNTIL list has applied its GTID.
@@ -163,8 +166,14 @@ mod tests {
             file: "r.000002".into(),
             pos: 1000,
         };
-        assert!(!until_reached(&until, &at(("m.000009", 9), ("r.000002", 999), &[])));
-        assert!(until_reached(&until, &at(("m.000001", 1), ("r.000002", 1000), &[])));
+        assert!(!until_reached(
+            &until,
+            &at(("m.000009", 9), ("r.000002", 999), &[])
+        ));
+        assert!(until_reached(
+            &until,
+            &at(("m.000001", 1), ("r.000002", 1000), &[])
+        ));
     }
 
     #[test]
