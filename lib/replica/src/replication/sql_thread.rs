@@ -328,6 +328,9 @@ impl Worker {
         }
         sql.open_temp_tables = self.session.temp_tables.len() as u64;
         self.state.slave.sql_advanced.notify_all();
+        drop(sql);
+        // Idle, the thread shows no database (spec 1.1).
+        self.session.set_db(None);
     }
 
     fn until_reached(&self) -> bool {

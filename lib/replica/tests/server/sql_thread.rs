@@ -1,7 +1,8 @@
 //! The slave SQL thread applies a relay log whose events a REAL mariadbd
 //! master wrote: a scratch `mariadbd --log-bin --binlog-format=statement`
 //! runs DDL, autocommit and multi-statement transactions, auto-increment
-//! with LAST_INSERT_ID(), a user variable, NOW() and a temporary table;
+//! with LAST_INSERT_ID(), a user variable, NOW() (also under SET
+//! TIMESTAMP with microseconds) and a temporary table;
 //! its binlog file becomes the in-process replica's relay log. The
 //! replica's tables then equal the master's, `@@gtid_slave_pos` equals
 //! the master's `@@gtid_binlog_pos`, and mysql.gtid_slave_pos holds a row
@@ -44,6 +45,9 @@ const WORKLOAD: &[&str] = &[
     "INSERT INTO tt VALUES (7)",
     "INSERT INTO t1 SELECT a, 'from tt' FROM tt",
     "DROP TEMPORARY TABLE tt",
+    "SET timestamp = 1000000000.5",
+    "INSERT INTO t1 VALUES (6, NOW(6))",
+    "SET timestamp = DEFAULT",
 ];
 
 /// The queries whose answers must agree on master and replica.
@@ -323,7 +327,7 @@ fn applies_a_real_masters_binlog_and_matches_its_tables() {
                 sql.transactional_groups,
                 sql.non_transactional_groups
             ),
-            (6, 7, 3)
+            (6, 8, 3)
         );
     }
     rmtr_replica::replication::sql_thread::stop(&state);
@@ -392,6 +396,13 @@ fn a_duplicate_key_stops_with_1062_and_resumes_at_the_failed_group() {
         "Error 'Duplicate entry '2' for key 'PRIMARY'' on query. Default database: 'd1'. Query: 'INSERT INTO t1 VALUES (1,'one'),(2,'two')'"
     );
     assert_eq!(first_row(&mut conn, "SELECT @@gtid_slave_pos"), "0-1-4");
+    let log = fs::read_to_string(state.config.log_error.as_ref().unwrap()).unwrap();
+    assert!(log.contains(&format!(
+        " [ERROR] Slave SQL: {text}, Gtid 0-1-5, Internal MariaDB error code: 1062\n"
+    )));
+    assert!(
+        log.contains(" [Warning] Slave: Duplicate entry '2' for key 'PRIMARY' Error_code: 1062\n")
+    );
     conn.query(b"DELETE FROM d1.t1").unwrap();
     rmtr_replica::replication::sql_thread::start(&state).unwrap();
     assert_eq!(state.slave.sql.lock().unwrap().last_errno, 0);
@@ -567,5 +578,41 @@ fn set_global_gtid_slave_pos_rewrites_the_table_and_the_channel() {
         "0"
     );
     assert!(state.slave.gtid_slave_pos.lock().unwrap().is_empty());
+    srv.shutdown();
+}
+
+#[test]
+fn a_lock_wait_timeout_is_retried_until_the_lock_is_released() {
+    use rmtr_replica::replication::channel::Until;
+    use rmtr_replica::replication::sql_thread;
+    let Some(master) = master_run() else { return };
+    let srv = replica_with_relay_log("retry", &relay_log_of(&master.binlog));
+    let state = Arc::clone(srv.state());
+    let mut conn = connect_tcp(srv.port());
+    conn.query(b"SET GLOBAL innodb_lock_wait_timeout = 1")
+        .unwrap();
+    state.slave.sql.lock().unwrap().until = Until::Gtid("0-1-6".into());
+    sql_thread::start(&state).unwrap();
+    wait_stopped(&state);
+    // A local transaction holds the row the next group updates.
+    conn.query(b"BEGIN").unwrap();
+    conn.query(b"UPDATE d1.t1 SET b = 'mine' WHERE a = 2")
+        .unwrap();
+    state.slave.sql.lock().unwrap().until = Until::None;
+    sql_thread::start(&state).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while state.slave.sql.lock().unwrap().retried_transactions == 0 {
+        assert!(Instant::now() < deadline, "no retry counted");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    conn.query(b"ROLLBACK").unwrap();
+    wait_for_slave_pos(&state, &master.gtid_binlog_pos);
+    assert_eq!(first_row(&mut conn, CHECKS[0]), master.answers[0]);
+    let retried = first_row(
+        &mut conn,
+        "SHOW GLOBAL STATUS LIKE 'Slave_retried_transactions'",
+    );
+    assert_ne!(retried, "Slave_retried_transactions\t0");
+    sql_thread::stop(&state);
     srv.shutdown();
 }
