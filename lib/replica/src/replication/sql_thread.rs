@@ -29,6 +29,9 @@ const STATE_STARTING: &str = "Waiting for the next event in relay log";
 const STATE_READING: &str = "Reading event from the relay log";
 const STATE_CAUGHT_UP: &str = "Slave has read all relay log; waiting for more updates";
 
+/// LOG_EVENT_ARTIFICIAL_F: an event the master made up for the dump, not from its binlog.
+const ARTIFICIAL: u16 = 0x20;
+
 /// The codes retried by default (`slave_transaction_retry_errors`).
 const RETRY_ERRORS: &[u16] = &[1158, 1159, 1160, 1161, 1205, 1213, 1020, 1429, 2013, 12701];
 
@@ -203,7 +206,11 @@ impl Worker {
                 sql.relay_master_log_file = file.clone();
                 sql.exec_master_log_pos = *pos;
             }
-            Body::FormatDescription(fde) if !own && fde.created != 0 => {
+            // A master that restarted closes its temporary tables; an
+            // artificial (dump-start) Format_description does not.
+            Body::FormatDescription(fde)
+                if !own && fde.created != 0 && read.event.header.flags & ARTIFICIAL == 0 =>
+            {
                 self.session.temp_tables.clear();
             }
             _ if !own && read.event.header.log_pos != 0 => {

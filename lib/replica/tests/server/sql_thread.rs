@@ -218,12 +218,16 @@ fn relay_log_of(master_binlog: &[u8]) -> Vec<u8> {
 
 /// An in-process replica whose relay log is `relay` (one file and its index).
 fn replica_with_relay_log(name: &str, relay: &[u8]) -> RunningServer {
+    replica_with_id(name, relay, 2)
+}
+
+fn replica_with_id(name: &str, relay: &[u8], server_id: u32) -> RunningServer {
     let dir = scratch(name);
     fs::write(dir.join("relay-bin.000001"), relay).unwrap();
     fs::write(dir.join("relay-bin.index"), "./relay-bin.000001\n").unwrap();
     listener::start(ServerConfig {
         port: 0,
-        server_id: 2,
+        server_id,
         datadir: dir.clone(),
         log_error: Some(dir.join("replica.err")),
         options: vec![(
@@ -614,5 +618,75 @@ fn a_lock_wait_timeout_is_retried_until_the_lock_is_released() {
     );
     assert_ne!(retried, "Slave_retried_transactions\t0");
     sql_thread::stop(&state);
+    srv.shutdown();
+}
+
+#[test]
+fn events_of_the_servers_own_id_are_skipped() {
+    let Some(master) = master_run() else { return };
+    let relay = relay_log_of(&master.binlog);
+    let srv = replica_with_id("own", &relay, 1);
+    let state = Arc::clone(srv.state());
+    rmtr_replica::replication::sql_thread::start(&state).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while state.slave.sql.lock().unwrap().relay_log_pos < relay.len() as u64 {
+        assert!(
+            Instant::now() < deadline,
+            "the SQL thread did not reach the end"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    rmtr_replica::replication::sql_thread::stop(&state);
+    let mut conn = connect_tcp(srv.port());
+    assert_eq!(first_row(&mut conn, "SELECT @@gtid_slave_pos"), "");
+    assert_eq!(
+        first_row(
+            &mut conn,
+            "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'd1'"
+        ),
+        "0"
+    );
+    srv.shutdown();
+}
+
+/// A relay log a real MariaDB 10.11.19 slave wrote while replicating the
+/// first 15 groups of this file's workload from a real master (no NOW(6)
+/// insert). That slave's SHOW SLAVE STATUS then read Relay_Log_Pos 3457,
+/// Exec_Master_Log_Pos 3157, Slave_DDL_Groups 6, Slave_Non_Transactional_Groups 3,
+/// Slave_Transactional_Groups 6; its tables read as below.
+const REAL_RELAY_LOG: &[u8] = include_bytes!("../fixtures/mariadb-10.11-slave-relay-bin.000002");
+
+#[test]
+fn a_real_slaves_relay_log_ends_where_that_slave_ended() {
+    let srv = replica_with_relay_log("realrelay", REAL_RELAY_LOG);
+    let state = Arc::clone(srv.state());
+    rmtr_replica::replication::sql_thread::start(&state).unwrap();
+    wait_for_slave_pos(&state, "0-1-15");
+    let mut conn = connect_tcp(srv.port());
+    assert_eq!(
+        first_row(&mut conn, CHECKS[0]),
+        "6\t1#one,2#TWO,3#three,4#user var,5#2026-11-21 13:20:55,7#from tt"
+    );
+    assert_eq!(first_row(&mut conn, CHECKS[1]), "2\t1#100,2#1");
+    {
+        let sql = state.slave.sql.lock().unwrap();
+        assert_eq!(
+            (
+                sql.relay_log_pos,
+                sql.relay_master_log_file.as_str(),
+                sql.exec_master_log_pos
+            ),
+            (3457, "master-bin.000001", 3157)
+        );
+        assert_eq!(
+            (
+                sql.ddl_groups,
+                sql.non_transactional_groups,
+                sql.transactional_groups
+            ),
+            (6, 3, 6)
+        );
+    }
+    rmtr_replica::replication::sql_thread::stop(&state);
     srv.shutdown();
 }
