@@ -341,8 +341,8 @@ impl Worker {
     }
 
     fn until_reached(&self) -> bool {
+        let pos = lock(&self.state.slave.gtid_slave_pos).clone();
         let sql = lock(&self.state.slave.sql);
-        let pos = lock(&self.state.slave.gtid_slave_pos);
         let at = Reached {
             master_file: &sql.relay_master_log_file,
             master_pos: sql.exec_master_log_pos,
@@ -355,55 +355,54 @@ impl Worker {
 
     /// Records the error in the channel and the error log.
     fn report(&self, failure: &SqlFailure, gtid: Option<Gtid>) {
-        let stopped_at = {
+        {
             let mut sql = lock(&self.state.slave.sql);
             sql.last_errno = failure.code;
             sql.last_error = failure.text.clone();
-            self.stopped_at(&sql)
-        };
+        }
+        let stopped_at = self.stopped_at();
         let gtid = gtid.map(|g| g.to_string());
         for line in errors::log_lines(failure, gtid.as_deref(), &stopped_at) {
             self.log_line(&line);
         }
     }
 
+    /// The master file and position applied so far (one lock at a time:
+    /// the statements lock `info` and `sql` too).
+    fn master_position(&self) -> (String, u64) {
+        let sql = lock(&self.state.slave.sql);
+        (sql.relay_master_log_file.clone(), sql.exec_master_log_pos)
+    }
+
     /// `log 'master-bin.000001' position 3157[; GTID position '0-1-7']`.
-    fn stopped_at(&self, sql: &SqlStatus) -> String {
-        let mut text = format!(
-            "log '{}' position {}",
-            sql.relay_master_log_file, sql.exec_master_log_pos
-        );
-        if lock(&self.state.slave.info).use_gtid != UseGtid::No {
-            let pos = lock(&self.state.slave.gtid_slave_pos);
-            text.push_str(&format!(
-                "; GTID position '{}'",
-                rules::gtid_list_text(&pos)
-            ));
+    fn stopped_at(&self) -> String {
+        let (file, pos) = self.master_position();
+        let mut text = format!("log '{file}' position {pos}");
+        let use_gtid = lock(&self.state.slave.info).use_gtid;
+        if use_gtid != UseGtid::No {
+            let list = rules::gtid_list_text(&lock(&self.state.slave.gtid_slave_pos));
+            text.push_str(&format!("; GTID position '{list}'"));
         }
         text
     }
 
     fn note_start(&self) {
-        let (file, pos) = self.reader.position();
-        let sql = lock(&self.state.slave.sql);
-        let line = format!(
-            "[Note] Slave SQL thread initialized, starting replication in log '{}' at position {}, relay log './{file}' position: {pos}",
-            sql.relay_master_log_file, sql.exec_master_log_pos
-        );
-        drop(sql);
-        self.log_line(&line);
+        let (relay_file, relay_pos) = self.reader.position();
+        let (file, pos) = self.master_position();
+        self.log_line(&format!(
+            "[Note] Slave SQL thread initialized, starting replication in log '{file}' at position {pos}, relay log './{relay_file}' position: {relay_pos}"
+        ));
     }
 
     fn note_exit(&self) {
-        let sql = lock(&self.state.slave.sql);
-        let info = lock(&self.state.slave.info);
-        let line = format!(
-            "[Note] Slave SQL thread exiting, replication stopped in log '{}' at position {}, master: {}:{}",
-            sql.relay_master_log_file, sql.exec_master_log_pos, info.host, info.port
-        );
-        drop(info);
-        drop(sql);
-        self.log_line(&line);
+        let (file, pos) = self.master_position();
+        let (host, port) = {
+            let info = lock(&self.state.slave.info);
+            (info.host.clone(), info.port)
+        };
+        self.log_line(&format!(
+            "[Note] Slave SQL thread exiting, replication stopped in log '{file}' at position {pos}, master: {host}:{port}"
+        ));
     }
 
     /// One error-log line from this thread, as mariadbd writes it.
