@@ -173,17 +173,41 @@ impl BinaryLog {
         events: Vec<Event>,
     ) -> io::Result<Gtid> {
         let mut open = self.lock();
-        open.server_id = server_id;
         let gtid = open.state.next(domain_id, server_id);
+        self.write_locked(&mut open, gtid, gtid_flags, &events)
+    }
+
+    /// Writes a group under a GTID of its own: a replicated group keeps
+    /// its origin's domain, server id (in every event header) and sequence number.
+    pub fn write_replicated_group(
+        &self,
+        gtid: Gtid,
+        gtid_flags: u8,
+        events: Vec<Event>,
+    ) -> io::Result<Gtid> {
+        let mut open = self.lock();
+        let written = self.write_locked(&mut open, gtid, gtid_flags, &events);
+        open.server_id = self.settings.server_id;
+        written
+    }
+
+    fn write_locked(
+        &self,
+        open: &mut Open,
+        gtid: Gtid,
+        gtid_flags: u8,
+        events: &[Event],
+    ) -> io::Result<Gtid> {
+        open.server_id = gtid.server_id;
         let timestamp = events.first().map_or_else(now, |e| e.timestamp);
-        let head = event::gtid(timestamp, gtid.seq_no, domain_id, gtid_flags);
-        append(&mut open, &head)?;
-        for e in &events {
-            append(&mut open, e)?;
+        let head = event::gtid(timestamp, gtid.seq_no, gtid.domain_id, gtid_flags);
+        append(open, &head)?;
+        for e in events {
+            append(open, e)?;
         }
         open.state.record(gtid);
         if open.position > self.settings.max_size {
-            self.rotate_locked(&mut open)?;
+            self.rotate_locked(open)?;
         }
         self.changed.notify_all();
         Ok(gtid)

@@ -9,6 +9,7 @@ use sqlparser::ast::{ObjectType, Statement as Ast};
 
 use super::event::{self, Event, QueryContext, flag};
 use super::files::{group_flags, now};
+use super::gtid::Gtid;
 use crate::session::Session;
 use crate::sql::parse::{Extra, Statement};
 use crate::sysvars::catalog::lookup;
@@ -21,6 +22,9 @@ pub struct TxnCache {
     events: Vec<Event>,
     /// Transactional row changes already accounted for by cached statements.
     changes_seen: usize,
+    /// A replicated group's original GTID: the SQL thread sets it so that
+    /// the group is logged as its origin wrote it (log_slave_updates).
+    pub origin: Option<Gtid>,
 }
 
 /// How a statement is logged.
@@ -100,8 +104,7 @@ fn write_cached(session: &mut Session, transactional: bool) {
         let context = context(session, session.db.clone(), None);
         events.push(event::query(now(), flag::SUPPRESS_USE, &context, "COMMIT"));
     }
-    let (domain, server) = ids(session);
-    let _ = log.write_group(domain, server, group_flags(false, transactional), events);
+    let _ = write_group(session, log, group_flags(false, transactional), events);
     log.publish(&session.state.globals);
 }
 
@@ -114,16 +117,27 @@ fn log_ddl(session: &mut Session, db: Option<String>, text: &str, xid: bool, fla
     let xid = xid.then(|| log.next_xid());
     let context = context(session, db.or_else(|| session.db.clone()), xid);
     let e = event::query(now(), flags, &context, text);
-    let (domain, server) = ids(session);
-    let _ = log.write_group(domain, server, group_flags(true, false), vec![e]);
+    let _ = write_group(session, log, group_flags(true, false), vec![e]);
     log.publish(&session.state.globals);
 }
 
-fn ids(session: &Session) -> (u32, u32) {
-    (
-        session.vars.gtid_domain_id() as u32,
-        session.vars.server_id() as u32,
-    )
+/// Writes a group under the session's domain and server id, or under
+/// the original GTID of a replicated group.
+fn write_group(
+    session: &Session,
+    log: &super::BinaryLog,
+    flags: u8,
+    events: Vec<Event>,
+) -> std::io::Result<Gtid> {
+    match session.binlog_cache.origin {
+        Some(gtid) => log.write_replicated_group(gtid, flags, events),
+        None => log.write_group(
+            session.vars.gtid_domain_id() as u32,
+            session.vars.server_id() as u32,
+            flags,
+            events,
+        ),
+    }
 }
 
 /// How `statement` is logged, if at all.

@@ -5,7 +5,9 @@
 //! IO thread signals `relay_grown` after each event it appends to the
 //! relay log; the SQL thread waits on it when it has applied everything.
 
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Condvar, Mutex};
+use std::thread::JoinHandle;
 
 /// `MASTER_USE_GTID`, as SHOW SLAVE STATUS prints it in `Using_Gtid`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -117,6 +119,8 @@ pub struct SqlStatus {
     pub transactional_groups: u64,
     pub executed_log_entries: u64,
     pub retried_transactions: u64,
+    /// Temporary tables the replicated statements hold (`Slave_open_temp_tables`).
+    pub open_temp_tables: u64,
 }
 
 /// The one master connection of this server (MariaDB's connection `''`).
@@ -139,4 +143,13 @@ pub struct Channel {
     pub io_thread: Mutex<Option<crate::replication::slave::io_thread::IoHandle>>,
     /// Connections the IO thread made to a master (`Slave_connections`).
     pub connections: std::sync::atomic::AtomicU64,
+    /// Set by STOP SLAVE; the SQL thread checks it between groups and while it waits.
+    pub sql_stop: AtomicBool,
+    /// The process-list id of the SQL thread, for STOP SLAVE to interrupt a wait.
+    pub sql_thread_id: AtomicU64,
+    /// The running SQL thread, joined by STOP SLAVE.
+    pub sql_thread: Mutex<Option<JoinHandle<()>>>,
+    /// The SQL thread's session while the thread is stopped: replicated
+    /// temporary tables live on in it until RESET SLAVE drops it.
+    pub sql_session: Mutex<Option<crate::session::Session>>,
 }

@@ -3,6 +3,7 @@
 //! STATUS), the IO thread and the SQL thread share. The master side and
 //! the threads themselves live in their own components beside it.
 
+pub mod apply;
 pub mod channel;
 pub mod master;
 pub mod slave;

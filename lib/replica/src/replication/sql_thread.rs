@@ -1,49 +1,432 @@
-//! The SQL thread, as a placeholder until the applier lands: it shows its
-//! `Slave_SQL` process-list row, reports Slave_SQL_Running = Yes, and
-//! waits to be stopped. It applies nothing. START SLAVE has put UNTIL and
-//! the relay-log start position into `channel.sql` before `start`.
+//! The slave SQL thread (serial mode): START SLAVE calls [`start`], which
+//! marks the thread running and spawns it; it reads the relay log from
+//! the channel's `relay_log_file`/`relay_log_pos`, applies each event
+//! group in its own session (`system user`, Command `Slave_SQL`),
+//! honours sql_slave_skip_counter, UNTIL, retries of temporary errors,
+//! and reports positions, counters and errors in `channel.sql`,
+//! notifying `sql_advanced` after each group and when it stops. STOP
+//! SLAVE calls [`stop`], which raises the stop flag and joins it.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
+use crate::binlog::gtid::Gtid;
+use crate::replication::apply::applier::{self, GroupError};
+use crate::replication::apply::collect::{CollectError, Group, Read, Unit, next_unit};
+use crate::replication::apply::decode::Body;
+use crate::replication::apply::errors::{self, SqlFailure};
+use crate::replication::apply::relay_reader::{Control, RelayReader, relay_files};
+use crate::replication::apply::rules::{self, GroupKind, Reached};
+use crate::replication::apply::slave_pos;
+use crate::replication::channel::{SqlStatus, UseGtid};
+use crate::server::error_log::{ErrorLog, timestamp};
 use crate::server::state::ServerState;
+use crate::session::Session;
 
-/// The state an idle SQL thread shows.
-const IDLE: &str = "Slave has read all relay log; waiting for more updates";
+/// The process-list states of the SQL thread (spec 1.1).
+const STATE_STARTING: &str = "Waiting for the next event in relay log";
+const STATE_READING: &str = "Reading event from the relay log";
+const STATE_CAUGHT_UP: &str = "Slave has read all relay log; waiting for more updates";
+
+/// LOG_EVENT_ARTIFICIAL_F: an event the master made up for the dump, not from its binlog.
+const ARTIFICIAL: u16 = 0x20;
+
+/// The codes retried by default (`slave_transaction_retry_errors`).
+const RETRY_ERRORS: &[u16] = &[1158, 1159, 1160, 1161, 1205, 1213, 1020, 1429, 2013, 12701];
 
 /// Starts the SQL thread; Slave_SQL_Running is Yes when this returns.
 pub fn start(state: &Arc<ServerState>) -> std::io::Result<()> {
-    let entry = state.threads.register("system user", "", None);
-    entry.begin("Slave_SQL", None);
-    entry.set_state(IDLE);
+    let channel = &state.slave;
     {
-        let mut sql = state.slave.sql.lock().unwrap();
+        let mut sql = lock(&channel.sql);
+        if sql.running {
+            return Ok(());
+        }
         sql.running = true;
-        sql.state = IDLE.to_string();
+        sql.state = STATE_STARTING.to_string();
+        sql.last_errno = 0;
+        sql.last_error.clear();
     }
-    let shared = Arc::clone(state);
-    std::thread::Builder::new()
-        .name("slave-sql".into())
-        .spawn(move || {
-            let channel = &shared.slave;
-            let mut sql = channel.sql.lock().unwrap();
-            while sql.running {
-                sql = channel.sql_advanced.wait(sql).unwrap();
-            }
-            sql.state.clear();
-            drop(sql);
-            shared.threads.unregister(entry.id);
-            channel.sql_advanced.notify_all();
-        })?;
-    Ok(())
+    channel.sql_stop.store(false, Ordering::SeqCst);
+    let thread_state = Arc::clone(state);
+    let spawned = std::thread::Builder::new()
+        .name("slave_sql".into())
+        .spawn(move || run(&thread_state));
+    match spawned {
+        Ok(handle) => {
+            *lock(&channel.sql_thread) = Some(handle);
+            Ok(())
+        }
+        Err(e) => {
+            mark_stopped(state);
+            Err(e)
+        }
+    }
 }
 
 /// Asks the SQL thread to stop and waits until it has (Slave_SQL_Running = No).
 pub fn stop(state: &Arc<ServerState>) {
     let channel = &state.slave;
-    let mut sql = channel.sql.lock().unwrap();
+    channel.sql_stop.store(true, Ordering::SeqCst);
+    let id = channel.sql_thread_id.load(Ordering::SeqCst);
+    if let Some(thread) = state.threads.get(id) {
+        // A statement waiting for a lock gives up now.
+        thread.kill.kill_query();
+    }
+    {
+        let _io = lock(&channel.io);
+        channel.relay_grown.notify_all();
+    }
+    let handle = lock(&channel.sql_thread).take();
+    if let Some(handle) = handle {
+        let _ = handle.join();
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What ended the thread's loop.
+enum Exit {
+    Stopped,
+    Until,
+    Failed(SqlFailure, Option<Gtid>),
+}
+
+/// The SQL thread's state between groups.
+struct Worker {
+    state: Arc<ServerState>,
+    session: Session,
+    reader: RelayReader,
+    sub_id: u64,
+    log: Option<ErrorLog>,
+}
+
+fn run(state: &Arc<ServerState>) {
+    let mut worker = Worker::new(state);
+    worker.note_start();
+    let exit = worker.main_loop();
+    if let Exit::Failed(failure, gtid) = &exit {
+        worker.report(failure, *gtid);
+    }
+    worker.note_exit();
+    worker.park();
+    mark_stopped(state);
+}
+
+/// Slave_SQL_Running = No, state '', and everyone waiting told.
+fn mark_stopped(state: &ServerState) {
+    let mut sql = lock(&state.slave.sql);
     sql.running = false;
-    channel.sql_advanced.notify_all();
-    while !sql.state.is_empty() {
-        sql = channel.sql_advanced.wait(sql).unwrap();
+    sql.state.clear();
+    state.slave.sql_advanced.notify_all();
+}
+
+impl Worker {
+    fn new(state: &Arc<ServerState>) -> Worker {
+        let thread = state.threads.register("system user", "", None);
+        let mut session = match lock(&state.slave.sql_session).take() {
+            Some(mut kept) => {
+                kept.thread = Arc::clone(&thread);
+                kept
+            }
+            None => Session::new(Arc::clone(state), Arc::clone(&thread)),
+        };
+        session.fixed_command = Some("Slave_SQL");
+        state.slave.sql_thread_id.store(thread.id, Ordering::SeqCst);
+        thread.begin("Slave_SQL", None);
+        thread.set_state(STATE_STARTING);
+        let sub_id = slave_pos::next_sub_id(&mut session).unwrap_or(1);
+        let (file, pos) = {
+            let sql = lock(&state.slave.sql);
+            (sql.relay_log_file.clone(), sql.relay_log_pos)
+        };
+        let files = relay_files(&state.globals, &state.config.datadir);
+        let verify = state
+            .globals
+            .global("slave_sql_verify_checksum")
+            .is_none_or(|s| s.as_bool());
+        Worker {
+            state: Arc::clone(state),
+            session,
+            reader: RelayReader::new(files, &file, pos, verify),
+            sub_id,
+            log: ErrorLog::open(state.config.log_error.as_deref()).ok(),
+        }
+    }
+
+    fn stopping(&self) -> bool {
+        self.state.slave.sql_stop.load(Ordering::SeqCst)
+    }
+
+    fn set_state(&self, text: &str) {
+        self.session.thread.set_state(text);
+        lock(&self.state.slave.sql).state = text.to_string();
+    }
+
+    fn main_loop(&mut self) -> Exit {
+        loop {
+            self.set_state(STATE_READING);
+            let state = Arc::clone(&self.state);
+            let thread = Arc::clone(&self.session.thread);
+            let stopping = || state.slave.sql_stop.load(Ordering::SeqCst);
+            let waiting = || {
+                thread.set_state(STATE_CAUGHT_UP);
+                lock(&state.slave.sql).state = STATE_CAUGHT_UP.to_string();
+            };
+            let control = Control {
+                stopping: &stopping,
+                waiting: &waiting,
+            };
+            let unit = next_unit(&mut self.reader, &self.state.slave, &control);
+            let exit = match unit {
+                Ok(None) => Some(Exit::Stopped),
+                Ok(Some(Unit::Bookkeeping(read))) => {
+                    self.bookkeeping(&read);
+                    None
+                }
+                Ok(Some(Unit::Group(group))) => self.group(&group),
+                Err(CollectError::Failed(f)) => Some(Exit::Failed(f, None)),
+                Err(CollectError::Io(_)) => Some(Exit::Failed(errors::relay_read_failure(), None)),
+            };
+            if let Some(exit) = exit {
+                return exit;
+            }
+        }
+    }
+
+    /// An event outside any group: positions move on; a master restart closes temporary tables.
+    fn bookkeeping(&mut self, read: &Read) {
+        let own = self.is_own(read.event.header.server_id);
+        let mut sql = lock(&self.state.slave.sql);
+        match &read.event.body {
+            Body::Rotate { pos, file } if !own => {
+                sql.relay_master_log_file = file.clone();
+                sql.exec_master_log_pos = *pos;
+            }
+            // A master that restarted closes its temporary tables; an
+            // artificial (dump-start) Format_description does not.
+            Body::FormatDescription(fde)
+                if !own && fde.created != 0 && read.event.header.flags & ARTIFICIAL == 0 =>
+            {
+                self.session.temp_tables.clear();
+            }
+            _ if !own && read.event.header.log_pos != 0 => {
+                sql.exec_master_log_pos = u64::from(read.event.header.log_pos);
+            }
+            _ => {}
+        }
+        sql.relay_log_file = read.raw.file.clone();
+        sql.relay_log_pos = read.raw.end;
+        sql.executed_log_entries += 1;
+        sql.open_temp_tables = self.session.temp_tables.len() as u64;
+    }
+
+    /// Whether events of `server_id` are this server's own, which it skips.
+    fn is_own(&self, server_id: u32) -> bool {
+        let own = self.state.globals.server_id() as u32;
+        let same_ok = self
+            .state
+            .globals
+            .global("replicate_same_server_id")
+            .is_some_and(|s| s.as_bool());
+        server_id == own && !same_ok
+    }
+
+    /// Applies (or skips) one group; Some(exit) when the thread stops after it.
+    fn group(&mut self, group: &Group) -> Option<Exit> {
+        let origin = group.events.first().map(|r| r.event.header.server_id);
+        let skip = origin.is_some_and(|s| self.is_own(s));
+        let counted = !skip && rules::take_skip(&mut lock(&self.state.slave.sql).skip_counter);
+        let applied = if skip {
+            Ok(None)
+        } else if counted {
+            self.skip_group(group)
+        } else {
+            self.apply_with_retries(group)
+        };
+        match applied {
+            Ok(gtid) => {
+                self.advance(group, gtid, !skip && !counted);
+                self.until_reached().then_some(Exit::Until)
+            }
+            Err(_) if self.stopping() => Some(Exit::Stopped),
+            Err(failure) => Some(Exit::Failed(failure, group.gtid.map(|g| g.gtid))),
+        }
+    }
+
+    /// sql_slave_skip_counter: the group is not applied, but its GTID counts as done.
+    fn skip_group(&mut self, group: &Group) -> Result<Option<Gtid>, SqlFailure> {
+        let Some(g) = group.gtid else { return Ok(None) };
+        applier::record(&mut self.session, g.gtid, self.sub_id).map_err(|e| self.failure(e))?;
+        self.sub_id += 1;
+        Ok(Some(g.gtid))
+    }
+
+    /// Applies a group, again after a temporary error up to slave_transaction_retries times.
+    fn apply_with_retries(&mut self, group: &Group) -> Result<Option<Gtid>, SqlFailure> {
+        self.session.vars.set_server_value(
+            "sql_log_bin",
+            crate::sysvars::Setting::Bool(self.state.globals.log_slave_updates()),
+        );
+        let mut retries = 0u64;
+        loop {
+            self.session.thread.kill.clear_query();
+            match applier::apply_group(&mut self.session, group, &mut self.sub_id) {
+                Ok(gtid) => return Ok(gtid),
+                Err(e) if self.retryable(&e, retries) => {
+                    retries += 1;
+                    self.count_retry();
+                }
+                Err(e) if retries > 0 && RETRY_ERRORS.contains(&e.code()) => {
+                    return Err(match e {
+                        GroupError::Statement { error, .. } => errors::retries_exhausted(&error),
+                        other => self.failure(other),
+                    });
+                }
+                Err(e) => return Err(self.failure(e)),
+            }
+        }
+    }
+
+    fn retryable(&self, e: &GroupError, retries: u64) -> bool {
+        !self.stopping()
+            && RETRY_ERRORS.contains(&e.code())
+            && retries < self.state.globals.slave_transaction_retries()
+    }
+
+    fn count_retry(&self) {
+        lock(&self.state.slave.sql).retried_transactions += 1;
+        self.state.status.add("Slave_retried_transactions", 1);
+        let interval = self
+            .state
+            .globals
+            .global("slave_transaction_retry_interval")
+            .map_or(0, |s| s.as_u64());
+        std::thread::sleep(Duration::from_secs(interval.min(3600)));
+    }
+
+    fn failure(&self, e: GroupError) -> SqlFailure {
+        match e {
+            GroupError::Statement { error, db, query } => {
+                errors::statement_failed(&error, &db, &query)
+            }
+            GroupError::Unsupported(code) => errors::unsupported_event(code),
+        }
+    }
+
+    /// After a group: positions at its end, the GTID published, counters up.
+    fn advance(&mut self, group: &Group, gtid: Option<Gtid>, applied: bool) {
+        if let Some(g) = gtid {
+            slave_pos::publish(&self.session, g);
+        }
+        let Some(last) = group.last() else { return };
+        let mut sql = lock(&self.state.slave.sql);
+        sql.relay_log_file = last.raw.file.clone();
+        sql.relay_log_pos = last.raw.end;
+        if last.event.header.log_pos != 0 {
+            sql.exec_master_log_pos = u64::from(last.event.header.log_pos);
+        }
+        sql.executed_log_entries += group.events.len() as u64;
+        if applied {
+            count_group(&mut sql, rules::group_kind(group.gtid.map(|g| g.flags)));
+        }
+        sql.open_temp_tables = self.session.temp_tables.len() as u64;
+        self.state.slave.sql_advanced.notify_all();
+        drop(sql);
+        // Idle, the thread shows no database (spec 1.1).
+        self.session.set_db(None);
+    }
+
+    fn until_reached(&self) -> bool {
+        let pos = lock(&self.state.slave.gtid_slave_pos).clone();
+        let sql = lock(&self.state.slave.sql);
+        let at = Reached {
+            master_file: &sql.relay_master_log_file,
+            master_pos: sql.exec_master_log_pos,
+            relay_file: &sql.relay_log_file,
+            relay_pos: sql.relay_log_pos,
+            slave_pos: &pos,
+        };
+        rules::until_reached(&sql.until, &at)
+    }
+
+    /// Records the error in the channel and the error log.
+    fn report(&self, failure: &SqlFailure, gtid: Option<Gtid>) {
+        {
+            let mut sql = lock(&self.state.slave.sql);
+            sql.last_errno = failure.code;
+            sql.last_error = failure.text.clone();
+        }
+        let stopped_at = self.stopped_at();
+        let gtid = gtid.map(|g| g.to_string());
+        for line in errors::log_lines(failure, gtid.as_deref(), &stopped_at) {
+            self.log_line(&line);
+        }
+    }
+
+    /// The master file and position applied so far (one lock at a time:
+    /// the statements lock `info` and `sql` too).
+    fn master_position(&self) -> (String, u64) {
+        let sql = lock(&self.state.slave.sql);
+        (sql.relay_master_log_file.clone(), sql.exec_master_log_pos)
+    }
+
+    /// `log 'master-bin.000001' position 3157[; GTID position '0-1-7']`.
+    fn stopped_at(&self) -> String {
+        let (file, pos) = self.master_position();
+        let mut text = format!("log '{file}' position {pos}");
+        let use_gtid = lock(&self.state.slave.info).use_gtid;
+        if use_gtid != UseGtid::No {
+            let list = rules::gtid_list_text(&lock(&self.state.slave.gtid_slave_pos));
+            text.push_str(&format!("; GTID position '{list}'"));
+        }
+        text
+    }
+
+    fn note_start(&self) {
+        let (relay_file, relay_pos) = self.reader.position();
+        let (file, pos) = self.master_position();
+        self.log_line(&format!(
+            "[Note] Slave SQL thread initialized, starting replication in log '{file}' at position {pos}, relay log './{relay_file}' position: {relay_pos}"
+        ));
+    }
+
+    fn note_exit(&self) {
+        let (file, pos) = self.master_position();
+        let (host, port) = {
+            let info = lock(&self.state.slave.info);
+            (info.host.clone(), info.port)
+        };
+        self.log_line(&format!(
+            "[Note] Slave SQL thread exiting, replication stopped in log '{file}' at position {pos}, master: {host}:{port}"
+        ));
+    }
+
+    /// One error-log line from this thread, as mariadbd writes it.
+    fn log_line(&self, text: &str) {
+        if let Some(log) = &self.log {
+            log.line(&format!("{} {} {text}", timestamp(), self.session.id()));
+        }
+    }
+
+    /// Leaves the process list; the session (and its temporary tables) waits for the next start.
+    fn park(mut self) {
+        let _ = slave_pos::run(&mut self.session, "ROLLBACK");
+        self.session.explicit_txn = false;
+        self.session.set_db(None);
+        self.state.threads.unregister(self.session.id());
+        *lock(&self.state.slave.sql_session) = Some(self.session);
+    }
+}
+
+/// Counts a group in Slave_DDL_Groups / _Non_Transactional_ / _Transactional_.
+fn count_group(sql: &mut SqlStatus, kind: GroupKind) {
+    match kind {
+        GroupKind::Ddl => sql.ddl_groups += 1,
+        GroupKind::Transactional => sql.transactional_groups += 1,
+        GroupKind::NonTransactional => sql.non_transactional_groups += 1,
     }
 }

@@ -70,6 +70,9 @@ pub struct Session {
     pub diagnostics_statement: bool,
     /// The open transaction's statements for the binary log.
     pub binlog_cache: crate::binlog::TxnCache,
+    /// The process-list Command shown both while running and idle in
+    /// place of Query/Sleep: `Slave_SQL` for the replication SQL thread.
+    pub fixed_command: Option<&'static str>,
 }
 
 impl std::fmt::Debug for Session {
@@ -107,6 +110,7 @@ impl Session {
             routines: Default::default(),
             diagnostics_statement: false,
             binlog_cache: Default::default(),
+            fixed_command: None,
         }
     }
 
@@ -131,13 +135,15 @@ impl Session {
         }
         let count = pieces.len();
         for (index, piece) in pieces.iter().enumerate() {
-            self.thread.begin("Query", Some(piece.text.to_string()));
+            let busy = self.fixed_command.unwrap_or("Query");
+            self.thread.begin(busy, Some(piece.text.to_string()));
             let result = crate::sql::exec::run_statement(self, piece);
             for set in std::mem::take(&mut self.routines.results) {
                 emit(Ok(Outcome::Rows(set)), true)?;
             }
             self.thread.kill.clear_query();
-            self.thread.begin("Sleep", None);
+            self.thread
+                .begin(self.fixed_command.unwrap_or("Sleep"), None);
             let failed = result.is_err();
             let more = index + 1 < count && !failed;
             emit(result, more)?;

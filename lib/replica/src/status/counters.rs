@@ -13,6 +13,7 @@ const OTHER_COUNTERS: &[&str] = &[
     "Handler_update",
     "Handler_write",
     "Questions",
+    "Slave_retried_transactions",
 ];
 
 /// Named counters, safe to share between connections.

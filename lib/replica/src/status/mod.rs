@@ -69,6 +69,10 @@ fn server_values(session: &Session) -> Vec<(String, String)> {
     [
         ("Connections", state.threads.connections().to_string()),
         ("Max_used_connections", state.threads.max_used().to_string()),
+        (
+            "Slave_open_temp_tables",
+            open_temp_tables(state).to_string(),
+        ),
         ("Threads_connected", threads.len().to_string()),
         ("Threads_running", running.to_string()),
         ("Uptime", uptime.to_string()),
@@ -77,4 +81,14 @@ fn server_values(session: &Session) -> Vec<(String, String)> {
     .chain(crate::replication::slave::control::status_values(state))
     .map(|(n, v)| (n.to_string(), v))
     .collect()
+}
+
+/// Temporary tables held by the replication SQL thread's session.
+fn open_temp_tables(state: &crate::server::state::ServerState) -> u64 {
+    state
+        .slave
+        .sql
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .open_temp_tables
 }

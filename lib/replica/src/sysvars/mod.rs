@@ -20,7 +20,7 @@ mod info;
 mod session;
 mod set_list;
 mod setting;
-mod startup;
+pub(crate) mod startup;
 
 pub use assign::SetValue;
 pub use describe::COLUMNS as SYSTEM_VARIABLES_COLUMNS;

@@ -220,7 +220,7 @@ fn dir_text(dir: &Path) -> String {
 }
 
 /// The machine's host name, as @@hostname reports it.
-fn hostname() -> String {
+pub(crate) fn hostname() -> String {
     let mut buf = [0u8; 256];
     // SAFETY: the buffer is valid for its length and gethostname NUL-terminates within it.
     let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };

@@ -13,3 +13,4 @@ mod master_interop;
 mod persist;
 mod protocol;
 mod slave_io;
+mod sql_thread;

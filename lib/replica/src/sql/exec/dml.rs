@@ -299,7 +299,10 @@ fn default_value(
 ) -> ServerResult<Value> {
     match &column.default {
         Some(ColumnDefault::Value(v)) => Ok(v.clone()),
-        Some(ColumnDefault::CurrentTimestamp) => Ok(super::session_functions::now(None)),
+        Some(ColumnDefault::CurrentTimestamp) => Ok(super::session_functions::now(
+            session.vars.fixed_timestamp(),
+            None,
+        )),
         None if column.nullable || column.auto_increment => Ok(Value::Null),
         None if strict => Err(errors::no_default(&column.name)),
         None => {

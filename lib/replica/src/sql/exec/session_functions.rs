@@ -22,9 +22,11 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "database" | "schema" => Ok(session.db.as_deref().map_or(Value::Null, Value::text)),
         "user" | "session_user" | "system_user" => Ok(Value::text(&session.login.plain())),
         "current_user" => Ok(Value::text(&session.account.plain())),
-        "now" | "current_timestamp" | "localtime" | "localtimestamp" | "sysdate" => {
-            Ok(now(args.first()))
+        "now" | "current_timestamp" | "localtime" | "localtimestamp" => {
+            Ok(now(session.vars.fixed_timestamp(), args.first()))
         }
+        // SYSDATE() reads the clock even under SET TIMESTAMP.
+        "sysdate" => Ok(now(None, args.first())),
         "last_insert_id" => last_insert_id(session, args.first()),
         "row_count" => Ok(Value::Int(session.row_count)),
         "found_rows" => Ok(Value::UInt(session.found_rows)),
@@ -131,12 +133,20 @@ fn get_lock(session: &mut Session, args: &[Value]) -> ServerResult<Value> {
     )
 }
 
-/// The current time as a DATETIME in the server's zone (UTC here), with
-/// `fsp` fractional digits (NOW(6)).
-pub fn now(fsp: Option<&Value>) -> Value {
-    let elapsed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+/// The statement's time as a DATETIME in the server's zone (UTC here),
+/// with `fsp` fractional digits (NOW(6)): SET TIMESTAMP's value when
+/// `fixed` (replicated statements run at the master's time), else the clock.
+pub fn now(fixed: Option<f64>, fsp: Option<&Value>) -> Value {
+    let elapsed = match fixed {
+        Some(t) if t >= 0.0 => {
+            let secs = t.trunc();
+            let micros = ((t - secs) * 1_000_000.0).round().min(999_999.0);
+            Duration::new(secs as u64, micros as u32 * 1000)
+        }
+        _ => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default(),
+    };
     let secs = elapsed.as_secs();
     let fsp = fsp
         .map(text)

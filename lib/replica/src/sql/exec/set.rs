@@ -75,9 +75,23 @@ fn assign(
                     .globals
                     .set(&mut session.vars, scope, &variable, value)?;
             conditions.into_iter().for_each(|c| session.warn(c));
-            crate::replication::slave::settings::after_set(&session.state, &lower)
+            if scope == VarScope::Global && variable.eq_ignore_ascii_case("gtid_slave_pos") {
+                slave_pos_assigned(session)?;
+            }
+            Ok(())
         }
     }
+}
+
+/// SET GLOBAL gtid_slave_pos: mysql.gtid_slave_pos and the slave channel follow.
+fn slave_pos_assigned(session: &mut Session) -> ServerResult<()> {
+    let text = session
+        .state
+        .globals
+        .global("gtid_slave_pos")
+        .map(|s| s.as_text().to_string())
+        .unwrap_or_default();
+    crate::replication::apply::slave_pos::assign(session, &text)
 }
 
 /// A system variable's scope and name, or None for a user variable.

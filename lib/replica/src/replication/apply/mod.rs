@@ -1,0 +1,16 @@
+//! The SQL thread's work, serial and statement-based: reading the relay
+//! log (`relay_reader`), decoding events (`decode`, `query_status`),
+//! cutting them into groups (`collect`), applying a group in the thread's
+//! session (`applier`), `@@gtid_slave_pos` and its table (`slave_pos`),
+//! the skip/UNTIL/kind rules (`rules`) and the error texts (`errors`).
+//! `replication::sql_thread` drives them; relay-log files enter, table
+//! changes and the channel's SQL status leave.
+
+pub mod applier;
+pub mod collect;
+pub mod decode;
+pub mod errors;
+pub mod query_status;
+pub mod relay_reader;
+pub mod rules;
+pub mod slave_pos;
