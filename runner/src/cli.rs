@@ -2,9 +2,13 @@
 //! suites, filters, parallelism, failure handling, recording, reports, and
 //! which servers to test against.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use clap::Parser;
+
+/// Where Debian's `mariadb-test` installs upstream's mysql-test tree.
+const INSTALLED_TREE: &str = "/usr/share/mysql/mysql-test";
 
 /// Runs mysqltest suites against bundled, local, container or external servers.
 #[derive(Debug, Parser)]
@@ -20,6 +24,12 @@ pub struct Cli {
     /// The mysql-test-style tree (default: ./suite, else the current directory).
     #[arg(long, value_name = "DIR")]
     pub suite_dir: Option<PathBuf>,
+
+    /// An upstream mysql-test tree whose files (`include/master-slave.inc`, …)
+    /// tests may source when the tree lacks them; `none` for no such tree.
+    /// Default: /usr/share/mysql/mysql-test when it is installed.
+    #[arg(long, value_name = "DIR")]
+    pub upstream_dir: Option<PathBuf>,
 
     /// Only run tests matching this pattern (a plain name matches as a prefix).
     #[arg(long, value_name = "REGEX")]
@@ -143,6 +153,11 @@ impl Cli {
         testcase_timeout_minutes(self.testcase_timeout, env.as_deref())
     }
 
+    /// The trees `source` falls back to for a run on `tree` (see `--upstream-dir`).
+    pub fn fallback_dirs(&self, tree: &Path) -> anyhow::Result<Vec<PathBuf>> {
+        fallback_dirs(self.upstream_dir.as_deref(), Path::new(INSTALLED_TREE), tree)
+    }
+
     /// `--partition K/N` as (K, N), K from 1.
     pub fn partition(&self) -> anyhow::Result<Option<(usize, usize)>> {
         let Some(spec) = &self.partition else {
@@ -156,6 +171,22 @@ impl Cli {
             _ => anyhow::bail!("--partition takes K/N with 1 <= K <= N, not '{spec}'"),
         }
     }
+}
+
+/// The upstream tree given (`none`: nothing), else the installed one if
+/// present; never the tree itself, which is searched anyway.
+fn fallback_dirs(given: Option<&Path>, installed: &Path, tree: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = match given {
+        Some(dir) if dir == Path::new("none") => return Ok(Vec::new()),
+        Some(dir) => dir
+            .canonicalize()
+            .with_context(|| format!("--upstream-dir {}", dir.display()))?,
+        None => match installed.canonicalize() {
+            Ok(dir) => dir,
+            Err(_) => return Ok(Vec::new()),
+        },
+    };
+    Ok(if dir == tree { Vec::new() } else { vec![dir] })
 }
 
 /// mtr's rule: the option wins; an empty or `0` variable counts as unset
@@ -203,6 +234,26 @@ mod tests {
         assert_eq!(cli.suite, ["main", "rpl"]);
         assert!(cli.workers().unwrap() >= 1);
         assert!(cli.force);
+    }
+
+    #[test]
+    fn the_upstream_tree_backs_up_our_own_tree_only() {
+        let tmp = crate::testutil::TempTree::new("cli-upstream");
+        tmp.write("ours/main/t/a.test", "");
+        tmp.write("up/include/master-slave.inc", "");
+        let ours = tmp.path("ours").canonicalize().unwrap();
+        let up = tmp.path("up").canonicalize().unwrap();
+        let missing = tmp.path("nothing-here");
+        assert_eq!(fallback_dirs(None, &up, &ours).unwrap(), [up.clone()]);
+        assert!(fallback_dirs(None, &missing, &ours).unwrap().is_empty());
+        assert!(
+            fallback_dirs(None, &up, &up).unwrap().is_empty(),
+            "running upstream's own tree"
+        );
+        assert_eq!(fallback_dirs(Some(&up), &missing, &ours).unwrap(), [up.clone()]);
+        assert!(fallback_dirs(Some(Path::new("none")), &up, &ours).unwrap().is_empty());
+        let err = fallback_dirs(Some(&missing), &up, &ours).unwrap_err();
+        assert!(format!("{err:#}").starts_with("--upstream-dir "), "{err:#}");
     }
 
     #[test]

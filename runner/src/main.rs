@@ -45,6 +45,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let tree = resolve_tree(cli.suite_dir.as_deref())?;
     let backend = make_backend(&cli.server)?;
+    let fallback_dirs = cli.fallback_dirs(&tree)?;
     let request = DiscoverRequest {
         root: tree.clone(),
         suites: cli.suite.clone(),
@@ -54,6 +55,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
         big_test: cli.big_test,
         enable_disabled: cli.enable_disabled,
         features: backend.features().clone(),
+        fallback_dirs: fallback_dirs.clone(),
     };
     let mut tests = discover::discover(&request)?;
     tests = repeat(tests, cli.repeat);
@@ -66,7 +68,7 @@ fn real_main() -> anyhow::Result<ExitCode> {
     }
     schedule::order(&mut tests);
     let workers = cli.workers()?.min(tests.len().max(1));
-    let opts = Arc::new(run_options(&cli, tree)?);
+    let opts = Arc::new(run_options(&cli, tree, fallback_dirs)?);
     schedule::install_interrupt_handler();
     let summary = run_and_report(&cli, tests, workers, opts, backend)?;
     Ok(ExitCode::from(summary.exit_code() as u8))
@@ -99,11 +101,16 @@ fn make_backend(spec: &str) -> anyhow::Result<Arc<dyn Backend>> {
     }
 }
 
-fn run_options(cli: &Cli, tree: PathBuf) -> anyhow::Result<RunOptions> {
+fn run_options(
+    cli: &Cli,
+    tree: PathBuf,
+    fallback_dirs: Vec<PathBuf>,
+) -> anyhow::Result<RunOptions> {
     fresh_vardir(&cli.vardir)?;
     let vardir = cli.vardir.canonicalize()?;
     Ok(RunOptions {
         tree,
+        fallback_dirs,
         vardir,
         record: cli.record,
         retry: cli.retry,

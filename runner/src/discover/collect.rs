@@ -8,8 +8,10 @@
 //! in order: `--skip-test`, disabled.def, its `.cnf` and `.sh` files, a scan of
 //! its includes for tags, options and combination files, the `--big-test`
 //! check, the choice of template, the time zone, and finally the expansion
-//! into one case per combination. A test skipped before the scan gets no
-//! combinations. The result is returned unsorted (see `order`).
+//! into one case per combination, each skipped when it needs a binary-log
+//! format the server lacks. A test skipped before the scan gets no
+//! combinations. Includes missing from the tree are looked up in the
+//! request's fallback trees (upstream's mysql-test). The result is returned unsorted (see `order`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use std::rc::Rc;
 
 use rmtr_results::TestId;
 
+use super::binlog_format;
 use super::combinations::{CombinationList, Forced, Variant, expand};
 use super::error::DiscoverError;
 use super::filters::NamePattern;
@@ -42,7 +45,11 @@ pub struct Collected {
 /// Collects the cases a request asks for, in collection order.
 pub fn collect(req: &DiscoverRequest) -> Result<Vec<Collected>, DiscoverError> {
     let tree = Tree::open(&req.root)?;
-    let rules = SkipRules::main_suite(tree.root(), &req.features, &Host::probe());
+    let host = Host::probe();
+    let mut rules = SkipRules::main_suite(tree.root(), &req.features, &host);
+    for dir in &req.fallback_dirs {
+        rules.extend(SkipRules::main_suite(dir, &req.features, &host));
+    }
     Collector::new(req, tree, rules)?.run()
 }
 
@@ -69,7 +76,7 @@ impl<'a> Collector<'a> {
             do_test: NamePattern::optional(req.do_test.as_deref(), "--do-test")?,
             skip_test: NamePattern::optional(req.skip_test.as_deref(), "--skip-test")?,
             big_test: req.big_test || !req.tests.is_empty(),
-            scanner: Scanner::new(tree.root(), rules),
+            scanner: Scanner::new(tree.root(), rules).with_fallbacks(&req.fallback_dirs),
             suites: HashMap::new(),
             tree,
             req,
@@ -213,7 +220,10 @@ impl<'a> Collector<'a> {
         base.master = master;
         base.slave = slave;
         let lists = self.lists(suite, &scan.combination_files)?;
-        let variants = expand_all(base, forced, &lists, &draft.full_name())?;
+        let mut variants = expand_all(base, forced, &lists, &draft.full_name())?;
+        for variant in &mut variants {
+            binlog_format::skip_unsupported(variant, &self.req.features);
+        }
         Ok(variants
             .into_iter()
             .map(|v| draft.finish(v, &template, timezone.clone(), scan.tags))

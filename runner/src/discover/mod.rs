@@ -2,6 +2,7 @@
 //! test names, to the list of [`TestCase`]s to run, with their combinations,
 //! server options, configuration template and any reason to skip them.
 
+mod binlog_format;
 mod collect;
 mod combinations;
 mod disabled;
@@ -47,6 +48,9 @@ pub struct ServerFeatures {
     pub flavor: String,
     /// The installation's plugins by their `NAME_SO` variable (`HA_EXAMPLE_SO`).
     pub plugins: std::collections::BTreeSet<String>,
+    /// Binary-log formats (`row`, `mixed`) the server cannot write yet, each
+    /// with the reason a variant that sets it is skipped.
+    pub unsupported_binlog_formats: std::collections::BTreeMap<String, String>,
 }
 
 /// What to collect.
@@ -66,6 +70,9 @@ pub struct DiscoverRequest {
     /// `--enable-disabled`: run tests listed in disabled.def.
     pub enable_disabled: bool,
     pub features: ServerFeatures,
+    /// Trees whose files a test may source when the tree itself lacks them
+    /// (upstream's mysql-test, for the include files our suites reuse).
+    pub fallback_dirs: Vec<PathBuf>,
 }
 
 /// Why the runner will not run a test.

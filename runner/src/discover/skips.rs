@@ -67,6 +67,11 @@ impl SkipRules {
         SkipRules { by_path }
     }
 
+    /// Adds the rules of another tree (the fallback tree's include files).
+    pub fn extend(&mut self, other: SkipRules) {
+        self.by_path.extend(other.by_path);
+    }
+
     /// The rule for a `.combinations` path, if any.
     pub fn get(&self, combinations: &Path) -> Option<&SkipRule> {
         self.by_path.get(combinations)

@@ -8,8 +8,9 @@
 //! file's own last, so a test can override what an include set), and the
 //! `.combinations` files that apply. `source` lines are
 //! followed recursively; an include is looked up beside the file that sources
-//! it, then in the suite directory, then at the tree root, and one that is
-//! found nowhere is ignored (the interpreter reports it when the test runs).
+//! it, then in the suite directory, then at the tree root, then in the
+//! fallback trees (upstream's mysql-test, whose includes our suites reuse),
+//! and one that is found nowhere is ignored (the interpreter reports it when the test runs).
 //! Results are cached per (suite directory, file), because the suite
 //! directory takes part in the lookup.
 //!
@@ -99,6 +100,8 @@ impl FileScan {
 #[derive(Debug)]
 pub struct Scanner {
     root: PathBuf,
+    /// Trees searched after the root.
+    fallbacks: Vec<PathBuf>,
     rules: SkipRules,
     scans: HashMap<(PathBuf, PathBuf), Rc<FileScan>>,
     lists: HashMap<PathBuf, Option<Rc<CombinationList>>>,
@@ -110,11 +113,18 @@ impl Scanner {
     pub fn new(root: &Path, rules: SkipRules) -> Scanner {
         Scanner {
             root: root.to_path_buf(),
+            fallbacks: Vec::new(),
             rules,
             scans: HashMap::new(),
             lists: HashMap::new(),
             in_progress: HashSet::new(),
         }
+    }
+
+    /// The same scanner, also looking in these trees after the root.
+    pub fn with_fallbacks(mut self, dirs: &[PathBuf]) -> Scanner {
+        self.fallbacks = dirs.to_vec();
+        self
     }
 
     /// The scan of `file` as read for the suite in `suite_dir`.
@@ -171,10 +181,12 @@ impl Scanner {
         Ok(scan)
     }
 
-    /// Where a sourced name is found: beside `from`, in the suite, at the root; files only.
+    /// Where a sourced name is found: beside `from`, in the suite, at the root,
+    /// in the fallback trees; files only.
     fn locate(&self, name: &str, from: &Path, suite_dir: &Path) -> Option<PathBuf> {
         let beside = from.parent().unwrap_or(Path::new(""));
-        for dir in [beside, suite_dir, &self.root] {
+        let fallbacks = self.fallbacks.iter().map(PathBuf::as_path);
+        for dir in [beside, suite_dir, &self.root].into_iter().chain(fallbacks) {
             let candidate = PathBuf::from(format!("{}/{name}", dir.display()));
             if candidate == from {
                 continue;
@@ -300,5 +312,31 @@ mod tests {
             .scan(&tmp.path("s/t/none.test"), &tmp.path("s"))
             .unwrap_err();
         assert!(err.to_string().contains("none.test"), "{err}");
+    }
+
+    #[test]
+    fn includes_missing_from_the_tree_come_from_the_fallback_tree() {
+        let tmp = TempTree::new("tags-fallback");
+        tmp.write("ours/include/helper.inc", "--source include/master-slave.inc\n");
+        tmp.write("up/include/master-slave.inc", "--source include/rpl_init.inc\n");
+        tmp.write("up/include/rpl_init.inc", "");
+        tmp.write("up/include/rpl_init.combinations", "[row]\nbinlog-format=row\n");
+        tmp.write("up/include/have_x.inc", "");
+        tmp.write("up/include/have_x.opt", "--from-upstream\n");
+        tmp.write("ours/include/have_x.inc", "");
+        let test = tmp.write(
+            "ours/s/t/a.test",
+            "--source include/helper.inc\n--source include/have_x.inc\n",
+        );
+        let scan = Scanner::new(&tmp.path("ours"), SkipRules::default())
+            .with_fallbacks(&[tmp.path("up")])
+            .scan(&test, &tmp.path("ours/s"))
+            .unwrap();
+        assert!(scan.tags.rpl_test, "master-slave.inc found upstream");
+        assert_eq!(
+            scan.combination_files,
+            [tmp.path("up/include/rpl_init.combinations")]
+        );
+        assert!(scan.master.is_empty(), "our have_x.inc wins over upstream's");
     }
 }

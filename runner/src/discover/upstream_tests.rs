@@ -269,5 +269,68 @@ fn our_own_tree() {
         ..req
     })
     .unwrap();
-    assert_eq!(all.len(), files, "main is the only suite");
+    let suites: std::collections::BTreeSet<&str> =
+        all.iter().map(|c| c.id.suite.as_str()).collect();
+    assert_eq!(suites, ["main", "rpl"].into(), "every suite of the tree");
+    assert_eq!(all.iter().filter(|c| c.id.suite == "main").count(), files);
+}
+
+#[test]
+fn our_rpl_suite_sources_the_upstream_includes() {
+    let Some(root) = installed_root() else { return };
+    let ours = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../suite")
+        .canonicalize()
+        .unwrap();
+    let req = DiscoverRequest {
+        root: ours.clone(),
+        suites: vec!["rpl".into()],
+        fallback_dirs: vec![root],
+        ..upstream(ours.clone(), &[])
+    };
+    let cases = discover(&req).unwrap();
+    assert!(cases.len() >= 9, "{}", cases.len());
+    for case in &cases {
+        assert_eq!(case.id.combination_label().as_deref(), Some("stmt"), "{}", case.id);
+        assert!(case.rpl_test && case.skip.is_none(), "{}", case.id);
+        assert_eq!(case.template, ours.join("rpl/my.cnf"));
+    }
+    let without = discover(&DiscoverRequest {
+        fallback_dirs: Vec::new(),
+        ..req
+    })
+    .unwrap();
+    assert!(
+        without.iter().all(|c| !c.rpl_test),
+        "without upstream's includes nothing marks them as replication tests"
+    );
+}
+
+#[test]
+fn the_bundled_server_skips_row_and_mixed_combinations() {
+    let Some(root) = installed_root() else { return };
+    let mut req = upstream(root, &["rpl.rpl_15867"]);
+    req.features.unsupported_binlog_formats = ["row", "mixed"]
+        .into_iter()
+        .map(|f| (f.to_string(), format!("binlog_format={f} is not supported by the bundled server yet")))
+        .collect();
+    let cases = discover(&req).unwrap();
+    let skips: BTreeMap<String, Option<String>> = cases
+        .iter()
+        .map(|c| (c.id.to_string(), c.skip.as_ref().map(|s| s.reason.clone())))
+        .collect();
+    assert_eq!(
+        skips,
+        BTreeMap::from([
+            (
+                "rpl.rpl_15867 'mix'".to_string(),
+                Some("binlog_format=mixed is not supported by the bundled server yet".to_string())
+            ),
+            (
+                "rpl.rpl_15867 'row'".to_string(),
+                Some("binlog_format=row is not supported by the bundled server yet".to_string())
+            ),
+            ("rpl.rpl_15867 'stmt'".to_string(), None),
+        ])
+    );
 }

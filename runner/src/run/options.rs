@@ -9,6 +9,8 @@ use std::time::Duration;
 pub struct RunOptions {
     /// The tree root (mysql-test directory).
     pub tree: PathBuf,
+    /// Trees `source` searches after the tree (upstream's, for our own tree).
+    pub fallback_dirs: Vec<PathBuf>,
     /// The run's var directory.
     pub vardir: PathBuf,
     /// Write `.result` files instead of comparing.

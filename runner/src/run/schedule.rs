@@ -269,6 +269,7 @@ mod tests {
     #[test]
     fn failures_stop_the_run_without_force() {
         let opts = RunOptions {
+            fallback_dirs: Vec::new(),
             tree: PathBuf::new(),
             vardir: PathBuf::new(),
             record: false,
@@ -295,6 +296,7 @@ mod tests {
         assert!(shared.stop.load(Ordering::SeqCst));
         let forced = Shared {
             opts: Arc::new(RunOptions {
+            fallback_dirs: Vec::new(),
                 force: true,
                 max_test_fail: 2,
                 ..opts

@@ -257,6 +257,7 @@ impl Worker {
         });
         let mut cfg = RunConfig::new(&test.path, &self.opts.tree, port);
         cfg.suite_dir = test.suite_dir.clone();
+        cfg.fallback_dirs = self.opts.fallback_dirs.clone();
         cfg.env = env;
         cfg.socket = active
             .config

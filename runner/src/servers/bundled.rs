@@ -54,10 +54,23 @@ impl BundledBackend {
                 word_size: 64,
                 flavor: "mariadb".into(),
                 plugins: Default::default(),
+                unsupported_binlog_formats: unsupported_binlog_formats(),
             },
             variables: BTreeMap::from([("port".to_string(), "3306".to_string())]),
         })
     }
+}
+
+/// `replica` writes statement events only; row and mixed variants skip.
+fn unsupported_binlog_formats() -> BTreeMap<String, String> {
+    ["row", "mixed"]
+        .into_iter()
+        .map(|format| {
+            let reason =
+                format!("binlog_format={format} is not supported by the bundled server yet");
+            (format.to_string(), reason)
+        })
+        .collect()
 }
 
 fn find_replica() -> anyhow::Result<PathBuf> {

@@ -75,6 +75,7 @@ impl LocalBackend {
                 "mysql".into()
             },
             plugins: super::plugins::plugin_names(&layout.basedir),
+            unsupported_binlog_formats: Default::default(),
         };
         Ok(LocalBackend {
             optional_plugins: help.optional_plugins,

@@ -45,6 +45,9 @@ pub struct RunConfig {
     pub basedir: PathBuf,
     /// The suite directory (`--suite-dir`).
     pub suite_dir: PathBuf,
+    /// Trees searched after `basedir` by `source` (not a mysqltest option):
+    /// upstream's mysql-test, whose include files a tree of our own reuses.
+    pub fallback_dirs: Vec<PathBuf>,
     /// Environment of the test (mtr's exports included).
     pub env: BTreeMap<String, String>,
     /// Where the default connection goes.
@@ -88,6 +91,7 @@ impl RunConfig {
         RunConfig {
             test_file: test_file.into(),
             suite_dir: basedir.clone(),
+            fallback_dirs: Vec::new(),
             basedir,
             env: BTreeMap::new(),
             host: "127.0.0.1".into(),
@@ -560,7 +564,7 @@ impl Interpreter {
         text
     }
 
-    /// Where a path given to `source` is found, in mysqltest's order.
+    /// Where a path given to `source` is found, in mysqltest's order, then in the fallback trees.
     pub(crate) fn resolve_source(&self, name: &[u8]) -> Option<PathBuf> {
         let name = Path::new(std::str::from_utf8(name).ok()?);
         if name.is_absolute() {
@@ -574,6 +578,7 @@ impl Interpreter {
         let candidates = current_dir
             .into_iter()
             .chain([self.cfg.suite_dir.clone(), self.cfg.basedir.clone()])
+            .chain(self.cfg.fallback_dirs.iter().cloned())
             .map(|dir| dir.join(name));
         candidates.into_iter().find(|p| p.is_file())
     }
@@ -603,4 +608,41 @@ impl Interpreter {
 /// The OS error number of an I/O error, as mysqltest prints it.
 pub(crate) fn errno(err: &std::io::Error) -> i32 {
     err.raw_os_error().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh directory under the system's temporary directory.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("rmtr-source-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("include")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn source_looks_in_the_fallback_trees_last() {
+        let ours = scratch("ours");
+        let upstream = scratch("upstream");
+        std::fs::write(ours.join("include/both.inc"), "").unwrap();
+        std::fs::write(upstream.join("include/both.inc"), "").unwrap();
+        std::fs::write(upstream.join("include/only_upstream.inc"), "").unwrap();
+        let mut cfg = RunConfig::new(ours.join("t/x.test"), &ours, 3306);
+        cfg.fallback_dirs = vec![upstream.clone()];
+        let interp = Interpreter::new(cfg, CancelToken::new());
+        assert_eq!(
+            interp.resolve_source(b"include/both.inc"),
+            Some(ours.join("include/both.inc")),
+            "the tree itself wins"
+        );
+        assert_eq!(
+            interp.resolve_source(b"include/only_upstream.inc"),
+            Some(upstream.join("include/only_upstream.inc"))
+        );
+        assert_eq!(interp.resolve_source(b"include/nowhere.inc"), None);
+        let _ = std::fs::remove_dir_all(&ours);
+        let _ = std::fs::remove_dir_all(&upstream);
+    }
 }
