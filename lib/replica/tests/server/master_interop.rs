@@ -104,7 +104,11 @@ fn slave_status(conn: &mut Connection, column: &str) -> String {
     let Some(Response::ResultSet(set)) = responses.into_iter().next() else {
         panic!("SHOW SLAVE STATUS gave no result set");
     };
-    let i = set.columns.iter().position(|c| c.name == column.as_bytes()).unwrap();
+    let i = set
+        .columns
+        .iter()
+        .position(|c| c.name == column.as_bytes())
+        .unwrap();
     let cell = set.rows.first().and_then(|r| r[i].as_deref());
     cell.map_or_else(String::new, |b| String::from_utf8_lossy(b).into_owned())
 }
@@ -134,15 +138,18 @@ fn start(name: &str) -> Option<(Servers, Connection, u16, Connection)> {
             .unwrap(),
     );
     let slave_dir = dir.join("slave");
-    let status = Command::new(install)
+    let out = Command::new(install)
         .arg("--no-defaults")
         .arg(format!("--datadir={}", slave_dir.display()))
         .arg("--auth-root-authentication-method=normal")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success(), "mariadb-install-db failed");
+    assert!(
+        out.status.success(),
+        "mariadb-install-db failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let slave_port = free_port();
     let slave_log = dir.join("slave.err");
     servers.children.push(

@@ -181,6 +181,9 @@ impl<'a> Dump<'a> {
             .ok_or_else(|| {
                 self.fatal("Failed to find format descriptor event in start of binlog")
             })?;
+        // Coordinates as MariaDB's are once it has read the event.
+        let start = self.pos;
+        (self.last_pos, self.pos) = (4, 4 + fd.len() as u64);
         self.checksum = frames::format_checksums(&fd);
         if self.checksum && !self.opts.checksum_aware {
             return Err(self.fatal(
@@ -191,10 +194,9 @@ impl<'a> Dump<'a> {
         let sent = frames::format_description_for_slave(&fd, self.clear_log_pos, keep_temporaries);
         self.clear_log_pos = false;
         self.send_event(&sent);
-        if self.pos == 4 {
-            self.pos += fd.len() as u64;
+        if start != 4 {
+            self.pos = start;
         }
-        self.last_pos = 4;
         Ok(())
     }
 
@@ -396,3 +398,7 @@ impl<S: io::Read + io::Write> Sink for crate::protocol::framing::PacketIo<S> {
         crate::protocol::framing::PacketIo::flush(self)
     }
 }
+
+#[cfg(test)]
+#[path = "dump_tests.rs"]
+mod tests;

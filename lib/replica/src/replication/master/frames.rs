@@ -42,7 +42,7 @@ pub fn header(bytes: &[u8]) -> Option<Header> {
 
 /// Whether a Format_description says its file's events carry CRC32s.
 pub fn format_checksums(fd: &[u8]) -> bool {
-    fd.len() >= HEADER_LEN + CHECKSUM_LEN + 1 && fd[fd.len() - CHECKSUM_LEN - 1] == 1
+    fd.len() > HEADER_LEN + CHECKSUM_LEN && fd[fd.len() - CHECKSUM_LEN - 1] == 1
 }
 
 /// An event the master makes up: header, body, checksum if `checksum`.
