@@ -155,7 +155,11 @@ impl Cli {
 
     /// The trees `source` falls back to for a run on `tree` (see `--upstream-dir`).
     pub fn fallback_dirs(&self, tree: &Path) -> anyhow::Result<Vec<PathBuf>> {
-        fallback_dirs(self.upstream_dir.as_deref(), Path::new(INSTALLED_TREE), tree)
+        fallback_dirs(
+            self.upstream_dir.as_deref(),
+            Path::new(INSTALLED_TREE),
+            tree,
+        )
     }
 
     /// `--partition K/N` as (K, N), K from 1.
@@ -175,7 +179,11 @@ impl Cli {
 
 /// The upstream tree given (`none`: nothing), else the installed one if
 /// present; never the tree itself, which is searched anyway.
-fn fallback_dirs(given: Option<&Path>, installed: &Path, tree: &Path) -> anyhow::Result<Vec<PathBuf>> {
+fn fallback_dirs(
+    given: Option<&Path>,
+    installed: &Path,
+    tree: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
     let dir = match given {
         Some(dir) if dir == Path::new("none") => return Ok(Vec::new()),
         Some(dir) => dir
@@ -244,14 +252,21 @@ mod tests {
         let ours = tmp.path("ours").canonicalize().unwrap();
         let up = tmp.path("up").canonicalize().unwrap();
         let missing = tmp.path("nothing-here");
-        assert_eq!(fallback_dirs(None, &up, &ours).unwrap(), [up.clone()]);
+        assert_eq!(fallback_dirs(None, &up, &ours).unwrap(), vec![up.clone()]);
         assert!(fallback_dirs(None, &missing, &ours).unwrap().is_empty());
         assert!(
             fallback_dirs(None, &up, &up).unwrap().is_empty(),
             "running upstream's own tree"
         );
-        assert_eq!(fallback_dirs(Some(&up), &missing, &ours).unwrap(), [up.clone()]);
-        assert!(fallback_dirs(Some(Path::new("none")), &up, &ours).unwrap().is_empty());
+        assert_eq!(
+            fallback_dirs(Some(&up), &missing, &ours).unwrap(),
+            vec![up.clone()]
+        );
+        assert!(
+            fallback_dirs(Some(Path::new("none")), &up, &ours)
+                .unwrap()
+                .is_empty()
+        );
         let err = fallback_dirs(Some(&missing), &up, &ours).unwrap_err();
         assert!(format!("{err:#}").starts_with("--upstream-dir "), "{err:#}");
     }

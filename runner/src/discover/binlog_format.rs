@@ -89,6 +89,10 @@ mod tests {
         skipped.skip = true;
         skipped.comment = Some("Requires: x".into());
         skip_unsupported(&mut skipped, &bundled());
-        assert_eq!(skipped.comment.as_deref(), Some("Requires: x"), "the first reason stays");
+        assert_eq!(
+            skipped.comment.as_deref(),
+            Some("Requires: x"),
+            "the first reason stays"
+        );
     }
 }

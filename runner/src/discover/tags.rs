@@ -317,10 +317,19 @@ mod tests {
     #[test]
     fn includes_missing_from_the_tree_come_from_the_fallback_tree() {
         let tmp = TempTree::new("tags-fallback");
-        tmp.write("ours/include/helper.inc", "--source include/master-slave.inc\n");
-        tmp.write("up/include/master-slave.inc", "--source include/rpl_init.inc\n");
+        tmp.write(
+            "ours/include/helper.inc",
+            "--source include/master-slave.inc\n",
+        );
+        tmp.write(
+            "up/include/master-slave.inc",
+            "--source include/rpl_init.inc\n",
+        );
         tmp.write("up/include/rpl_init.inc", "");
-        tmp.write("up/include/rpl_init.combinations", "[row]\nbinlog-format=row\n");
+        tmp.write(
+            "up/include/rpl_init.combinations",
+            "[row]\nbinlog-format=row\n",
+        );
         tmp.write("up/include/have_x.inc", "");
         tmp.write("up/include/have_x.opt", "--from-upstream\n");
         tmp.write("ours/include/have_x.inc", "");
@@ -337,6 +346,9 @@ mod tests {
             scan.combination_files,
             [tmp.path("up/include/rpl_init.combinations")]
         );
-        assert!(scan.master.is_empty(), "our have_x.inc wins over upstream's");
+        assert!(
+            scan.master.is_empty(),
+            "our have_x.inc wins over upstream's"
+        );
     }
 }

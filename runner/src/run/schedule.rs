@@ -296,7 +296,7 @@ mod tests {
         assert!(shared.stop.load(Ordering::SeqCst));
         let forced = Shared {
             opts: Arc::new(RunOptions {
-            fallback_dirs: Vec::new(),
+                fallback_dirs: Vec::new(),
                 force: true,
                 max_test_fail: 2,
                 ..opts
