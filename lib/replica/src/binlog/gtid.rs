@@ -20,6 +20,35 @@ impl fmt::Display for Gtid {
     }
 }
 
+impl Gtid {
+    /// `D-S-N` with decimal numbers (spaces around each number allowed).
+    pub fn parse(text: &str) -> Option<Gtid> {
+        let mut parts = text.trim().split('-');
+        let gtid = Gtid {
+            domain_id: parts.next()?.trim().parse().ok()?,
+            server_id: parts.next()?.trim().parse().ok()?,
+            seq_no: parts.next()?.trim().parse().ok()?,
+        };
+        parts.next().is_none().then_some(gtid)
+    }
+}
+
+/// A GTID list as variables and functions take it (`0-1-7,1-2-3`; empty
+/// text is the empty list); None when any entry is malformed.
+pub fn parse_list(text: &str) -> Option<Vec<Gtid>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split(',').map(Gtid::parse).collect()
+}
+
+/// A GTID list as variables show it.
+pub fn list_text(list: &[Gtid]) -> String {
+    let texts: Vec<String> = list.iter().map(Gtid::to_string).collect();
+    texts.join(",")
+}
+
 /// The last GTID of each domain, in domain order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GtidState {
@@ -56,8 +85,7 @@ impl GtidState {
 impl fmt::Display for GtidState {
     /// As `@@gtid_binlog_pos` shows it: `0-1-7,1-2-3`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let texts: Vec<String> = self.last.values().map(Gtid::to_string).collect();
-        f.write_str(&texts.join(","))
+        f.write_str(&list_text(&self.list()))
     }
 }
 
@@ -75,5 +103,16 @@ mod tests {
         state.record(state.next(2, 5));
         assert_eq!(first.to_string(), "0-1-1");
         assert_eq!(state.to_string(), "0-1-2,2-5-1");
+    }
+
+    #[test]
+    fn lists_parse_and_print_back() {
+        let list = parse_list(" 0-1-7, 2-3-4 ").unwrap();
+        assert_eq!(list_text(&list), "0-1-7,2-3-4");
+        assert_eq!(parse_list(""), Some(Vec::new()));
+        assert_eq!(parse_list("0-1"), None);
+        assert_eq!(parse_list("0-1-2-3"), None);
+        assert_eq!(parse_list("0-1-x"), None);
+        assert_eq!(Gtid::parse("4294967296-1-1"), None);
     }
 }

@@ -380,7 +380,7 @@ impl Worker {
         let mut text = format!("log '{file}' position {pos}");
         let use_gtid = lock(&self.state.slave.info).use_gtid;
         if use_gtid != UseGtid::No {
-            let list = rules::gtid_list_text(&lock(&self.state.slave.gtid_slave_pos));
+            let list = crate::binlog::gtid::list_text(&lock(&self.state.slave.gtid_slave_pos));
             text.push_str(&format!("; GTID position '{list}'"));
         }
         text

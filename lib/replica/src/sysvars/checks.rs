@@ -139,17 +139,9 @@ fn locale(text: &str) -> ServerResult<String> {
 
 /// A comma-separated list of `domain-server-seqno`, or nothing.
 fn gtid_list(text: &str) -> ServerResult<String> {
-    let is_gtid = |g: &str| {
-        let parts: Vec<&str> = g.trim().split('-').collect();
-        parts.len() == 3
-            && parts[0].parse::<u32>().is_ok()
-            && parts[1].parse::<u32>().is_ok()
-            && parts[2].parse::<u64>().is_ok()
-    };
-    if text.trim().is_empty() || text.split(',').all(is_gtid) {
-        Ok(text.to_string())
-    } else {
-        Err(errors::bad_gtid_list())
+    match crate::binlog::gtid::parse_list(text) {
+        Some(_) => Ok(text.to_string()),
+        None => Err(errors::bad_gtid_list()),
     }
 }
 

@@ -5,8 +5,8 @@
 //! both. SQL runs through the applying session with sql_log_bin off, so
 //! nothing here reaches the binary log.
 
-use super::rules::{advance, gtid_list_text, parse_gtid_list};
-use crate::binlog::gtid::Gtid;
+use super::rules::advance;
+use crate::binlog::gtid::{Gtid, list_text, parse_list};
 use crate::error::{ServerError, ServerResult};
 use crate::session::Session;
 use crate::session::outcome::Outcome;
@@ -93,7 +93,7 @@ pub fn publish(session: &Session, gtid: Gtid) -> String {
         .lock()
         .unwrap_or_else(|e| e.into_inner());
     advance(&mut list, gtid);
-    let text = gtid_list_text(&list);
+    let text = list_text(&list);
     state
         .globals
         .set_server_value("gtid_slave_pos", Setting::Text(Some(text.clone())));
@@ -103,13 +103,13 @@ pub fn publish(session: &Session, gtid: Gtid) -> String {
 /// SET GLOBAL gtid_slave_pos = `text` (already checked and stored in the
 /// globals): the table gets one row per domain, the channel the list.
 pub fn assign(session: &mut Session, text: &str) -> ServerResult<()> {
-    let list = parse_gtid_list(text);
+    let list = parse_list(text).unwrap_or_default();
     ensure_table(session)?;
     run_unlogged(session, "DELETE FROM mysql.gtid_slave_pos")?;
     for (i, gtid) in list.iter().enumerate() {
         insert_row(session, i as u64 + 1, *gtid)?;
     }
-    let canonical = gtid_list_text(&list);
+    let canonical = list_text(&list);
     *session
         .state
         .slave
@@ -120,5 +120,6 @@ pub fn assign(session: &mut Session, text: &str) -> ServerResult<()> {
         .state
         .globals
         .set_server_value("gtid_slave_pos", Setting::Text(Some(canonical)));
+    session.state.slave.sql_advanced.notify_all();
     Ok(())
 }

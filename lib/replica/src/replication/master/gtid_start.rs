@@ -82,7 +82,7 @@ impl ConnectState {
             if part.is_empty() && !text.contains(',') {
                 continue;
             }
-            let gtid = parse_gtid(part).ok_or(StartError::Malformed)?;
+            let gtid = Gtid::parse(part).ok_or(StartError::Malformed)?;
             let entry = StartEntry {
                 gtid,
                 on_empty_domain: false,
@@ -165,19 +165,6 @@ fn contains_all(state: &ConnectState, list: &[Gtid]) -> bool {
             return true;
         }
         s.seq_no == g.seq_no && list.get(i + 1).is_none_or(|n| n.domain_id != g.domain_id)
-    })
-}
-
-/// `D-S-N` with decimal numbers.
-pub fn parse_gtid(text: &str) -> Option<Gtid> {
-    let mut parts = text.split('-');
-    let domain_id = parts.next()?.trim().parse().ok()?;
-    let server_id = parts.next()?.trim().parse().ok()?;
-    let seq_no = parts.next()?.trim().parse().ok()?;
-    parts.next().is_none().then_some(Gtid {
-        domain_id,
-        server_id,
-        seq_no,
     })
 }
 

@@ -126,13 +126,7 @@ pub fn gtid_pos_at(bytes: &[u8], pos: u64) -> Option<String> {
         }
         at += size;
     }
-    valid.then(|| {
-        let last: Vec<String> = state_by_domain(&state)
-            .iter()
-            .map(Gtid::to_string)
-            .collect();
-        last.join(",")
-    })
+    valid.then(|| crate::binlog::gtid::list_text(&state_by_domain(&state)))
 }
 
 /// The GTID of a whole Gtid event.

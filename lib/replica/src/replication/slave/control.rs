@@ -135,7 +135,7 @@ fn check_until(spec: &UntilSpec, use_gtid: UseGtid, any_running: bool) -> Server
         if use_gtid == UseGtid::No {
             return Err(errors::until_requires_gtid());
         }
-        if super::waits::parse_gtid_list(gtid).is_none() {
+        if crate::binlog::gtid::parse_list(gtid).is_none() {
             return Err(errors::bad_gtid_list());
         }
         return Ok(Until::Gtid(gtid.clone()));

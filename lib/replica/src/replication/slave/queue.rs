@@ -182,19 +182,11 @@ fn rotate_target(body: &[u8]) -> (String, u64) {
 
 /// A GTID position text with `gtid` replacing its domain's entry.
 pub fn merge_gtid(position: &str, gtid: Gtid) -> String {
-    let mut entries: Vec<(u32, String)> = position
-        .split(',')
-        .filter(|e| !e.is_empty())
-        .filter_map(|e| Some((e.split('-').next()?.parse().ok()?, e.to_string())))
-        .filter(|(domain, _)| *domain != gtid.domain_id)
-        .collect();
-    entries.push((gtid.domain_id, gtid.to_string()));
-    entries.sort_by_key(|(domain, _)| *domain);
-    entries
-        .into_iter()
-        .map(|(_, e)| e)
-        .collect::<Vec<_>>()
-        .join(",")
+    let mut list = crate::binlog::gtid::parse_list(position).unwrap_or_default();
+    list.retain(|g| g.domain_id != gtid.domain_id);
+    list.push(gtid);
+    list.sort_by_key(|g| g.domain_id);
+    crate::binlog::gtid::list_text(&list)
 }
 
 fn write_failure() -> QueueError {

@@ -1,10 +1,8 @@
 //! SET GLOBAL of the variables the slave threads read: MariaDB refuses
-//! those the SQL thread uses while it runs (1198), and `gtid_slave_pos`
-//! is the channel's position, so setting it rewrites that.
+//! those the SQL thread uses while it runs (1198).
 
 use super::control;
-use crate::binlog::gtid::Gtid;
-use crate::error::{ServerError, ServerResult};
+use crate::error::ServerResult;
 use crate::server::state::ServerState;
 
 /// Variables whose change needs the SQL thread stopped (spec 7.2).
@@ -28,22 +26,5 @@ pub fn check_set(state: &ServerState, name: &str) -> ServerResult<()> {
     if SQL_THREAD_MUST_STOP.contains(&name) {
         control::refuse_while_sql_running(state)?;
     }
-    Ok(())
-}
-
-/// After a SET: a new `gtid_slave_pos` becomes the channel's position.
-pub fn after_set(state: &ServerState, name: &str) -> ServerResult<()> {
-    if name != "gtid_slave_pos" {
-        return Ok(());
-    }
-    let text = state
-        .globals
-        .global(name)
-        .map(|s| s.as_text().to_string())
-        .unwrap_or_default();
-    let list: Vec<Gtid> = super::waits::parse_gtid_list(&text)
-        .ok_or_else(|| ServerError::new(1941, "HY000", "Could not parse GTID list"))?;
-    *state.slave.gtid_slave_pos.lock().unwrap() = list;
-    state.slave.sql_advanced.notify_all();
     Ok(())
 }

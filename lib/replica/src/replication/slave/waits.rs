@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::binlog::gtid::Gtid;
+use crate::binlog::gtid::{list_text, parse_list};
 use crate::server::state::ServerState;
 
 /// How often a wait looks at its `interrupted` callback.
@@ -14,24 +14,20 @@ const SLICE: Duration = Duration::from_millis(100);
 
 /// `@@gtid_slave_pos`: the last applied GTID of each domain.
 pub fn gtid_slave_pos(state: &ServerState) -> String {
-    let list = state.slave.gtid_slave_pos.lock().unwrap();
-    list.iter()
-        .map(Gtid::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
+    list_text(&state.slave.gtid_slave_pos.lock().unwrap())
 }
 
 /// `@@gtid_current_pos`: per domain, the newer of the binlog's and the
 /// slave's last GTID (MariaDB takes the binlog's for domains this server
 /// wrote to itself).
 pub fn gtid_current_pos(state: &ServerState) -> String {
-    let mut merged = parse_gtid_list(&gtid_slave_pos(state)).unwrap_or_default();
+    let mut merged = parse_list(&gtid_slave_pos(state)).unwrap_or_default();
     let binlog = state
         .binlog
         .as_ref()
         .map(|b| b.gtid_pos())
         .unwrap_or_default();
-    for gtid in parse_gtid_list(&binlog).unwrap_or_default() {
+    for gtid in parse_list(&binlog).unwrap_or_default() {
         match merged.iter_mut().find(|g| g.domain_id == gtid.domain_id) {
             Some(g) if g.seq_no < gtid.seq_no => *g = gtid,
             Some(_) => {}
@@ -39,30 +35,7 @@ pub fn gtid_current_pos(state: &ServerState) -> String {
         }
     }
     merged.sort_by_key(|g| g.domain_id);
-    merged
-        .iter()
-        .map(Gtid::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// `d-s-n[,d-s-n…]`; None when malformed (error 1941).
-pub fn parse_gtid_list(text: &str) -> Option<Vec<Gtid>> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Some(Vec::new());
-    }
-    text.split(',')
-        .map(|one| {
-            let mut parts = one.trim().split('-');
-            let gtid = Gtid {
-                domain_id: parts.next()?.parse().ok()?,
-                server_id: parts.next()?.parse().ok()?,
-                seq_no: parts.next()?.parse().ok()?,
-            };
-            parts.next().is_none().then_some(gtid)
-        })
-        .collect()
+    list_text(&merged)
 }
 
 /// The end of a wait: None without a timeout (or a non-positive one).
@@ -127,7 +100,7 @@ pub fn master_gtid_wait<E>(
     timeout: Option<f64>,
     interrupted: impl Fn() -> Result<(), E>,
 ) -> Result<i64, Option<E>> {
-    let wanted = parse_gtid_list(gtids).ok_or(None)?;
+    let wanted = parse_list(gtids).ok_or(None)?;
     let end = match timeout {
         Some(t) if t <= 0.0 => Some(Instant::now()),
         t => deadline(t),
@@ -160,16 +133,6 @@ mod tests {
 
     fn no_kill() -> Result<(), ()> {
         Ok(())
-    }
-
-    #[test]
-    fn gtid_lists_parse_or_are_refused() {
-        assert_eq!(parse_gtid_list("").unwrap(), vec![]);
-        let list = parse_gtid_list("0-1-5, 2-3-4").unwrap();
-        assert_eq!(list[1].to_string(), "2-3-4");
-        assert_eq!(parse_gtid_list("0-1"), None);
-        assert_eq!(parse_gtid_list("a-b-c"), None);
-        assert_eq!(parse_gtid_list("0-1-2-3"), None);
     }
 
     #[test]
