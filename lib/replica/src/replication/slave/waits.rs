@@ -129,6 +129,7 @@ pub fn master_gtid_wait<E>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::binlog::gtid::Gtid;
     use crate::server::config::ServerConfig;
 
     fn no_kill() -> Result<(), ()> {
