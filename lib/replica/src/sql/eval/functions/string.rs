@@ -1,5 +1,5 @@
 //! String functions: CONCAT, CONCAT_WS, LENGTH, CHAR_LENGTH, UPPER, LOWER,
-//! SUBSTRING, LEFT, RIGHT, TRIM, REPLACE, REPEAT, REVERSE, LPAD, RPAD,
+//! SUBSTRING, SUBSTRING_INDEX, LEFT, RIGHT, TRIM, REPLACE, REPEAT, REVERSE, LPAD, RPAD,
 //! INSTR, LOCATE, SPACE, HEX, UNHEX, ASCII, CHAR, STRCMP, FIELD,
 //! FIND_IN_SET, ELT, FORMAT. Evaluated arguments come in; character
 //! positions count UTF-8 characters, searches fold case like the collation.
@@ -40,6 +40,7 @@ pub fn call(
             checked(1, 1).map(|_| map_str(&args[0], |s| Value::text(&s.to_lowercase())))
         }
         "substring" | "substr" | "mid" => checked(2, 3).map(|_| substring(args, ctx)),
+        "substring_index" => checked(3, 3).map(|_| substring_index(args, ctx)),
         "left" => checked(2, 2).map(|_| left_right(args, true, ctx)),
         "right" => checked(2, 2).map(|_| left_right(args, false, ctx)),
         "trim" => checked(1, 1).map(|_| trim_value(&args[0], &Value::text(" "), (true, true))),
@@ -143,6 +144,62 @@ fn substring(args: &[Value], ctx: &mut dyn EvalContext) -> Value {
         (Some(t), Some(p)) => Value::text(&substr_chars(&String::from_utf8_lossy(&t), p, len)),
         _ => Value::Null,
     }
+}
+
+/// SUBSTRING_INDEX(s, delim, n): the text before the n-th delimiter, or
+/// after the n-th from the end when n is negative; the match is exact.
+fn substring_index(args: &[Value], ctx: &mut dyn EvalContext) -> Value {
+    let count = int_arg(&args[2], ctx);
+    let (Some(s), Some(delim), Some(count)) = (to_text(&args[0]), to_text(&args[1]), count) else {
+        return Value::Null;
+    };
+    Value::Bytes(split_at_delimiter(&s, &delim, count).to_vec())
+}
+
+/// The part of `s` SUBSTRING_INDEX keeps: delimiters are found without
+/// overlapping, from the left for a positive count, from the right otherwise.
+fn split_at_delimiter<'a>(s: &'a [u8], delim: &[u8], count: i64) -> &'a [u8] {
+    if delim.is_empty() || count == 0 || delim.len() > s.len() {
+        return if count == 0 || delim.is_empty() {
+            &[]
+        } else {
+            s
+        };
+    }
+    let mut left = count.unsigned_abs();
+    if count > 0 {
+        let mut i = 0;
+        while i + delim.len() <= s.len() {
+            if s[i..].starts_with(delim) {
+                left -= 1;
+                if left == 0 {
+                    return &s[..i];
+                }
+                i += delim.len();
+            } else {
+                i += 1;
+            }
+        }
+    } else {
+        let mut i = s.len() - delim.len();
+        loop {
+            if s[i..].starts_with(delim) {
+                left -= 1;
+                if left == 0 {
+                    return &s[i + delim.len()..];
+                }
+                if i < delim.len() {
+                    break;
+                }
+                i -= delim.len();
+            } else if i == 0 {
+                break;
+            } else {
+                i -= 1;
+            }
+        }
+    }
+    s
 }
 
 /// `SUBSTRING(e FROM a FOR b)` and `SUBSTRING(e, a, b)`.
@@ -413,4 +470,27 @@ fn group_thousands(int: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_at_delimiter;
+
+    #[test]
+    fn substring_index_counts_delimiters_from_either_end() {
+        let cut = |s: &str, d: &str, n| {
+            String::from_utf8(split_at_delimiter(s.as_bytes(), d.as_bytes(), n).to_vec()).unwrap()
+        };
+        assert_eq!(cut("www.mariadb.org", ".", 2), "www.mariadb");
+        assert_eq!(cut("www.mariadb.org", ".", -2), "mariadb.org");
+        assert_eq!(cut("www.mariadb.org", ".", 5), "www.mariadb.org");
+        assert_eq!(cut("www.mariadb.org", ".", -5), "www.mariadb.org");
+        assert_eq!(cut("a.b", ".", 0), "");
+        assert_eq!(cut("a.b", "", 1), "");
+        assert_eq!(cut("aaaa", "aa", 2), "aa");
+        assert_eq!(cut("aaaa", "aa", -1), "");
+        assert_eq!(cut("x", "long", 1), "x");
+        assert_eq!(cut("a,b", ",", -1), "b");
+        assert_eq!(cut(",b", ",", -2), ",b");
+    }
 }
