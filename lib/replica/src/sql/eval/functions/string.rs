@@ -1,5 +1,5 @@
 //! String functions: CONCAT, CONCAT_WS, LENGTH, CHAR_LENGTH, UPPER, LOWER,
-//! SUBSTRING, SUBSTRING_INDEX, LEFT, RIGHT, TRIM, REPLACE, REPEAT, REVERSE, LPAD, RPAD,
+//! SUBSTRING, SUBSTRING_INDEX, INSERT, LEFT, RIGHT, TRIM, REPLACE, REPEAT, REVERSE, LPAD, RPAD,
 //! INSTR, LOCATE, SPACE, HEX, UNHEX, ASCII, CHAR, STRCMP, FIELD,
 //! FIND_IN_SET, ELT, FORMAT. Evaluated arguments come in; character
 //! positions count UTF-8 characters, searches fold case like the collation.
@@ -41,6 +41,7 @@ pub fn call(
         }
         "substring" | "substr" | "mid" => checked(2, 3).map(|_| substring(args, ctx)),
         "substring_index" => checked(3, 3).map(|_| substring_index(args, ctx)),
+        "insert" => checked(4, 4).map(|_| insert(args, ctx)),
         "left" => checked(2, 2).map(|_| left_right(args, true, ctx)),
         "right" => checked(2, 2).map(|_| left_right(args, false, ctx)),
         "trim" => checked(1, 1).map(|_| trim_value(&args[0], &Value::text(" "), (true, true))),
@@ -200,6 +201,40 @@ fn split_at_delimiter<'a>(s: &'a [u8], delim: &[u8], count: i64) -> &'a [u8] {
         }
     }
     s
+}
+
+/// INSERT(s, pos, len, new): `len` characters from `pos` replaced by `new`;
+/// a position outside the text leaves it as it is.
+fn insert(args: &[Value], ctx: &mut dyn EvalContext) -> Value {
+    let pos = int_arg(&args[1], ctx);
+    let len = int_arg(&args[2], ctx);
+    let (Some(s), Some(pos), Some(len), Some(new)) =
+        (to_text(&args[0]), pos, len, to_text(&args[3]))
+    else {
+        return Value::Null;
+    };
+    let s = String::from_utf8_lossy(&s);
+    Value::text(&replace_chars(&s, pos, len, &String::from_utf8_lossy(&new)))
+}
+
+/// The characters of `s` from 1-based `pos`, `len` of them (all when
+/// negative or past the end), replaced by `new`.
+fn replace_chars(s: &str, pos: i64, len: i64, new: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let count = chars.len() as i64;
+    if pos < 1 || pos > count {
+        return s.to_string();
+    }
+    let start = (pos - 1) as usize;
+    let end = if len < 0 || len > count - pos + 1 {
+        chars.len()
+    } else {
+        start + len as usize
+    };
+    let mut out: String = chars[..start].iter().collect();
+    out.push_str(new);
+    out.extend(&chars[end..]);
+    out
 }
 
 /// `SUBSTRING(e FROM a FOR b)` and `SUBSTRING(e, a, b)`.
@@ -474,7 +509,17 @@ fn group_thousands(int: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::split_at_delimiter;
+    use super::{replace_chars, split_at_delimiter};
+
+    #[test]
+    fn insert_replaces_characters_inside_the_text_only() {
+        assert_eq!(replace_chars("Quadratic", 3, 4, "What"), "QuWhattic");
+        assert_eq!(replace_chars("Quadratic", -1, 4, "What"), "Quadratic");
+        assert_eq!(replace_chars("Quadratic", 10, 4, "What"), "Quadratic");
+        assert_eq!(replace_chars("Quadratic", 3, 100, "What"), "QuWhat");
+        assert_eq!(replace_chars("Quadratic", 3, -1, "What"), "QuWhat");
+        assert_eq!(replace_chars("ab", 1, 0, "x"), "xab");
+    }
 
     #[test]
     fn substring_index_counts_delimiters_from_either_end() {
