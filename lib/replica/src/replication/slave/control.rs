@@ -54,6 +54,9 @@ pub fn refuse_while_sql_running(state: &ServerState) -> ServerResult<()> {
 /// CHANGE MASTER TO.
 pub fn change_master(state: &Arc<ServerState>, change: &ChangeMaster) -> ServerResult<Vec<Note>> {
     refuse_while_running(state)?;
+    if change.host.as_deref() == Some("") {
+        return Err(errors::empty_master_host());
+    }
     let channel = &state.slave;
     let mut relay = channel.relay_log.lock().unwrap();
     let mut info = channel.info.lock().unwrap();

@@ -61,6 +61,11 @@ pub fn bad_gtid_list() -> ServerError {
     ServerError::new(1941, "HY000", "Could not parse GTID list")
 }
 
+/// ER_WRONG_ARGUMENTS: CHANGE MASTER TO MASTER_HOST=''.
+pub fn empty_master_host() -> ServerError {
+    ServerError::new(1210, "HY000", "Incorrect arguments to MASTER_HOST")
+}
+
 /// A slave thread could not be created.
 pub fn thread_start(e: std::io::Error) -> ServerError {
     ServerError::new(1105, "HY000", format!("cannot start a slave thread: {e}"))
