@@ -4,7 +4,9 @@
 //! writes on the master, then SHOW SLAVE STATUS must reach the master's
 //! position and `mariadb-binlog` must read the relay log `replica` wrote.
 //! STOP SLAVE must be prompt, and a dead master port must show
-//! `Connecting` with Last_IO_Errno 2003. Without MariaDB installed the
+//! `Connecting` with Last_IO_Errno 2003. With both threads started, the
+//! slave applies what the master wrote (across a binlog rotation) and
+//! ends with the same table checksum and GTID position. Without MariaDB installed the
 //! test fails under CI=true and otherwise says why and returns.
 
 use super::common;
@@ -38,8 +40,8 @@ fn program(name: &str) -> Option<PathBuf> {
     common::installed_client(name)
 }
 
-fn scratch() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("replica-slave-io-{}", std::process::id()));
+fn scratch(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("replica-{tag}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&d);
     fs::create_dir_all(&d).unwrap();
     d
@@ -183,6 +185,51 @@ fn wait_for_status(
     }
 }
 
+/// Root connections to the master (TCP) and to the replica (socket).
+fn connect_both(dir: &Path, master_port: u16) -> (Connection, Connection) {
+    let master = connect(
+        &ConnectOptions {
+            host: HOST.into(),
+            port: master_port,
+            protocol: Protocol::Tcp,
+            user: "root".into(),
+            ..ConnectOptions::default()
+        },
+        Duration::from_secs(30),
+    );
+    let slave = connect(
+        &ConnectOptions {
+            host: "localhost".into(),
+            socket: Some(dir.join("slave.sock")),
+            protocol: Protocol::Socket,
+            user: "root".into(),
+            ..ConnectOptions::default()
+        },
+        Duration::from_secs(5),
+    );
+    (master, slave)
+}
+
+/// One query's rows, tab-separated, one line each.
+fn rows(conn: &mut Connection, sql: &str) -> String {
+    let responses = conn
+        .query(sql.as_bytes())
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let Some(Response::ResultSet(set)) = responses.into_iter().next() else {
+        panic!("{sql} gave no result set");
+    };
+    let cell = |c: &Option<Vec<u8>>| {
+        c.as_deref()
+            .map_or("NULL".into(), |b| String::from_utf8_lossy(b).into_owned())
+    };
+    let lines: Vec<String> = set
+        .rows
+        .iter()
+        .map(|r| r.iter().map(cell).collect::<Vec<_>>().join("\t"))
+        .collect();
+    lines.join("\n")
+}
+
 /// STOP SLAVE, which must not hang.
 fn stop_promptly(slave: &mut Connection) {
     let started = Instant::now();
@@ -206,30 +253,11 @@ fn io_thread_copies_a_real_masters_binlog_into_the_relay_log() {
     ) else {
         return;
     };
-    let dir = scratch();
+    let dir = scratch("slave-io");
     let master_port = free_port();
     let _master = start_master(&mariadbd, &install_db, &dir, master_port);
     let _replica = start_replica(&dir);
-    let mut master = connect(
-        &ConnectOptions {
-            host: HOST.into(),
-            port: master_port,
-            protocol: Protocol::Tcp,
-            user: "root".into(),
-            ..ConnectOptions::default()
-        },
-        Duration::from_secs(30),
-    );
-    let mut slave = connect(
-        &ConnectOptions {
-            host: "localhost".into(),
-            socket: Some(dir.join("slave.sock")),
-            protocol: Protocol::Socket,
-            user: "root".into(),
-            ..ConnectOptions::default()
-        },
-        Duration::from_secs(5),
-    );
+    let (mut master, mut slave) = connect_both(&dir, master_port);
     assert!(
         row(&mut slave, "SHOW SLAVE STATUS").is_empty(),
         "unconfigured slave"
@@ -302,6 +330,66 @@ fn io_thread_copies_a_real_masters_binlog_into_the_relay_log() {
     assert!(
         error.starts_with(&format!("error connecting to master 'root@{HOST}:{dead}' - retry-time: 1  maximum-retries: 100000  message: Can't connect to server on '{HOST}' (111 ")),
         "{error}"
+    );
+    stop_promptly(&mut slave);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_replica_slave_applies_a_real_masters_writes() {
+    let (Some(mariadbd), Some(install_db)) = (program("mariadbd"), program("mariadb-install-db"))
+    else {
+        return;
+    };
+    let dir = scratch("slave-apply");
+    let master_port = free_port();
+    let _master = start_master(&mariadbd, &install_db, &dir, master_port);
+    let _replica = start_replica(&dir);
+    let (mut master, mut slave) = connect_both(&dir, master_port);
+    run(
+        &mut slave,
+        &format!(
+            "CHANGE MASTER TO MASTER_HOST='{HOST}', MASTER_PORT={master_port}, MASTER_USER='root', MASTER_CONNECT_RETRY=1"
+        ),
+    );
+    run(&mut slave, "START SLAVE");
+    for sql in [
+        "CREATE DATABASE rpl",
+        "CREATE TABLE rpl.t (a INT PRIMARY KEY AUTO_INCREMENT, b VARCHAR(20), c DATETIME) ENGINE=InnoDB",
+        "INSERT INTO rpl.t (b, c) VALUES ('one', NOW()), ('two', NOW())",
+        "BEGIN",
+        "INSERT INTO rpl.t (b) VALUES ('three')",
+        "UPDATE rpl.t SET b = CONCAT(b, '!') WHERE a < 3",
+        "COMMIT",
+        "FLUSH LOGS",
+        "SET @v = 'from a user variable'",
+        "INSERT INTO rpl.t (b) VALUES (@v)",
+        "INSERT INTO rpl.t (b) VALUES (LAST_INSERT_ID())",
+        "DELETE FROM rpl.t WHERE a = 2",
+    ] {
+        run(&mut master, sql);
+    }
+    let master_pos = rows(&mut master, "SELECT @@gtid_binlog_pos");
+    let waited = rows(
+        &mut slave,
+        &format!("SELECT MASTER_GTID_WAIT('{master_pos}', 20)"),
+    );
+    let status = row(&mut slave, "SHOW SLAVE STATUS");
+    assert_eq!(waited, "0", "slave did not catch up: {status:?}");
+    assert_eq!(rows(&mut slave, "SELECT @@gtid_slave_pos"), master_pos);
+    let checksum =
+        "SELECT COUNT(*), SUM(a), GROUP_CONCAT(CONCAT_WS('#', a, b, c) ORDER BY a) FROM rpl.t";
+    assert_eq!(rows(&mut slave, checksum), rows(&mut master, checksum));
+    assert_eq!(value(&status, "Slave_SQL_Running"), "Yes");
+    assert_eq!(value(&status, "Last_SQL_Errno"), "0");
+    let master_status = row(&mut master, "SHOW MASTER STATUS");
+    assert_eq!(
+        value(&status, "Relay_Master_Log_File"),
+        value(&master_status, "File")
+    );
+    assert_eq!(
+        value(&status, "Exec_Master_Log_Pos"),
+        value(&master_status, "Position")
     );
     stop_promptly(&mut slave);
     let _ = fs::remove_dir_all(&dir);
