@@ -283,7 +283,10 @@ impl<'a> Dump<'a> {
             .filter
             .event(h.kind, h.server_id, body, &|| scan::binlog_state(log))
             .map_err(|e| Stop::Error(errors::skip(&e)))?;
-        let until = self.until.as_mut().map(|u| u.event(h.kind, h.server_id, body));
+        let until = self
+            .until
+            .as_mut()
+            .map(|u| u.event(h.kind, h.server_id, body));
         if verdict.send && !until.is_some_and(|u| u.hold_back) {
             self.send_event(event);
         }
@@ -304,7 +307,11 @@ impl<'a> Dump<'a> {
 
     /// Ends the dump at the UNTIL position: the flagged Gtid_list, then EOF.
     fn until_reached(&mut self) -> Stop {
-        let state = self.until.as_ref().map(UntilFilter::state).unwrap_or_default();
+        let state = self
+            .until
+            .as_ref()
+            .map(UntilFilter::state)
+            .unwrap_or_default();
         let list = frames::flagged_gtid_list(
             self.env.server_id,
             &state,

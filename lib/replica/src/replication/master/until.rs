@@ -70,8 +70,7 @@ impl UntilFilter {
         if hold_back && self.skipping.ends_at(event_kind, body) {
             self.skipping = Skipping::No;
         }
-        let reached =
-            self.stop_after != Skipping::No && self.stop_after.ends_at(event_kind, body);
+        let reached = self.stop_after != Skipping::No && self.stop_after.ends_at(event_kind, body);
         UntilVerdict { hold_back, reached }
     }
 

@@ -26,6 +26,7 @@ mod slave;
 mod slave_functions;
 mod source_text;
 mod stage;
+mod suppressions;
 mod transaction;
 mod virtual_tables;
 mod waits;
