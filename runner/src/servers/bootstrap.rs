@@ -20,14 +20,35 @@ const SYSTEM_SCRIPTS: &[&str] = &[
     "mysql_sys_schema.sql",
 ];
 
+/// rmtr's own global suppressions, for trees that bring no `mtr` schema.
+pub const OWN_GLOBAL_SUPPRESSIONS: &[&str] = &[
+    "Aborted connection",
+    "Access denied for user",
+    "deprecated",
+    "unknown option .--loose-",
+    "unknown variable .loose-",
+    "Slave I/O: error reconnecting to master",
+    "Error reading packet",
+    "Lost connection to MariaDB server",
+    "Semisync ack receiver",
+];
+
 /// rmtr's own `mtr` schema: the tables `mtr.add_suppression()` fills and the
 /// warnings check reads, for trees that bring none.
-pub const OWN_MTR_SCHEMA: &str = "\
-CREATE TABLE mtr.test_suppressions (pattern VARCHAR(255)) ENGINE=MyISAM;
+pub fn own_mtr_schema() -> String {
+    let rows: Vec<String> = OWN_GLOBAL_SUPPRESSIONS
+        .iter()
+        .map(|p| format!("('{p}')"))
+        .collect();
+    format!(
+        "CREATE TABLE mtr.test_suppressions (pattern VARCHAR(255)) ENGINE=MyISAM;
 CREATE TABLE mtr.global_suppressions (pattern VARCHAR(255)) ENGINE=MyISAM;
-INSERT INTO mtr.global_suppressions VALUES ('Aborted connection'), ('Access denied for user'), ('deprecated'), ('unknown option .--loose-'), ('unknown variable .loose-'), ('Slave I/O: error reconnecting to master'), ('Error reading packet'), ('Lost connection to MariaDB server'), ('Semisync ack receiver');
+INSERT INTO mtr.global_suppressions VALUES {};
 CREATE DEFINER=root@localhost PROCEDURE mtr.add_suppression(pattern VARCHAR(255)) BEGIN INSERT INTO mtr.test_suppressions (pattern) VALUES (pattern); FLUSH NO_WRITE_TO_BINLOG TABLE mtr.test_suppressions; END;
-";
+",
+        rows.join(", ")
+    )
+}
 
 /// The whole bootstrap script.
 pub fn bootstrap_sql(share_dir: &Path, tree: &Path) -> anyhow::Result<String> {
@@ -58,7 +79,7 @@ pub fn bootstrap_sql(share_dir: &Path, tree: &Path) -> anyhow::Result<String> {
             }
         }
     } else {
-        sql.push_str(OWN_MTR_SCHEMA);
+        sql.push_str(&own_mtr_schema());
     }
     Ok(sql)
 }

@@ -2,14 +2,17 @@
 //! processes built from this workspace. Nothing to install and nothing to
 //! bootstrap: each server starts from an empty data directory with the
 //! same generated my.cnf and group suffix a real server gets, and is ready
-//! when its pid file appears. Client programs tests run (`$MYSQL`, …) come
+//! when its pid file appears and the `mtr` schema (warning suppressions)
+//! has been created on it. Client programs tests run (`$MYSQL`, …) come
 //! from the machine's MariaDB client install when there is one.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, bail};
 
+use super::mtr_schema;
 use super::server_process::ServerProcess;
 use super::{Backend, Bootstrap, Layout, Server, StartSpec};
 use crate::discover::ServerFeatures;
@@ -23,6 +26,8 @@ pub struct BundledBackend {
     layout: Layout,
     features: ServerFeatures,
     variables: BTreeMap<String, String>,
+    /// The statements that create the `mtr` schema, from the tree (prepare).
+    mtr_schema: OnceLock<Arc<Vec<String>>>,
 }
 
 impl BundledBackend {
@@ -57,6 +62,7 @@ impl BundledBackend {
                 unsupported_binlog_formats: unsupported_binlog_formats(),
             },
             variables: BTreeMap::from([("port".to_string(), "3306".to_string())]),
+            mtr_schema: OnceLock::new(),
         })
     }
 }
@@ -121,7 +127,11 @@ impl Backend for BundledBackend {
         None
     }
 
-    fn prepare(&self, _vardir: &Path, _tree: &Path) -> anyhow::Result<()> {
+    fn prepare(&self, _vardir: &Path, tree: &Path) -> anyhow::Result<()> {
+        let patterns = mtr_schema::global_suppressions(tree)?;
+        let _ = self
+            .mtr_schema
+            .set(Arc::new(mtr_schema::statements(&patterns)));
         Ok(())
     }
 
@@ -134,11 +144,63 @@ impl Backend for BundledBackend {
             warm_up: false,
             ..spec.clone()
         };
-        Ok(Box::new(ServerProcess::spawn(
-            &self.exe,
-            &server_args(&spec),
-            &spec,
-        )?))
+        let process = ServerProcess::spawn(&self.exe, &server_args(&spec), &spec)?;
+        let mtr_schema = self
+            .mtr_schema
+            .get_or_init(|| {
+                let own = mtr_schema::global_suppressions(Path::new("")).unwrap_or_default();
+                Arc::new(mtr_schema::statements(&own))
+            })
+            .clone();
+        Ok(Box::new(BundledServer {
+            process,
+            mtr_schema,
+        }))
+    }
+}
+
+/// A `replica` process, which gets its `mtr` schema once it is up.
+struct BundledServer {
+    process: ServerProcess,
+    mtr_schema: Arc<Vec<String>>,
+}
+
+impl Server for BundledServer {
+    fn port(&self) -> u16 {
+        self.process.port()
+    }
+
+    fn log_error(&self) -> &Path {
+        self.process.log_error()
+    }
+
+    fn is_running(&mut self) -> bool {
+        self.process.is_running()
+    }
+
+    fn wait_ready(&mut self) -> anyhow::Result<()> {
+        self.process.wait_ready()?;
+        mtr_schema::install(self.process.port(), &self.mtr_schema)
+    }
+
+    fn request_stop(&mut self) {
+        self.process.request_stop();
+    }
+
+    fn exited_cleanly(&mut self) -> Option<bool> {
+        self.process.exited_cleanly()
+    }
+
+    fn kill(&mut self) {
+        self.process.kill();
+    }
+
+    fn started_with(&self) -> &[String] {
+        self.process.started_with()
+    }
+
+    fn command_line(&self) -> &str {
+        self.process.command_line()
     }
 }
 

@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod bundled;
 pub mod choice;
 pub mod local;
+pub mod mtr_schema;
 pub mod plugins;
 pub mod process;
 pub mod server_process;

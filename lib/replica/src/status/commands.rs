@@ -157,6 +157,7 @@ fn extra_counter(extra: &Extra) -> Option<&'static str> {
         Extra::ShowWarningCount { errors_only: false } => "Com_show_warnings",
         Extra::ShowWarningCount { errors_only: true } => "Com_show_errors",
         Extra::Do(_) => "Com_do",
+        Extra::SelectIntoOutfile { .. } => "Com_select",
         Extra::AlterEngine { .. } => "Com_alter_table",
         Extra::Signal { .. } => "Com_signal",
         Extra::Binlog(statement) => binlog_counter(statement),

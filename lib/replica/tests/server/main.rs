@@ -14,3 +14,4 @@ mod persist;
 mod protocol;
 mod slave_io;
 mod sql_thread;
+mod suppressions;

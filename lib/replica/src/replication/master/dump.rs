@@ -18,6 +18,7 @@ use super::options::DumpOptions;
 use super::request::{DUMP_NON_BLOCK, DumpRequest};
 use super::scan;
 use super::skip::GtidFilter;
+use super::until::{FLAG_UNTIL_REACHED, UntilFilter};
 use crate::binlog::BinaryLog;
 use crate::binlog::event::{CHECKSUM_LEN, HEADER_LEN, kind};
 use crate::binlog::files::LogEnd;
@@ -78,6 +79,7 @@ pub fn run(
     match dump.files() {
         Ok(ending) => ending,
         Err(Stop::Closed) => Ending::Closed,
+        Err(Stop::UntilReached) => Ending::Eof,
         Err(Stop::Error(e)) => Ending::Failed(e),
     }
 }
@@ -85,6 +87,8 @@ pub fn run(
 /// Why the stream stops early.
 enum Stop {
     Closed,
+    /// The slave's UNTIL position has been sent: EOF follows.
+    UntilReached,
     Error(ServerError),
 }
 
@@ -103,6 +107,8 @@ struct Dump<'a> {
     opts: &'a DumpOptions,
     request: &'a DumpRequest,
     filter: GtidFilter,
+    /// START SLAVE UNTIL master_gtid_pos: where the dump ends.
+    until: Option<UntilFilter>,
     /// The file being read, its handle (kept open: RESET MASTER may remove it).
     file: String,
     handle: File,
@@ -131,6 +137,7 @@ impl<'a> Dump<'a> {
             Some(text) => gtid_start(log, text, opts)?,
             None => file_start(log, request)?,
         };
+        let until = until_filter(opts)?;
         let handle = log
             .path_of(&file)
             .and_then(|p| File::open(p).ok())
@@ -148,6 +155,7 @@ impl<'a> Dump<'a> {
             opts,
             request,
             filter,
+            until,
             file,
             handle,
             pos,
@@ -275,7 +283,11 @@ impl<'a> Dump<'a> {
             .filter
             .event(h.kind, h.server_id, body, &|| scan::binlog_state(log))
             .map_err(|e| Stop::Error(errors::skip(&e)))?;
-        if verdict.send {
+        let until = self
+            .until
+            .as_mut()
+            .map(|u| u.event(h.kind, h.server_id, body));
+        if verdict.send && !until.is_some_and(|u| u.hold_back) {
             self.send_event(event);
         }
         if verdict.then_gtid_list {
@@ -287,7 +299,31 @@ impl<'a> Dump<'a> {
             );
             self.send_event(&list);
         }
+        if until.is_some_and(|u| u.reached) {
+            return Err(self.until_reached());
+        }
         Ok(())
+    }
+
+    /// Ends the dump at the UNTIL position: the flagged Gtid_list, then EOF.
+    fn until_reached(&mut self) -> Stop {
+        let state = self
+            .until
+            .as_ref()
+            .map(UntilFilter::state)
+            .unwrap_or_default();
+        let list = frames::flagged_gtid_list(
+            self.env.server_id,
+            &state,
+            FLAG_UNTIL_REACHED,
+            self.pos as u32,
+            self.checksum,
+        );
+        self.send_event(&list);
+        match self.sink.flush() {
+            Ok(()) => Stop::UntilReached,
+            Err(_) => Stop::Closed,
+        }
     }
 
     /// Waits for the log to grow, sending a Heartbeat each idle period.
@@ -370,6 +406,20 @@ fn gtid_start(
     let file = gtid_start::start_file(&scan::file_lists(log), &mut state)
         .map_err(|e| errors::start(&e))?;
     Ok((file, 4, GtidFilter::gtid(state, opts.gtid_strict_mode)))
+}
+
+/// The UNTIL condition a GTID-mode slave set, or MariaDB's refusal of it.
+fn until_filter(opts: &DumpOptions) -> Result<Option<UntilFilter>, ServerError> {
+    match (&opts.connect_state, &opts.until_gtid) {
+        (Some(_), Some(text)) => UntilFilter::parse(text).map(Some).map_err(|_| {
+            ServerError::new(
+                1105,
+                "HY000",
+                "Out of memory or malformed slave request when obtaining UNTIL position sent from slave",
+            )
+        }),
+        _ => Ok(None),
+    }
 }
 
 /// File/position mode: the named file (the first when none) and position.

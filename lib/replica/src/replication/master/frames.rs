@@ -79,7 +79,19 @@ pub fn fake_rotate(server_id: u32, file: &str, pos: u64, checksum: bool) -> Vec<
 
 /// The Gtid_list sent once the slave's start is reached, at `log_pos`.
 pub fn fake_gtid_list(server_id: u32, list: &[Gtid], log_pos: u32, checksum: bool) -> Vec<u8> {
-    let mut body = (list.len() as u32).to_le_bytes().to_vec();
+    flagged_gtid_list(server_id, list, 0, log_pos, checksum)
+}
+
+/// An artificial Gtid_list whose count carries flags in its top four bits
+/// (e.g. "until reached").
+pub fn flagged_gtid_list(
+    server_id: u32,
+    list: &[Gtid],
+    flags: u32,
+    log_pos: u32,
+    checksum: bool,
+) -> Vec<u8> {
+    let mut body = (list.len() as u32 | flags).to_le_bytes().to_vec();
     for g in list {
         body.extend_from_slice(&g.domain_id.to_le_bytes());
         body.extend_from_slice(&g.server_id.to_le_bytes());

@@ -16,6 +16,7 @@ pub mod options;
 pub mod request;
 pub mod scan;
 pub mod skip;
+pub mod until;
 
 use std::collections::HashMap;
 

@@ -2,7 +2,7 @@
 //! for the dump: `@master_binlog_checksum` (whether it understands
 //! checksums), `@mariadb_slave_capability`, `@master_heartbeat_period`
 //! (nanoseconds), `@slave_connect_state` (GTID mode and its start) and the
-//! GTID strictness flags. The session's variables come in; one
+//! GTID strictness flags and `@slave_until_gtid` (where to stop). The session's variables come in; one
 //! `DumpOptions` goes out.
 
 use std::collections::HashMap;
@@ -27,6 +27,8 @@ pub struct DumpOptions {
     pub connect_state: Option<String>,
     pub gtid_strict_mode: bool,
     pub gtid_ignore_duplicates: bool,
+    /// `@slave_until_gtid` (START SLAVE UNTIL master_gtid_pos), GTID mode only.
+    pub until_gtid: Option<String>,
 }
 
 impl DumpOptions {
@@ -47,6 +49,7 @@ impl DumpOptions {
             gtid_strict_mode: get("slave_gtid_strict_mode").is_some_and(|v| integer(v) != 0),
             gtid_ignore_duplicates: get("slave_gtid_ignore_duplicates")
                 .is_some_and(|v| integer(v) != 0),
+            until_gtid: get("slave_until_gtid").map(to_string_lossy),
         }
     }
 }

@@ -10,16 +10,38 @@ use crate::binlog::event::kind;
 use crate::binlog::gtid::Gtid;
 
 /// The GTID event flag of a group without BEGIN … COMMIT.
-const STANDALONE: u8 = 0x1;
+pub(super) const STANDALONE: u8 = 0x1;
 
 /// What part of a group is being skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Skipping {
+pub(super) enum Skipping {
     No,
     /// A standalone group: it ends with its first event not in a group.
     Standalone,
     /// A transaction: it ends with its Xid or COMMIT/ROLLBACK query.
     Transaction,
+}
+
+impl Skipping {
+    /// The kind of group a Gtid event with these flags opens.
+    pub(super) fn of_flags(flags: u8) -> Skipping {
+        if flags & STANDALONE != 0 {
+            Skipping::Standalone
+        } else {
+            Skipping::Transaction
+        }
+    }
+
+    /// Whether this event is the last of such a group.
+    pub(super) fn ends_at(self, event_kind: u8, body: &[u8]) -> bool {
+        match self {
+            Skipping::No => true,
+            Skipping::Standalone => !in_group(event_kind),
+            Skipping::Transaction => {
+                event_kind == kind::XID || (event_kind == kind::QUERY && ends_transaction(body))
+            }
+        }
+    }
 }
 
 /// What became of one event.
@@ -168,7 +190,7 @@ impl GtidFilter {
 }
 
 /// The GTID a Gtid event's body names.
-fn gtid_of(server_id: u32, body: &[u8]) -> Option<Gtid> {
+pub(super) fn gtid_of(server_id: u32, body: &[u8]) -> Option<Gtid> {
     let seq_no = u64::from_le_bytes(body.get(0..8)?.try_into().ok()?);
     let domain_id = u32::from_le_bytes(body.get(8..12)?.try_into().ok()?);
     Some(Gtid {
@@ -180,7 +202,7 @@ fn gtid_of(server_id: u32, body: &[u8]) -> Option<Gtid> {
 
 /// Events that open or continue a statement of a group (a standalone
 /// group ends at the first event that is not one).
-fn in_group(event_kind: u8) -> bool {
+pub(super) fn in_group(event_kind: u8) -> bool {
     const TABLE_MAP: u8 = 19;
     const ANNOTATE_ROWS: u8 = 160;
     const INTVAR: u8 = 5;
@@ -194,7 +216,7 @@ fn in_group(event_kind: u8) -> bool {
 }
 
 /// Whether a Query event's text is COMMIT or ROLLBACK.
-fn ends_transaction(body: &[u8]) -> bool {
+pub(super) fn ends_transaction(body: &[u8]) -> bool {
     let Some(&db_len) = body.get(8) else {
         return false;
     };

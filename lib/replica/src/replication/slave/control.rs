@@ -112,6 +112,10 @@ pub fn start(
     }
     let fresh = !io_running && !sql_running && want_sql && use_gtid != UseGtid::No;
     prepare_relay_log(state, fresh);
+    if want_sql {
+        // The IO thread reads it when it connects (`@slave_until_gtid`).
+        state.slave.sql.lock().unwrap().until = until.clone();
+    }
     if want_io {
         let fresh_io = !state.slave.io.lock().unwrap().queued;
         io_thread::start(state, fresh_io).map_err(errors::thread_start)?;

@@ -15,7 +15,8 @@ use rmtr_mysqltest::client::AbortHandle;
 use super::master_link::{DumpFrom, LinkError, LinkSettings, MasterLink, Packet};
 use super::queue::{self, QueueState, Queued};
 use super::{info_files, relay_log};
-use crate::replication::channel::{IoRunning, UseGtid};
+use crate::replication::channel::{IoRunning, Until, UseGtid};
+use crate::server::error_log::ErrorLog;
 use crate::server::state::ServerState;
 use crate::session::registry::ThreadEntry;
 
@@ -217,7 +218,8 @@ fn serve(
     let settings = link_settings(state);
     let from = dump_from(state);
     set_state(state, entry, states::CHECKING, IoRunning::Connecting);
-    let facts = match link.prepare(&settings, &from) {
+    let until = until_gtid(state);
+    let facts = match link.prepare(&settings, &from, until.as_deref()) {
         Ok(facts) => facts,
         Err(e) => return link_failed(state, control, e),
     };
@@ -241,12 +243,17 @@ fn serve(
     set_state(state, entry, states::WAITING, IoRunning::Yes);
     loop {
         match link.packet() {
-            Ok(Packet::Event(bytes)) => {
-                if let Err(e) = queue_one(state, &bytes, queue_state) {
+            Ok(Packet::Event(bytes)) => match queue_one(state, &bytes, queue_state) {
+                Ok(Queued::UntilReached) => {
+                    note_until_reached(state, until.as_deref().unwrap_or_default());
+                    return Ended::Exit;
+                }
+                Ok(_) => {}
+                Err(e) => {
                     set_error(state, e.code, e.message);
                     return Ended::Exit;
                 }
-            }
+            },
             Ok(Packet::Eof) => return Ended::Reconnect,
             Ok(Packet::Error { code, message }) => {
                 set_error(
@@ -277,12 +284,30 @@ fn link_failed(state: &ServerState, control: &Control, e: LinkError) -> Ended {
     }
 }
 
+/// The SQL thread's START SLAVE UNTIL master_gtid_pos, which the master
+/// is told too (`@slave_until_gtid`) so that it stops sending there.
+fn until_gtid(state: &ServerState) -> Option<String> {
+    match &state.slave.sql.lock().unwrap().until {
+        Until::Gtid(list) => Some(list.clone()),
+        _ => None,
+    }
+}
+
+/// The master has sent everything up to the UNTIL GTID: MariaDB's note.
+fn note_until_reached(state: &ServerState, until: &str) {
+    if let Ok(log) = ErrorLog::open(state.config.log_error.as_deref()) {
+        log.note(&format!(
+            "Slave I/O thread stops because it reached its UNTIL master_gtid_pos {until}"
+        ));
+    }
+}
+
 /// Queues one event under the channel's locks, then tells the SQL thread.
 fn queue_one(
     state: &ServerState,
     bytes: &[u8],
     queue_state: &mut QueueState,
-) -> Result<(), queue::QueueError> {
+) -> Result<Queued, queue::QueueError> {
     let channel = &state.slave;
     let mut relay_slot = channel.relay_log.lock().unwrap();
     let relay = match relay_slot.as_mut() {
@@ -298,11 +323,11 @@ fn queue_one(
     let mut info = channel.info.lock().unwrap();
     let mut io = channel.io.lock().unwrap();
     let queued = queue::queue_event(bytes, queue_state, relay, &mut info, &mut io)?;
-    if queued == Queued::Written {
+    if matches!(queued, Queued::Written | Queued::UntilReached) {
         let _ = info_files::write_master_info(&state.config.datadir, &info);
     }
     channel.relay_grown.notify_all();
-    Ok(())
+    Ok(queued)
 }
 
 /// Where to ask the master to start, by the connection's GTID mode.

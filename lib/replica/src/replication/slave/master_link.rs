@@ -110,6 +110,7 @@ impl MasterLink {
         &mut self,
         settings: &LinkSettings,
         from: &DumpFrom,
+        until_gtid: Option<&str>,
     ) -> Result<MasterFacts, LinkError> {
         self.query("SELECT UNIX_TIMESTAMP()")?;
         let server_id = self
@@ -131,6 +132,9 @@ impl MasterLink {
             self.query(&format!("SET @slave_connect_state='{pos}'"))?;
             self.query("SET @slave_gtid_strict_mode=0")?;
             self.query("SET @slave_gtid_ignore_duplicates=0")?;
+            if let Some(until) = until_gtid {
+                self.query(&format!("SET @slave_until_gtid='{until}'"))?;
+            }
         }
         Ok(MasterFacts {
             server_id,

@@ -22,6 +22,9 @@ pub enum Queued {
     /// Already received before a reconnect, or the slave's own.
     Skipped,
     Heartbeat,
+    /// The master's Gtid_list that ends a START SLAVE UNTIL master_gtid_pos
+    /// dump (written like any other): the IO thread stops.
+    UntilReached,
 }
 
 /// Why an event could not be queued: the IO thread stops with this error.
@@ -84,9 +87,17 @@ pub fn queue_event(
     io.relay_log_space = relay.space();
     Ok(if own {
         Queued::Skipped
+    } else if header.kind == kind::GTID_LIST && until_reached_flag(body) {
+        Queued::UntilReached
     } else {
         Queued::Written
     })
+}
+
+/// Whether a Gtid_list carries the master's "until reached" flag (bit 28 of its count).
+fn until_reached_flag(body: &[u8]) -> bool {
+    const FLAG_UNTIL_REACHED: u32 = 1 << 28;
+    u32_at(body, 0).is_some_and(|count| count & FLAG_UNTIL_REACHED != 0)
 }
 
 /// The fields of an event header this needs.

@@ -106,6 +106,9 @@ pub struct Context {
     pub parallel_mode: String,
     pub max_relay_log_size: u64,
     pub gtid_slave_pos: String,
+    /// `SET GLOBAL sql_slave_skip_counter` not yet taken by a starting SQL
+    /// thread: MariaDB shows it as Skip_Counter at once.
+    pub pending_skip_counter: u64,
 }
 
 /// The result set of SHOW SLAVE STATUS (`all` = false) or SHOW ALL SLAVES
@@ -178,7 +181,7 @@ fn row(channel: &Channel, context: &Context, all: bool) -> Vec<Option<Vec<u8>>> 
     values.extend([
         num(u64::from(sql.last_errno)),
         text(&sql.last_error),
-        num(sql.skip_counter),
+        num(skip_counter(sql.skip_counter, context.pending_skip_counter)),
         num(sql.exec_master_log_pos),
         num(relay_space),
         text(until),
@@ -237,6 +240,11 @@ fn until_columns(until: &Until) -> (&'static str, String, u64) {
     }
 }
 
+/// The SQL thread's count, or the one set for its next start.
+fn skip_counter(running_count: u64, pending: u64) -> u64 {
+    if pending > 0 { pending } else { running_count }
+}
+
 fn io_running(running: IoRunning) -> &'static str {
     match running {
         IoRunning::No => "No",
@@ -270,6 +278,7 @@ mod tests {
             parallel_mode: "optimistic".into(),
             max_relay_log_size: 1 << 30,
             gtid_slave_pos: String::new(),
+            pending_skip_counter: 0,
         };
         assert!(result(&channel, &context, false).rows.is_empty());
         {
@@ -297,5 +306,11 @@ mod tests {
         let all = result(&channel, &context, true);
         assert_eq!(all.columns.len(), 62);
         assert_eq!(all.rows[0][60].as_deref(), Some(&b"30.000"[..]));
+    }
+
+    #[test]
+    fn a_skip_counter_set_while_stopped_shows_before_the_start() {
+        assert_eq!(skip_counter(0, 1), 1);
+        assert_eq!(skip_counter(2, 0), 2);
     }
 }

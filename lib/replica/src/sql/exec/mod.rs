@@ -15,17 +15,19 @@ pub mod errors;
 mod info_schema;
 mod names;
 mod optimizer_trace;
+mod outfile;
 mod select;
 mod session_functions;
 mod set;
 mod show;
-mod show_create;
+pub(crate) mod show_create;
 mod show_where;
 mod signal;
 mod slave;
 mod slave_functions;
 mod source_text;
 mod stage;
+mod suppressions;
 mod transaction;
 mod virtual_tables;
 mod waits;
@@ -147,6 +149,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::Program(statement) => crate::sql::routines::run(session, statement),
         Extra::Binlog(statement) => binlog::run(session, statement),
         Extra::Slave(statement) => slave::run(session, statement),
+        Extra::SelectIntoOutfile { file, select } => outfile::run(session, file, select),
     }
 }
 

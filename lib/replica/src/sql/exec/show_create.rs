@@ -55,27 +55,8 @@ fn column_line(column: &ColumnDef) -> String {
     if !column.nullable {
         line.push_str(" NOT NULL");
     }
-    match &column.default {
-        Some(ColumnDefault::Value(v)) if v.is_null() => line.push_str(" DEFAULT NULL"),
-        Some(ColumnDefault::Value(v)) => {
-            let text = to_text(v)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
-            if matches!(
-                column.ty,
-                SqlType::Int { .. }
-                    | SqlType::Decimal { .. }
-                    | SqlType::Double { .. }
-                    | SqlType::Float { .. }
-            ) {
-                line.push_str(&format!(" DEFAULT {text}"));
-            } else {
-                line.push_str(&format!(" DEFAULT '{}'", text.replace('\'', "''")));
-            }
-        }
-        Some(ColumnDefault::CurrentTimestamp) => line.push_str(" DEFAULT current_timestamp()"),
-        None if column.nullable => line.push_str(" DEFAULT NULL"),
-        None => {}
+    if let Some(default) = default_clause(column) {
+        line.push_str(&format!(" DEFAULT {default}"));
     }
     if column.on_update_now {
         line.push_str(" ON UPDATE current_timestamp()");
@@ -87,6 +68,35 @@ fn column_line(column: &ColumnDef) -> String {
         line.push_str(&format!(" COMMENT '{comment}'"));
     }
     line
+}
+
+/// What follows DEFAULT for a column (as information_schema.COLUMNS
+/// shows it too): `NULL`, a number, a quoted string or
+/// `current_timestamp()`; None for a NOT NULL column without one.
+pub fn default_clause(column: &ColumnDef) -> Option<String> {
+    match &column.default {
+        Some(ColumnDefault::Value(v)) if v.is_null() => Some("NULL".into()),
+        Some(ColumnDefault::Value(v)) => {
+            let text = to_text(v)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let numeric = matches!(
+                column.ty,
+                SqlType::Int { .. }
+                    | SqlType::Decimal { .. }
+                    | SqlType::Double { .. }
+                    | SqlType::Float { .. }
+            );
+            Some(if numeric {
+                text
+            } else {
+                format!("'{}'", text.replace('\'', "''"))
+            })
+        }
+        Some(ColumnDefault::CurrentTimestamp) => Some("current_timestamp()".into()),
+        None if column.nullable => Some("NULL".into()),
+        None => None,
+    }
 }
 
 /// A type as MariaDB prints it, e.g. `int(11)`, `varchar(10)`.

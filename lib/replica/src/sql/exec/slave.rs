@@ -103,6 +103,7 @@ fn context(session: &Session) -> status::Context {
         parallel_mode: text("slave_parallel_mode"),
         max_relay_log_size: max_relay,
         gtid_slave_pos: crate::replication::slave::waits::gtid_slave_pos(&session.state),
+        pending_skip_counter: number("sql_slave_skip_counter"),
     }
 }
 

@@ -135,7 +135,8 @@ pub fn call(session: &mut Session, function: &Function) -> StatementResult {
         .to_ascii_lowercase()
         .replace('`', "");
     match name.as_str() {
-        "mtr.add_suppression" | "mtr.force_restart" | "mtr.check_testcase" => ok(0),
+        "mtr.add_suppression" => super::suppressions::add_suppression(session, function),
+        "mtr.force_restart" | "mtr.check_testcase" => ok(0),
         _ => {
             let qualified = if name.contains('.') {
                 name.clone()

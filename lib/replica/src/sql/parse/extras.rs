@@ -40,6 +40,8 @@ pub enum Extra {
     Binlog(BinlogStatement),
     /// The slave side: CHANGE MASTER, START/STOP/RESET SLAVE, SHOW SLAVE STATUS, ….
     Slave(Box<super::slave_statements::SlaveStatement>),
+    /// `SELECT … INTO OUTFILE 'file'` in the default format.
+    SelectIntoOutfile { file: String, select: String },
 }
 
 /// Statements about the binary log.
@@ -71,6 +73,12 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
     }
     if let Some(program) = crate::sql::routines::recognize(piece.text) {
         return program.map(|p| Some(Extra::Program(p)));
+    }
+    if let Some(out) = super::outfile::parse(piece.text) {
+        return Ok(Some(Extra::SelectIntoOutfile {
+            file: out.file,
+            select: out.select,
+        }));
     }
     let words: Vec<String> = piece
         .text

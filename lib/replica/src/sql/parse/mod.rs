@@ -6,6 +6,7 @@
 
 mod account_statements;
 mod extras;
+mod outfile;
 pub(crate) mod scan;
 mod share_mode;
 pub mod slave_statements;

@@ -1,6 +1,7 @@
 //! Function calls: aggregates go to the context's group values, functions
 //! of session state to `ctx.session_function`, the pure built-ins to the
-//! file of their family (string, numeric, control flow, date and time).
+//! file of their family (string, numeric, control flow, date and time,
+//! UUID).
 //! Other names, and qualified ones, are stored functions, which the
 //! context runs. A call expression comes in, its value or MariaDB's error
 //! goes out (1305 for unknown names, 1582 for a wrong argument count).
@@ -10,6 +11,7 @@ mod control;
 mod datetime;
 mod numeric;
 mod string;
+mod uuid;
 
 use sqlparser::ast::{
     Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments, TrimWhereField,
@@ -133,6 +135,7 @@ fn builtin(
         .or_else(|| numeric::call(lower, name, args, whole, ctx))
         .or_else(|| control::call(lower, name, args, ctx))
         .or_else(|| datetime::call(lower, name, args, ctx))
+        .or_else(|| uuid::call(lower, name, args))
 }
 
 /// 1582 unless the argument count is within `min..=max`.

@@ -135,6 +135,19 @@ pub fn show_charset(filter: Option<&ShowStatementFilter>) -> StatementResult {
     Ok(Outcome::Rows(result))
 }
 
+/// A character set's default collation and bytes per character (`utf8`
+/// names utf8mb3, as in MariaDB 10.11); None for one this server lacks.
+pub fn charset_facts(name: &str) -> Option<(&'static str, u64)> {
+    let name = match name.to_ascii_lowercase().as_str() {
+        "utf8" => "utf8mb3".to_string(),
+        other => other.to_string(),
+    };
+    CHARACTER_SETS
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| (c.default_collation, c.max_len))
+}
+
 /// The character sets, in MariaDB's listing order.
 static CHARACTER_SETS: &[CharacterSet] = &[
     CharacterSet {

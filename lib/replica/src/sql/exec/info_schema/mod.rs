@@ -1,10 +1,11 @@
 //! information_schema tables about the server rather than the data:
 //! SYSTEM_VARIABLES, CHARACTER_SETS, COLLATIONS, ENGINES, GLOBAL_STATUS,
-//! SESSION_STATUS and OPTIMIZER_TRACE, and the SHOW statements that list
+//! SESSION_STATUS and OPTIMIZER_TRACE, and COLUMNS (from the catalog), and the SHOW statements that list
 //! the same things. `virtual_tables` asks here first; columns and rows go
 //! back to the SELECT that reads them.
 
 mod charsets;
+mod columns;
 mod engines;
 mod status;
 
@@ -30,6 +31,7 @@ pub fn read(session: &Session, schema: &str, table: &str) -> Option<(Vec<String>
         ),
         "collations" => (charsets::COLLATIONS_COLUMNS, charsets::collation_rows()),
         "engines" => (engines::COLUMNS, engines::rows(session)),
+        "columns" => (columns::COLUMNS, columns::rows(session)),
         "global_status" => (status::COLUMNS, status::rows(session, StatusScope::Global)),
         "session_status" => (status::COLUMNS, status::rows(session, StatusScope::Session)),
         "optimizer_trace" => (OPTIMIZER_TRACE, optimizer_trace(session)),

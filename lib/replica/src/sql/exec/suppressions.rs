@@ -1,0 +1,99 @@
+//! `CALL mtr.add_suppression(pattern)` without a stored procedure of that
+//! name: what mysql-test's procedure does, done by hand. The pattern goes
+//! into `mtr.test_suppressions`, which the runner's warnings check reads,
+//! through an INSERT run and binlogged like any statement (with `mtr` as
+//! the current database), so that a suppression added on a master reaches
+//! its slaves as it does on MariaDB. Without that table (no `mtr` schema)
+//! the call does nothing. A CALL's argument comes in; an OK goes out.
+
+use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments};
+
+use super::context::RowContext;
+use super::{ok, run_sub_statement};
+use crate::session::{Session, StatementResult};
+use crate::sql::eval::evaluate;
+use crate::sql::parse::{Piece, parse_statement};
+use crate::sql::value::to_string_lossy;
+
+/// Runs `mtr.add_suppression(pattern)`.
+pub fn add_suppression(session: &mut Session, function: &Function) -> StatementResult {
+    if session
+        .state
+        .storage
+        .table("mtr", "test_suppressions")
+        .is_err()
+    {
+        return ok(0);
+    }
+    let Some(arg) = first_argument(function) else {
+        return ok(0);
+    };
+    let mut ctx = RowContext::new(session, &[], &[], "CALL");
+    let pattern = evaluate(&arg, &mut ctx)?;
+    let text = insert_text(&to_string_lossy(&pattern));
+    let saved_db = session.db.clone();
+    session.set_db(Some("mtr".to_string()));
+    let result = insert(session, &text);
+    session.set_db(saved_db);
+    result?;
+    ok(0)
+}
+
+/// Runs and binlogs the INSERT.
+fn insert(session: &mut Session, text: &str) -> StatementResult {
+    let piece = Piece { text, line: 1 };
+    let statement = parse_statement(&piece)?;
+    let result = run_sub_statement(session, &piece, &statement, false)?;
+    crate::binlog::hook::after_statement(session, text, &statement);
+    Ok(result)
+}
+
+fn first_argument(function: &Function) -> Option<Expr> {
+    match &function.args {
+        FunctionArguments::List(list) => match list.args.first()? {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The INSERT of one pattern, quoted as MariaDB reads string literals.
+fn insert_text(pattern: &str) -> String {
+    format!(
+        "INSERT INTO mtr.test_suppressions (pattern) VALUES ({})",
+        quote(pattern)
+    )
+}
+
+/// `'…'` with backslash escapes for the characters a literal cannot hold.
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\0' => out.push_str("\\0"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            other => out.push(other),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_are_quoted_so_they_read_back_the_same() {
+        assert_eq!(
+            insert_text(r#"Slave: it's \. a "test""#),
+            r#"INSERT INTO mtr.test_suppressions (pattern) VALUES ('Slave: it\'s \\. a "test"')"#
+        );
+        assert_eq!(quote("a\nb\0"), "'a\\nb\\0'");
+    }
+}
