@@ -8,6 +8,7 @@ pub mod accounts;
 mod alter;
 mod binlog;
 pub(crate) mod context;
+mod create_select;
 mod create_table;
 mod ddl;
 mod dml;
@@ -15,6 +16,7 @@ pub mod errors;
 mod info_schema;
 mod names;
 mod optimizer_trace;
+mod savepoint;
 mod select;
 mod session_functions;
 mod set;
@@ -178,6 +180,12 @@ fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> Statemen
         Ast::Rollback {
             savepoint: None, ..
         } => transaction::rollback(session),
+        Ast::Rollback {
+            savepoint: Some(name),
+            ..
+        } => savepoint::rollback_to(session, &name.value),
+        Ast::Savepoint { name } => savepoint::set(session, &name.value),
+        Ast::ReleaseSavepoint { name } => savepoint::release(session, &name.value),
         Ast::ShowVariables { filter, global, .. } => show::variables(session, filter, *global),
         Ast::ShowVariable { variable } => show::by_word(session, variable),
         Ast::ShowStatus { filter, global, .. } => {
