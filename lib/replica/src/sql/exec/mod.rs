@@ -16,6 +16,7 @@ pub mod errors;
 mod info_schema;
 mod names;
 mod optimizer_trace;
+mod prepared;
 mod savepoint;
 mod select;
 mod session_functions;
@@ -43,6 +44,7 @@ use crate::sql::parse::{Extra, Piece, Statement, parse_statement};
 use crate::status;
 
 pub use optimizer_trace::TraceRow;
+pub use prepared::PreparedStatements;
 
 pub(crate) use create_table::parse_type;
 pub(crate) use show_create::type_text;
@@ -91,6 +93,17 @@ pub(crate) fn run_sub_statement(
     let result = dispatch(session, piece, statement);
     if own_statement {
         transaction::end_statement(session, statement, result.as_ref().err());
+    }
+    result
+}
+
+/// EXECUTE's statement, its values in place: parsed, run and logged
+/// as if the client had sent it, inside EXECUTE's own statement.
+fn run_prepared(session: &mut Session, piece: &Piece<'_>) -> StatementResult {
+    let statement = parse_statement(piece)?;
+    let result = dispatch(session, piece, &statement);
+    if result.is_ok() {
+        crate::binlog::hook::after_statement(session, piece.text, &statement);
     }
     result
 }
@@ -149,6 +162,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::Program(statement) => crate::sql::routines::run(session, statement),
         Extra::Binlog(statement) => binlog::run(session, statement),
         Extra::Slave(statement) => slave::run(session, statement),
+        Extra::Prepared(statement) => prepared::run(session, statement),
     }
 }
 

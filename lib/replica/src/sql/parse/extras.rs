@@ -40,6 +40,8 @@ pub enum Extra {
     Binlog(BinlogStatement),
     /// The slave side: CHANGE MASTER, START/STOP/RESET SLAVE, SHOW SLAVE STATUS, ….
     Slave(Box<super::slave_statements::SlaveStatement>),
+    /// PREPARE / EXECUTE / DEALLOCATE PREPARE.
+    Prepared(super::prepared_statements::PreparedStatement),
 }
 
 /// Statements about the binary log.
@@ -68,6 +70,9 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
     }
     if let Some(slave) = super::slave_statements::parse(piece.text) {
         return slave.map(|s| Some(Extra::Slave(Box::new(s))));
+    }
+    if let Some(prepared) = super::prepared_statements::parse(piece) {
+        return prepared.map(|p| Some(Extra::Prepared(p)));
     }
     if let Some(program) = crate::sql::routines::recognize(piece.text) {
         return program.map(|p| Some(Extra::Program(p)));

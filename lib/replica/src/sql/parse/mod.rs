@@ -6,6 +6,7 @@
 
 mod account_statements;
 mod extras;
+mod prepared_statements;
 pub(crate) mod scan;
 mod share_mode;
 pub mod slave_statements;
@@ -15,6 +16,7 @@ mod syntax_error;
 
 pub use account_statements::{AccountStatement, PasswordSpec, PrivilegeSpec, UserSpec};
 pub use extras::{BinlogStatement, Extra};
+pub use prepared_statements::PreparedStatement;
 pub use split::{Piece, split_statements};
 pub use syntax_error::near as syntax_error_near;
 
