@@ -225,6 +225,9 @@ fn drop_tables(
             implicit_commit(session)?;
             committed = true;
         }
+        if session.state.storage.database_exists(&schema) {
+            waits.exclusive_table(&schema, &table)?;
+        }
         if !session.state.storage.drop_table(&schema, &table, true)? {
             missing.push(format!("{schema}.{table}"));
         }
@@ -277,5 +280,6 @@ pub fn use_database(session: &mut Session, target: &Use) -> StatementResult {
 fn implicit_commit(session: &mut Session) -> Result<(), ServerError> {
     session.txn.commit();
     session.explicit_txn = false;
+    super::transaction::release_table_accesses(session);
     Ok(())
 }

@@ -60,7 +60,8 @@ fn check_access(
     if session.temp_table(schema, table).is_some() {
         return Ok(());
     }
-    waits.table_access(schema, table, used_as, write)
+    let keep = session.explicit_txn || !session.vars.autocommit();
+    waits.table_access(schema, table, used_as, write, keep)
 }
 
 /// INSERT [IGNORE] INTO t [(cols)] VALUES (…), … | SET c = v, ….
