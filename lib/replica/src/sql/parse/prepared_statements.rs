@@ -16,7 +16,7 @@ use crate::error::ServerResult;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PreparedStatement {
     /// `PREPARE name FROM source`: the source is a string expression.
-    Prepare { name: String, source: Expr },
+    Prepare { name: String, source: Box<Expr> },
     /// `EXECUTE name [USING expr, …]`.
     Execute { name: String, args: Vec<Expr> },
     /// `DEALLOCATE PREPARE name` / `DROP PREPARE name`.
@@ -47,7 +47,7 @@ fn read(text: &str) -> Result<PreparedStatement, ParserError> {
         "PREPARE" => {
             let name = parser.parse_identifier()?.value;
             parser.expect_keyword(Keyword::FROM)?;
-            let source = parser.parse_expr()?;
+            let source = Box::new(parser.parse_expr()?);
             PreparedStatement::Prepare { name, source }
         }
         "EXECUTE" => {
