@@ -29,6 +29,7 @@ mod slave;
 mod slave_functions;
 mod source_text;
 mod stage;
+mod table_sizes;
 mod transaction;
 mod virtual_tables;
 mod waits;
