@@ -22,6 +22,9 @@ pub struct TxnCache {
     events: Vec<Event>,
     /// Transactional row changes already accounted for by cached statements.
     changes_seen: usize,
+    /// Positions of the cached SAVEPOINT / ROLLBACK TO events: a group
+    /// of only those changed nothing and is not written.
+    markers: Vec<usize>,
     /// A replicated group's original GTID: the SQL thread sets it so that
     /// the group is logged as its origin wrote it (log_slave_updates).
     pub origin: Option<Gtid>,
@@ -68,9 +71,11 @@ fn log_dml(session: &mut Session, text: &str) {
     session.binlog_cache.changes_seen = changes;
     if !grew && session.txn.non_transactional_changed() {
         let held = std::mem::take(&mut session.binlog_cache.events);
+        let held_markers = std::mem::take(&mut session.binlog_cache.markers);
         session.binlog_cache.events.push(e);
         write_cached(session, false);
         session.binlog_cache.events = held;
+        session.binlog_cache.markers = held_markers;
         session.binlog_cache.changes_seen = changes;
     } else {
         session.binlog_cache.events.push(e);
@@ -87,15 +92,56 @@ pub fn before_commit(session: &mut Session) {
 pub fn discard(session: &mut Session) {
     session.binlog_cache.events.clear();
     session.binlog_cache.changes_seen = 0;
+    session.binlog_cache.markers.clear();
+}
+
+/// SAVEPOINT inside a transaction joins its group; returns the cache
+/// position ROLLBACK TO that savepoint truncates to.
+pub fn savepoint(session: &mut Session, name: &str) -> usize {
+    cache_marker(session, &format!("SAVEPOINT {}", quoted(name)));
+    session.binlog_cache.events.len()
+}
+
+/// ROLLBACK TO SAVEPOINT: when non-transactional tables changed, the
+/// slave must undo the same statements, so it is logged; otherwise the
+/// statements since the savepoint are simply dropped from the group.
+pub fn rollback_to_savepoint(session: &mut Session, name: &str, mark: usize) {
+    if session.txn.non_transactional_changed() {
+        cache_marker(session, &format!("ROLLBACK TO {}", quoted(name)));
+        return;
+    }
+    let cache = &mut session.binlog_cache;
+    if mark < cache.events.len() {
+        cache.events.truncate(mark);
+        cache.markers.retain(|&at| at < mark);
+        cache.changes_seen = session.txn.change_count();
+    }
+}
+
+fn cache_marker(session: &mut Session, text: &str) {
+    if session.state.binlog.is_none() || !session.vars.sql_log_bin() {
+        return;
+    }
+    let context = context(session, session.db.clone(), None);
+    let e = event::query(now(), flag::SUPPRESS_USE, &context, text);
+    let cache = &mut session.binlog_cache;
+    cache.markers.push(cache.events.len());
+    cache.events.push(e);
+}
+
+/// A name as MariaDB quotes it in the statements it writes.
+fn quoted(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
 }
 
 fn write_cached(session: &mut Session, transactional: bool) {
     let mut events = std::mem::take(&mut session.binlog_cache.events);
     session.binlog_cache.changes_seen = 0;
+    let only_markers = events.len() <= std::mem::take(&mut session.binlog_cache.markers).len();
     let Some(log) = session.state.binlog.as_ref() else {
         return;
     };
-    if events.is_empty() {
+    if only_markers {
         return;
     }
     if transactional {

@@ -181,8 +181,45 @@ impl Locks {
         write: bool,
         wait: &Wait,
     ) -> ServerResult<()> {
+        self.hold_table_access_as(conn, schema, table, table, write, wait)
+    }
+
+    /// [`Self::hold_table_access`] for a table the statement calls `name` (an alias).
+    pub fn hold_table_access_as(
+        &self,
+        conn: u64,
+        schema: &str,
+        table: &str,
+        name: &str,
+        write: bool,
+        wait: &Wait,
+    ) -> ServerResult<()> {
         let key = (schema.to_string(), table.to_string());
-        self.access_table(conn, key, table, write, true, wait)
+        self.access_table(conn, key, name, write, true, wait)
+    }
+
+    /// DROP TABLE: waits until no other connection locks the table or
+    /// uses it in an open transaction (MariaDB's exclusive metadata lock).
+    pub fn exclusive_table_access(
+        &self,
+        conn: u64,
+        schema: &str,
+        table: &str,
+        wait: &Wait,
+    ) -> ServerResult<()> {
+        let key = (schema.to_string(), table.to_string());
+        let request = Request::from([(key, TableLockMode::Write)]);
+        let mut ticket = None;
+        let end = self.wait_for(conn, wait, |s| {
+            let ticket = *ticket.get_or_insert_with(|| s.next_ticket());
+            let want = Want::LockTables {
+                ticket,
+                request: request.clone(),
+            };
+            let step = s.unless_blocked(conn, want, TABLE_LOCK_STATE);
+            settle(step, || Ok(()))
+        });
+        metadata_result(end)
     }
 
     /// COMMIT, ROLLBACK or the end of an autocommit statement: kept accesses go.
@@ -404,6 +441,28 @@ mod tests {
 
     fn table(name: &str, mode: TableLockMode) -> TableLockItem {
         TableLockItem::new("test", name, mode)
+    }
+
+    #[test]
+    fn drop_waits_for_another_transactions_table_until_it_ends() {
+        let locks = std::sync::Arc::new(Locks::new());
+        let (a, b) = (Conn::new(1), std::sync::Arc::new(Conn::new(2)));
+        a.with_wait(LONG, |w| locks.hold_table_access(1, "test", "tt", true, w))
+            .unwrap();
+        b.with_wait(LONG, |w| {
+            locks.exclusive_table_access(2, "test", "other", w)
+        })
+        .unwrap();
+        let (l, c) = (std::sync::Arc::clone(&locks), std::sync::Arc::clone(&b));
+        let dropper = thread::spawn(move || {
+            c.with_wait(LONG, |w| l.exclusive_table_access(2, "test", "tt", w))
+        });
+        b.await_state(TABLE_LOCK_STATE);
+        locks.release_table_access(1);
+        dropper.join().unwrap().unwrap();
+        b.assert_waits_cleared(TABLE_LOCK_STATE);
+        a.with_wait(LONG, |w| locks.exclusive_table_access(1, "test", "tt", w))
+            .unwrap();
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub struct Session {
     /// The process-list Command shown both while running and idle in
     /// place of Query/Sleep: `Slave_SQL` for the replication SQL thread.
     pub fixed_command: Option<&'static str>,
+    /// PREPARE's statements, by lower-case name.
+    pub prepared: crate::sql::exec::PreparedStatements,
 }
 
 impl std::fmt::Debug for Session {
@@ -111,6 +113,7 @@ impl Session {
             diagnostics_statement: false,
             binlog_cache: Default::default(),
             fixed_command: None,
+            prepared: Default::default(),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use sqlparser::ast::{ObjectType, SetExpr, Statement as Ast};
 
-use crate::sql::parse::{AccountStatement, Extra, Statement};
+use crate::sql::parse::{AccountStatement, Extra, PreparedStatement, Statement};
 use crate::sql::routines::{ProgramKind, ProgramStatement};
 
 /// Every `Com_*` counter this server can bump (listed from the start).
@@ -17,22 +17,28 @@ pub const COMMAND_COUNTERS: &[&str] = &[
     "Com_create_db",
     "Com_create_table",
     "Com_create_user",
+    "Com_dealloc_sql",
     "Com_delete",
     "Com_do",
     "Com_drop_db",
     "Com_drop_table",
     "Com_drop_user",
+    "Com_execute_sql",
     "Com_flush",
     "Com_grant",
     "Com_insert",
     "Com_insert_select",
     "Com_kill",
     "Com_lock_tables",
+    "Com_prepare_sql",
+    "Com_release_savepoint",
     "Com_replace",
     "Com_replace_select",
     "Com_revoke",
     "Com_revoke_all",
     "Com_rollback",
+    "Com_rollback_to_savepoint",
+    "Com_savepoint",
     "Com_select",
     "Com_set_option",
     "Com_show_charsets",
@@ -94,7 +100,12 @@ fn sql_counter(ast: &Ast) -> Option<&'static str> {
         Ast::Set(_) => "Com_set_option",
         Ast::StartTransaction { .. } => "Com_begin",
         Ast::Commit { .. } => "Com_commit",
+        Ast::Rollback {
+            savepoint: Some(_), ..
+        } => "Com_rollback_to_savepoint",
         Ast::Rollback { .. } => "Com_rollback",
+        Ast::Savepoint { .. } => "Com_savepoint",
+        Ast::ReleaseSavepoint { .. } => "Com_release_savepoint",
         Ast::ShowVariables { .. } => "Com_show_variables",
         Ast::ShowStatus { .. } => "Com_show_status",
         Ast::ShowDatabases { .. } => "Com_show_databases",
@@ -179,6 +190,11 @@ fn extra_counter(extra: &Extra) -> Option<&'static str> {
             errors_only: true, ..
         } => "Com_show_errors",
         Extra::Program(program) => program_counter(program)?,
+        Extra::Prepared(statement) => match statement {
+            PreparedStatement::Prepare { .. } => "Com_prepare_sql",
+            PreparedStatement::Execute { .. } => "Com_execute_sql",
+            PreparedStatement::Deallocate { .. } => "Com_dealloc_sql",
+        },
     })
 }
 

@@ -321,6 +321,37 @@ fn kill_during_a_lock_wait_ends_it_with_1317() {
 }
 
 #[test]
+fn rollback_to_savepoint_undoes_only_later_changes_and_forgets_later_savepoints() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let mut a = storage.begin(1);
+    t.insert(&mut a, row(1, "x", None), &w).unwrap();
+    a.set_savepoint("S1", 7);
+    t.insert(&mut a, row(2, "y", None), &w).unwrap();
+    a.set_savepoint("s2", 9);
+    t.insert(&mut a, row(3, "z", None), &w).unwrap();
+    assert_eq!(a.rollback_to_savepoint("s1"), Some(7), "names ignore case");
+    assert_eq!(scan_firsts(&t, &mut a, &kill), vec![1]);
+    assert!(!a.release_savepoint("s2"), "a later savepoint is gone");
+    assert_eq!(
+        a.rollback_to_savepoint("s1"),
+        Some(7),
+        "the savepoint stays"
+    );
+    assert!(a.release_savepoint("s1"));
+    assert_eq!(a.rollback_to_savepoint("s1"), None);
+    a.set_savepoint("s3", 0);
+    a.commit();
+    assert_eq!(
+        a.rollback_to_savepoint("s3"),
+        None,
+        "commit forgets savepoints"
+    );
+    assert_eq!(t.row_count(), 1);
+}
+
+#[test]
 fn rollback_undoes_insert_update_and_delete() {
     let (storage, t) = setup(Engine::InnoDb);
     let r1 = committed_row(&storage, &t, row(1, "x", None));

@@ -74,6 +74,15 @@ pub struct RollbackReport {
     pub non_transactional_changed: bool,
 }
 
+/// A point ROLLBACK TO SAVEPOINT returns to: the undo log's length when
+/// it was set, and the caller's own mark (the binary log cache's length).
+#[derive(Debug, Clone)]
+struct Savepoint {
+    name: String,
+    undo_mark: usize,
+    log_mark: usize,
+}
+
 /// A connection's transaction.
 #[derive(Debug)]
 pub struct Transaction {
@@ -87,6 +96,8 @@ pub struct Transaction {
     held: HashMap<LockKey, LockMode>,
     active: bool,
     non_transactional_changed: bool,
+    /// SAVEPOINTs, oldest first; names compare case-insensitively.
+    savepoints: Vec<Savepoint>,
 }
 
 impl Transaction {
@@ -103,6 +114,7 @@ impl Transaction {
             held: HashMap::new(),
             active: false,
             non_transactional_changed: false,
+            savepoints: Vec::new(),
         }
     }
 
@@ -197,6 +209,47 @@ impl Transaction {
         report
     }
 
+    /// SAVEPOINT: marks the present state under `name`, replacing a
+    /// savepoint of that name; `log_mark` is returned by ROLLBACK TO.
+    pub fn set_savepoint(&mut self, name: &str, log_mark: usize) {
+        self.savepoints
+            .retain(|s| !s.name.eq_ignore_ascii_case(name));
+        self.savepoints.push(Savepoint {
+            name: name.to_string(),
+            undo_mark: self.undo.len(),
+            log_mark,
+        });
+    }
+
+    /// ROLLBACK TO SAVEPOINT: undoes the changes made since `name` was
+    /// set and forgets the later savepoints; `None` when there is no
+    /// such savepoint, else the savepoint's `log_mark`.
+    pub fn rollback_to_savepoint(&mut self, name: &str) -> Option<usize> {
+        let at = self.savepoint_index(name)?;
+        let point = self.savepoints[at].clone();
+        self.savepoints.truncate(at + 1);
+        self.undo_to(point.undo_mark);
+        Some(point.log_mark)
+    }
+
+    /// RELEASE SAVEPOINT: forgets `name` and the later savepoints;
+    /// false when there is no such savepoint.
+    pub fn release_savepoint(&mut self, name: &str) -> bool {
+        match self.savepoint_index(name) {
+            Some(at) => {
+                self.savepoints.truncate(at);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn savepoint_index(&self, name: &str) -> Option<usize> {
+        self.savepoints
+            .iter()
+            .position(|s| s.name.eq_ignore_ascii_case(name))
+    }
+
     /// The rows this transaction changed, for the log.
     fn changed_rows(&self) -> Vec<(&Arc<RowStore>, RowId)> {
         self.undo.iter().map(|u| (&u.store, u.id)).collect()
@@ -219,6 +272,7 @@ impl Transaction {
         self.statement_start = 0;
         self.active = false;
         self.non_transactional_changed = false;
+        self.savepoints.clear();
     }
 
     /// The snapshot for consistent reads, taken now if not yet.

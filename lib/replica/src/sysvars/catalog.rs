@@ -86,6 +86,13 @@ pub static VARIABLES: &[VarDef] = &[
         access: Access::ReadOnly,
     },
     VarDef {
+        name: "binlog_alter_two_phase",
+        scope: Scope::Both,
+        kind: Kind::Bool,
+        default: Some("OFF"),
+        access: Access::Dynamic,
+    },
+    VarDef {
         name: "binlog_annotate_row_events",
         scope: Scope::Both,
         kind: Kind::Bool,
@@ -1073,6 +1080,24 @@ pub static VARIABLES: &[VarDef] = &[
         kind: Kind::Text { nullable: true },
         default: None,
         access: Access::ReadOnly,
+    },
+    VarDef {
+        name: "log_bin_compress",
+        scope: Scope::Global,
+        kind: Kind::Bool,
+        default: Some("OFF"),
+        access: Access::Dynamic,
+    },
+    VarDef {
+        name: "log_bin_compress_min_len",
+        scope: Scope::Global,
+        kind: Kind::Unsigned {
+            min: 10,
+            max: 1024,
+            block: 1,
+        },
+        default: Some("256"),
+        access: Access::Dynamic,
     },
     VarDef {
         name: "log_bin_index",

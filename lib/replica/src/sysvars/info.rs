@@ -83,6 +83,13 @@ static INFO: &[VarInfo] = &[
         comment: "IP address to bind to. Several addresses may be specified, separated by a comma (,).",
     },
     VarInfo {
+        name: "binlog_alter_two_phase",
+        type_name: "BOOLEAN",
+        command_line: Some("OPTIONAL"),
+        block_size: None,
+        comment: "When set, split ALTER at binary logging into 2 statements: START ALTER and COMMIT/ROLLBACK ALTER",
+    },
+    VarInfo {
         name: "binlog_annotate_row_events",
         type_name: "BOOLEAN",
         command_line: Some("OPTIONAL"),
@@ -886,6 +893,20 @@ static INFO: &[VarInfo] = &[
         command_line: None,
         block_size: None,
         comment: "The full path of the binary log file names, excluding the extension.",
+    },
+    VarInfo {
+        name: "log_bin_compress",
+        type_name: "BOOLEAN",
+        command_line: Some("OPTIONAL"),
+        block_size: None,
+        comment: "Whether the binary log can be compressed",
+    },
+    VarInfo {
+        name: "log_bin_compress_min_len",
+        type_name: "INT UNSIGNED",
+        command_line: Some("OPTIONAL"),
+        block_size: Some("1"),
+        comment: "Minimum length of sql statement(in statement mode) or record(in row mode)that can be compressed.",
     },
     VarInfo {
         name: "log_bin_index",

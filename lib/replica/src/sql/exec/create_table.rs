@@ -45,18 +45,27 @@ pub(super) fn add_column(
     if def.column_index(&name).is_some() {
         return Err(errors::duplicate_column(&name));
     }
-    let ty = parse_type(&column.data_type.to_string())
-        .ok_or_else(|| crate::session::not_supported(&column.data_type.to_string()))?;
+    let type_text = column.data_type.to_string();
+    let serial = type_text.eq_ignore_ascii_case("SERIAL");
+    let ty = match serial {
+        true => parse_type("BIGINT UNSIGNED"),
+        false => parse_type(&type_text),
+    }
+    .ok_or_else(|| crate::session::not_supported(&type_text))?;
     let mut col = ColumnDef {
         name: name.clone(),
         ty,
-        nullable: true,
+        nullable: !serial,
         default: None,
-        auto_increment: false,
+        auto_increment: serial,
         on_update_now: false,
         comment: None,
     };
     let position = def.columns.len();
+    if serial {
+        // SERIAL is BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE.
+        add_key(def, name.clone(), KeyKind::Unique, vec![position])?;
+    }
     for option in &column.options {
         apply_column_option(def, &mut col, position, &option.option)?;
     }
@@ -359,5 +368,29 @@ mod tests {
         );
         assert_eq!(parse_type("DATETIME(7)"), None);
         assert_eq!(parse_type("GEOMETRY"), None);
+    }
+
+    #[test]
+    fn serial_is_an_unsigned_bigint_auto_increment_unique_key() {
+        let text = "CREATE TABLE t (a INT PRIMARY KEY, id SERIAL, b INT UNIQUE)";
+        let dialect = sqlparser::dialect::MySqlDialect {};
+        let parsed = sqlparser::parser::Parser::parse_sql(&dialect, text).unwrap();
+        let sqlparser::ast::Statement::CreateTable(create) = &parsed[0] else {
+            panic!("not a CREATE TABLE");
+        };
+        let def = table_def(create, "test", "t", Engine::InnoDb).unwrap();
+        let id = &def.columns[1];
+        assert_eq!(id.ty, parse_type("BIGINT UNSIGNED").unwrap());
+        assert!(!id.nullable && id.auto_increment);
+        let keys: Vec<_> = def.keys.iter().map(|k| (k.name.as_str(), k.kind)).collect();
+        // SHOW CREATE TABLE on MariaDB lists PRIMARY, then `id`, then `b`.
+        assert_eq!(
+            keys,
+            [
+                ("PRIMARY", KeyKind::Primary),
+                ("id", KeyKind::Unique),
+                ("b", KeyKind::Unique)
+            ]
+        );
     }
 }

@@ -8,26 +8,37 @@ use sqlparser::ast::{CreateTable, ObjectName, ObjectType, Truncate, Use};
 
 use super::names::{open_table, qualified};
 use super::waits::Waits;
-use super::{create_table, errors, ok};
+use super::{create_select, create_table, dml, errors, ok};
 use crate::error::{Level, ServerError};
 use crate::session::{Session, StatementResult, not_supported};
 use crate::storage::Table;
 use crate::storage::schema::Engine;
 
-/// CREATE TABLE [TEMPORARY] [IF NOT EXISTS] t (…) [ENGINE=…].
+/// CREATE [TEMPORARY] TABLE [IF NOT EXISTS] t (…) [ENGINE=…] | LIKE s | [AS] SELECT ….
 pub fn create_table(session: &mut Session, create: &CreateTable) -> StatementResult {
-    if create.query.is_some() || create.like.is_some() {
-        return Err(not_supported("CREATE TABLE ... SELECT/LIKE"));
-    }
     let (schema, name) = qualified(session, &create.name)?;
     if !session.state.storage.database_exists(&schema) {
         return Err(errors::unknown_database(&schema));
     }
     let engine = Engine::from_name(session.vars.default_storage_engine()).unwrap_or(Engine::InnoDb);
-    let def = create_table::table_def(create, &schema, &name, engine)?;
+    let names = (schema.as_str(), name.as_str());
+    let (def, rows) = match (&create.like, &create.query) {
+        (Some(like), _) => (
+            create_select::like_def(session, like, names, create.temporary)?,
+            None,
+        ),
+        (None, Some(query)) => {
+            let (def, rows) = create_select::select_def(session, create, query, names, engine)?;
+            (def, Some(rows))
+        }
+        (None, None) => (
+            create_table::table_def(create, &schema, &name, engine)?,
+            None,
+        ),
+    };
     create_table::check_auto_increment(&def)?;
     if create.temporary {
-        return create_temporary(session, def, create.if_not_exists);
+        return create_temporary(session, def, create.if_not_exists, rows);
     }
     let waits = Waits::of(session);
     let _intent = waits.write_intent()?;
@@ -37,7 +48,7 @@ pub fn create_table(session: &mut Session, create: &CreateTable) -> StatementRes
         .storage
         .create_table(def, create.if_not_exists)
     {
-        Ok(true) => ok(0),
+        Ok(true) => fill_created(session, (&schema, &name), rows),
         Ok(false) => {
             session.warn(table_exists(&name).as_condition(Level::Note));
             ok(0)
@@ -46,10 +57,35 @@ pub fn create_table(session: &mut Session, create: &CreateTable) -> StatementRes
     }
 }
 
+/// CREATE TABLE … SELECT: the selected rows into the new table, committed
+/// with it; when a row fails the table goes again, as in MariaDB.
+fn fill_created(
+    session: &mut Session,
+    (schema, name): (&str, &str),
+    rows: Option<Vec<Vec<Option<crate::sql::value::Value>>>>,
+) -> StatementResult {
+    let Some(rows) = rows else {
+        return ok(0);
+    };
+    let table = session.state.storage.table(schema, name)?;
+    match dml::insert_selected(session, &table, rows) {
+        Ok(inserted) => {
+            session.txn.commit();
+            records(session, inserted)
+        }
+        Err(e) => {
+            session.txn.rollback_statement();
+            let _ = session.state.storage.drop_table(schema, name, true);
+            Err(e)
+        }
+    }
+}
+
 fn create_temporary(
     session: &mut Session,
     def: crate::storage::schema::TableDef,
     if_not_exists: bool,
+    rows: Option<Vec<Vec<Option<crate::sql::value::Value>>>>,
 ) -> StatementResult {
     let key = (
         def.schema.to_ascii_lowercase(),
@@ -62,8 +98,30 @@ fn create_temporary(
         }
         return Err(table_exists(&def.name));
     }
-    session.temp_tables.insert(key, Table::new_temporary(def));
-    ok(0)
+    let table = Table::new_temporary(def);
+    let inserted = match rows {
+        Some(rows) => Some(dml::insert_selected(session, &table, rows)?),
+        None => None,
+    };
+    session.temp_tables.insert(key, table);
+    match inserted {
+        Some(n) => records(session, n),
+        None => ok(0),
+    }
+}
+
+/// The OK of CREATE TABLE … SELECT: its rows, and INSERT's info line.
+fn records(session: &Session, inserted: u64) -> StatementResult {
+    Ok(crate::session::outcome::Outcome::Ok(
+        crate::session::outcome::OkInfo {
+            affected_rows: inserted,
+            info: format!(
+                "Records: {inserted}  Duplicates: 0  Warnings: {}",
+                session.warnings.len()
+            ),
+            ..Default::default()
+        },
+    ))
 }
 
 /// ER_TABLE_EXISTS_ERROR.
@@ -167,6 +225,9 @@ fn drop_tables(
             implicit_commit(session)?;
             committed = true;
         }
+        if session.state.storage.database_exists(&schema) {
+            waits.exclusive_table(&schema, &table)?;
+        }
         if !session.state.storage.drop_table(&schema, &table, true)? {
             missing.push(format!("{schema}.{table}"));
         }
@@ -219,5 +280,6 @@ pub fn use_database(session: &mut Session, target: &Use) -> StatementResult {
 fn implicit_commit(session: &mut Session) -> Result<(), ServerError> {
     session.txn.commit();
     session.explicit_txn = false;
+    super::transaction::release_table_accesses(session);
     Ok(())
 }

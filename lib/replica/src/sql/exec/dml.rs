@@ -60,7 +60,8 @@ fn check_access(
     if session.temp_table(schema, table).is_some() {
         return Ok(());
     }
-    waits.table_access(schema, table, used_as, write)
+    let keep = session.explicit_txn || !session.vars.autocommit();
+    waits.table_access(schema, table, used_as, write, keep)
 }
 
 /// INSERT [IGNORE] INTO t [(cols)] VALUES (…), … | SET c = v, ….
@@ -144,6 +145,26 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
         last_insert_id: first_generated.unwrap_or(0),
         info,
     }))
+}
+
+/// CREATE TABLE … SELECT: the selected rows (None: the column's default)
+/// into the new table, converted as INSERT … SELECT converts them.
+pub(super) fn insert_selected(
+    session: &mut Session,
+    table: &std::sync::Arc<crate::storage::Table>,
+    rows: Vec<Vec<Option<Value>>>,
+) -> ServerResult<u64> {
+    let def = table.def();
+    let columns: Vec<usize> = (0..def.columns.len()).collect();
+    let strict = Strictness::of(session, &def, false);
+    let waits = Waits::of(session);
+    let mut inserted = 0;
+    for (index, given) in rows.into_iter().enumerate() {
+        let row = build_row(session, &def, &columns, given, index as u64 + 1, strict)?;
+        table.insert(&mut session.txn, row, &waits.row())?;
+        inserted += 1;
+    }
+    Ok(inserted)
 }
 
 /// Where INSERT's rows come from.

@@ -8,6 +8,7 @@ pub mod accounts;
 mod alter;
 mod binlog;
 pub(crate) mod context;
+mod create_select;
 mod create_table;
 mod ddl;
 mod dml;
@@ -16,6 +17,8 @@ mod info_schema;
 mod names;
 mod optimizer_trace;
 mod outfile;
+mod prepared;
+mod savepoint;
 mod select;
 mod session_functions;
 mod set;
@@ -28,6 +31,7 @@ mod slave_functions;
 mod source_text;
 mod stage;
 mod suppressions;
+mod table_sizes;
 mod transaction;
 mod virtual_tables;
 mod waits;
@@ -43,6 +47,7 @@ use crate::sql::parse::{Extra, Piece, Statement, parse_statement};
 use crate::status;
 
 pub use optimizer_trace::TraceRow;
+pub use prepared::PreparedStatements;
 
 pub(crate) use create_table::parse_type;
 pub(crate) use show_create::type_text;
@@ -91,6 +96,17 @@ pub(crate) fn run_sub_statement(
     let result = dispatch(session, piece, statement);
     if own_statement {
         transaction::end_statement(session, statement, result.as_ref().err());
+    }
+    result
+}
+
+/// EXECUTE's statement, its values in place: parsed, run and logged
+/// as if the client had sent it, inside EXECUTE's own statement.
+fn run_prepared(session: &mut Session, piece: &Piece<'_>) -> StatementResult {
+    let statement = parse_statement(piece)?;
+    let result = dispatch(session, piece, &statement);
+    if result.is_ok() {
+        crate::binlog::hook::after_statement(session, piece.text, &statement);
     }
     result
 }
@@ -150,6 +166,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::Binlog(statement) => binlog::run(session, statement),
         Extra::Slave(statement) => slave::run(session, statement),
         Extra::SelectIntoOutfile { file, select } => outfile::run(session, file, select),
+        Extra::Prepared(statement) => prepared::run(session, statement),
     }
 }
 
@@ -181,6 +198,12 @@ fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> Statemen
         Ast::Rollback {
             savepoint: None, ..
         } => transaction::rollback(session),
+        Ast::Rollback {
+            savepoint: Some(name),
+            ..
+        } => savepoint::rollback_to(session, &name.value),
+        Ast::Savepoint { name } => savepoint::set(session, &name.value),
+        Ast::ReleaseSavepoint { name } => savepoint::release(session, &name.value),
         Ast::ShowVariables { filter, global, .. } => show::variables(session, filter, *global),
         Ast::ShowVariable { variable } => show::by_word(session, variable),
         Ast::ShowStatus { filter, global, .. } => {

@@ -59,6 +59,15 @@ pub fn subquery_rows(session: &mut Session, query: &Query) -> ServerResult<Vec<R
     Ok(query_output(session, None, query)?.rows)
 }
 
+/// The result columns and rows of a query (CREATE TABLE … SELECT).
+pub(super) fn query_columns_and_rows(
+    session: &mut Session,
+    query: &Query,
+) -> ServerResult<(Vec<Column>, Vec<Row>)> {
+    let output = query_output(session, None, query)?;
+    Ok((output.columns, output.rows))
+}
+
 fn query_output(session: &mut Session, text: Option<&str>, query: &Query) -> ServerResult<Output> {
     let SetExpr::Select(select) = query.body.as_ref() else {
         let mut output = set_output(session, text, &query.body)?;

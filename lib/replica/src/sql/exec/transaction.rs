@@ -29,6 +29,15 @@ pub fn end_statement(session: &mut Session, statement: &Statement, error: Option
         crate::binlog::hook::before_commit(session);
         session.txn.commit();
     }
+    let open = session.explicit_txn || (!session.vars.autocommit() && session.txn.is_active());
+    if !open {
+        release_table_accesses(session);
+    }
+}
+
+/// The end of a transaction: the tables it used are free for DROP TABLE again.
+pub fn release_table_accesses(session: &Session) {
+    session.state.locks.release_table_access(session.id());
 }
 
 /// BEGIN / START TRANSACTION: commits what is open, then opens a transaction.
@@ -53,6 +62,7 @@ fn commit_open(session: &mut Session) -> Result<(), ServerError> {
         session.txn.commit();
     }
     session.explicit_txn = false;
+    release_table_accesses(session);
     Ok(())
 }
 
@@ -61,6 +71,7 @@ pub fn rollback(session: &mut Session) -> StatementResult {
     let report = session.txn.rollback();
     crate::binlog::hook::discard(session);
     session.explicit_txn = false;
+    release_table_accesses(session);
     if report.non_transactional_changed {
         session.warn(errors::incomplete_rollback().as_condition(Level::Warning));
     }

@@ -82,9 +82,24 @@ const TABLES: &[&str] = &[
     "TABLE_NAME",
     "TABLE_TYPE",
     "ENGINE",
+    "VERSION",
+    "ROW_FORMAT",
     "TABLE_ROWS",
+    "AVG_ROW_LENGTH",
+    "DATA_LENGTH",
+    "MAX_DATA_LENGTH",
+    "INDEX_LENGTH",
+    "DATA_FREE",
     "AUTO_INCREMENT",
+    "CREATE_TIME",
+    "UPDATE_TIME",
+    "CHECK_TIME",
+    "TABLE_COLLATION",
+    "CHECKSUM",
+    "CREATE_OPTIONS",
     "TABLE_COMMENT",
+    "MAX_INDEX_LENGTH",
+    "TEMPORARY",
 ];
 
 fn tables(session: &Session) -> Vec<Row> {
@@ -95,20 +110,47 @@ fn tables(session: &Session) -> Vec<Row> {
             let Ok(table) = storage.table(&schema, &name) else {
                 continue;
             };
-            let def = table.def();
-            rows.push(vec![
-                Value::text("def"),
-                Value::text(&schema),
-                Value::text(&name),
-                Value::text("BASE TABLE"),
-                Value::text(def.engine.name()),
-                Value::UInt(table.row_count()),
-                Value::UInt(table.next_auto_increment()),
-                Value::text(def.comment.as_deref().unwrap_or("")),
-            ]);
+            rows.push(table_row(&schema, &name, &table));
         }
     }
     rows
+}
+
+/// One row of information_schema.TABLES; times are not kept, so NULL.
+fn table_row(schema: &str, name: &str, table: &crate::storage::Table) -> Row {
+    let def = table.def();
+    let count = table.row_count();
+    let sizes = super::table_sizes::of(&def, count);
+    let auto_increment = match def.columns.iter().any(|c| c.auto_increment) {
+        true => Value::UInt(table.next_auto_increment()),
+        false => Value::Null,
+    };
+    let collation = crate::sysvars::charsets::default_collation(&def.charset).unwrap_or("");
+    vec![
+        Value::text("def"),
+        Value::text(schema),
+        Value::text(name),
+        Value::text("BASE TABLE"),
+        Value::text(def.engine.name()),
+        Value::UInt(10),
+        Value::text(sizes.row_format),
+        Value::UInt(count),
+        Value::UInt(sizes.avg_row_length),
+        Value::UInt(sizes.data_length),
+        Value::UInt(sizes.max_data_length),
+        Value::UInt(sizes.index_length),
+        Value::UInt(0),
+        auto_increment,
+        Value::Null,
+        Value::Null,
+        Value::Null,
+        Value::text(collation),
+        Value::Null,
+        Value::text(""),
+        Value::text(def.comment.as_deref().unwrap_or("")),
+        Value::UInt(sizes.max_index_length),
+        Value::text("N"),
+    ]
 }
 
 const PROCESSLIST: &[&str] = &[

@@ -56,19 +56,31 @@ impl Waits {
     }
 
     /// Checks a table, used under `name` (its alias or its name), against
-    /// LOCK TABLES (own and others').
+    /// LOCK TABLES (own and others'); inside a transaction (`keep`) the
+    /// access is kept until the transaction ends.
     pub fn table_access(
         &self,
         schema: &str,
         table: &str,
         name: &str,
         write: bool,
+        keep: bool,
     ) -> ServerResult<()> {
+        let conn = self.thread.id;
+        let locks = &self.state.locks;
+        self.with_lock(|wait| match keep {
+            true => locks.hold_table_access_as(conn, schema, table, name, write, wait),
+            false => locks.check_table_access_as(conn, schema, table, name, write, wait),
+        })
+    }
+
+    /// Waits until no other connection uses the table (DROP TABLE).
+    pub fn exclusive_table(&self, schema: &str, table: &str) -> ServerResult<()> {
         let conn = self.thread.id;
         self.with_lock(|wait| {
             self.state
                 .locks
-                .check_table_access_as(conn, schema, table, name, write, wait)
+                .exclusive_table_access(conn, schema, table, wait)
         })
     }
 }

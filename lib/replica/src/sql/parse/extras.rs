@@ -42,6 +42,8 @@ pub enum Extra {
     Slave(Box<super::slave_statements::SlaveStatement>),
     /// `SELECT … INTO OUTFILE 'file'` in the default format.
     SelectIntoOutfile { file: String, select: String },
+    /// PREPARE / EXECUTE / DEALLOCATE PREPARE.
+    Prepared(super::prepared_statements::PreparedStatement),
 }
 
 /// Statements about the binary log.
@@ -70,6 +72,9 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
     }
     if let Some(slave) = super::slave_statements::parse(piece.text) {
         return slave.map(|s| Some(Extra::Slave(Box::new(s))));
+    }
+    if let Some(prepared) = super::prepared_statements::parse(piece) {
+        return prepared.map(|p| Some(Extra::Prepared(p)));
     }
     if let Some(program) = crate::sql::routines::recognize(piece.text) {
         return program.map(|p| Some(Extra::Program(p)));

@@ -7,14 +7,17 @@
 mod account_statements;
 mod extras;
 mod outfile;
+mod prepared_statements;
 pub(crate) mod scan;
 mod share_mode;
 pub mod slave_statements;
 mod split;
+mod synonyms;
 mod syntax_error;
 
 pub use account_statements::{AccountStatement, PasswordSpec, PrivilegeSpec, UserSpec};
 pub use extras::{BinlogStatement, Extra};
+pub use prepared_statements::PreparedStatement;
 pub use split::{Piece, split_statements};
 pub use syntax_error::near as syntax_error_near;
 
@@ -44,7 +47,7 @@ fn parse_with_sqlparser(text: &str) -> Result<Statement, sqlparser::parser::Pars
     let dialect = MySqlDialect {};
     let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, text).tokenize_with_location()?;
     let mut statements = Parser::new(&dialect)
-        .with_tokens_with_locations(share_mode::rewrite(tokens))
+        .with_tokens_with_locations(share_mode::rewrite(synonyms::rewrite(tokens)))
         .parse_statements()?;
     match statements.len() {
         1 => Ok(Statement::Sql(Box::new(statements.remove(0)))),

@@ -1,0 +1,71 @@
+//! MariaDB's spellings that sqlparser does not know but that mean a form
+//! it does: `DROP [TEMPORARY] TABLES …` is `DROP [TEMPORARY] TABLE …`.
+//! The token stream from the tokenizer is rewritten in place (spans kept,
+//! so error positions stay right) and goes on to the parser.
+
+use sqlparser::tokenizer::{Token, TokenWithSpan};
+
+/// `tokens` with a leading `DROP [TEMPORARY] TABLES` read as `DROP [TEMPORARY] TABLE`.
+pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let words: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .take(3)
+        .collect();
+    let is = |n: usize, word: &str| {
+        words.get(n).is_some_and(|&i| {
+            matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
+        })
+    };
+    if !is(0, "DROP") {
+        return tokens;
+    }
+    let tables = if is(1, "TEMPORARY") { 2 } else { 1 };
+    if is(tables, "TABLES") {
+        let at = words[tables];
+        tokens[at].token = Token::make_keyword("TABLE");
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::dialect::MySqlDialect;
+    use sqlparser::tokenizer::Tokenizer;
+
+    fn rewritten(sql: &str) -> String {
+        let tokens = Tokenizer::new(&MySqlDialect {}, sql)
+            .tokenize_with_location()
+            .unwrap();
+        rewrite(tokens)
+            .iter()
+            .map(|t| t.token.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn drop_tables_is_drop_table() {
+        assert_eq!(
+            rewritten("drop tables if exists t1"),
+            "drop TABLE if exists t1"
+        );
+        assert_eq!(
+            rewritten("DROP  TEMPORARY tables t1, t2"),
+            "DROP  TEMPORARY TABLE t1, t2"
+        );
+    }
+
+    #[test]
+    fn other_statements_and_quoted_words_stay() {
+        for sql in [
+            "DROP `TABLES`",
+            "SELECT tables FROM t",
+            "DROP DATABASE tables",
+        ] {
+            assert_eq!(rewritten(sql), sql);
+        }
+    }
+}
