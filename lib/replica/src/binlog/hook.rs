@@ -10,6 +10,7 @@ use sqlparser::ast::{ObjectType, Statement as Ast};
 use super::event::{self, Event, QueryContext, flag};
 use super::files::{group_flags, now};
 use super::gtid::Gtid;
+use super::unsafe_statements;
 use crate::session::Session;
 use crate::sql::parse::{Extra, Statement};
 use crate::sysvars::catalog::lookup;
@@ -46,7 +47,10 @@ pub fn after_statement(session: &mut Session, text: &str, statement: &Statement)
         return;
     }
     match classify(session, text.trim(), statement) {
-        Some(Logged::Dml) => log_dml(session, text.trim()),
+        Some(Logged::Dml) => {
+            warn_if_unsafe(session, statement);
+            log_dml(session, text.trim())
+        }
         Some(Logged::Ddl {
             db,
             text,
@@ -57,16 +61,60 @@ pub fn after_statement(session: &mut Session, text: &str, statement: &Statement)
     }
 }
 
+/// Under BINLOG_FORMAT = STATEMENT, a Note 1592 for each reason the
+/// statement may replicate differently (before `log_dml` counts its changes).
+fn warn_if_unsafe(session: &mut Session, statement: &Statement) {
+    let Statement::Sql(ast) = statement else {
+        return;
+    };
+    if !session
+        .vars
+        .binlog_format()
+        .eq_ignore_ascii_case("STATEMENT")
+    {
+        return;
+    }
+    let context = unsafe_statements::Context {
+        in_transaction: session.explicit_txn || !session.vars.autocommit(),
+        wrote_transactional: session.binlog_cache.changes_seen > 0,
+        writes_only_non_transactional: writes_only_non_transactional(session, ast),
+    };
+    for reason in unsafe_statements::reasons(ast, context) {
+        session.warn(reason.note());
+    }
+}
+
+/// The statement's one target is a non-transactional table of the catalog.
+fn writes_only_non_transactional(session: &Session, ast: &Ast) -> bool {
+    let Some(name) = unsafe_statements::sole_target(ast) else {
+        return false;
+    };
+    let Ok((schema, table)) = crate::sql::exec::names::qualified(session, name) else {
+        return false;
+    };
+    if session.temp_table(&schema, &table).is_some() {
+        return false;
+    }
+    session
+        .state
+        .storage
+        .table(&schema, &table)
+        .is_ok_and(|t| !t.def().engine.is_transactional())
+}
+
 /// A row change joins the transaction's group; one that changed only
 /// non-transactional tables cannot be undone, so it is written at once
-/// as a group of its own (as MariaDB does inside a transaction).
+/// as a group of its own (as MariaDB does inside a transaction), unless
+/// transactional changes came before it: then it waits in the group
+/// (binlog_direct_non_transactional_updates=OFF).
 fn log_dml(session: &mut Session, text: &str) {
     let context = context(session, session.db.clone(), None);
     let e = event::query(now(), 0, &context, text);
     let changes = session.txn.change_count();
+    let had_transactional = session.binlog_cache.changes_seen > 0;
     let grew = changes > session.binlog_cache.changes_seen;
     session.binlog_cache.changes_seen = changes;
-    if !grew && session.txn.non_transactional_changed() {
+    if !grew && !had_transactional && session.txn.non_transactional_changed() {
         let held = std::mem::take(&mut session.binlog_cache.events);
         session.binlog_cache.events.push(e);
         write_cached(session, false);

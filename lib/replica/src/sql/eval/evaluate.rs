@@ -196,7 +196,12 @@ fn user_variable_with_dots(first: &Ident, names: &[String]) -> Option<String> {
     if first.quote_style.is_some() || head.starts_with('@') {
         return None;
     }
-    Some(std::iter::once(head.to_string()).chain(names[1..].iter().cloned()).collect::<Vec<_>>().join("."))
+    Some(
+        std::iter::once(head.to_string())
+            .chain(names[1..].iter().cloned())
+            .collect::<Vec<_>>()
+            .join("."),
+    )
 }
 
 /// `t.a`, `db.t.a`, `@@global.x`, `@@session.x`.

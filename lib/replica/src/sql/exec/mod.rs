@@ -13,7 +13,7 @@ mod ddl;
 mod dml;
 pub mod errors;
 mod info_schema;
-mod names;
+pub(crate) mod names;
 mod optimizer_trace;
 mod select;
 mod session_functions;
