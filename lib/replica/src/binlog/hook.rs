@@ -198,6 +198,9 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
     };
     match statement {
         Statement::Extra(Extra::AlterEngine { .. }) => Some(ddl(text)),
+        Statement::Extra(Extra::Program(program)) => {
+            crate::sql::routines::logged_text(session, program, text).map(|t| ddl(&t))
+        }
         Statement::Extra(_) => None,
         Statement::Sql(ast) => match ast.as_ref() {
             Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) => Some(Logged::Dml),
