@@ -313,7 +313,7 @@ pub fn at_disconnect(session: &mut Session) {
             (t.id(), def.schema.clone(), def.name.clone())
         })
         .collect();
-    tables.sort_by(|a, b| b.0.cmp(&a.0));
+    tables.sort_by_key(|t| std::cmp::Reverse(t.0));
     let mut schemas: Vec<String> = Vec::new();
     for (_, schema, _) in &tables {
         if !schemas.contains(schema) {
