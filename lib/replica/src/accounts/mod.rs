@@ -94,12 +94,35 @@ impl Accounts {
         scramble: &[u8],
         response: &[u8],
     ) -> Option<AccountName> {
+        self.login_from(user, host, "", scramble, response)
+    }
+
+    /// As [`Accounts::login`], where an account's host may name the
+    /// client's host name or its address (`rpl@127.0.0.1` from loopback,
+    /// which MariaDB calls `localhost`).
+    pub fn login_from(
+        &self,
+        user: &str,
+        host: &str,
+        ip: &str,
+        scramble: &[u8],
+        response: &[u8],
+    ) -> Option<AccountName> {
         let list = self.list.lock().unwrap();
         let account = list
             .iter()
             .filter(|a| a.name.user.is_empty() || a.name.user == user)
-            .filter(|a| host_match::host_matches(&a.name.host, host))
-            .min_by_key(|a| host_match::specificity(&a.name.user, &a.name.host))?;
+            .filter(|a| {
+                host_match::host_matches(&a.name.host, host)
+                    || (!ip.is_empty() && host_match::host_matches(&a.name.host, ip))
+            })
+            // An account naming the host wins over one naming its address.
+            .min_by_key(|a| {
+                (
+                    host_match::specificity(&a.name.user, &a.name.host),
+                    !host_match::host_matches(&a.name.host, host),
+                )
+            })?;
         let accepted = match &account.password {
             None => response.is_empty(),
             Some(hash) => check_scramble(scramble, response, hash),
@@ -215,6 +238,13 @@ mod tests {
         let good = scramble_native(SCRAMBLE, b"pw").unwrap();
         let bad = scramble_native(SCRAMBLE, b"px").unwrap();
         assert_eq!(accounts.login("nobody", "localhost", SCRAMBLE, b""), None);
+        let rpl = AccountName::new("rpl", "127.0.0.1");
+        accounts.create(&rpl, None);
+        assert_eq!(
+            accounts.login_from("rpl", "localhost", "127.0.0.1", SCRAMBLE, b""),
+            Some(rpl.clone())
+        );
+        assert_eq!(accounts.login("rpl", "localhost", SCRAMBLE, b""), None);
         accounts.create(&AccountName::new("", "localhost"), None);
         assert_eq!(
             accounts.login("bob", "localhost", SCRAMBLE, &good),

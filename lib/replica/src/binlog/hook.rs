@@ -10,6 +10,7 @@ use sqlparser::ast::{ObjectType, Statement as Ast};
 use super::event::{self, Event, QueryContext, flag};
 use super::files::{group_flags, now};
 use super::gtid::Gtid;
+use super::unsafe_statements;
 use crate::session::Session;
 use crate::sql::parse::{Extra, Statement};
 use crate::sysvars::catalog::lookup;
@@ -49,7 +50,10 @@ pub fn after_statement(session: &mut Session, text: &str, statement: &Statement)
         return;
     }
     match classify(session, text.trim(), statement) {
-        Some(Logged::Dml) => log_dml(session, text.trim()),
+        Some(Logged::Dml) => {
+            warn_if_unsafe(session, statement);
+            log_dml(session, text.trim())
+        }
         Some(Logged::Ddl {
             db,
             text,
@@ -60,16 +64,60 @@ pub fn after_statement(session: &mut Session, text: &str, statement: &Statement)
     }
 }
 
+/// Under BINLOG_FORMAT = STATEMENT, a Note 1592 for each reason the
+/// statement may replicate differently (before `log_dml` counts its changes).
+fn warn_if_unsafe(session: &mut Session, statement: &Statement) {
+    let Statement::Sql(ast) = statement else {
+        return;
+    };
+    if !session
+        .vars
+        .binlog_format()
+        .eq_ignore_ascii_case("STATEMENT")
+    {
+        return;
+    }
+    let context = unsafe_statements::Context {
+        in_transaction: session.explicit_txn || !session.vars.autocommit(),
+        wrote_transactional: session.binlog_cache.changes_seen > 0,
+        writes_only_non_transactional: writes_only_non_transactional(session, ast),
+    };
+    for reason in unsafe_statements::reasons(ast, context) {
+        session.warn(reason.note());
+    }
+}
+
+/// The statement's one target is a non-transactional table of the catalog.
+fn writes_only_non_transactional(session: &Session, ast: &Ast) -> bool {
+    let Some(name) = unsafe_statements::sole_target(ast) else {
+        return false;
+    };
+    let Ok((schema, table)) = crate::sql::exec::names::qualified(session, name) else {
+        return false;
+    };
+    if session.temp_table(&schema, &table).is_some() {
+        return false;
+    }
+    session
+        .state
+        .storage
+        .table(&schema, &table)
+        .is_ok_and(|t| !t.def().engine.is_transactional())
+}
+
 /// A row change joins the transaction's group; one that changed only
 /// non-transactional tables cannot be undone, so it is written at once
-/// as a group of its own (as MariaDB does inside a transaction).
+/// as a group of its own (as MariaDB does inside a transaction), unless
+/// transactional changes came before it: then it waits in the group
+/// (binlog_direct_non_transactional_updates=OFF).
 fn log_dml(session: &mut Session, text: &str) {
     let context = context(session, session.db.clone(), None);
     let e = event::query(now(), 0, &context, text);
     let changes = session.txn.change_count();
+    let had_transactional = session.binlog_cache.changes_seen > 0;
     let grew = changes > session.binlog_cache.changes_seen;
     session.binlog_cache.changes_seen = changes;
-    if !grew && session.txn.non_transactional_changed() {
+    if !grew && !had_transactional && session.txn.non_transactional_changed() {
         let held = std::mem::take(&mut session.binlog_cache.events);
         let held_markers = std::mem::take(&mut session.binlog_cache.markers);
         session.binlog_cache.events.push(e);
@@ -196,10 +244,20 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
     };
     match statement {
         Statement::Extra(Extra::AlterEngine { .. }) => Some(ddl(text)),
+        Statement::Extra(Extra::Program(program)) => {
+            crate::sql::routines::logged_text(session, program, text).map(|t| ddl(&t))
+        }
         Statement::Extra(_) => None,
         Statement::Sql(ast) => match ast.as_ref() {
             Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) => Some(Logged::Dml),
-            Ast::CreateTable(c) if c.temporary => None,
+            Ast::CreateTable(c) if c.temporary => {
+                temporary_tables_logged(session).then(|| Logged::Ddl {
+                    db: None,
+                    text: text.to_string(),
+                    xid: false,
+                    flags: flag::THREAD_SPECIFIC,
+                })
+            }
             Ast::Truncate { .. } => Some(Logged::Ddl {
                 db: None,
                 text: text.to_string(),
@@ -231,11 +289,94 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
                 ..
             } => Some(drop_table(session, *if_exists, names)),
             Ast::Drop {
+                object_type: ObjectType::Table,
+                temporary: true,
+                if_exists,
+                names,
+                ..
+            } => {
+                temporary_tables_logged(session).then(|| drop_temporary(session, *if_exists, names))
+            }
+            Ast::Drop {
                 temporary: true, ..
             } => None,
             Ast::Drop { .. } => Some(ddl(text)),
             _ => None,
         },
+    }
+}
+
+/// Temporary tables live in statements only: row format logs none of them.
+fn temporary_tables_logged(session: &Session) -> bool {
+    !session.vars.binlog_format().eq_ignore_ascii_case("ROW")
+}
+
+/// DROP TEMPORARY TABLE as MariaDB rewrites it: with IF EXISTS the names
+/// are qualified and no `use` is logged; without, the names are bare.
+fn drop_temporary(
+    session: &Session,
+    if_exists: bool,
+    names: &[sqlparser::ast::ObjectName],
+) -> Logged {
+    let list: Vec<String> = names
+        .iter()
+        .filter_map(|n| crate::sql::exec::names::qualified(session, n).ok())
+        .map(|(schema, table)| match if_exists {
+            true => format!("`{schema}`.`{table}`"),
+            false => format!("`{table}`"),
+        })
+        .collect();
+    let (if_exists, flags) = match if_exists {
+        true => ("IF EXISTS ", flag::THREAD_SPECIFIC | flag::SUPPRESS_USE),
+        false => ("", flag::THREAD_SPECIFIC),
+    };
+    Logged::Ddl {
+        db: None,
+        text: format!(
+            "DROP TEMPORARY TABLE {if_exists}{} /* generated by server */",
+            list.join(",")
+        ),
+        xid: false,
+        flags,
+    }
+}
+
+/// The session ends: its temporary tables are dropped on the slaves too,
+/// one DROP per database, newest table first (as MariaDB logs them).
+pub fn at_disconnect(session: &mut Session) {
+    if session.state.binlog.is_none()
+        || !session.vars.sql_log_bin()
+        || !temporary_tables_logged(session)
+        || session.temp_tables.is_empty()
+    {
+        return;
+    }
+    let mut tables: Vec<(u64, String, String)> = session
+        .temp_tables
+        .iter()
+        .map(|((_, _), t)| {
+            let def = t.def();
+            (t.id(), def.schema.clone(), def.name.clone())
+        })
+        .collect();
+    tables.sort_by_key(|t| std::cmp::Reverse(t.0));
+    let mut schemas: Vec<String> = Vec::new();
+    for (_, schema, _) in &tables {
+        if !schemas.contains(schema) {
+            schemas.push(schema.clone());
+        }
+    }
+    for schema in schemas {
+        let list: Vec<String> = tables
+            .iter()
+            .filter(|t| t.1 == schema)
+            .map(|t| format!("`{}`", t.2))
+            .collect();
+        let text = format!(
+            "DROP /*!40005 TEMPORARY */ TABLE IF EXISTS {}",
+            list.join(",")
+        );
+        log_ddl(session, Some(schema), &text, false, flag::THREAD_SPECIFIC);
     }
 }
 

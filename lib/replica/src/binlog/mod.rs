@@ -1,7 +1,8 @@
 //! The master's binary log, as MariaDB 10.11 writes it: events in the v4
 //! format with CRC32 checksums (`event`), the GTID state (`gtid`), the
 //! numbered files and their index (`files`), reading them back for SHOW
-//! BINLOG EVENTS (`reader`), and what a session logs when its statements
+//! BINLOG EVENTS (`reader`), which statements are unsafe to log as
+//! statements (`unsafe_statements`), and what a session logs when its statements
 //! end and its transactions commit (`hook`). Data enters through `hook`
 //! from the executor and leaves as files in the datadir.
 
@@ -11,6 +12,7 @@ pub mod files;
 pub mod gtid;
 pub mod hook;
 pub mod reader;
+pub mod unsafe_statements;
 
 pub use files::BinaryLog;
 pub use hook::TxnCache;

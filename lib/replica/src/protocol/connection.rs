@@ -145,8 +145,14 @@ impl Connection {
     /// Checks the account and the requested database, then says OK.
     fn accept_login(&mut self, req: &LoginRequest) -> Result<(), ServerError> {
         let accounts = &self.shared.state.accounts;
-        self.session.account =
-            login::check_account(accounts, &req.user, &self.host, &self.scramble, &req.auth)?;
+        let ip = self.io.stream().peer_ip();
+        self.session.account = login::check_account(
+            accounts,
+            &req.user,
+            (&self.host, &ip),
+            &self.scramble,
+            &req.auth,
+        )?;
         self.session.login = AccountName::new(&req.user, &self.host);
         self.session.thread.set_user(&req.user);
         self.session.vars.adopt_client_collation(req.collation);

@@ -118,12 +118,12 @@ fn text(bytes: &[u8]) -> String {
 pub fn check_account(
     accounts: &Accounts,
     user: &str,
-    host: &str,
+    (host, ip): (&str, &str),
     scramble: &[u8],
     auth: &[u8],
 ) -> Result<AccountName, ServerError> {
     accounts
-        .login(user, host, scramble, auth)
+        .login_from(user, host, ip, scramble, auth)
         .ok_or_else(|| errors::access_denied(user, host, !auth.is_empty()))
 }
 
@@ -192,14 +192,15 @@ mod tests {
     fn logins_are_checked_against_the_accounts() {
         let accounts = Accounts::new();
         let scramble = b"abcdefghijklmnopqrst";
-        let root = check_account(&accounts, "root", "localhost", scramble, b"").unwrap();
+        let root = check_account(&accounts, "root", ("localhost", ""), scramble, b"").unwrap();
         assert_eq!(root.plain(), "root@localhost");
-        let e = check_account(&accounts, "u", "localhost", scramble, b"x").unwrap_err();
+        let e = check_account(&accounts, "u", ("localhost", ""), scramble, b"x").unwrap_err();
         assert_eq!(
             e.message,
             "Access denied for user 'u'@'localhost' (using password: YES)"
         );
-        let e = check_account(&accounts, "root", "10.0.0.9", scramble, b"").unwrap_err();
+        let e =
+            check_account(&accounts, "root", ("10.0.0.9", "10.0.0.9"), scramble, b"").unwrap_err();
         assert_eq!(
             e.message,
             "Access denied for user 'root'@'10.0.0.9' (using password: NO)"

@@ -204,6 +204,8 @@ impl Session {
     /// Ends the session: rolls back, releases locks, drops temporary tables.
     pub fn close(&mut self) {
         let _ = self.txn.rollback();
+        crate::binlog::hook::discard(self);
+        crate::binlog::hook::at_disconnect(self);
         self.temp_tables.clear();
         self.state.locks.release_connection(self.id());
     }

@@ -96,6 +96,11 @@ impl SessionVariables {
         Duration::from_secs(self.number("wait_timeout"))
     }
 
+    /// `MIXED`, `STATEMENT` or `ROW`: how this session's changes are logged.
+    pub fn binlog_format(&self) -> &str {
+        self.text("binlog_format")
+    }
+
     pub fn sql_log_bin(&self) -> bool {
         self.flag("sql_log_bin")
     }

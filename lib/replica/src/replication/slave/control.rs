@@ -253,14 +253,15 @@ pub fn reset(state: &Arc<ServerState>, all: bool) -> ServerResult<Vec<Note>> {
     let mut notes = Vec::new();
     {
         let mut info = channel.info.lock().unwrap();
+        if info.use_gtid != UseGtid::SlavePos {
+            notes.push(errors::reset_changes_using_gtid(info.use_gtid));
+        }
         if all {
-            if info.use_gtid != UseGtid::SlavePos {
-                notes.push(errors::reset_changes_using_gtid(info.use_gtid));
-            }
             *info = Default::default();
         } else {
             info.log_file.clear();
             info.log_pos = 4;
+            info.use_gtid = UseGtid::SlavePos;
         }
     }
     {

@@ -89,7 +89,7 @@ pub fn missing_skip_slave() -> Note {
     )
 }
 
-/// Note 4190: RESET SLAVE ALL puts Using_Gtid back to Slave_Pos.
+/// Note 4190: RESET SLAVE (with or without ALL) puts Using_Gtid back to Slave_Pos.
 pub fn reset_changes_using_gtid(from: UseGtid) -> Note {
     (
         4190,

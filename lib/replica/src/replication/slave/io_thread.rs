@@ -186,14 +186,15 @@ fn connect(
                 failures += 1;
                 let retry = state.slave.info.lock().unwrap().connect_retry;
                 let max = retry_count(state);
-                let message = match e {
-                    LinkError::Connect(m)
-                    | LinkError::Lost(m)
-                    | LinkError::Server { message: m, .. } => m,
+                // The client's error number: 2003 when unreachable,
+                // the master's own (1045) when it refused the login.
+                let (code, message) = match e {
+                    LinkError::Connect(m) | LinkError::Lost(m) => (2003, m),
+                    LinkError::Server { code, message } => (u32::from(code), message),
                 };
                 set_error(
                     state,
-                    2003,
+                    code,
                     format!(
                         "error connecting to master '{}@{}:{}' - retry-time: {retry}  maximum-retries: {max}  message: {message}",
                         settings.user, settings.host, settings.port

@@ -244,6 +244,13 @@ fn probe_errno(settings: &LinkSettings) -> Option<i32> {
 /// it: `Can't connect to server on 'host' (111 "Connection refused")`.
 fn connect_error(host: &str, e: &ClientError, probed: Option<i32>) -> LinkError {
     let message = String::from_utf8_lossy(e.message()).into_owned();
+    // The master refused the login (1045 …): the slave reports its code.
+    if let ClientError::Server { code, .. } = e {
+        return LinkError::Server {
+            code: *code,
+            message,
+        };
+    }
     let errno = probed.or_else(|| {
         message
             .rsplit_once('(')

@@ -112,7 +112,8 @@ pub struct Context {
 }
 
 /// The result set of SHOW SLAVE STATUS (`all` = false) or SHOW ALL SLAVES
-/// STATUS; no rows for an unconfigured connection.
+/// STATUS; no rows for an unconfigured connection, nor for one whose host
+/// is empty (CHANGE MASTER TO master_use_gtid=… alone leaves it so).
 pub fn result(channel: &Channel, context: &Context, all: bool) -> ResultSet {
     let mut names: Vec<&str> = Vec::new();
     if all {
@@ -123,8 +124,11 @@ pub fn result(channel: &Channel, context: &Context, all: bool) -> ResultSet {
         names.extend(ALL_TAIL);
     }
     let columns = names.iter().map(|n| column(n)).collect();
-    let configured = channel.info.lock().unwrap().configured;
-    let rows = if configured {
+    let shown = {
+        let info = channel.info.lock().unwrap();
+        info.configured && !info.host.is_empty()
+    };
+    let rows = if shown {
         vec![row(channel, context, all)]
     } else {
         Vec::new()
@@ -269,6 +273,19 @@ mod tests {
         assert_eq!(COLUMNS[32], "Seconds_Behind_Master");
         assert_eq!(COLUMNS[53], "Replicate_Rewrite_DB");
         assert_eq!(ALL_HEAD.len() + COLUMNS.len() + ALL_TAIL.len(), 62);
+    }
+
+    #[test]
+    fn a_connection_configured_without_a_host_has_no_row() {
+        let channel = Channel::default();
+        let context = Context {
+            parallel_mode: "optimistic".into(),
+            max_relay_log_size: 1 << 30,
+            gtid_slave_pos: String::new(),
+        };
+        channel.info.lock().unwrap().configured = true;
+        assert!(result(&channel, &context, false).rows.is_empty());
+        assert!(result(&channel, &context, true).rows.is_empty());
     }
 
     #[test]

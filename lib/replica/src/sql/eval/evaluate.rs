@@ -129,8 +129,32 @@ pub fn evaluate(expr: &Expr, ctx: &mut dyn EvalContext) -> ServerResult<Value> {
         Expr::Function(call) => functions::call(expr, call, ctx),
         Expr::Tuple(items) if items.len() == 1 => evaluate(&items[0], ctx),
         Expr::Tuple(_) => Err(super::errors::operand_columns(1)),
+        Expr::CompoundFieldAccess { root, access_chain } => {
+            match dotted_user_variable(root, access_chain) {
+                Some(name) => Ok(ctx.user_variable(&name)),
+                None => Err(not_supported(&expr.to_string())),
+            }
+        }
         other => Err(not_supported(&other.to_string())),
     }
+}
+
+/// `@a.b` as the parser reads it in expressions (`@a` then field `.b`):
+/// the user variable named `a.b`.
+fn dotted_user_variable(root: &Expr, chain: &[sqlparser::ast::AccessExpr]) -> Option<String> {
+    let Expr::Identifier(first) = root else {
+        return None;
+    };
+    let mut names = vec![first.value.clone()];
+    for access in chain {
+        match access {
+            sqlparser::ast::AccessExpr::Dot(Expr::Identifier(part)) => {
+                names.push(part.value.clone())
+            }
+            _ => return None,
+        }
+    }
+    user_variable_with_dots(first, &names)
 }
 
 /// 1 or 0 for a truth.
@@ -166,6 +190,20 @@ fn identifier(id: &Ident, ctx: &mut dyn EvalContext) -> ServerResult<Value> {
     ctx.column(&[], name)
 }
 
+/// `@save.gtid_slave_pos` is one user variable whose name holds dots.
+fn user_variable_with_dots(first: &Ident, names: &[String]) -> Option<String> {
+    let head = first.value.strip_prefix('@')?;
+    if first.quote_style.is_some() || head.starts_with('@') {
+        return None;
+    }
+    Some(
+        std::iter::once(head.to_string())
+            .chain(names[1..].iter().cloned())
+            .collect::<Vec<_>>()
+            .join("."),
+    )
+}
+
 /// `t.a`, `db.t.a`, `@@global.x`, `@@session.x`.
 fn compound_identifier(ids: &[Ident], ctx: &mut dyn EvalContext) -> ServerResult<Value> {
     let first = ids[0].value.to_ascii_lowercase();
@@ -175,6 +213,9 @@ fn compound_identifier(ids: &[Ident], ctx: &mut dyn EvalContext) -> ServerResult
         _ => None,
     };
     let names: Vec<String> = ids.iter().map(|i| i.value.clone()).collect();
+    if let Some(user) = user_variable_with_dots(&ids[0], &names) {
+        return Ok(ctx.user_variable(&user));
+    }
     match scope {
         Some(scope) => ctx.system_variable(scope, &names[1..].join(".")),
         None => {

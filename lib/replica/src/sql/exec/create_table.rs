@@ -69,8 +69,22 @@ pub(super) fn add_column(
     for option in &column.options {
         apply_column_option(def, &mut col, position, &option.option)?;
     }
+    scale_decimal_default(&mut col);
     def.columns.push(col);
     Ok(())
+}
+
+/// A DECIMAL default is kept at the column's scale (`DEFAULT 0` of a
+/// decimal(10,4) shows as `DEFAULT 0.0000`, as MariaDB shows it).
+fn scale_decimal_default(col: &mut ColumnDef) {
+    if !matches!(col.ty, SqlType::Decimal { .. }) {
+        return;
+    }
+    if let Some(ColumnDefault::Value(v)) = &col.default {
+        if let Ok(stored) = crate::sql::value::store(v.clone(), col, 0, false, &mut |_| {}) {
+            col.default = Some(ColumnDefault::Value(stored));
+        }
+    }
 }
 
 fn apply_column_option(

@@ -14,7 +14,7 @@ mod ddl;
 mod dml;
 pub mod errors;
 mod info_schema;
-mod names;
+pub(crate) mod names;
 mod optimizer_trace;
 mod outfile;
 mod prepared;

@@ -60,7 +60,7 @@ fn assign(
     };
     match variable {
         None => {
-            let name = parts[0].trim_start_matches('@').to_ascii_lowercase();
+            let name = parts.join(".").trim_start_matches('@').to_ascii_lowercase();
             if let SetValue::Value(v) = value {
                 session.user_vars.insert(name, v);
             }
@@ -104,6 +104,8 @@ fn target(scope: Option<&ContextModifier>, parts: &[String]) -> (VarScope, Optio
     match parts {
         [single] if single.starts_with("@@") => (declared, Some(single[2..].to_string())),
         [single] if single.starts_with('@') => (declared, None),
+        // `@save.gtid_slave_pos`: a user variable whose name holds dots.
+        [first, ..] if first.starts_with('@') && !first.starts_with("@@") => (declared, None),
         [scope, name] if scope.eq_ignore_ascii_case("@@global") => {
             (VarScope::Global, Some(name.clone()))
         }

@@ -33,6 +33,45 @@ pub fn run(session: &mut Session, statement: &ProgramStatement) -> StatementResu
     }
 }
 
+/// The text the binary log gets for a program statement that succeeded:
+/// CREATE as SHOW CREATE words it (with the definer, OR REPLACE kept),
+/// DROP as written; None for SHOW CREATE.
+pub fn logged_text(session: &Session, statement: &ProgramStatement, text: &str) -> Option<String> {
+    let ProgramStatement::Create { text: create } = statement else {
+        return matches!(statement, ProgramStatement::Drop { .. }).then(|| text.to_string());
+    };
+    let (head, body) = match parse_create(create).ok()? {
+        Create::Routine(def) => {
+            let schema = schema_of(session, def.schema.as_deref()).ok()?;
+            let stored = session
+                .state
+                .storage
+                .routine(def.kind, &schema, &def.name)?;
+            (def.or_replace, routine_create_text(&stored, &def))
+        }
+        Create::Trigger(def) => {
+            let schema = schema_of(
+                session,
+                def.schema.as_deref().or(def.table_schema.as_deref()),
+            )
+            .ok()?;
+            // From the statement, not the catalog: IF NOT EXISTS on an
+            // existing trigger is logged too, with its own text.
+            let stored = session.state.storage.trigger(&schema, &def.name)?;
+            let at = create.to_ascii_uppercase().find("TRIGGER")?;
+            let definer = quoted_definer(&stored.definer);
+            (
+                def.or_replace,
+                format!("CREATE DEFINER={definer} {}", &create[at..]),
+            )
+        }
+    };
+    Some(match head {
+        true => body.replacen("CREATE ", "CREATE OR REPLACE ", 1),
+        false => body,
+    })
+}
+
 fn ok() -> StatementResult {
     Ok(Outcome::Ok(Default::default()))
 }

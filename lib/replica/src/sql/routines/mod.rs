@@ -23,7 +23,7 @@ mod triggers;
 
 pub use assign::{assign, read};
 pub use call::{call, call_function};
-pub use ddl::run;
+pub use ddl::{logged_text, run};
 pub use header::{ProgramKind, ProgramStatement, compound_create_end, recognize};
 pub use state::RoutineState;
 pub use triggers::fire;
