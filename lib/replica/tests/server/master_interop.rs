@@ -138,9 +138,13 @@ fn start(name: &str) -> Option<(Servers, Connection, u16, Connection)> {
             .unwrap(),
     );
     let slave_dir = dir.join("slave");
+    // Its own tmpdir: bootstraps sharing /tmp collide on their temporary tables.
+    let tmpdir = dir.join("tmp");
+    std::fs::create_dir_all(&tmpdir).unwrap();
     let out = Command::new(install)
         .arg("--no-defaults")
         .arg(format!("--datadir={}", slave_dir.display()))
+        .arg(format!("--tmpdir={}", tmpdir.display()))
         .arg("--auth-root-authentication-method=normal")
         .output()
         .unwrap();
@@ -160,6 +164,7 @@ fn start(name: &str) -> Option<(Servers, Connection, u16, Connection)> {
             .arg(format!("--socket={}/s.sock", dir.display()))
             .arg(format!("--log-error={}", slave_log.display()))
             .arg(format!("--pid-file={}/s.pid", dir.display()))
+            .arg(format!("--tmpdir={}", tmpdir.display()))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

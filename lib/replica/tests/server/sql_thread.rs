@@ -104,9 +104,13 @@ fn scratch(name: &str) -> PathBuf {
 fn run_real_master(mariadbd: &Path, install_db: &Path) -> MasterRun {
     let dir = scratch("master");
     let data = dir.join("data");
+    // Its own tmpdir: bootstraps sharing /tmp collide on their temporary tables.
+    let tmpdir = dir.join("tmp");
+    fs::create_dir_all(&tmpdir).unwrap();
     let status = Command::new(install_db)
         .arg("--no-defaults")
         .arg(format!("--datadir={}", data.display()))
+        .arg(format!("--tmpdir={}", tmpdir.display()))
         .arg("--auth-root-authentication-method=normal")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -119,6 +123,7 @@ fn run_real_master(mariadbd: &Path, install_db: &Path) -> MasterRun {
             .arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
             .arg(format!("--socket={}", socket.display()))
+            .arg(format!("--tmpdir={}", tmpdir.display()))
             .args([
                 "--skip-networking",
                 "--server-id=1",
