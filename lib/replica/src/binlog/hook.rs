@@ -2,7 +2,8 @@
 //! MIXED default does for plain statements: DDL at statement end as a
 //! standalone group; DML into the session's cache, written as one group
 //! (ended by Xid for transactional changes, else by a COMMIT query) when
-//! the transaction commits, dropped when it rolls back. `sql_log_bin=0`
+//! the transaction commits; when it rolls back, dropped unless it changed
+//! non-transactional tables (then ended by ROLLBACK). `sql_log_bin=0`
 //! writes nothing.
 
 use sqlparser::ast::{ObjectType, Statement as Ast};
@@ -136,6 +137,17 @@ pub fn before_commit(session: &mut Session) {
     write_cached(session, transactional);
 }
 
+/// ROLLBACK: a transaction that changed non-transactional tables is
+/// written anyway, ending in ROLLBACK, so that the slaves make the same
+/// lasting changes; any other is dropped.
+pub fn rollback(session: &mut Session, non_transactional_changed: bool) {
+    let cache = &session.binlog_cache;
+    if non_transactional_changed && cache.events.len() > cache.markers.len() {
+        write_ended(session, false, "ROLLBACK");
+    }
+    discard(session);
+}
+
 /// The transaction rolled back: its statements are not logged.
 pub fn discard(session: &mut Session) {
     session.binlog_cache.events.clear();
@@ -183,6 +195,12 @@ fn quoted(name: &str) -> String {
 }
 
 fn write_cached(session: &mut Session, transactional: bool) {
+    write_ended(session, transactional, "COMMIT");
+}
+
+/// Writes the cached group, ended by an Xid when `transactional`, else
+/// by the query `end`.
+fn write_ended(session: &mut Session, transactional: bool, end: &str) {
     let mut events = std::mem::take(&mut session.binlog_cache.events);
     session.binlog_cache.changes_seen = 0;
     let only_markers = events.len() <= std::mem::take(&mut session.binlog_cache.markers).len();
@@ -196,7 +214,7 @@ fn write_cached(session: &mut Session, transactional: bool) {
         events.push(event::xid(now(), log.next_xid()));
     } else {
         let context = context(session, session.db.clone(), None);
-        events.push(event::query(now(), flag::SUPPRESS_USE, &context, "COMMIT"));
+        events.push(event::query(now(), flag::SUPPRESS_USE, &context, end));
     }
     let _ = write_group(session, log, group_flags(false, transactional), events);
     log.publish(&session.state.globals);
