@@ -27,6 +27,9 @@ pub struct TxnCache {
     /// Positions of the cached SAVEPOINT / ROLLBACK TO events: a group
     /// of only those changed nothing and is not written.
     markers: Vec<usize>,
+    /// The seeds RAND() started from in the running statement, for the
+    /// Rand event logged before it.
+    pub rand_seeds: Option<(u64, u64)>,
     /// A replicated group's original GTID: the SQL thread sets it so that
     /// the group is logged as its origin wrote it (log_slave_updates).
     pub origin: Option<Gtid>,
@@ -113,7 +116,14 @@ fn writes_only_non_transactional(session: &Session, ast: &Ast) -> bool {
 /// (binlog_direct_non_transactional_updates=OFF).
 fn log_dml(session: &mut Session, text: &str) {
     let context = context(session, session.db.clone(), None);
-    let e = event::query(now(), 0, &context, text);
+    let mut logged: Vec<Event> = session
+        .binlog_cache
+        .rand_seeds
+        .take()
+        .map(|(seed1, seed2)| event::rand(now(), seed1, seed2))
+        .into_iter()
+        .collect();
+    logged.push(event::query(now(), 0, &context, text));
     let changes = session.txn.change_count();
     let had_transactional = session.binlog_cache.changes_seen > 0;
     let grew = changes > session.binlog_cache.changes_seen;
@@ -121,13 +131,13 @@ fn log_dml(session: &mut Session, text: &str) {
     if !grew && !had_transactional && session.txn.non_transactional_changed() {
         let held = std::mem::take(&mut session.binlog_cache.events);
         let held_markers = std::mem::take(&mut session.binlog_cache.markers);
-        session.binlog_cache.events.push(e);
+        session.binlog_cache.events.extend(logged);
         write_cached(session, false);
         session.binlog_cache.events = held;
         session.binlog_cache.markers = held_markers;
         session.binlog_cache.changes_seen = changes;
     } else {
-        session.binlog_cache.events.push(e);
+        session.binlog_cache.events.extend(logged);
     }
 }
 
