@@ -45,7 +45,7 @@ pub trait EvalContext {
             Some(s) => super::random::Random::seeded(s.seed),
             None => super::random::Random::for_connection(0),
         };
-        generator.next()
+        generator.next_value()
     }
     /// The session's sql_mode, as upper-case names (e.g. `STRICT_TRANS_TABLES`).
     fn sql_mode(&self) -> &[String];

@@ -35,11 +35,14 @@ impl Random {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
-        Random::new(nanos ^ id.wrapping_mul(0x9E37_79B9), nanos.rotate_left(17) ^ id)
+        Random::new(
+            nanos ^ id.wrapping_mul(0x9E37_79B9),
+            nanos.rotate_left(17) ^ id,
+        )
     }
 
     /// The next value in [0, 1).
-    pub fn next(&mut self) -> f64 {
+    pub fn next_value(&mut self) -> f64 {
         self.seed1 = (self.seed1.wrapping_mul(3).wrapping_add(self.seed2)) % MAX_VALUE;
         self.seed2 = (self.seed1.wrapping_add(self.seed2).wrapping_add(33)) % MAX_VALUE;
         self.seed1 as f64 / MAX_VALUE as f64
@@ -63,8 +66,8 @@ mod tests {
     fn seeded_sequences_are_mariadbs() {
         // SELECT RAND(1), RAND(1) * 0 + RAND(...) on MariaDB 10.11.
         let mut r = Random::seeded(1);
-        assert_eq!(r.next(), 0.40540353712197724);
+        assert_eq!(r.next_value(), 0.40540353712197724);
         let mut r = Random::seeded(0);
-        assert_eq!(r.next(), 0.15522042769493574);
+        assert_eq!(r.next_value(), 0.15522042769493574);
     }
 }

@@ -20,8 +20,8 @@ use crate::sql::eval::{evaluate, store, truth};
 use crate::sql::routines::ast::{Event, Timing};
 use crate::sql::routines::fire;
 use crate::sql::value::{Row, Value};
-use crate::storage::{InsertOutcome, Inserted, LockMode, Table};
 use crate::storage::schema::{ColumnDefault, TableDef};
+use crate::storage::{InsertOutcome, Inserted, LockMode, Table};
 
 /// The definition and rows of a table, as SELECT reads them under `alias`.
 pub fn read_table(
@@ -182,9 +182,23 @@ fn replace_row(
             *slot = i64::try_from(v).map(Value::Int).unwrap_or(Value::UInt(v));
         }
         let old = table.lock_row(&mut session.txn, dup.id, LockMode::Exclusive, &wait)?;
-        fire(session, def, Timing::Before, Event::Delete, old.as_ref(), None)?;
+        fire(
+            session,
+            def,
+            Timing::Before,
+            Event::Delete,
+            old.as_ref(),
+            None,
+        )?;
         table.delete(&mut session.txn, dup.id, &wait)?;
-        fire(session, def, Timing::After, Event::Delete, old.as_ref(), None)?;
+        fire(
+            session,
+            def,
+            Timing::After,
+            Event::Delete,
+            old.as_ref(),
+            None,
+        )?;
         deleted += 1;
     }
 }

@@ -65,21 +65,29 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
 pub fn random(session: &mut Session, seed: Option<RandSeed>) -> f64 {
     let Some(seed) = seed else {
         let (seed1, seed2) = session.vars.rand_seeds();
-        session.binlog_cache.rand_seeds.get_or_insert((seed1, seed2));
+        session
+            .binlog_cache
+            .rand_seeds
+            .get_or_insert((seed1, seed2));
         let mut generator = Random {
             seed1: seed1 % 0x3FFF_FFFF,
             seed2: seed2 % 0x3FFF_FFFF,
         };
-        let value = generator.next();
-        session.vars.set_rand_seeds(generator.seed1, generator.seed2);
+        let value = generator.next_value();
+        session
+            .vars
+            .set_rand_seeds(generator.seed1, generator.seed2);
         return value;
     };
     let generators = &mut session.seeded_rands;
     let generator = match generators.get_mut(&seed.call) {
         Some(g) if seed.constant => g,
-        _ => generators.entry(seed.call).insert_entry(Random::seeded(seed.seed)).into_mut(),
+        _ => generators
+            .entry(seed.call)
+            .insert_entry(Random::seeded(seed.seed))
+            .into_mut(),
     };
-    generator.next()
+    generator.next_value()
 }
 
 /// BINLOG_GTID_POS(file, pos): the GTID position at a binlog offset, NULL
