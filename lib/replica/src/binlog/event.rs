@@ -16,6 +16,7 @@ pub mod kind {
     pub const QUERY: u8 = 2;
     pub const STOP: u8 = 3;
     pub const ROTATE: u8 = 4;
+    pub const RAND: u8 = 13;
     pub const FORMAT_DESCRIPTION: u8 = 15;
     pub const XID: u8 = 16;
     pub const BINLOG_CHECKPOINT: u8 = 0xa1;
@@ -257,6 +258,18 @@ pub fn xid(timestamp: u32, xid: u64) -> Event {
         timestamp,
         flags: 0,
         body: xid.to_le_bytes().to_vec(),
+    }
+}
+
+/// Rand: the seeds RAND() starts from in the statement that follows.
+pub fn rand(timestamp: u32, seed1: u64, seed2: u64) -> Event {
+    let mut body = seed1.to_le_bytes().to_vec();
+    body.extend_from_slice(&seed2.to_le_bytes());
+    Event {
+        kind: kind::RAND,
+        timestamp,
+        flags: 0,
+        body,
     }
 }
 

@@ -2,7 +2,8 @@
 //! MIXED default does for plain statements: DDL at statement end as a
 //! standalone group; DML into the session's cache, written as one group
 //! (ended by Xid for transactional changes, else by a COMMIT query) when
-//! the transaction commits, dropped when it rolls back. `sql_log_bin=0`
+//! the transaction commits; when it rolls back, dropped unless it changed
+//! non-transactional tables (then ended by ROLLBACK). `sql_log_bin=0`
 //! writes nothing.
 
 use sqlparser::ast::{ObjectType, Statement as Ast};
@@ -26,6 +27,9 @@ pub struct TxnCache {
     /// Positions of the cached SAVEPOINT / ROLLBACK TO events: a group
     /// of only those changed nothing and is not written.
     markers: Vec<usize>,
+    /// The seeds RAND() started from in the running statement, for the
+    /// Rand event logged before it.
+    pub rand_seeds: Option<(u64, u64)>,
     /// A replicated group's original GTID: the SQL thread sets it so that
     /// the group is logged as its origin wrote it (log_slave_updates).
     pub origin: Option<Gtid>,
@@ -112,7 +116,14 @@ fn writes_only_non_transactional(session: &Session, ast: &Ast) -> bool {
 /// (binlog_direct_non_transactional_updates=OFF).
 fn log_dml(session: &mut Session, text: &str) {
     let context = context(session, session.db.clone(), None);
-    let e = event::query(now(), 0, &context, text);
+    let mut logged: Vec<Event> = session
+        .binlog_cache
+        .rand_seeds
+        .take()
+        .map(|(seed1, seed2)| event::rand(now(), seed1, seed2))
+        .into_iter()
+        .collect();
+    logged.push(event::query(now(), 0, &context, text));
     let changes = session.txn.change_count();
     let had_transactional = session.binlog_cache.changes_seen > 0;
     let grew = changes > session.binlog_cache.changes_seen;
@@ -120,13 +131,13 @@ fn log_dml(session: &mut Session, text: &str) {
     if !grew && !had_transactional && session.txn.non_transactional_changed() {
         let held = std::mem::take(&mut session.binlog_cache.events);
         let held_markers = std::mem::take(&mut session.binlog_cache.markers);
-        session.binlog_cache.events.push(e);
+        session.binlog_cache.events.extend(logged);
         write_cached(session, false);
         session.binlog_cache.events = held;
         session.binlog_cache.markers = held_markers;
         session.binlog_cache.changes_seen = changes;
     } else {
-        session.binlog_cache.events.push(e);
+        session.binlog_cache.events.extend(logged);
     }
 }
 
@@ -134,6 +145,17 @@ fn log_dml(session: &mut Session, text: &str) {
 pub fn before_commit(session: &mut Session) {
     let transactional = session.txn.has_changes();
     write_cached(session, transactional);
+}
+
+/// ROLLBACK: a transaction that changed non-transactional tables is
+/// written anyway, ending in ROLLBACK, so that the slaves make the same
+/// lasting changes; any other is dropped.
+pub fn rollback(session: &mut Session, non_transactional_changed: bool) {
+    let cache = &session.binlog_cache;
+    if non_transactional_changed && cache.events.len() > cache.markers.len() {
+        write_ended(session, false, "ROLLBACK");
+    }
+    discard(session);
 }
 
 /// The transaction rolled back: its statements are not logged.
@@ -183,6 +205,12 @@ fn quoted(name: &str) -> String {
 }
 
 fn write_cached(session: &mut Session, transactional: bool) {
+    write_ended(session, transactional, "COMMIT");
+}
+
+/// Writes the cached group, ended by an Xid when `transactional`, else
+/// by the query `end`.
+fn write_ended(session: &mut Session, transactional: bool, end: &str) {
     let mut events = std::mem::take(&mut session.binlog_cache.events);
     session.binlog_cache.changes_seen = 0;
     let only_markers = events.len() <= std::mem::take(&mut session.binlog_cache.markers).len();
@@ -196,7 +224,7 @@ fn write_cached(session: &mut Session, transactional: bool) {
         events.push(event::xid(now(), log.next_xid()));
     } else {
         let context = context(session, session.db.clone(), None);
-        events.push(event::query(now(), flag::SUPPRESS_USE, &context, "COMMIT"));
+        events.push(event::query(now(), flag::SUPPRESS_USE, &context, end));
     }
     let _ = write_group(session, log, group_flags(false, transactional), events);
     log.publish(&session.state.globals);

@@ -75,6 +75,14 @@ fn describe(code: u8, flags: u16, server_id: u32, body: &[u8]) -> (String, Strin
         kind::QUERY => ("Query", query_info(flags, body)),
         kind::XID => ("Xid", format!("COMMIT /* xid={} */", u64_at(body, 0))),
         kind::ROTATE => ("Rotate", rotate_info(body)),
+        kind::RAND => (
+            "RAND",
+            format!(
+                "rand_seed1={},rand_seed2={}",
+                u64_at(body, 0),
+                u64_at(body, 8)
+            ),
+        ),
         kind::STOP => ("Stop", String::new()),
         _ => ("Unknown", String::new()),
     };

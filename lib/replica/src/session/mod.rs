@@ -75,6 +75,8 @@ pub struct Session {
     pub fixed_command: Option<&'static str>,
     /// PREPARE's statements, by lower-case name.
     pub prepared: crate::sql::exec::PreparedStatements,
+    /// The generators of the running statement's RAND(N) calls.
+    pub seeded_rands: HashMap<usize, crate::sql::eval::random::Random>,
 }
 
 impl std::fmt::Debug for Session {
@@ -90,6 +92,8 @@ impl Session {
         let db = thread.db.lock().unwrap().clone();
         let mut vars = SessionVariables::new(&state.globals);
         vars.bind_connection(thread.id);
+        let seeds = crate::sql::eval::random::Random::for_connection(thread.id);
+        vars.set_rand_seeds(seeds.seed1, seeds.seed2);
         let txn = state.storage.begin(thread.id);
         Session {
             state,
@@ -114,6 +118,7 @@ impl Session {
             binlog_cache: Default::default(),
             fixed_command: None,
             prepared: Default::default(),
+            seeded_rands: HashMap::new(),
         }
     }
 

@@ -62,6 +62,16 @@ impl SessionVariables {
         self.values.get(name).map_or("", Setting::as_text)
     }
 
+    /// RAND()'s generator state: @@rand_seed1, @@rand_seed2.
+    pub fn rand_seeds(&self) -> (u64, u64) {
+        (self.number("rand_seed1"), self.number("rand_seed2"))
+    }
+
+    pub fn set_rand_seeds(&mut self, seed1: u64, seed2: u64) {
+        self.values.insert("rand_seed1", Setting::Unsigned(seed1));
+        self.values.insert("rand_seed2", Setting::Unsigned(seed2));
+    }
+
     pub fn autocommit(&self) -> bool {
         self.flag("autocommit")
     }

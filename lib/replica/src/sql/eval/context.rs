@@ -39,6 +39,14 @@ pub trait EvalContext {
     fn session_function(&mut self, name: &str, args: &[Value]) -> Option<ServerResult<Value>>;
     /// Records a note or warning of the running statement.
     fn warn(&mut self, condition: Condition);
+    /// RAND's next value: the session's generator, or RAND(N)'s own.
+    fn random(&mut self, seed: Option<super::random::RandSeed>) -> f64 {
+        let mut generator = match seed {
+            Some(s) => super::random::Random::seeded(s.seed),
+            None => super::random::Random::for_connection(0),
+        };
+        generator.next_value()
+    }
     /// The session's sql_mode, as upper-case names (e.g. `STRICT_TRANS_TABLES`).
     fn sql_mode(&self) -> &[String];
     /// The character set a column reference's strings are stored in

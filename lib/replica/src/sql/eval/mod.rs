@@ -16,6 +16,7 @@ mod interval;
 mod literal;
 mod logic;
 mod pattern;
+pub mod random;
 mod subquery;
 mod typing;
 

@@ -190,6 +190,10 @@ impl EvalContext for RowContext<'_> {
         self.session.warn(condition);
     }
 
+    fn random(&mut self, seed: Option<crate::sql::eval::random::RandSeed>) -> f64 {
+        super::session_functions::random(self.session, seed)
+    }
+
     fn stored_function(
         &mut self,
         schema: Option<&str>,

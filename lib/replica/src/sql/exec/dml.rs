@@ -20,8 +20,8 @@ use crate::sql::eval::{evaluate, store, truth};
 use crate::sql::routines::ast::{Event, Timing};
 use crate::sql::routines::fire;
 use crate::sql::value::{Row, Value};
-use crate::storage::LockMode;
 use crate::storage::schema::{ColumnDefault, TableDef};
+use crate::storage::{InsertOutcome, Inserted, LockMode, Table};
 
 /// The definition and rows of a table, as SELECT reads them under `alias`.
 pub fn read_table(
@@ -87,6 +87,7 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
     strict.single_row_insert =
         !insert.ignore && value_rows.len() == 1 && matches!(value_rows[0], InsertRow::Exprs(_));
     let mut affected = 0;
+    let mut duplicates = 0;
     let mut first_generated = None;
     for (index, values) in value_rows.iter().enumerate() {
         let row_number = index as u64 + 1;
@@ -105,8 +106,14 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
         )?;
         let mut after = row.clone();
         let wait = waits.row();
-        match table.insert(&mut session.txn, row, &wait) {
-            Ok(inserted) => {
+        let attempt = match insert.replace_into {
+            true => replace_row(session, &table, &def, row, &waits),
+            false => table.insert(&mut session.txn, row, &wait).map(|i| (0, i)),
+        };
+        match attempt {
+            Ok((deleted, inserted)) => {
+                affected += deleted;
+                duplicates += deleted;
                 fire(
                     session,
                     &def,
@@ -121,6 +128,7 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
                 }
             }
             Err(e) if insert.ignore && e.code == 1062 => {
+                duplicates += 1;
                 session.warn(e.as_condition(crate::error::Level::Warning));
             }
             Err(e) => return Err(e),
@@ -134,7 +142,7 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
         format!(
             "Records: {}  Duplicates: {}  Warnings: {}",
             value_rows.len(),
-            value_rows.len() - affected,
+            duplicates,
             session.warnings.len()
         )
     } else {
@@ -145,6 +153,54 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
         last_insert_id: first_generated.unwrap_or(0),
         info,
     }))
+}
+
+/// REPLACE: deletes every row clashing with `row` on a unique key, then
+/// inserts it; returns how many rows it deleted and what it inserted.
+fn replace_row(
+    session: &mut Session,
+    table: &Table,
+    def: &TableDef,
+    mut row: Row,
+    waits: &Waits,
+) -> ServerResult<(usize, Inserted)> {
+    let mut deleted = 0;
+    let mut generated = None;
+    loop {
+        let wait = waits.row();
+        let dup = match table.insert_or_duplicate(&mut session.txn, row.clone(), &wait)? {
+            InsertOutcome::Inserted(mut done) => {
+                done.generated = generated.or(done.generated);
+                return Ok((deleted, done));
+            }
+            InsertOutcome::Duplicate(dup) => dup,
+        };
+        // The value generated for the first attempt is the row's for good.
+        let auto = def.columns.iter().position(|c| c.auto_increment);
+        if let (Some(v), Some(slot)) = (dup.generated, auto.and_then(|c| row.get_mut(c))) {
+            generated = Some(v);
+            *slot = i64::try_from(v).map(Value::Int).unwrap_or(Value::UInt(v));
+        }
+        let old = table.lock_row(&mut session.txn, dup.id, LockMode::Exclusive, &wait)?;
+        fire(
+            session,
+            def,
+            Timing::Before,
+            Event::Delete,
+            old.as_ref(),
+            None,
+        )?;
+        table.delete(&mut session.txn, dup.id, &wait)?;
+        fire(
+            session,
+            def,
+            Timing::After,
+            Event::Delete,
+            old.as_ref(),
+            None,
+        )?;
+        deleted += 1;
+    }
 }
 
 /// CREATE TABLE … SELECT: the selected rows (None: the column's default)

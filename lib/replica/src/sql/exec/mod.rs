@@ -66,6 +66,8 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
     let result = statement.and_then(|statement| {
         session.thread.set_stage(stage::of(&statement));
         session.txn.start_statement();
+        session.seeded_rands.clear();
+        session.binlog_cache.rand_seeds = None;
         let result = dispatch(session, piece, &statement);
         if result.is_ok() {
             crate::binlog::hook::after_statement(session, piece.text, &statement);

@@ -12,6 +12,7 @@ use crate::error::ServerResult;
 use crate::session::kill::KILL_POLL;
 use crate::session::{Session, StatementResult};
 use crate::sql::eval::VarScope;
+use crate::sql::eval::random::{RandSeed, Random};
 use crate::sql::value::{Value, to_string_lossy as text};
 
 /// The value of a session function, or None when `name` is not one.
@@ -56,6 +57,37 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "master_gtid_wait" => super::slave_functions::master_gtid_wait(session, args),
         _ => return None,
     })
+}
+
+/// RAND(): the session's generator, whose seeds are @@rand_seed1 and
+/// @@rand_seed2 (the first use in a statement keeps them for the binary
+/// log's Rand event); RAND(N): the call's own generator.
+pub fn random(session: &mut Session, seed: Option<RandSeed>) -> f64 {
+    let Some(seed) = seed else {
+        let (seed1, seed2) = session.vars.rand_seeds();
+        session
+            .binlog_cache
+            .rand_seeds
+            .get_or_insert((seed1, seed2));
+        let mut generator = Random {
+            seed1: seed1 % 0x3FFF_FFFF,
+            seed2: seed2 % 0x3FFF_FFFF,
+        };
+        let value = generator.next_value();
+        session
+            .vars
+            .set_rand_seeds(generator.seed1, generator.seed2);
+        return value;
+    };
+    let generators = &mut session.seeded_rands;
+    let generator = match generators.get_mut(&seed.call) {
+        Some(g) if seed.constant => g,
+        _ => generators
+            .entry(seed.call)
+            .insert_entry(Random::seeded(seed.seed))
+            .into_mut(),
+    };
+    generator.next_value()
 }
 
 /// BINLOG_GTID_POS(file, pos): the GTID position at a binlog offset, NULL

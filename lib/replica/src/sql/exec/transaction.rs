@@ -69,7 +69,7 @@ fn commit_open(session: &mut Session) -> Result<(), ServerError> {
 /// ROLLBACK, with MariaDB's warning when non-transactional tables changed.
 pub fn rollback(session: &mut Session) -> StatementResult {
     let report = session.txn.rollback();
-    crate::binlog::hook::discard(session);
+    crate::binlog::hook::rollback(session, report.non_transactional_changed);
     session.explicit_txn = false;
     release_table_accesses(session);
     if report.non_transactional_changed {

@@ -21,6 +21,7 @@ use super::aggregate::aggregate_kind;
 use super::context::EvalContext;
 use super::errors::{function_does_not_exist, invalid_group_function_use, wrong_param_count};
 use super::evaluate::{evaluate, numeric_operand};
+use super::random::RandSeed;
 use crate::error::ServerResult;
 use crate::sql::value::Value;
 
@@ -73,6 +74,9 @@ pub fn call(whole: &Expr, call: &Function, ctx: &mut dyn EvalContext) -> ServerR
     if let Some(result) = control::lazy_form(&lower, &name, &exprs, ctx) {
         return result;
     }
+    if lower == "rand" && call.name.0.len() == 1 {
+        return rand(&name, &exprs, whole, ctx);
+    }
     let args = if lower == "char" {
         exprs
             .iter()
@@ -101,6 +105,29 @@ pub fn call(whole: &Expr, call: &Function, ctx: &mut dyn EvalContext) -> ServerR
         Some(result) => result,
         None => Err(unknown_function(&name, ctx)),
     }
+}
+
+/// RAND() and RAND(N): a double in [0, 1).
+fn rand(
+    name: &str,
+    exprs: &[&Expr],
+    whole: &Expr,
+    ctx: &mut dyn EvalContext,
+) -> ServerResult<Value> {
+    arity(name, exprs.len(), 0, 1)?;
+    let seed = match exprs.first() {
+        None => None,
+        Some(e) => {
+            let v = evaluate(e, ctx)?;
+            let seed = crate::sql::value::convert::to_i64(&v, &mut |c| ctx.warn(c)).unwrap_or(0);
+            Some(RandSeed {
+                call: whole as *const Expr as usize,
+                seed,
+                constant: matches!(e, Expr::Value(_)),
+            })
+        }
+    };
+    Ok(Value::Double(ctx.random(seed)))
 }
 
 /// 1305 naming the current database when the context knows it.
