@@ -247,6 +247,12 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
         Statement::Extra(Extra::Program(program)) => {
             crate::sql::routines::logged_text(session, program, text).map(|t| ddl(&t))
         }
+        Statement::Extra(Extra::Optimize { local: false, .. }) => Some(Logged::Ddl {
+            db: None,
+            text: text.to_string(),
+            xid: false,
+            flags: 0,
+        }),
         Statement::Extra(_) => None,
         Statement::Sql(ast) => match ast.as_ref() {
             Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) => Some(Logged::Dml),

@@ -15,6 +15,7 @@ mod dml;
 pub mod errors;
 mod info_schema;
 pub(crate) mod names;
+mod optimize;
 mod optimizer_trace;
 mod outfile;
 mod prepared;
@@ -167,6 +168,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::Slave(statement) => slave::run(session, statement),
         Extra::SelectIntoOutfile { file, select } => outfile::run(session, file, select),
         Extra::Prepared(statement) => prepared::run(session, statement),
+        Extra::Optimize { tables, .. } => optimize::run(session, tables),
     }
 }
 
