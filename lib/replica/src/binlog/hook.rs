@@ -112,7 +112,7 @@ fn writes_only_non_transactional(session: &Session, ast: &Ast) -> bool {
 /// (binlog_direct_non_transactional_updates=OFF).
 fn log_dml(session: &mut Session, text: &str) {
     let context = context(session, session.db.clone(), None);
-    let e = event::query(now(), 0, &context, text);
+    let e = event::query_at(session.query_start.statement_time(), 0, &context, text);
     let changes = session.txn.change_count();
     let had_transactional = session.binlog_cache.changes_seen > 0;
     let grew = changes > session.binlog_cache.changes_seen;
@@ -210,7 +210,7 @@ fn log_ddl(session: &mut Session, db: Option<String>, text: &str, xid: bool, fla
     };
     let xid = xid.then(|| log.next_xid());
     let context = context(session, db.or_else(|| session.db.clone()), xid);
-    let e = event::query(now(), flags, &context, text);
+    let e = event::query_at(session.query_start.statement_time(), flags, &context, text);
     let _ = write_group(session, log, group_flags(true, false), vec![e]);
     log.publish(&session.state.globals);
 }

@@ -6,6 +6,7 @@
 
 pub mod kill;
 pub mod outcome;
+pub mod query_start;
 pub mod registry;
 
 use std::collections::HashMap;
@@ -75,6 +76,8 @@ pub struct Session {
     pub fixed_command: Option<&'static str>,
     /// PREPARE's statements, by lower-case name.
     pub prepared: crate::sql::exec::PreparedStatements,
+    /// When the running statement started (NOW(), the Query event's time).
+    pub query_start: query_start::QueryStart,
 }
 
 impl std::fmt::Debug for Session {
@@ -114,6 +117,7 @@ impl Session {
             binlog_cache: Default::default(),
             fixed_command: None,
             prepared: Default::default(),
+            query_start: Default::default(),
         }
     }
 

@@ -64,6 +64,7 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.warnings.clear();
     }
     session.diagnostics_statement = diagnostics;
+    session.query_start.begin(session.vars.fixed_timestamp());
     let result = statement.and_then(|statement| {
         session.thread.set_stage(stage::of(&statement));
         session.txn.start_statement();

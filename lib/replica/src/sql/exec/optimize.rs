@@ -61,6 +61,8 @@ fn messages(
         )]),
         // MyISAM and Aria answer "OK" or "Table is already up to date"
         // depending on changes since the last OPTIMIZE, which is not tracked.
-        Engine::MyIsam | Engine::Aria => Err(not_supported("OPTIMIZE TABLE of a MyISAM or Aria table")),
+        Engine::MyIsam | Engine::Aria => {
+            Err(not_supported("OPTIMIZE TABLE of a MyISAM or Aria table"))
+        }
     }
 }
