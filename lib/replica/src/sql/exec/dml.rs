@@ -256,7 +256,7 @@ fn assignment_column(def: &TableDef, assignment: &Assignment) -> ServerResult<us
 /// table (nothing has changed yet), and a single-row INSERT … VALUES
 /// refuses NULL for a NOT NULL column in any mode.
 #[derive(Debug, Clone, Copy, Default)]
-struct Strictness {
+pub(super) struct Strictness {
     every_row: bool,
     first_row: bool,
     single_row_insert: bool,
@@ -265,7 +265,7 @@ struct Strictness {
 }
 
 impl Strictness {
-    fn of(session: &Session, def: &TableDef, ignore: bool) -> Strictness {
+    pub(super) fn of(session: &Session, def: &TableDef, ignore: bool) -> Strictness {
         let mode = session.vars.sql_mode();
         let round_fractions = mode.iter().any(|m| m == "TIME_ROUND_FRACTIONAL");
         if ignore {
@@ -342,7 +342,7 @@ fn default_value(
 }
 
 /// Converts into the column, with 1048 for NULL into NOT NULL.
-fn store_checked(
+pub(super) fn store_checked(
     session: &mut Session,
     value: Value,
     column: &crate::storage::schema::ColumnDef,
@@ -375,7 +375,7 @@ fn store_checked(
 /// UPDATE t SET c = v, … [WHERE …].
 pub fn update(session: &mut Session, update: &Update) -> StatementResult {
     if !update.table.joins.is_empty() || update.from.is_some() {
-        return Err(not_supported("multi-table UPDATE"));
+        return super::multi_update::run(session, update);
     }
     let Target {
         table,

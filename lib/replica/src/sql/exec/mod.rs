@@ -14,6 +14,7 @@ mod ddl;
 mod dml;
 pub mod errors;
 mod info_schema;
+mod multi_update;
 pub(crate) mod names;
 mod optimize;
 mod optimizer_trace;
