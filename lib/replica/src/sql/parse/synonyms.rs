@@ -50,6 +50,7 @@ fn update_commas(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
             }
             Token::Comma if depth == 0 && in_tables => {
                 for token in [
+                    Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
                     Token::make_keyword("CROSS"),
                     Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
                     Token::make_keyword("JOIN"),
