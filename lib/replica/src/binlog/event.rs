@@ -217,8 +217,25 @@ pub struct QueryContext {
     pub xid: Option<u64>,
 }
 
+/// When a statement started: its second, and the microseconds when the
+/// statement read them (NOW(6)), which the Query event then carries (Q_HRNOW).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementTime {
+    pub seconds: u32,
+    pub micros: Option<u32>,
+}
+
 /// Query: one statement as executed.
 pub fn query(timestamp: u32, flags: u16, context: &QueryContext, text: &str) -> Event {
+    let time = StatementTime {
+        seconds: timestamp,
+        micros: None,
+    };
+    query_at(time, flags, context, text)
+}
+
+/// Query, with the statement's microseconds when it used them.
+pub fn query_at(time: StatementTime, flags: u16, context: &QueryContext, text: &str) -> Event {
     let mut status = vec![0u8];
     status.extend_from_slice(&context.flags2.to_le_bytes());
     status.push(1);
@@ -228,6 +245,10 @@ pub fn query(timestamp: u32, flags: u16, context: &QueryContext, text: &str) -> 
     status.push(4);
     for id in context.charsets {
         status.extend_from_slice(&id.to_le_bytes());
+    }
+    if let Some(micros) = time.micros {
+        status.push(0x80);
+        status.extend_from_slice(&micros.to_le_bytes()[..3]);
     }
     if let Some(xid) = context.xid {
         status.push(0x81);
@@ -245,7 +266,7 @@ pub fn query(timestamp: u32, flags: u16, context: &QueryContext, text: &str) -> 
     body.extend_from_slice(text.as_bytes());
     Event {
         kind: kind::QUERY,
-        timestamp,
+        timestamp: time.seconds,
         flags,
         body,
     }

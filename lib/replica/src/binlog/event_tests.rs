@@ -107,3 +107,27 @@ fn flush_logs_ends_the_file_with_rotate() {
     );
     assert_eq!(rotate(TS, "mysql-bin.000002").frame(1, 767), expected);
 }
+
+#[test]
+fn a_statement_that_read_the_microseconds_carries_them() {
+    let time = StatementTime {
+        seconds: 1_293_839_999,
+        micros: Some(500_000),
+    };
+    let e = query_at(
+        time,
+        0,
+        &context("test", None),
+        "insert into t values (now())",
+    );
+    assert_eq!(e.timestamp, 1_293_839_999);
+    let status_len = usize::from(u16::from_le_bytes([e.body[11], e.body[12]]));
+    let status = &e.body[13..13 + status_len];
+    let parsed = crate::replication::apply::query_status::parse_status(status).unwrap();
+    assert_eq!(parsed.microseconds, Some(500_000));
+    let plain = query(1, 0, &context("test", None), "insert into t values (1)");
+    let status_len = usize::from(u16::from_le_bytes([plain.body[11], plain.body[12]]));
+    let parsed =
+        crate::replication::apply::query_status::parse_status(&plain.body[13..13 + status_len]);
+    assert_eq!(parsed.unwrap().microseconds, None);
+}

@@ -116,14 +116,15 @@ fn writes_only_non_transactional(session: &Session, ast: &Ast) -> bool {
 /// (binlog_direct_non_transactional_updates=OFF).
 fn log_dml(session: &mut Session, text: &str) {
     let context = context(session, session.db.clone(), None);
+    let time = session.query_start.statement_time();
     let mut logged: Vec<Event> = session
         .binlog_cache
         .rand_seeds
         .take()
-        .map(|(seed1, seed2)| event::rand(now(), seed1, seed2))
+        .map(|(seed1, seed2)| event::rand(time.seconds, seed1, seed2))
         .into_iter()
         .collect();
-    logged.push(event::query(now(), 0, &context, text));
+    logged.push(event::query_at(time, 0, &context, text));
     let changes = session.txn.change_count();
     let had_transactional = session.binlog_cache.changes_seen > 0;
     let grew = changes > session.binlog_cache.changes_seen;
@@ -238,7 +239,7 @@ fn log_ddl(session: &mut Session, db: Option<String>, text: &str, xid: bool, fla
     };
     let xid = xid.then(|| log.next_xid());
     let context = context(session, db.or_else(|| session.db.clone()), xid);
-    let e = event::query(now(), flags, &context, text);
+    let e = event::query_at(session.query_start.statement_time(), flags, &context, text);
     let _ = write_group(session, log, group_flags(true, false), vec![e]);
     log.publish(&session.state.globals);
 }
@@ -275,6 +276,12 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
         Statement::Extra(Extra::Program(program)) => {
             crate::sql::routines::logged_text(session, program, text).map(|t| ddl(&t))
         }
+        Statement::Extra(Extra::Optimize { local: false, .. }) => Some(Logged::Ddl {
+            db: None,
+            text: text.to_string(),
+            xid: false,
+            flags: 0,
+        }),
         Statement::Extra(_) => None,
         Statement::Sql(ast) => match ast.as_ref() {
             Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) => Some(Logged::Dml),

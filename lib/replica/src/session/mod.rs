@@ -6,6 +6,7 @@
 
 pub mod kill;
 pub mod outcome;
+pub mod query_start;
 pub mod registry;
 
 use std::collections::HashMap;
@@ -77,6 +78,8 @@ pub struct Session {
     pub prepared: crate::sql::exec::PreparedStatements,
     /// The generators of the running statement's RAND(N) calls.
     pub seeded_rands: HashMap<usize, crate::sql::eval::random::Random>,
+    /// When the running statement started (NOW(), the Query event's time).
+    pub query_start: query_start::QueryStart,
 }
 
 impl std::fmt::Debug for Session {
@@ -119,6 +122,7 @@ impl Session {
             fixed_command: None,
             prepared: Default::default(),
             seeded_rands: HashMap::new(),
+            query_start: Default::default(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! ALTER TABLE: the table's definition changed operation by operation
-//! (ADD/DROP COLUMN, ADD/DROP KEY, RENAME, ENGINE=), then the table rebuilt
+//! (ADD/DROP COLUMN, ADD/DROP KEY, DROP CONSTRAINT, RENAME, ENGINE=), then the table rebuilt
 //! with its rows carried over column by column. IF EXISTS on a missing
 //! table is a note, as in MariaDB.
 
@@ -129,6 +129,9 @@ fn apply(
             create_table::add_constraint(def, constraint)
         }
         AlterTableOperation::DropIndex { name } => drop_key(def, &name.value),
+        AlterTableOperation::DropConstraint {
+            if_exists, name, ..
+        } => drop_constraint(session, def, &name.value, *if_exists),
         AlterTableOperation::RenameTable { table_name } => {
             let (RenameTableNameKind::As(target) | RenameTableNameKind::To(target)) = table_name;
             let (schema, name) = qualified(session, target)?;
@@ -175,6 +178,25 @@ fn drop_key(def: &mut TableDef, name: &str) -> ServerResult<()> {
         return Err(cant_drop("INDEX", name));
     }
     Ok(())
+}
+
+/// DROP CONSTRAINT: the tables here hold no CHECK constraints, so the
+/// name is a key's; a missing one is a note under IF EXISTS.
+fn drop_constraint(
+    session: &mut Session,
+    def: &mut TableDef,
+    name: &str,
+    if_exists: bool,
+) -> ServerResult<()> {
+    if def.keys.iter().any(|k| k.name.eq_ignore_ascii_case(name)) {
+        return drop_key(def, name);
+    }
+    let error = cant_drop("CONSTRAINT", name);
+    if if_exists {
+        session.warn(error.as_condition(Level::Note));
+        return Ok(());
+    }
+    Err(error)
 }
 
 /// ER_CANT_DROP_FIELD_OR_KEY.

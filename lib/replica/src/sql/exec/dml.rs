@@ -16,10 +16,10 @@ use super::waits::Waits;
 use crate::error::{Condition, ServerResult};
 use crate::session::outcome::{OkInfo, Outcome};
 use crate::session::{Session, StatementResult, not_supported};
-use crate::sql::eval::{evaluate, store, truth};
+use crate::sql::eval::{evaluate, truth};
 use crate::sql::routines::ast::{Event, Timing};
 use crate::sql::routines::fire;
-use crate::sql::value::{Row, Value};
+use crate::sql::value::{Row, StoreMode, Value, store_with};
 use crate::storage::schema::{ColumnDefault, TableDef};
 use crate::storage::{InsertOutcome, Inserted, LockMode, Table};
 
@@ -312,24 +312,31 @@ fn assignment_column(def: &TableDef, assignment: &Assignment) -> ServerResult<us
 /// table (nothing has changed yet), and a single-row INSERT … VALUES
 /// refuses NULL for a NOT NULL column in any mode.
 #[derive(Debug, Clone, Copy, Default)]
-struct Strictness {
+pub(super) struct Strictness {
     every_row: bool,
     first_row: bool,
     single_row_insert: bool,
+    /// TIME_ROUND_FRACTIONAL: not strictness, but read from sql_mode alike.
+    round_fractions: bool,
 }
 
 impl Strictness {
-    fn of(session: &Session, def: &TableDef, ignore: bool) -> Strictness {
-        if ignore {
-            return Strictness::default();
-        }
+    pub(super) fn of(session: &Session, def: &TableDef, ignore: bool) -> Strictness {
         let mode = session.vars.sql_mode();
+        let round_fractions = mode.iter().any(|m| m == "TIME_ROUND_FRACTIONAL");
+        if ignore {
+            return Strictness {
+                round_fractions,
+                ..Strictness::default()
+            };
+        }
         let all = mode.iter().any(|m| m == "STRICT_ALL_TABLES");
         let trans = mode.iter().any(|m| m == "STRICT_TRANS_TABLES");
         Strictness {
             every_row: all || (trans && def.engine.is_transactional()),
             first_row: trans,
             single_row_insert: false,
+            round_fractions,
         }
     }
 
@@ -376,10 +383,10 @@ fn default_value(
 ) -> ServerResult<Value> {
     match &column.default {
         Some(ColumnDefault::Value(v)) => Ok(v.clone()),
-        Some(ColumnDefault::CurrentTimestamp) => Ok(super::session_functions::now(
-            session.vars.fixed_timestamp(),
-            None,
-        )),
+        Some(ColumnDefault::CurrentTimestamp) => {
+            let at = session.query_start.read(session.vars.fixed_timestamp());
+            Ok(super::session_functions::now(Some(at), None))
+        }
         None if column.nullable || column.auto_increment => Ok(Value::Null),
         None if strict => Err(errors::no_default(&column.name)),
         None => {
@@ -391,7 +398,7 @@ fn default_value(
 }
 
 /// Converts into the column, with 1048 for NULL into NOT NULL.
-fn store_checked(
+pub(super) fn store_checked(
     session: &mut Session,
     value: Value,
     column: &crate::storage::schema::ColumnDef,
@@ -410,8 +417,11 @@ fn store_checked(
         value
     };
     let mut conditions = Vec::new();
-    let strict = strict.for_row(row_number);
-    let stored = store(value, column, row_number, strict, &mut |c: Condition| {
+    let mode = StoreMode {
+        strict: strict.for_row(row_number),
+        round_fractions: strict.round_fractions,
+    };
+    let stored = store_with(value, column, row_number, mode, &mut |c: Condition| {
         conditions.push(c)
     })?;
     conditions.into_iter().for_each(|c| session.warn(c));
@@ -421,7 +431,7 @@ fn store_checked(
 /// UPDATE t SET c = v, … [WHERE …].
 pub fn update(session: &mut Session, update: &Update) -> StatementResult {
     if !update.table.joins.is_empty() || update.from.is_some() {
-        return Err(not_supported("multi-table UPDATE"));
+        return super::multi_update::run(session, update);
     }
     let Target {
         table,

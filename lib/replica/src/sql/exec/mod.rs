@@ -14,7 +14,9 @@ mod ddl;
 mod dml;
 pub mod errors;
 mod info_schema;
+mod multi_update;
 pub(crate) mod names;
+mod optimize;
 mod optimizer_trace;
 mod outfile;
 mod prepared;
@@ -63,6 +65,7 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.warnings.clear();
     }
     session.diagnostics_statement = diagnostics;
+    session.query_start.begin(session.vars.fixed_timestamp());
     let result = statement.and_then(|statement| {
         session.thread.set_stage(stage::of(&statement));
         session.txn.start_statement();
@@ -169,6 +172,7 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::Slave(statement) => slave::run(session, statement),
         Extra::SelectIntoOutfile { file, select } => outfile::run(session, file, select),
         Extra::Prepared(statement) => prepared::run(session, statement),
+        Extra::Optimize { tables, .. } => optimize::run(session, tables),
     }
 }
 

@@ -268,8 +268,29 @@ fn from_rows(
     from: &[TableWithJoins],
     locking: Option<LockMode>,
 ) -> ServerResult<(Vec<Source>, Vec<Row>)> {
+    let (sources, joined) = joined_rows(session, from, locking)?;
+    Ok((sources, joined.into_iter().map(|j| j.row).collect()))
+}
+
+/// One row of the FROM clause's join, and where its parts came from.
+pub(super) struct Joined {
+    pub row: Row,
+    /// Per source: the index of its row in the order the table was read
+    /// (None for LEFT JOIN padding), so a multi-table UPDATE finds it.
+    pub origins: Vec<Option<usize>>,
+}
+
+/// The joined rows of the FROM clause, with their origins.
+pub(super) fn joined_rows(
+    session: &mut Session,
+    from: &[TableWithJoins],
+    locking: Option<LockMode>,
+) -> ServerResult<(Vec<Source>, Vec<Joined>)> {
     let mut sources = Vec::new();
-    let mut rows: Vec<Row> = vec![Vec::new()];
+    let mut rows = vec![Joined {
+        row: Vec::new(),
+        origins: Vec::new(),
+    }];
     for item in from {
         rows = join(
             session,
@@ -303,48 +324,22 @@ fn from_rows(
 fn join(
     session: &mut Session,
     sources: &mut Vec<Source>,
-    left_rows: Vec<Row>,
+    left_rows: Vec<Joined>,
     factor: &TableFactor,
     on: Option<&Expr>,
     left_outer: bool,
     locking: Option<LockMode>,
-) -> ServerResult<Vec<Row>> {
-    let TableFactor::Table { name, alias, .. } = factor else {
-        return Err(not_supported("derived tables"));
-    };
-    if name.0.len() == 1 && name.to_string().eq_ignore_ascii_case("DUAL") {
+) -> ServerResult<Vec<Joined>> {
+    let Some((source, right_rows)) = relation(session, sources, factor, locking)? else {
         return Ok(left_rows);
-    }
-    let (schema, table) = super::names::qualified(session, name)?;
-    let alias = alias
-        .as_ref()
-        .map_or_else(|| table.clone(), |a| a.name.value.clone());
-    if sources.iter().any(|s| s.alias.eq_ignore_ascii_case(&alias)) {
-        return Err(super::errors::not_unique_table(&alias));
-    }
-    let (def, columns, right_rows) = match virtual_tables::read(session, &schema, &table)? {
-        Some((columns, rows)) => (None, columns, rows),
-        None => {
-            let (def, rows) = super::dml::read_table(session, &schema, &table, &alias, locking)?;
-            let columns = def.columns.iter().map(|c| c.name.clone()).collect();
-            (Some(def), columns, rows)
-        }
     };
-    let offset = sources.last().map_or(0, |s| s.offset + s.columns.len());
-    let width = columns.len();
-    sources.push(Source {
-        def,
-        alias,
-        schema,
-        table,
-        columns,
-        offset,
-    });
+    let width = source.columns.len();
+    sources.push(source);
     let mut out = Vec::new();
     for left in left_rows {
         let mut matched = false;
-        for right in &right_rows {
-            let mut row = left.clone();
+        for (index, right) in right_rows.iter().enumerate() {
+            let mut row = left.row.clone();
             row.extend(right.iter().cloned());
             if let Some(on) = on {
                 let mut ctx = RowContext::new(session, sources, &row, "ON");
@@ -353,18 +348,94 @@ fn join(
                 }
             }
             matched = true;
-            out.push(row);
+            let mut origins = left.origins.clone();
+            origins.push(Some(index));
+            out.push(Joined { row, origins });
         }
         if left_outer && !matched {
-            let mut row = left;
-            row.extend(std::iter::repeat_n(Value::Null, width));
-            out.push(row);
+            let mut joined = left;
+            joined.row.extend(std::iter::repeat_n(Value::Null, width));
+            joined.origins.push(None);
+            out.push(joined);
         }
     }
     Ok(out)
 }
 
-fn filter_where(
+/// A table or derived table of FROM and its rows (None for DUAL).
+fn relation(
+    session: &mut Session,
+    sources: &[Source],
+    factor: &TableFactor,
+    locking: Option<LockMode>,
+) -> ServerResult<Option<(Source, Vec<Row>)>> {
+    let offset = sources.last().map_or(0, |s| s.offset + s.columns.len());
+    let (name, alias) = match factor {
+        TableFactor::Table { name, alias, .. } => (name, alias),
+        TableFactor::Derived {
+            subquery, alias, ..
+        } => return derived(session, sources, subquery, alias.as_ref(), offset).map(Some),
+        _ => return Err(not_supported("this kind of table reference")),
+    };
+    if name.0.len() == 1 && name.to_string().eq_ignore_ascii_case("DUAL") {
+        return Ok(None);
+    }
+    let (schema, table) = super::names::qualified(session, name)?;
+    let alias = alias
+        .as_ref()
+        .map_or_else(|| table.clone(), |a| a.name.value.clone());
+    unique_alias(sources, &alias)?;
+    let (def, columns, rows) = match virtual_tables::read(session, &schema, &table)? {
+        Some((columns, rows)) => (None, columns, rows),
+        None => {
+            let (def, rows) = super::dml::read_table(session, &schema, &table, &alias, locking)?;
+            let columns = def.columns.iter().map(|c| c.name.clone()).collect();
+            (Some(def), columns, rows)
+        }
+    };
+    let source = Source {
+        def,
+        alias,
+        schema,
+        table,
+        columns,
+        offset,
+    };
+    Ok(Some((source, rows)))
+}
+
+/// `(SELECT …) AS alias`: the subquery's result as a table.
+fn derived(
+    session: &mut Session,
+    sources: &[Source],
+    subquery: &Query,
+    alias: Option<&sqlparser::ast::TableAlias>,
+    offset: usize,
+) -> ServerResult<(Source, Vec<Row>)> {
+    let alias = alias.map(|a| a.name.value.clone()).ok_or_else(|| {
+        crate::error::ServerError::new(1248, "42000", "Every derived table must have its own alias")
+    })?;
+    unique_alias(sources, &alias)?;
+    let output = query_output(session, None, subquery)?;
+    let source = Source {
+        def: None,
+        alias: alias.clone(),
+        schema: String::new(),
+        table: alias,
+        columns: output.columns.into_iter().map(|c| c.name).collect(),
+        offset,
+    };
+    Ok((source, output.rows))
+}
+
+fn unique_alias(sources: &[Source], alias: &str) -> ServerResult<()> {
+    if sources.iter().any(|s| s.alias.eq_ignore_ascii_case(alias)) {
+        return Err(super::errors::not_unique_table(alias));
+    }
+    Ok(())
+}
+
+pub(super) fn filter_where(
     session: &mut Session,
     sources: &[Source],
     rows: Vec<Row>,

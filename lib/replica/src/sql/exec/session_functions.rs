@@ -24,7 +24,8 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "user" | "session_user" | "system_user" => Ok(Value::text(&session.login.plain())),
         "current_user" => Ok(Value::text(&session.account.plain())),
         "now" | "current_timestamp" | "localtime" | "localtimestamp" => {
-            Ok(now(session.vars.fixed_timestamp(), args.first()))
+            let at = session.query_start.read(session.vars.fixed_timestamp());
+            Ok(now(Some(at), args.first()))
         }
         // SYSDATE() reads the clock even under SET TIMESTAMP.
         "sysdate" => Ok(now(None, args.first())),

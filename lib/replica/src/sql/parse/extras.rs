@@ -44,6 +44,12 @@ pub enum Extra {
     SelectIntoOutfile { file: String, select: String },
     /// PREPARE / EXECUTE / DEALLOCATE PREPARE.
     Prepared(super::prepared_statements::PreparedStatement),
+    /// `OPTIMIZE [NO_WRITE_TO_BINLOG | LOCAL] TABLE t, …`.
+    Optimize {
+        tables: Vec<sqlparser::ast::ObjectName>,
+        /// NO_WRITE_TO_BINLOG / LOCAL: not logged.
+        local: bool,
+    },
 }
 
 /// Statements about the binary log.
@@ -117,6 +123,7 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
         }
         ["SIGNAL", ..] => Some(signal(piece)?),
         ["DO", ..] => Some(do_statement(piece)?),
+        ["OPTIMIZE", ..] => Some(optimize(piece)?),
         ["ALTER", "TABLE", _, rest @ ..] => alter_engine(piece, rest),
         _ => None,
     })
@@ -159,6 +166,28 @@ fn do_statement(piece: &Piece<'_>) -> ServerResult<Extra> {
         .map_err(syntax)?;
     parser.expect_token(&Token::EOF).map_err(syntax)?;
     Ok(Extra::Do(exprs))
+}
+
+/// OPTIMIZE's table list, read by sqlparser's name parser.
+fn optimize(piece: &Piece<'_>) -> ServerResult<Extra> {
+    let syntax = |e: ParserError| super::syntax_error::from_parser(piece, &e);
+    let dialect = MySqlDialect {};
+    let mut parser = Parser::new(&dialect)
+        .try_with_sql(piece.text)
+        .map_err(syntax)?;
+    parser.next_token();
+    let local = parser.parse_one_of_keywords(&[Keyword::NO_WRITE_TO_BINLOG, Keyword::LOCAL]);
+    parser
+        .expect_one_of_keywords(&[Keyword::TABLE, Keyword::TABLES])
+        .map_err(syntax)?;
+    let tables = parser
+        .parse_comma_separated(|p| p.parse_object_name(false))
+        .map_err(syntax)?;
+    parser.expect_token(&Token::EOF).map_err(syntax)?;
+    Ok(Extra::Optimize {
+        tables,
+        local: local.is_some(),
+    })
 }
 
 /// `ALTER TABLE t ENGINE=e`; `rest` is the upper-cased words after the name.

@@ -1,5 +1,6 @@
 //! MariaDB's spellings that sqlparser does not know but that mean a form
-//! it does: `DROP [TEMPORARY] TABLES …` is `DROP [TEMPORARY] TABLE …`.
+//! it does: `DROP [TEMPORARY] TABLES …` is `DROP [TEMPORARY] TABLE …`,
+//! and the table list `UPDATE t1, t2 SET …` is `UPDATE t1 CROSS JOIN t2 SET …`.
 //! The token stream from the tokenizer is rewritten in place (spans kept,
 //! so error positions stay right) and goes on to the parser.
 
@@ -19,6 +20,9 @@ pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
             matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
         })
     };
+    if is(0, "UPDATE") {
+        return update_commas(tokens);
+    }
     if !is(0, "DROP") {
         return tokens;
     }
@@ -28,6 +32,38 @@ pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         tokens[at].token = Token::make_keyword("TABLE");
     }
     tokens
+}
+
+/// The commas of UPDATE's table list (outside parentheses, before SET) as CROSS JOIN.
+fn update_commas(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut depth = 0usize;
+    let mut in_tables = true;
+    for t in tokens {
+        match &t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(w)
+                if depth == 0 && w.quote_style.is_none() && w.value.eq_ignore_ascii_case("SET") =>
+            {
+                in_tables = false;
+            }
+            Token::Comma if depth == 0 && in_tables => {
+                for token in [
+                    Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+                    Token::make_keyword("CROSS"),
+                    Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+                    Token::make_keyword("JOIN"),
+                ] {
+                    out.push(TokenWithSpan::new(token, t.span));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(t);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -55,6 +91,18 @@ mod tests {
         assert_eq!(
             rewritten("DROP  TEMPORARY tables t1, t2"),
             "DROP  TEMPORARY TABLE t1, t2"
+        );
+    }
+
+    #[test]
+    fn update_table_lists_are_cross_joins() {
+        assert_eq!(
+            rewritten("UPDATE t2, (SELECT a, b FROM t1) AS t SET t2.b = t.a, t2.c = 1"),
+            "UPDATE t2 CROSS JOIN (SELECT a, b FROM t1) AS t SET t2.b = t.a, t2.c = 1"
+        );
+        assert_eq!(
+            rewritten("update t set a = 1, b = 2"),
+            "update t set a = 1, b = 2"
         );
     }
 

@@ -18,7 +18,7 @@ mod text;
 pub use column::{result_column, table_column};
 pub use compare::{compare_collated, compare_for_key, compare_values, fold_char};
 pub use decimal::Decimal;
-pub use store::{store, store_in_table};
+pub use store::{StoreMode, store, store_in_table, store_with};
 pub use temporal::{Temporal, TemporalKind, civil_from_days, days_from_civil, days_in_month};
 pub use text::{format_double, to_string_lossy, to_text};
 

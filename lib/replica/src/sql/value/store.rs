@@ -17,6 +17,16 @@ struct Target<'a> {
     table: &'a str,
     schema: &'a str,
     row: u64,
+    /// sql_mode TIME_ROUND_FRACTIONAL: extra fractional digits round.
+    round_fractions: bool,
+}
+
+/// How a store treats bad values and extra fractional-second digits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreMode {
+    pub strict: bool,
+    /// sql_mode TIME_ROUND_FRACTIONAL (else extra digits are cut).
+    pub round_fractions: bool,
 }
 
 /// A conversion's result: the value, or what it found wrong.
@@ -41,7 +51,22 @@ pub fn store(
     strict: bool,
     ctx_warn: &mut dyn FnMut(Condition),
 ) -> ServerResult<Value> {
-    store_in_table(value, column, "", "", row, strict, ctx_warn)
+    let mode = StoreMode {
+        strict,
+        round_fractions: false,
+    };
+    store_with(value, column, row, mode, ctx_warn)
+}
+
+/// [`store`] under a full [`StoreMode`].
+pub fn store_with(
+    value: Value,
+    column: &ColumnDef,
+    row: u64,
+    mode: StoreMode,
+    warn: &mut dyn FnMut(Condition),
+) -> ServerResult<Value> {
+    store_target(value, column, ("", ""), row, mode, warn)
 }
 
 /// Converts a value into the column `schema`.`table`.`column` as INSERT/UPDATE do.
@@ -54,6 +79,22 @@ pub fn store_in_table(
     strict: bool,
     warn: &mut dyn FnMut(Condition),
 ) -> ServerResult<Value> {
+    let mode = StoreMode {
+        strict,
+        round_fractions: false,
+    };
+    store_target(value, column, (table, schema), row, mode, warn)
+}
+
+fn store_target(
+    value: Value,
+    column: &ColumnDef,
+    (table, schema): (&str, &str),
+    row: u64,
+    mode: StoreMode,
+    warn: &mut dyn FnMut(Condition),
+) -> ServerResult<Value> {
+    let strict = mode.strict;
     if value.is_null() {
         return Ok(Value::Null);
     }
@@ -62,6 +103,7 @@ pub fn store_in_table(
         table,
         schema,
         row,
+        round_fractions: mode.round_fractions,
     };
     let mut notes = Vec::new();
     let result = convert(&value, &target, &mut notes);
@@ -399,7 +441,8 @@ fn store_chars(
     .into())
 }
 
-/// Dates: unparseable text is 1292 in strict mode, 1265 and a zero date otherwise.
+/// Dates: unparseable text is 1292 in strict mode, 1265 and a zero date
+/// otherwise; a date's time or a TIME's date dropped is a note 1265.
 fn store_temporal(
     v: &Value,
     kind: TemporalKind,
@@ -412,27 +455,62 @@ fn store_temporal(
         other => {
             let text = to_string_lossy(other);
             match kind {
-                TemporalKind::Time => Temporal::parse_time(&text),
+                TemporalKind::Time => {
+                    Temporal::parse_time(&text).or_else(|| Temporal::parse_datetime(&text))
+                }
                 _ => Temporal::parse_datetime(&text),
             }
         }
     };
-    let Some(mut x) = parsed else {
+    let Some(x) = parsed else {
         return Err(bad_temporal(v, kind, t));
     };
     let loses_time = kind == TemporalKind::Date
         && x.kind == TemporalKind::DateTime
         && (x.seconds_of_day() != 0 || x.micros != 0);
-    if loses_time {
+    let loses_date = kind == TemporalKind::Time
+        && x.kind == TemporalKind::DateTime
+        && (x.year, x.month, x.day) != (0, 0, 0);
+    if loses_time || loses_date {
         notes.push(data_truncated(&t.column.name, t.row).as_condition(Level::Note));
     }
-    x = x.with_kind(kind);
+    Ok(Value::Temporal(fit_fraction(
+        x.with_kind(kind),
+        fsp,
+        t.round_fractions,
+    )))
+}
+
+/// The value with `fsp` fractional digits: the rest cut, or rounded
+/// half up (carrying into seconds, days) under TIME_ROUND_FRACTIONAL.
+fn fit_fraction(mut x: Temporal, fsp: u8, round: bool) -> Temporal {
+    let unit = 10u32.pow(u32::from(6 - fsp.min(6)));
+    let rest = x.micros % unit;
+    x.micros -= rest;
     x.fsp = fsp;
-    if fsp < 6 {
-        let unit = 10u32.pow(u32::from(6 - fsp));
-        x.micros = x.micros / unit * unit;
+    if !round || rest * 2 < unit {
+        return x;
     }
-    Ok(Value::Temporal(x))
+    match x.kind {
+        TemporalKind::Time => time_plus_micros(x, unit),
+        _ => x
+            .add_micros(i128::from(unit))
+            .map_or(x, |up| Temporal { fsp, ..up }),
+    }
+}
+
+/// A TIME's magnitude grown by `micros` (less than a second).
+fn time_plus_micros(mut x: Temporal, micros: u32) -> Temporal {
+    x.micros += micros;
+    if x.micros < 1_000_000 {
+        return x;
+    }
+    x.micros -= 1_000_000;
+    let seconds = x.seconds_of_day() + 1;
+    x.hour = (seconds / 3600) as u32;
+    x.minute = (seconds / 60 % 60) as u8;
+    x.second = (seconds % 60) as u8;
+    x
 }
 
 /// The problem of a value that is no date: 1292 strict, 1265 and zero otherwise.
@@ -664,5 +742,50 @@ mod tests {
         assert_eq!(run(Value::text("X"), e.clone(), true).0, Ok("x".into()));
         assert_eq!(run(Value::Int(2), e.clone(), true).0, Ok("y".into()));
         assert_eq!(run(Value::text("z"), e, false).0, Ok("".into()));
+    }
+
+    /// Stores with TIME_ROUND_FRACTIONAL on or off.
+    fn fraction(text: &str, ty: SqlType, round: bool) -> (String, Vec<String>) {
+        let mut w = Vec::new();
+        let mode = StoreMode {
+            strict: true,
+            round_fractions: round,
+        };
+        let v = store_with(Value::text(text), &col("a", ty), 1, mode, &mut |c| {
+            w.push(format!("{} {}", c.level, c.code))
+        })
+        .unwrap();
+        (to_string_lossy(&v), w)
+    }
+
+    #[test]
+    fn extra_fraction_digits_are_cut_or_rounded_with_the_mode() {
+        // Checked against MariaDB 10.11 (rpl_temporal_round and by hand).
+        let dt = SqlType::DateTime { fsp: 4 };
+        let time = SqlType::Time { fsp: 4 };
+        let late = "2011-01-01 23:59:59.999999";
+        assert_eq!(fraction(late, dt.clone(), false).0, late[..24]);
+        assert_eq!(fraction(late, dt, true).0, "2011-01-02 00:00:00.0000");
+        assert_eq!(
+            fraction(late, time.clone(), false),
+            ("23:59:59.9999".into(), vec!["Note 1265".into()])
+        );
+        assert_eq!(
+            fraction(late, time.clone(), true),
+            ("24:00:00.0000".into(), vec!["Note 1265".into()])
+        );
+        assert_eq!(
+            fraction("23:59:59.999999", time, true).1,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            fraction(
+                "2011-01-01 10:00:00.99999",
+                SqlType::DateTime { fsp: 4 },
+                true
+            )
+            .0,
+            "2011-01-01 10:00:01.0000"
+        );
     }
 }
