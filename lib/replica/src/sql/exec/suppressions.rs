@@ -43,7 +43,7 @@ pub fn add_suppression(session: &mut Session, function: &Function) -> StatementR
 fn insert(session: &mut Session, text: &str) -> StatementResult {
     let piece = Piece { text, line: 1 };
     let statement = parse_statement(&piece)?;
-    let result = run_sub_statement(session, &piece, &statement, false)?;
+    let result = run_sub_statement(session, &piece, &statement, None)?;
     crate::binlog::hook::after_statement(session, text, &statement);
     Ok(result)
 }
