@@ -282,6 +282,7 @@ mod tests {
             parallel_mode: "optimistic".into(),
             max_relay_log_size: 1 << 30,
             gtid_slave_pos: String::new(),
+            pending_skip_counter: 0,
         };
         channel.info.lock().unwrap().configured = true;
         assert!(result(&channel, &context, false).rows.is_empty());
