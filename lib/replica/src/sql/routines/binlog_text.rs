@@ -36,13 +36,21 @@ pub fn logged_text(session: &Session, leaf: &Leaf) -> String {
         };
         let literal = literal(&var.value, &var.column.ty, charset);
         let quoted_name = name.replace('\\', "\\\\").replace('\'', "\\'");
-        replacements.push((start, end, format!(" NAME_CONST('{quoted_name}',{literal})")));
+        replacements.push((
+            start,
+            end,
+            format!(" NAME_CONST('{quoted_name}',{literal})"),
+        ));
     }
     splice(&leaf.text, replacements)
 }
 
 /// Byte ranges of `text` that name a local variable of `frame`, with the name.
-fn local_references(text: &str, statement: &Statement, frame: &Frame) -> Vec<(usize, usize, String)> {
+fn local_references(
+    text: &str,
+    statement: &Statement,
+    frame: &Frame,
+) -> Vec<(usize, usize, String)> {
     let Statement::Sql(ast) = statement else {
         return Vec::new();
     };
@@ -175,6 +183,101 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::config::ServerConfig;
+    use crate::server::state::ServerState;
+    use crate::sql::parse::{Piece, parse_statement};
+    use crate::sql::routines::interpreter::variable_column;
+    use crate::sql::routines::state::{FrameKind, Variable};
+    use crate::sql::types::IntWidth;
+
+    /// A session running a procedure with locals `x INT = 5`, `t TIME`
+    /// and `s VARCHAR(10) = 'it''s'`.
+    fn session_in_procedure() -> Session {
+        let state = ServerState::new(ServerConfig::default());
+        let thread = state
+            .threads
+            .register("root", "localhost", Some("test".into()));
+        let mut session = Session::new(state, thread);
+        session.vars.set_server_value(
+            "character_set_server",
+            crate::sysvars::Setting::Text(Some("latin1".into())),
+        );
+        let mut frame = Frame::new(FrameKind::Procedure, "test.p".into());
+        let int = SqlType::Int {
+            width: IntWidth::Int,
+            unsigned: false,
+            zerofill: false,
+            display: None,
+        };
+        let varchar = SqlType::Varchar {
+            length: 10,
+            binary: false,
+        };
+        let time = crate::sql::value::Temporal {
+            kind: TemporalKind::Time,
+            negative: false,
+            year: 0,
+            month: 0,
+            day: 0,
+            hour: 1,
+            minute: 1,
+            second: 1,
+            micros: 0,
+            fsp: 0,
+        };
+        for (name, ty, value) in [
+            ("x", int, Value::Int(5)),
+            ("t", SqlType::Time { fsp: 0 }, Value::Temporal(time)),
+            ("s", varchar, Value::text("it's")),
+        ] {
+            frame.vars.push(Variable {
+                depth: 0,
+                column: variable_column(name, ty),
+                value,
+            });
+        }
+        session.routines.frames.push(frame);
+        session
+    }
+
+    fn logged(session: &Session, text: &str) -> String {
+        let statement = parse_statement(&Piece { text, line: 1 }).unwrap();
+        let leaf = Leaf {
+            text: text.to_string(),
+            statement,
+        };
+        logged_text(session, &leaf)
+    }
+
+    #[test]
+    fn locals_are_logged_as_name_const_as_mariadb_does() {
+        let s = session_in_procedure();
+        assert_eq!(
+            logged(&s, "INSERT INTO t1 VALUES (t=10101)"),
+            "INSERT INTO t1 VALUES ( NAME_CONST('t',TIME'01:01:01')=10101)"
+        );
+        // The name is spelled as the reference spells it.
+        assert_eq!(
+            logged(&s, "UPDATE t1 SET a = a + x WHERE a = `X`"),
+            "UPDATE t1 SET a = a +  NAME_CONST('x',5) WHERE a =  NAME_CONST('X',5)"
+        );
+        assert_eq!(
+            logged(&s, "INSERT INTO t2 (s)\n  SELECT CONCAT(s, 'é', x)"),
+            "INSERT INTO t2 (s)\n  SELECT CONCAT( NAME_CONST('s',_latin1'it\\'s' COLLATE 'latin1_swedish_ci'), 'é',  NAME_CONST('x',5))"
+        );
+    }
+
+    #[test]
+    fn columns_tables_and_other_names_stay() {
+        let s = session_in_procedure();
+        for text in [
+            "INSERT INTO x (x) VALUES (1)",
+            "DELETE FROM t1 WHERE t1.x = @x",
+            "CREATE TABLE s (x INT)",
+        ] {
+            assert_eq!(logged(&s, text), text);
+        }
+    }
 
     #[test]
     fn offsets_count_characters_per_line() {
@@ -210,7 +313,11 @@ mod tests {
             r#"_latin1'a\'b\"\n\\' COLLATE 'latin1_swedish_ci'"#
         );
         assert_eq!(
-            literal(&Value::text("x"), &SqlType::Blob(crate::sql::types::LobSize::Normal), "latin1"),
+            literal(
+                &Value::text("x"),
+                &SqlType::Blob(crate::sql::types::LobSize::Normal),
+                "latin1"
+            ),
             "_binary'x' COLLATE 'binary'"
         );
     }
