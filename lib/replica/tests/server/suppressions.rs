@@ -1,8 +1,8 @@
 //! `CALL mtr.add_suppression(pattern)` on the bundled server: a no-op
 //! without the `mtr` schema; with `mtr.test_suppressions` (which the runner
-//! creates) it inserts the pattern as written, and binlogs that INSERT
-//! under `use mtr`, so that the suppression reaches slaves as the INSERT
-//! inside mysql-test's procedure does on MariaDB.
+//! creates) it inserts the pattern as written, and binlogs the INSERT of
+//! mysql-test's procedure as MariaDB does (under `use mtr`, the pattern as
+//! a latin1 NAME_CONST), so that the suppression reaches slaves the same way.
 
 use std::fs;
 use std::process::{Child, Command};
@@ -93,7 +93,7 @@ fn add_suppression_fills_the_table_and_binlogs_the_insert() {
         .collect();
     assert!(
         infos.contains(
-            &r#"use `mtr`; INSERT INTO mtr.test_suppressions (pattern) VALUES ('Slave: it\'s \\. a "test"')"#
+            &r#"use `mtr`; INSERT INTO test_suppressions (pattern) VALUES ( NAME_CONST('pattern',_latin1'Slave: it\'s \\. a \"test\"' COLLATE 'latin1_swedish_ci'))"#
         ),
         "{events:#?}"
     );

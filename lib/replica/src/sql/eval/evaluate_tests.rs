@@ -436,6 +436,26 @@ fn control_and_numeric_functions_match_mariadb() {
         ("POWER(2,0.5)", "1.4142135623730951"),
         ("SQRT(16)", "4"),
         ("SQRT(-1)", "NULL"),
+        ("NAME_CONST('x',5)", "5"),
+        ("NAME_CONST('x',-7)", "-7"),
+        ("NAME_CONST('n',NULL)", "NULL"),
+        ("NAME_CONST('a',TIME'01:01:01')=10101", "1"),
+        (
+            "NAME_CONST('s',_latin1'a\\'b' COLLATE 'latin1_swedish_ci')",
+            "a'b",
+        ),
+        (
+            "NAME_CONST('a', 1+1)",
+            "ERROR 1210 (HY000): Incorrect arguments to NAME_CONST",
+        ),
+        (
+            "NAME_CONST(CONCAT('a'), 1)",
+            "ERROR 1210 (HY000): Incorrect arguments to NAME_CONST",
+        ),
+        (
+            "NAME_CONST('a', a)",
+            "ERROR 1210 (HY000): Incorrect arguments to NAME_CONST",
+        ),
     ]);
     check_warned(&[(
         "GREATEST(1,'a')",

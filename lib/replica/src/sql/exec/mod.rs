@@ -86,22 +86,24 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
 }
 
 /// Runs a statement of a stored program, already parsed. Inside a CALL
-/// it is a statement of its own (`own_statement`: savepoint, autocommit);
-/// inside a function or trigger it is part of the calling statement.
-/// Warnings are the caller's business.
+/// it is a statement of its own (`logged` is the text it is binlogged as;
+/// savepoint, autocommit); inside a function or trigger (None) it is part
+/// of the calling statement. Warnings are the caller's business.
 pub(crate) fn run_sub_statement(
     session: &mut Session,
     piece: &Piece<'_>,
     statement: &Statement,
-    own_statement: bool,
+    logged: Option<&str>,
 ) -> StatementResult {
-    if own_statement {
-        session.txn.start_statement();
-    }
+    let Some(logged) = logged else {
+        return dispatch(session, piece, statement);
+    };
+    session.txn.start_statement();
     let result = dispatch(session, piece, statement);
-    if own_statement {
-        transaction::end_statement(session, statement, result.as_ref().err());
+    if result.is_ok() {
+        crate::binlog::hook::after_statement(session, logged, statement);
     }
+    transaction::end_statement(session, statement, result.as_ref().err());
     result
 }
 

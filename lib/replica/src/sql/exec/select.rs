@@ -692,6 +692,9 @@ pub(crate) fn item_name(expr: &Expr, text: Option<&str>) -> String {
             return parts.last().map(|p| p.value.clone()).unwrap_or_default();
         }
     }
+    if let Some(name) = eval::name_const_label(expr) {
+        return name.to_string();
+    }
     text.and_then(|t| super::source_text::item_text(t, expr.span().start))
         .map_or_else(|| expr.to_string(), str::to_string)
 }

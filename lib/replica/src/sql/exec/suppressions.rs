@@ -1,9 +1,10 @@
 //! `CALL mtr.add_suppression(pattern)` without a stored procedure of that
 //! name: what mysql-test's procedure does, done by hand. The pattern goes
 //! into `mtr.test_suppressions`, which the runner's warnings check reads,
-//! through an INSERT run and binlogged like any statement (with `mtr` as
-//! the current database), so that a suppression added on a master reaches
-//! its slaves as it does on MariaDB. Without that table (no `mtr` schema)
+//! through the procedure's INSERT, run and binlogged as MariaDB logs it
+//! (in `mtr`, the parameter as a latin1 NAME_CONST: mysql-test creates
+//! that database with CHARSET=latin1), so that a suppression added on a
+//! master reaches its slaves as it does on MariaDB. Without that table (no `mtr` schema)
 //! the call does nothing. A CALL's argument comes in; an OK goes out.
 
 use sqlparser::ast::{Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments};
@@ -13,7 +14,9 @@ use super::{ok, run_sub_statement};
 use crate::session::{Session, StatementResult};
 use crate::sql::eval::evaluate;
 use crate::sql::parse::{Piece, parse_statement};
-use crate::sql::value::to_string_lossy;
+use crate::sql::routines::binlog_text::literal;
+use crate::sql::types::SqlType;
+use crate::sql::value::{Value, to_string_lossy};
 
 /// Runs `mtr.add_suppression(pattern)`.
 pub fn add_suppression(session: &mut Session, function: &Function) -> StatementResult {
@@ -43,7 +46,7 @@ pub fn add_suppression(session: &mut Session, function: &Function) -> StatementR
 fn insert(session: &mut Session, text: &str) -> StatementResult {
     let piece = Piece { text, line: 1 };
     let statement = parse_statement(&piece)?;
-    let result = run_sub_statement(session, &piece, &statement, false)?;
+    let result = run_sub_statement(session, &piece, &statement, None)?;
     crate::binlog::hook::after_statement(session, text, &statement);
     Ok(result)
 }
@@ -58,30 +61,16 @@ fn first_argument(function: &Function) -> Option<Expr> {
     }
 }
 
-/// The INSERT of one pattern, quoted as MariaDB reads string literals.
+/// The procedure's INSERT of one pattern, as MariaDB logs it.
 fn insert_text(pattern: &str) -> String {
+    let ty = SqlType::Varchar {
+        length: 255,
+        binary: false,
+    };
     format!(
-        "INSERT INTO mtr.test_suppressions (pattern) VALUES ({})",
-        quote(pattern)
+        "INSERT INTO test_suppressions (pattern) VALUES ( NAME_CONST('pattern',{}))",
+        literal(&Value::text(pattern), &ty, "latin1")
     )
-}
-
-/// `'…'` with backslash escapes for the characters a literal cannot hold.
-fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('\'');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\0' => out.push_str("\\0"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            other => out.push(other),
-        }
-    }
-    out.push('\'');
-    out
 }
 
 #[cfg(test)]
@@ -89,11 +78,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn patterns_are_quoted_so_they_read_back_the_same() {
+    fn patterns_are_logged_as_mariadb_logs_the_procedures_insert() {
         assert_eq!(
             insert_text(r#"Slave: it's \. a "test""#),
-            r#"INSERT INTO mtr.test_suppressions (pattern) VALUES ('Slave: it\'s \\. a "test"')"#
+            r#"INSERT INTO test_suppressions (pattern) VALUES ( NAME_CONST('pattern',_latin1'Slave: it\'s \\. a \"test\"' COLLATE 'latin1_swedish_ci'))"#
         );
-        assert_eq!(quote("a\nb\0"), "'a\\nb\\0'");
     }
 }

@@ -289,7 +289,8 @@ fn execute_leaf(session: &mut Session, leaf: &Leaf) -> crate::session::Statement
         text: &leaf.text,
         line: 1,
     };
-    crate::sql::exec::run_sub_statement(session, &piece, &leaf.statement, own)
+    let logged = own.then(|| super::binlog_text::logged_text(session, leaf));
+    crate::sql::exec::run_sub_statement(session, &piece, &leaf.statement, logged.as_deref())
 }
 
 /// ER_SP_NO_RETSET.

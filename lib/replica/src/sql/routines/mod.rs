@@ -5,11 +5,13 @@
 //! `call` invokes procedures and functions, `triggers` fires triggers, and
 //! `interpreter` runs their bodies in a frame of the session's `state`;
 //! `assign` is where expression evaluation and SET meet local variables
-//! and NEW/OLD rows; `listing` builds information_schema.ROUTINES,
+//! and NEW/OLD rows; `binlog_text` is what a procedure's statement is
+//! logged as; `listing` builds information_schema.ROUTINES,
 //! TRIGGERS and mysql.proc.
 
 mod assign;
 pub mod ast;
+pub mod binlog_text;
 mod body;
 mod call;
 mod cursor;

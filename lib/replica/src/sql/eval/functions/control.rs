@@ -1,15 +1,17 @@
 //! Control-flow functions: IF, IFNULL, NULLIF, COALESCE (only the chosen
-//! branch is evaluated, as in MariaDB), GREATEST, LEAST and ISNULL.
+//! branch is evaluated, as in MariaDB), GREATEST, LEAST and ISNULL, and
+//! NAME_CONST, the named constant procedures' statements are logged with.
 //! Expressions or evaluated arguments come in, a value goes out.
 
 use std::cmp::Ordering;
 
-use sqlparser::ast::Expr;
+use sqlparser::ast::{Expr, UnaryOperator, Value as SqlValue};
 
 use super::arity;
 use crate::error::ServerResult;
 use crate::sql::eval::comparison::coerced_order;
 use crate::sql::eval::context::EvalContext;
+use crate::sql::eval::errors::wrong_arguments;
 use crate::sql::eval::evaluate::{bool_value, evaluate, with_warn};
 use crate::sql::eval::logic::{truth, unify_scale};
 use crate::sql::value::convert::to_f64;
@@ -27,8 +29,44 @@ pub fn lazy_form(
         "if" => arity(name, n, 3, 3).and_then(|_| if_(exprs, ctx)),
         "ifnull" => arity(name, n, 2, 2).and_then(|_| coalesce(exprs, ctx)),
         "coalesce" => arity(name, n, 1, usize::MAX).and_then(|_| coalesce(exprs, ctx)),
+        "name_const" => arity(name, n, 2, 2).and_then(|_| name_const(exprs, ctx)),
         _ => return None,
     })
+}
+
+/// NAME_CONST(name, value): the value, which (like the name) must be a
+/// literal; 1210 otherwise.
+fn name_const(exprs: &[&Expr], ctx: &mut dyn EvalContext) -> ServerResult<Value> {
+    if name_const_name(exprs).is_none() || !is_constant(exprs[1]) {
+        return Err(wrong_arguments("NAME_CONST"));
+    }
+    evaluate(exprs[1], ctx)
+}
+
+/// The name a NAME_CONST call gives its value (its column's name).
+pub fn name_const_name<'a>(exprs: &[&'a Expr]) -> Option<&'a str> {
+    match exprs.first()? {
+        Expr::Value(v) => match &v.value {
+            SqlValue::SingleQuotedString(s) | SqlValue::DoubleQuotedString(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A literal as the binary log writes one: a plain or typed literal, a
+/// negative number, a string with an introducer or a collation.
+fn is_constant(expr: &Expr) -> bool {
+    match expr {
+        Expr::Value(_) | Expr::TypedString(_) => true,
+        Expr::Prefixed { value, .. } => is_constant(value),
+        Expr::Collate { expr, .. } => is_constant(expr),
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus | UnaryOperator::Plus,
+            expr,
+        } => matches!(expr.as_ref(), Expr::Value(v) if matches!(v.value, SqlValue::Number(..))),
+        _ => false,
+    }
 }
 
 fn if_(exprs: &[&Expr], ctx: &mut dyn EvalContext) -> ServerResult<Value> {

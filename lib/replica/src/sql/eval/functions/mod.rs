@@ -58,6 +58,17 @@ pub fn call_name(call: &Function) -> String {
         .map_or_else(String::new, |p| p.to_string())
 }
 
+/// The name NAME_CONST('name', value) gives its column, when `expr` is one.
+pub fn name_const_label(expr: &Expr) -> Option<&str> {
+    let Expr::Function(call) = expr else {
+        return None;
+    };
+    if !call_name(call).eq_ignore_ascii_case("NAME_CONST") {
+        return None;
+    }
+    control::name_const_name(&argument_exprs(call))
+}
+
 /// Evaluates a function call.
 pub fn call(whole: &Expr, call: &Function, ctx: &mut dyn EvalContext) -> ServerResult<Value> {
     let name = call_name(call);
