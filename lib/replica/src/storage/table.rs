@@ -4,7 +4,7 @@
 //! transaction's snapshot; the others (MyISAM, Aria, MEMORY) change rows at
 //! once, take no row locks and read the newest rows.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use super::auto_increment;
@@ -54,6 +54,9 @@ pub enum InsertOutcome {
 pub struct Table {
     def: RwLock<Arc<TableDef>>,
     store: Arc<RowStore>,
+    /// A non-transactional row changed since the table was made, truncated
+    /// or last optimized: MyISAM and Aria OPTIMIZE then have work to do.
+    unoptimized: AtomicBool,
 }
 
 impl Table {
@@ -64,6 +67,7 @@ impl Table {
         Arc::new(Table {
             def: RwLock::new(Arc::new(def)),
             store: Arc::new(store),
+            unoptimized: AtomicBool::new(false),
         })
     }
 
@@ -376,6 +380,7 @@ impl Table {
             self.store
                 .log(|| non_transactional_change(&self.store, data, id, &row));
             data.write_now(id, row);
+            self.unoptimized.store(true, Ordering::Relaxed);
             txn.note_non_transactional_change();
             return;
         }
@@ -390,9 +395,16 @@ impl Table {
     pub fn truncate(&self) {
         let mut data = self.store.data();
         data.clear();
+        self.unoptimized.store(false, Ordering::Relaxed);
         self.store.log(|| Record::Truncate {
             table: self.store.table_id,
         });
+    }
+
+    /// OPTIMIZE TABLE of a MyISAM or Aria table: whether rows changed since
+    /// the last one (MariaDB's "OK"), now marking the table optimized.
+    pub fn optimize(&self) -> bool {
+        self.unoptimized.swap(false, Ordering::Relaxed)
     }
 
     /// The rows and counters, for persistence.
