@@ -103,7 +103,13 @@ mod tests {
     fn drops_a_domain_the_oldest_file_already_lists() {
         let mut s = state(&[gtid(0, 1, 1), gtid(11, 111, 1)]);
         let done = delete_domains(&mut s, &[11], &[gtid(0, 1, 1), gtid(11, 111, 1)]).unwrap();
-        assert_eq!(done, Deletion { warnings: vec![], changed: true });
+        assert_eq!(
+            done,
+            Deletion {
+                warnings: vec![],
+                changed: true
+            }
+        );
         assert_eq!(s.to_string(), "0-1-1");
     }
 

@@ -341,6 +341,11 @@ impl BinaryLog {
             .flatten()
     }
 
+    /// The GTID state now: the last GTID of each domain.
+    pub fn gtid_state(&self) -> GtidState {
+        self.lock().state.clone()
+    }
+
     /// `@@gtid_binlog_pos`.
     pub fn gtid_pos(&self) -> String {
         self.lock().state.to_string()

@@ -88,7 +88,11 @@ fn a_domain_leaves_the_state_once_the_files_holding_it_are_purged() {
     let (warnings, reason) = log.delete_domains(&[11]).unwrap().unwrap_err();
     assert!(warnings.is_empty());
     assert!(reason.contains("domain ('11') being deleted"));
-    assert_eq!(log.status().0, "mysql-bin.000001", "a refusal does not rotate");
+    assert_eq!(
+        log.status().0,
+        "mysql-bin.000001",
+        "a refusal does not rotate"
+    );
     log.rotate().unwrap();
     log.purge_to("mysql-bin.000002").unwrap().unwrap();
     let done = log.delete_domains(&[11]).unwrap().unwrap();

@@ -144,12 +144,19 @@ fn delete_domains(text: &str) -> ServerResult<Option<Extra>> {
         .strip_prefix('=')
         .map(str::trim_start)
         .and_then(|r| r.strip_prefix('('))
-        .and_then(|r| r.trim_end().trim_end_matches(';').trim_end().strip_suffix(')'))
+        .and_then(|r| {
+            r.trim_end()
+                .trim_end_matches(';')
+                .trim_end()
+                .strip_suffix(')')
+        })
     else {
         return Ok(None);
     };
     if list.trim().is_empty() {
-        return Ok(Some(Extra::Binlog(BinlogStatement::DeleteDomains(Vec::new()))));
+        return Ok(Some(Extra::Binlog(BinlogStatement::DeleteDomains(
+            Vec::new(),
+        ))));
     }
     let mut ids = Vec::new();
     for item in list.split(',') {
@@ -392,12 +399,18 @@ mod tests {
     #[test]
     fn reads_the_domains_flush_binary_logs_deletes() {
         let delete = |ids: Vec<u32>| Some(Extra::Binlog(BinlogStatement::DeleteDomains(ids)));
-        assert_eq!(extra("FLUSH BINARY LOGS DELETE_DOMAIN_ID=(11)"), delete(vec![11]));
+        assert_eq!(
+            extra("FLUSH BINARY LOGS DELETE_DOMAIN_ID=(11)"),
+            delete(vec![11])
+        );
         assert_eq!(
             extra("flush binary logs delete_domain_id = ( 1 , 2 )"),
             delete(vec![1, 2])
         );
-        assert_eq!(extra("FLUSH BINARY LOGS DELETE_DOMAIN_ID=()"), delete(vec![]));
+        assert_eq!(
+            extra("FLUSH BINARY LOGS DELETE_DOMAIN_ID=()"),
+            delete(vec![])
+        );
         assert_eq!(extra("FLUSH BINARY LOGS DELETE_DOMAIN_ID=(x)"), None);
         assert_eq!(extra("FLUSH LOGS DELETE_DOMAIN_ID=(1)"), None);
         let too_big = parse(&Piece {
