@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::delete_domain::{Deletion, delete_domains};
 use super::event::{self, Event, gtid_flag};
 use super::gtid::{Gtid, GtidState};
 use crate::server::config::VERSION;
@@ -248,6 +249,30 @@ impl BinaryLog {
         Ok(())
     }
 
+    /// FLUSH BINARY LOGS DELETE_DOMAIN_ID: drops the domains no file
+    /// still needs from the state, then rotates if any was dropped.
+    pub fn delete_domains(
+        &self,
+        ids: &[u32],
+    ) -> io::Result<Result<Deletion, (Vec<String>, String)>> {
+        let mut open = self.lock();
+        let oldest = open
+            .names
+            .first()
+            .and_then(|n| fs::read(self.settings.base.with_file_name(n)).ok())
+            .map(|bytes| super::reader::opening_gtid_list(&bytes))
+            .unwrap_or_default();
+        let deletion = match delete_domains(&mut open.state, ids, &oldest) {
+            Ok(d) => d,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        if deletion.changed {
+            self.rotate_locked(&mut open)?;
+            self.changed.notify_all();
+        }
+        Ok(Ok(deletion))
+    }
+
     /// RESET MASTER: removes every file and starts again at `.000001`.
     pub fn reset(&self) -> io::Result<()> {
         let mut open = self.lock();
@@ -314,6 +339,11 @@ impl BinaryLog {
         known
             .then(|| fs::read(self.settings.base.with_file_name(name)).ok())
             .flatten()
+    }
+
+    /// The GTID state now: the last GTID of each domain.
+    pub fn gtid_state(&self) -> GtidState {
+        self.lock().state.clone()
     }
 
     /// `@@gtid_binlog_pos`.

@@ -76,3 +76,29 @@ fn flush_logs_rotates_and_carries_the_gtid_state() {
     assert_eq!(reopened.status().0, "mysql-bin.000003");
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_domain_leaves_the_state_once_the_files_holding_it_are_purged() {
+    let dir = scratch("delete-domain");
+    let log = BinaryLog::open(settings(&dir)).unwrap();
+    log.write_group(0, 1, group_flags(true, false), Vec::new())
+        .unwrap();
+    log.write_group(11, 111, group_flags(true, false), Vec::new())
+        .unwrap();
+    let (warnings, reason) = log.delete_domains(&[11]).unwrap().unwrap_err();
+    assert!(warnings.is_empty());
+    assert!(reason.contains("domain ('11') being deleted"));
+    assert_eq!(
+        log.status().0,
+        "mysql-bin.000001",
+        "a refusal does not rotate"
+    );
+    log.rotate().unwrap();
+    log.purge_to("mysql-bin.000002").unwrap().unwrap();
+    let done = log.delete_domains(&[11]).unwrap().unwrap();
+    assert!(done.changed);
+    assert_eq!(log.gtid_pos(), "0-1-1");
+    let third = events(&log.read("mysql-bin.000003").unwrap());
+    assert_eq!(third[1].info, "[0-1-1]");
+    let _ = fs::remove_dir_all(&dir);
+}

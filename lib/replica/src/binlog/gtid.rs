@@ -76,6 +76,16 @@ impl GtidState {
         self.last.values().copied().collect()
     }
 
+    /// The last GTID logged in `domain_id`.
+    pub fn get(&self, domain_id: u32) -> Option<Gtid> {
+        self.last.get(&domain_id).copied()
+    }
+
+    /// Forgets one domain (FLUSH BINARY LOGS DELETE_DOMAIN_ID).
+    pub fn remove(&mut self, domain_id: u32) {
+        self.last.remove(&domain_id);
+    }
+
     /// Forgets everything (RESET MASTER).
     pub fn clear(&mut self) {
         self.last.clear();

@@ -1,5 +1,5 @@
 //! The master's binary log, as MariaDB 10.11 writes it: events in the v4
-//! format with CRC32 checksums (`event`), the GTID state (`gtid`), the
+//! format with CRC32 checksums (`event`), the GTID state (`gtid`) and dropping domains from it (`delete_domain`), the
 //! numbered files and their index (`files`), reading them back for SHOW
 //! BINLOG EVENTS (`reader`), which statements are unsafe to log as
 //! statements (`unsafe_statements`), and what a session logs when its statements
@@ -7,6 +7,7 @@
 //! from the executor and leaves as files in the datadir.
 
 pub mod crc;
+pub mod delete_domain;
 pub mod event;
 pub mod files;
 pub mod gtid;

@@ -65,6 +65,23 @@ pub fn gtids(bytes: &[u8]) -> Vec<Gtid> {
     out
 }
 
+/// The file's Gtid_list: the state before its first group.
+pub fn opening_gtid_list(bytes: &[u8]) -> Vec<Gtid> {
+    let mut pos = 4usize;
+    while pos + HEADER_LEN <= bytes.len() {
+        let header = &bytes[pos..pos + HEADER_LEN];
+        let size = u32_at(header, 9) as usize;
+        if size < HEADER_LEN + 4 || pos + size > bytes.len() {
+            break;
+        }
+        if header[4] == kind::GTID_LIST {
+            return gtid_list(&bytes[pos + HEADER_LEN..pos + size - 4]);
+        }
+        pos += size;
+    }
+    Vec::new()
+}
+
 /// An event's type name and info text.
 fn describe(code: u8, flags: u16, server_id: u32, body: &[u8]) -> (String, String) {
     let (name, info) = match code {

@@ -143,7 +143,7 @@ fn binlog_counter(statement: &crate::sql::parse::BinlogStatement) -> &'static st
         B::ShowMasterStatus => "Com_show_master_status",
         B::ShowBinaryLogs => "Com_show_binlogs",
         B::ShowEvents { .. } => "Com_show_binlog_events",
-        B::FlushLogs => "Com_flush",
+        B::FlushLogs | B::DeleteDomains(_) => "Com_flush",
         B::ResetMaster => "Com_reset",
         B::PurgeTo(_) => "Com_purge",
         B::ShowSlaveHosts => "Com_show_slave_hosts",

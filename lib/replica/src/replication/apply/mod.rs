@@ -1,7 +1,8 @@
 //! The SQL thread's work, serial and statement-based: reading the relay
 //! log (`relay_reader`), decoding events (`decode`, `query_status`),
 //! cutting them into groups (`collect`), applying a group in the thread's
-//! session (`applier`), `@@gtid_slave_pos` and its table (`slave_pos`),
+//! session (`applier`), `@@gtid_slave_pos` and its table (`slave_pos`) and
+//! the warnings when the own binlog is ahead of it (`slave_pos_conflicts`),
 //! the skip/UNTIL/kind rules (`rules`) and the error texts (`errors`).
 //! `replication::sql_thread` drives them; relay-log files enter, table
 //! changes and the channel's SQL status leave.
@@ -14,3 +15,4 @@ pub mod query_status;
 pub mod relay_reader;
 pub mod rules;
 pub mod slave_pos;
+pub mod slave_pos_conflicts;

@@ -62,6 +62,11 @@ impl BinlogState {
             .copied()
     }
 
+    /// Keeps only the domains `keep` accepts.
+    pub fn retain_domains(&mut self, keep: impl Fn(u32) -> bool) {
+        self.domains.retain(|domain_id, _| keep(*domain_id));
+    }
+
     /// The domain's latest GTID.
     pub fn last(&self, domain_id: u32) -> Option<Gtid> {
         self.domains.get(&domain_id)?.last().copied()
@@ -259,6 +264,19 @@ mod tests {
         assert_eq!(b.list(), vec![g(0, 2, 2), g(0, 1, 3)]);
         assert_eq!(b.find(0, 2), Some(g(0, 2, 2)));
         assert_eq!(b.last(0), Some(g(0, 1, 3)));
+    }
+
+    #[test]
+    fn a_deleted_domain_starts_the_slave_on_an_empty_domain() {
+        let mut b = binlog(&[g(0, 1, 1), g(11, 111, 1)]);
+        let mut s = ConnectState::parse("0-1-1,11-111-2").unwrap();
+        assert_eq!(
+            s.clone().check(&b, false),
+            Err(StartError::NotInBinlog(g(11, 111, 2)))
+        );
+        b.retain_domains(|d| d != 11);
+        assert_eq!(s.check(&b, false), Ok(()));
+        assert!(s.domains[&11].on_empty_domain);
     }
 
     proptest! {

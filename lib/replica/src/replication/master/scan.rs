@@ -82,7 +82,8 @@ pub fn file_lists(log: &BinaryLog) -> Vec<(String, Vec<Gtid>)> {
         .collect()
 }
 
-/// The binlog state: the first file's Gtid_list, then every group's GTID.
+/// The binlog state: the first file's Gtid_list, then every group's GTID,
+/// without the domains FLUSH BINARY LOGS DELETE_DOMAIN_ID dropped since.
 pub fn binlog_state(log: &BinaryLog) -> BinlogState {
     let mut state = BinlogState::default();
     for name in log.names() {
@@ -94,6 +95,8 @@ pub fn binlog_state(log: &BinaryLog) -> BinlogState {
             state.record(g);
         }
     }
+    let live = log.gtid_state();
+    state.retain_domains(|domain_id| live.get(domain_id).is_some());
     state
 }
 

@@ -6,8 +6,8 @@
 use super::ok;
 use crate::binlog::BinaryLog;
 use crate::binlog::files::PurgeError;
-use crate::binlog::reader;
-use crate::error::ServerError;
+use crate::binlog::{delete_domain, reader};
+use crate::error::{Condition, Level, ServerError};
 use crate::session::outcome::{Column, Outcome, ResultSet};
 use crate::session::{Session, StatementResult};
 use crate::sql::parse::BinlogStatement;
@@ -31,6 +31,7 @@ pub fn run(session: &mut Session, statement: &BinlogStatement) -> StatementResul
             }
             ok(0)
         }
+        BinlogStatement::DeleteDomains(ids) => delete_domains(session, log, ids),
         BinlogStatement::ResetMaster => {
             let log = log.ok_or_else(not_logging)?;
             log.reset().map_err(io_error)?;
@@ -127,6 +128,29 @@ fn events(
         })
         .collect();
     Ok(Outcome::Rows(ResultSet { columns, rows }))
+}
+
+/// FLUSH BINARY LOGS DELETE_DOMAIN_ID: warnings stay with the error if refused.
+fn delete_domains(session: &mut Session, log: Option<&BinaryLog>, ids: &[u32]) -> StatementResult {
+    let Some(log) = log else {
+        return ok(0);
+    };
+    let (warnings, refused) = match log.delete_domains(ids).map_err(io_error)? {
+        Ok(deletion) => (deletion.warnings, None),
+        Err((warnings, reason)) => (warnings, Some(reason)),
+    };
+    for message in warnings {
+        session.warn(Condition {
+            level: Level::Warning,
+            code: delete_domain::CODE,
+            message,
+        });
+    }
+    if let Some(reason) = refused {
+        return Err(ServerError::new(delete_domain::CODE, "HY000", reason));
+    }
+    log.publish(&session.state.globals);
+    ok(0)
 }
 
 fn purge(log: Option<&BinaryLog>, name: &str) -> StatementResult {

@@ -6,6 +6,7 @@ use sqlparser::ast::{ContextModifier, Expr, ObjectName, Set};
 use super::context::RowContext;
 use super::ok;
 use crate::error::ServerResult;
+use crate::replication::apply::slave_pos_conflicts;
 use crate::session::{Session, StatementResult, not_supported};
 use crate::sql::eval::{VarScope, evaluate};
 use crate::sysvars::SetValue;
@@ -83,7 +84,8 @@ fn assign(
     }
 }
 
-/// SET GLOBAL gtid_slave_pos: mysql.gtid_slave_pos and the slave channel follow.
+/// SET GLOBAL gtid_slave_pos: mysql.gtid_slave_pos and the slave channel
+/// follow; warned when the own binary log is ahead of the new position.
 fn slave_pos_assigned(session: &mut Session) -> ServerResult<()> {
     let text = session
         .state
@@ -91,7 +93,17 @@ fn slave_pos_assigned(session: &mut Session) -> ServerResult<()> {
         .global("gtid_slave_pos")
         .map(|s| s.as_text().to_string())
         .unwrap_or_default();
-    crate::replication::apply::slave_pos::assign(session, &text)
+    let conflicts = session.state.binlog.as_ref().map(|log| {
+        let wanted = crate::binlog::gtid::parse_list(&text).unwrap_or_default();
+        let server_id = session.state.globals.server_id() as u32;
+        slave_pos_conflicts::conflicts(&log.gtid_state().list(), server_id, &wanted)
+    });
+    crate::replication::apply::slave_pos::assign(session, &text)?;
+    conflicts
+        .into_iter()
+        .flatten()
+        .for_each(|c| session.warn(c));
+    Ok(())
 }
 
 /// A system variable's scope and name, or None for a user variable.

@@ -65,6 +65,8 @@ pub enum BinlogStatement {
         count: Option<usize>,
     },
     FlushLogs,
+    /// `FLUSH BINARY LOGS DELETE_DOMAIN_ID=(id, …)`.
+    DeleteDomains(Vec<u32>),
     ResetMaster,
     PurgeTo(String),
     /// `SHOW SLAVE HOSTS` / `SHOW REPLICA HOSTS`.
@@ -112,6 +114,7 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
         ["FLUSH", "LOGS" | "BINARY"] | ["FLUSH", "BINARY", "LOGS"] => {
             Some(Extra::Binlog(BinlogStatement::FlushLogs))
         }
+        ["FLUSH", "BINARY", "LOGS", _, ..] => delete_domains(piece.text)?,
         ["RESET", "MASTER"] => Some(Extra::Binlog(BinlogStatement::ResetMaster)),
         ["PURGE", "BINARY" | "MASTER", "LOGS", "TO", _] => {
             quoted(piece.text).map(|f| Extra::Binlog(BinlogStatement::PurgeTo(f)))
@@ -127,6 +130,54 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
         ["ALTER", "TABLE", _, rest @ ..] => alter_engine(piece, rest),
         _ => None,
     })
+}
+
+/// The id list of `FLUSH BINARY LOGS DELETE_DOMAIN_ID = ( id, … )`; None
+/// (a syntax error) for any other tail.
+fn delete_domains(text: &str) -> ServerResult<Option<Extra>> {
+    let upper = text.to_ascii_uppercase();
+    let Some(at) = upper.find("DELETE_DOMAIN_ID") else {
+        return Ok(None);
+    };
+    let rest = text[at + "DELETE_DOMAIN_ID".len()..].trim_start();
+    let Some(list) = rest
+        .strip_prefix('=')
+        .map(str::trim_start)
+        .and_then(|r| r.strip_prefix('('))
+        .and_then(|r| {
+            r.trim_end()
+                .trim_end_matches(';')
+                .trim_end()
+                .strip_suffix(')')
+        })
+    else {
+        return Ok(None);
+    };
+    if list.trim().is_empty() {
+        return Ok(Some(Extra::Binlog(BinlogStatement::DeleteDomains(
+            Vec::new(),
+        ))));
+    }
+    let mut ids = Vec::new();
+    for item in list.split(',') {
+        let Ok(id) = item.trim().parse::<u64>() else {
+            return Ok(None);
+        };
+        ids.push(u32::try_from(id).map_err(|_| domain_too_big(item.trim()))?);
+    }
+    Ok(Some(Extra::Binlog(BinlogStatement::DeleteDomains(ids))))
+}
+
+/// 1076: a domain id past 32 bits.
+fn domain_too_big(id: &str) -> crate::error::ServerError {
+    crate::error::ServerError::new(
+        crate::binlog::delete_domain::CODE,
+        "HY000",
+        format!(
+            "The value of gtid domain being deleted ('{id}') exceeds its maximum size of 32 bit \
+             unsigned integer"
+        ),
+    )
 }
 
 /// `LIMIT n`, `LIMIT m, n` or `LIMIT n OFFSET m` of SHOW WARNINGS.
@@ -343,6 +394,30 @@ mod tests {
                 count: 3
             })
         );
+    }
+
+    #[test]
+    fn reads_the_domains_flush_binary_logs_deletes() {
+        let delete = |ids: Vec<u32>| Some(Extra::Binlog(BinlogStatement::DeleteDomains(ids)));
+        assert_eq!(
+            extra("FLUSH BINARY LOGS DELETE_DOMAIN_ID=(11)"),
+            delete(vec![11])
+        );
+        assert_eq!(
+            extra("flush binary logs delete_domain_id = ( 1 , 2 )"),
+            delete(vec![1, 2])
+        );
+        assert_eq!(
+            extra("FLUSH BINARY LOGS DELETE_DOMAIN_ID=()"),
+            delete(vec![])
+        );
+        assert_eq!(extra("FLUSH BINARY LOGS DELETE_DOMAIN_ID=(x)"), None);
+        assert_eq!(extra("FLUSH LOGS DELETE_DOMAIN_ID=(1)"), None);
+        let too_big = parse(&Piece {
+            text: "FLUSH BINARY LOGS DELETE_DOMAIN_ID=(4294967296)",
+            line: 1,
+        });
+        assert_eq!(too_big.unwrap_err().code, 1076);
     }
 
     #[test]
