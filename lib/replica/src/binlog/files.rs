@@ -427,19 +427,20 @@ fn close_file(open: &mut Open) -> io::Result<()> {
 }
 
 /// `base.NNNNNN`, the file name alone.
-fn file_name(base: &Path, number: u32) -> String {
+pub fn file_name(base: &Path, number: u32) -> String {
     let stem = base
         .file_name()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     format!("{stem}.{number:06}")
 }
 
-fn file_number(name: &str) -> Option<u32> {
+/// The number a log file's name ends in.
+pub fn file_number(name: &str) -> Option<u32> {
     name.rsplit('.').next()?.parse().ok()
 }
 
 /// The file names the index lists (`./name` lines, as MariaDB writes them).
-fn read_index(path: &Path) -> io::Result<Vec<String>> {
+pub fn read_index(path: &Path) -> io::Result<Vec<String>> {
     match fs::read_to_string(path) {
         Ok(text) => Ok(text
             .lines()
@@ -451,7 +452,8 @@ fn read_index(path: &Path) -> io::Result<Vec<String>> {
     }
 }
 
-fn write_index(path: &Path, names: &[String]) -> io::Result<()> {
+/// Writes an index as MariaDB does: one `./name` line per file.
+pub fn write_index(path: &Path, names: &[String]) -> io::Result<()> {
     let text: String = names.iter().map(|n| format!("./{n}\n")).collect();
     fs::write(path, text)
 }

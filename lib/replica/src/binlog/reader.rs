@@ -15,42 +15,53 @@ pub struct EventRow {
     pub info: String,
 }
 
-/// The events of a file, in order; stops at a truncated event.
-pub fn events(bytes: &[u8]) -> Vec<EventRow> {
-    let mut rows = Vec::new();
+/// One whole event of a file: its position, header and body (checksum cut).
+struct Frame<'a> {
+    pos: usize,
+    header: &'a [u8],
+    body: &'a [u8],
+}
+
+/// The whole events of a file, in order; stops at a truncated event.
+fn frames(bytes: &[u8]) -> impl Iterator<Item = Frame<'_>> {
     let mut pos = 4usize;
-    while pos + HEADER_LEN <= bytes.len() {
-        let header = &bytes[pos..pos + HEADER_LEN];
+    std::iter::from_fn(move || {
+        let header = bytes.get(pos..pos + HEADER_LEN)?;
         let size = u32_at(header, 9) as usize;
         if size < HEADER_LEN + 4 || pos + size > bytes.len() {
-            break;
+            return None;
         }
-        let body = &bytes[pos + HEADER_LEN..pos + size - 4];
-        let flags = u16::from_le_bytes([header[17], header[18]]);
-        let (event_type, info) = describe(header[4], flags, u32_at(header, 5), body);
-        rows.push(EventRow {
-            pos: pos as u64,
-            event_type,
-            server_id: u32_at(header, 5),
-            end_log_pos: u64::from(u32_at(header, 13)),
-            info,
-        });
+        let frame = Frame {
+            pos,
+            header,
+            body: &bytes[pos + HEADER_LEN..pos + size - 4],
+        };
         pos += size;
-    }
-    rows
+        Some(frame)
+    })
+}
+
+/// The events of a file, in order; stops at a truncated event.
+pub fn events(bytes: &[u8]) -> Vec<EventRow> {
+    frames(bytes)
+        .map(|Frame { pos, header, body }| {
+            let flags = u16::from_le_bytes([header[17], header[18]]);
+            let (event_type, info) = describe(header[4], flags, u32_at(header, 5), body);
+            EventRow {
+                pos: pos as u64,
+                event_type,
+                server_id: u32_at(header, 5),
+                end_log_pos: u64::from(u32_at(header, 13)),
+                info,
+            }
+        })
+        .collect()
 }
 
 /// The GTIDs a file records: its Gtid_list, then each group's GTID.
 pub fn gtids(bytes: &[u8]) -> Vec<Gtid> {
     let mut out = Vec::new();
-    let mut pos = 4usize;
-    while pos + HEADER_LEN <= bytes.len() {
-        let header = &bytes[pos..pos + HEADER_LEN];
-        let size = u32_at(header, 9) as usize;
-        if size < HEADER_LEN + 4 || pos + size > bytes.len() {
-            break;
-        }
-        let body = &bytes[pos + HEADER_LEN..pos + size - 4];
+    for Frame { header, body, .. } in frames(bytes) {
         match header[4] {
             kind::GTID_LIST => out.extend(gtid_list(body)),
             kind::GTID if body.len() >= 12 => out.push(Gtid {
@@ -60,26 +71,15 @@ pub fn gtids(bytes: &[u8]) -> Vec<Gtid> {
             }),
             _ => {}
         }
-        pos += size;
     }
     out
 }
 
 /// The file's Gtid_list: the state before its first group.
 pub fn opening_gtid_list(bytes: &[u8]) -> Vec<Gtid> {
-    let mut pos = 4usize;
-    while pos + HEADER_LEN <= bytes.len() {
-        let header = &bytes[pos..pos + HEADER_LEN];
-        let size = u32_at(header, 9) as usize;
-        if size < HEADER_LEN + 4 || pos + size > bytes.len() {
-            break;
-        }
-        if header[4] == kind::GTID_LIST {
-            return gtid_list(&bytes[pos + HEADER_LEN..pos + size - 4]);
-        }
-        pos += size;
-    }
-    Vec::new()
+    frames(bytes)
+        .find(|f| f.header[4] == kind::GTID_LIST)
+        .map_or_else(Vec::new, |f| gtid_list(f.body))
 }
 
 /// An event's type name and info text.

@@ -40,6 +40,25 @@ pub fn installed_server(program: &str) -> Option<std::path::PathBuf> {
     found
 }
 
+/// Every row of a query, NULL as `NULL`, cells joined by tabs.
+pub fn rows(conn: &mut rmtr_mysqltest::client::Connection, sql: &str) -> Vec<String> {
+    let responses = conn
+        .query(sql.as_bytes())
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let Some(rmtr_mysqltest::client::Response::ResultSet(set)) = responses.into_iter().next()
+    else {
+        panic!("{sql} gave no result set");
+    };
+    let cell = |c: &Option<Vec<u8>>| {
+        c.as_deref()
+            .map_or("NULL".into(), |b| String::from_utf8_lossy(b).into_owned())
+    };
+    set.rows
+        .iter()
+        .map(|r| r.iter().map(cell).collect::<Vec<String>>().join("\t"))
+        .collect()
+}
+
 /// Polls `cond` for up to five seconds; panics if it never holds.
 pub fn wait_until(mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(5);

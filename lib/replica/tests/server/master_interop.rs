@@ -69,33 +69,15 @@ fn connect_within(port: u16, limit: Duration, log: &Path) -> Connection {
     }
 }
 
+/// One query's rows, one line each.
+fn rows(conn: &mut Connection, sql: &str) -> String {
+    common::rows(conn, sql).join("\n")
+}
+
 fn run(conn: &mut Connection, sql: &str) {
     if let Err(e) = conn.query(sql.as_bytes()) {
         panic!("{sql}: {e}");
     }
-}
-
-/// The rows of a query, cells joined by tabs, rows by newlines.
-fn rows(conn: &mut Connection, sql: &str) -> String {
-    let responses = conn
-        .query(sql.as_bytes())
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    let Some(Response::ResultSet(set)) = responses.into_iter().next() else {
-        panic!("{sql} gave no result set");
-    };
-    set.rows
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|c| {
-                    c.as_deref()
-                        .map_or("NULL".into(), |b| String::from_utf8_lossy(b).into_owned())
-                })
-                .collect::<Vec<_>>()
-                .join("\t")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// One named column of SHOW SLAVE STATUS.

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 
-use rmtr_mysqltest::client::{ConnectOptions, Connection, Protocol, Response};
+use rmtr_mysqltest::client::{ConnectOptions, Connection, Protocol};
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("replica-persist-{name}-{}", std::process::id()));
@@ -49,26 +49,6 @@ fn run(conn: &mut Connection, sql: &str) {
     conn.query(sql.as_bytes()).unwrap();
 }
 
-/// The rows of a query, NULL as `NULL`, cells joined by tabs.
-fn rows(conn: &mut Connection, sql: &str) -> Vec<String> {
-    let responses = conn.query(sql.as_bytes()).unwrap();
-    let Some(Response::ResultSet(set)) = responses.into_iter().next() else {
-        panic!("{sql} gave no result set");
-    };
-    set.rows
-        .iter()
-        .map(|r| {
-            r.iter()
-                .map(|c| {
-                    c.as_ref()
-                        .map_or("NULL".into(), |b| String::from_utf8_lossy(b).into_owned())
-                })
-                .collect::<Vec<_>>()
-                .join("\t")
-        })
-        .collect()
-}
-
 #[test]
 fn rows_survive_a_clean_shutdown_and_restart() {
     let dir = scratch("clean");
@@ -94,14 +74,17 @@ fn rows_survive_a_clean_shutdown_and_restart() {
     let mut child = start(&dir);
     let mut conn = connect(&dir);
     assert_eq!(
-        rows(&mut conn, "SELECT * FROM db.t"),
+        common::rows(&mut conn, "SELECT * FROM db.t"),
         ["1\tx\t1.50\t2024-02-29 10:11:12", "2\tNULL\t-3.25\tNULL"]
     );
-    assert_eq!(rows(&mut conn, "SELECT * FROM test.m"), ["7"]);
-    assert_eq!(rows(&mut conn, "SHOW TABLES FROM test"), ["m"]);
+    assert_eq!(common::rows(&mut conn, "SELECT * FROM test.m"), ["7"]);
+    assert_eq!(common::rows(&mut conn, "SHOW TABLES FROM test"), ["m"]);
     assert!(conn.query(b"SELECT * FROM test.tmp").is_err());
     run(&mut conn, "INSERT INTO db.t (b) VALUES ('y')");
-    assert_eq!(rows(&mut conn, "SELECT a FROM db.t WHERE b = 'y'"), ["3"]);
+    assert_eq!(
+        common::rows(&mut conn, "SELECT a FROM db.t WHERE b = 'y'"),
+        ["3"]
+    );
     conn.shutdown().unwrap();
     assert!(child.wait().unwrap().success());
     let _ = fs::remove_dir_all(&dir);
@@ -125,7 +108,7 @@ fn a_committed_row_survives_sigkill_and_an_uncommitted_one_does_not() {
 
     let mut child = start(&dir);
     let mut conn = connect(&dir);
-    assert_eq!(rows(&mut conn, "SELECT a FROM test.t"), ["1"]);
+    assert_eq!(common::rows(&mut conn, "SELECT a FROM test.t"), ["1"]);
     conn.shutdown().unwrap();
     assert!(child.wait().unwrap().success());
     let _ = fs::remove_dir_all(&dir);

@@ -134,6 +134,11 @@ fn connect(options: &ConnectOptions, limit: Duration) -> Connection {
     }
 }
 
+/// One query's rows, one line each.
+fn rows(conn: &mut Connection, sql: &str) -> String {
+    common::rows(conn, sql).join("\n")
+}
+
 fn run(conn: &mut Connection, sql: &str) {
     conn.query(sql.as_bytes())
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
@@ -208,26 +213,6 @@ fn connect_both(dir: &Path, master_port: u16) -> (Connection, Connection) {
         Duration::from_secs(5),
     );
     (master, slave)
-}
-
-/// One query's rows, tab-separated, one line each.
-fn rows(conn: &mut Connection, sql: &str) -> String {
-    let responses = conn
-        .query(sql.as_bytes())
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    let Some(Response::ResultSet(set)) = responses.into_iter().next() else {
-        panic!("{sql} gave no result set");
-    };
-    let cell = |c: &Option<Vec<u8>>| {
-        c.as_deref()
-            .map_or("NULL".into(), |b| String::from_utf8_lossy(b).into_owned())
-    };
-    let lines: Vec<String> = set
-        .rows
-        .iter()
-        .map(|r| r.iter().map(cell).collect::<Vec<_>>().join("\t"))
-        .collect();
-    lines.join("\n")
 }
 
 /// STOP SLAVE, which must not hang.

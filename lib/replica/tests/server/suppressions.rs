@@ -7,7 +7,7 @@
 use std::fs;
 use std::process::{Child, Command};
 
-use rmtr_mysqltest::client::{ConnectOptions, Connection, Protocol, Response};
+use rmtr_mysqltest::client::{ConnectOptions, Connection, Protocol};
 
 use super::common;
 
@@ -19,26 +19,6 @@ impl Drop for Guard {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-/// Every row of a query, cells joined by tabs.
-fn rows(conn: &mut Connection, sql: &str) -> Vec<String> {
-    let responses = conn.query(sql.as_bytes()).unwrap();
-    let Some(Response::ResultSet(set)) = responses.into_iter().next() else {
-        panic!("{sql} gave no result set");
-    };
-    set.rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|c| {
-                    c.as_deref()
-                        .map_or("NULL".into(), |b| String::from_utf8_lossy(b).into_owned())
-                })
-                .collect::<Vec<_>>()
-                .join("\t")
-        })
-        .collect()
 }
 
 #[test]
@@ -83,10 +63,10 @@ fn add_suppression_fills_the_table_and_binlogs_the_insert() {
         conn.query(sql.as_bytes()).unwrap();
     }
     assert_eq!(
-        rows(&mut conn, "SELECT pattern FROM mtr.test_suppressions"),
+        common::rows(&mut conn, "SELECT pattern FROM mtr.test_suppressions"),
         [r#"Slave: it's \. a "test""#]
     );
-    let events = rows(&mut conn, "SHOW BINLOG EVENTS");
+    let events = common::rows(&mut conn, "SHOW BINLOG EVENTS");
     let infos: Vec<&str> = events
         .iter()
         .filter_map(|e| e.rsplit('\t').next())
@@ -99,7 +79,7 @@ fn add_suppression_fills_the_table_and_binlogs_the_insert() {
     );
     assert!(!infos.iter().any(|i| i.contains("ignored")), "{events:#?}");
     // The caller's database is left as it was.
-    assert_eq!(rows(&mut conn, "SELECT DATABASE()"), ["NULL"]);
+    assert_eq!(common::rows(&mut conn, "SELECT DATABASE()"), ["NULL"]);
     conn.quit();
     let _ = fs::remove_dir_all(&dir);
 }

@@ -67,11 +67,8 @@ fn past(file: &str, pos: u64, until_file: &str, until_pos: u64) -> bool {
     }
 }
 
-fn file_number(name: &str) -> u64 {
-    name.rsplit('.')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
+fn file_number(name: &str) -> u32 {
+    crate::binlog::files::file_number(name).unwrap_or(0)
 }
 
 /// Whether every domain of the UNTIL list has applied its GTID.

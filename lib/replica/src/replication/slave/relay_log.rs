@@ -9,10 +9,10 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::binlog::event::{self, Event};
-use crate::binlog::files::now;
+use crate::binlog::files::{file_name, file_number, now, read_index, write_index};
 
 /// `LOG_EVENT_RELAY_LOG_F`: the flag of the events the slave writes itself.
 pub const RELAY_LOG_FLAG: u16 = 0x40;
@@ -199,36 +199,6 @@ fn start_file(
     names.push(name);
     write_index(&settings.index, &names)?;
     Ok((file, names))
-}
-
-/// `base.NNNNNN`, the file name alone.
-pub fn file_name(base: &Path, number: u32) -> String {
-    let stem = base
-        .file_name()
-        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-    format!("{stem}.{number:06}")
-}
-
-fn file_number(name: &str) -> Option<u32> {
-    name.rsplit('.').next()?.parse().ok()
-}
-
-/// The file names the index lists (`./name` lines).
-fn read_index(path: &Path) -> io::Result<Vec<String>> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(text
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(|l| l.rsplit('/').next().unwrap_or(l).to_string())
-            .collect()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(e),
-    }
-}
-
-fn write_index(path: &Path, names: &[String]) -> io::Result<()> {
-    let text: String = names.iter().map(|n| format!("./{n}\n")).collect();
-    fs::write(path, text)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 use super::*;
 use crate::binlog::reader;
+use std::path::Path;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("relay-log-{name}-{}", std::process::id()));

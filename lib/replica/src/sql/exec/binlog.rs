@@ -83,27 +83,46 @@ fn events(
     offset: usize,
     count: Option<usize>,
 ) -> StatementResult {
-    let columns = vec![
+    let Some(log) = log else {
+        return no_events();
+    };
+    let name = match file {
+        Some(f) => f.to_string(),
+        None => log.files().first().map(|f| f.0.clone()).unwrap_or_default(),
+    };
+    event_listing(&name, log.read(&name), from, offset, count)
+}
+
+/// The columns of SHOW BINLOG EVENTS and SHOW RELAYLOG EVENTS.
+fn event_columns() -> Vec<Column> {
+    vec![
         Column::text("Log_name", 192),
         Column::integer("Pos"),
         Column::text("Event_type", 15),
         Column::integer("Server_id"),
         Column::integer("End_log_pos"),
         Column::text("Info", 192),
-    ];
-    let Some(log) = log else {
-        return Ok(Outcome::Rows(ResultSet {
-            columns,
-            rows: Vec::new(),
-        }));
-    };
-    let name = match file {
-        Some(f) => f.to_string(),
-        None => log.files().first().map(|f| f.0.clone()).unwrap_or_default(),
-    };
-    let bytes = log
-        .read(&name)
-        .ok_or_else(|| show_events_error("Could not find target log"))?;
+    ]
+}
+
+/// The empty listing of a server without the log.
+pub(super) fn no_events() -> StatementResult {
+    Ok(Outcome::Rows(ResultSet {
+        columns: event_columns(),
+        rows: Vec::new(),
+    }))
+}
+
+/// The events of log file `name` (its bytes; None when it is missing) from
+/// position `from`, as SHOW BINLOG/RELAYLOG EVENTS list them.
+pub(super) fn event_listing(
+    name: &str,
+    bytes: Option<Vec<u8>>,
+    from: u64,
+    offset: usize,
+    count: Option<usize>,
+) -> StatementResult {
+    let bytes = bytes.ok_or_else(|| show_events_error("Could not find target log"))?;
     let all = reader::events(&bytes);
     if from != 4 && !all.iter().any(|e| e.pos == from) {
         return Err(show_events_error("Wrong offset or I/O error"));
@@ -115,7 +134,7 @@ fn events(
         .take(count.unwrap_or(usize::MAX))
         .map(|e| {
             [
-                name.clone(),
+                name.to_string(),
                 e.pos.to_string(),
                 e.event_type,
                 e.server_id.to_string(),
@@ -127,7 +146,10 @@ fn events(
             .collect()
         })
         .collect();
-    Ok(Outcome::Rows(ResultSet { columns, rows }))
+    Ok(Outcome::Rows(ResultSet {
+        columns: event_columns(),
+        rows,
+    }))
 }
 
 /// FLUSH BINARY LOGS DELETE_DOMAIN_ID: warnings stay with the error if refused.

@@ -161,32 +161,16 @@ fn literal(value: &Value) -> String {
         Value::Null => "NULL".to_string(),
         Value::Bytes(_) | Value::Temporal(_) => {
             let text = to_text(value).unwrap_or_default();
-            format!("'{}'", escape(&String::from_utf8_lossy(&text)))
+            format!(
+                "'{}'",
+                crate::sql::routines::binlog_text::escape(&String::from_utf8_lossy(&text))
+            )
         }
         _ => to_text(value).map_or_else(
             || "NULL".to_string(),
             |b| String::from_utf8_lossy(&b).into_owned(),
         ),
     }
-}
-
-/// Backslash escapes of a string literal's content.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\0' => out.push_str("\\0"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\x1a' => out.push_str("\\Z"),
-            '\\' | '\'' | '"' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

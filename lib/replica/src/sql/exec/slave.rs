@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::ok;
 use crate::error::{Condition, Level};
 use crate::replication::slave::{control, status};
-use crate::session::outcome::{Column, Outcome, ResultSet};
+use crate::session::outcome::Outcome;
 use crate::session::{Session, StatementResult};
 use crate::sql::parse::slave_statements::SlaveStatement;
 
@@ -115,56 +115,10 @@ fn relaylog_events(
     offset: usize,
     count: Option<usize>,
 ) -> StatementResult {
-    let columns = vec![
-        Column::text("Log_name", 192),
-        Column::integer("Pos"),
-        Column::text("Event_type", 15),
-        Column::integer("Server_id"),
-        Column::integer("End_log_pos"),
-        Column::text("Info", 192),
-    ];
     let relay = session.state.slave.relay_log.lock().unwrap();
     let Some(relay) = relay.as_ref() else {
-        return Ok(Outcome::Rows(ResultSet {
-            columns,
-            rows: Vec::new(),
-        }));
+        return super::binlog::no_events();
     };
     let name = file.map_or_else(|| relay.first(), str::to_string);
-    let bytes = relay
-        .read(&name)
-        .ok_or_else(|| show_events_error("Could not find target log"))?;
-    let all = crate::binlog::reader::events(&bytes);
-    if from != 4 && !all.iter().any(|e| e.pos == from) {
-        return Err(show_events_error("Wrong offset or I/O error"));
-    }
-    let rows = all
-        .into_iter()
-        .filter(|e| e.pos >= from)
-        .skip(offset)
-        .take(count.unwrap_or(usize::MAX))
-        .map(|e| {
-            [
-                name.clone(),
-                e.pos.to_string(),
-                e.event_type,
-                e.server_id.to_string(),
-                e.end_log_pos.to_string(),
-                e.info,
-            ]
-            .into_iter()
-            .map(|v| Some(v.into_bytes()))
-            .collect()
-        })
-        .collect();
-    Ok(Outcome::Rows(ResultSet { columns, rows }))
-}
-
-/// 1220, worded as for SHOW BINLOG EVENTS (MariaDB says BINLOG here too).
-fn show_events_error(why: &str) -> crate::error::ServerError {
-    crate::error::ServerError::new(
-        1220,
-        "HY000",
-        format!("Error when executing command SHOW BINLOG EVENTS: {why}"),
-    )
+    super::binlog::event_listing(&name, relay.read(&name), from, offset, count)
 }
