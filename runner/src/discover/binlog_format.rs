@@ -1,6 +1,6 @@
 //! Variants a server cannot run because of the binary-log format they ask
 //! for: the bundled server writes statement events only, so a combination
-//! that sets `binlog-format=row` or `mixed` is skipped there with a reason
+//! that sets `binlog-format=row` is skipped there with a reason
 //! instead of failing. A variant's server options go in (the last
 //! `--binlog-format` of either side decides, as it does for the server); the
 //! variant comes out marked skipped, or unchanged.

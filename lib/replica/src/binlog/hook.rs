@@ -4,7 +4,8 @@
 //! (ended by Xid for transactional changes, else by a COMMIT query) when
 //! the transaction commits; when it rolls back, dropped unless it changed
 //! non-transactional tables (then ended by ROLLBACK). `sql_log_bin=0`
-//! writes nothing.
+//! writes nothing. Under MIXED, an unsafe row change is refused before it
+//! runs, since MariaDB would log it as row events.
 
 use sqlparser::ast::{ObjectType, Statement as Ast};
 
@@ -12,6 +13,7 @@ use super::event::{self, Event, QueryContext, flag};
 use super::files::{group_flags, now};
 use super::gtid::Gtid;
 use super::unsafe_statements;
+use crate::error::ServerResult;
 use crate::session::Session;
 use crate::sql::parse::{Extra, Statement};
 use crate::sysvars::catalog::lookup;
@@ -68,6 +70,32 @@ pub fn after_statement(session: &mut Session, text: &str, statement: &Statement)
     }
 }
 
+/// Before a statement runs: under BINLOG_FORMAT = MIXED MariaDB logs an
+/// unsafe statement as row events, which replica cannot write yet; it
+/// refuses the statement rather than log it in a form that may replicate
+/// differently. The SQL thread applies what its master logged.
+pub fn before_statement(session: &Session, statement: &Statement) -> ServerResult<()> {
+    if session.state.binlog.is_none()
+        || !session.vars.sql_log_bin()
+        || session.fixed_command.is_some()
+        || !session.vars.binlog_format().eq_ignore_ascii_case("MIXED")
+    {
+        return Ok(());
+    }
+    let Statement::Sql(ast) = statement else {
+        return Ok(());
+    };
+    if !matches!(&**ast, Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_)) {
+        return Ok(());
+    }
+    match unsafe_statements::reasons(ast, unsafe_context(session, ast)).is_empty() {
+        true => Ok(()),
+        false => Err(crate::session::not_supported(
+            "row-based logging of an unsafe statement (BINLOG_FORMAT = MIXED)",
+        )),
+    }
+}
+
 /// Under BINLOG_FORMAT = STATEMENT, a Note 1592 for each reason the
 /// statement may replicate differently (before `log_dml` counts its changes).
 fn warn_if_unsafe(session: &mut Session, statement: &Statement) {
@@ -81,13 +109,17 @@ fn warn_if_unsafe(session: &mut Session, statement: &Statement) {
     {
         return;
     }
-    let context = unsafe_statements::Context {
+    for reason in unsafe_statements::reasons(ast, unsafe_context(session, ast)) {
+        session.warn(reason.note());
+    }
+}
+
+/// What the transaction did before `ast`, for judging whether it is unsafe.
+fn unsafe_context(session: &Session, ast: &Ast) -> unsafe_statements::Context {
+    unsafe_statements::Context {
         in_transaction: session.explicit_txn || !session.vars.autocommit(),
         wrote_transactional: session.binlog_cache.changes_seen > 0,
         writes_only_non_transactional: writes_only_non_transactional(session, ast),
-    };
-    for reason in unsafe_statements::reasons(ast, context) {
-        session.warn(reason.note());
     }
 }
 

@@ -71,7 +71,8 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.txn.start_statement();
         session.seeded_rands.clear();
         session.binlog_cache.rand_seeds = None;
-        let result = dispatch(session, piece, &statement);
+        let result = crate::binlog::hook::before_statement(session, &statement)
+            .and_then(|()| dispatch(session, piece, &statement));
         if result.is_ok() {
             crate::binlog::hook::after_statement(session, piece.text, &statement);
         }
@@ -111,6 +112,7 @@ pub(crate) fn run_sub_statement(
 /// as if the client had sent it, inside EXECUTE's own statement.
 fn run_prepared(session: &mut Session, piece: &Piece<'_>) -> StatementResult {
     let statement = parse_statement(piece)?;
+    crate::binlog::hook::before_statement(session, &statement)?;
     let result = dispatch(session, piece, &statement);
     if result.is_ok() {
         crate::binlog::hook::after_statement(session, piece.text, &statement);
