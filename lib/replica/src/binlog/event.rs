@@ -215,6 +215,8 @@ pub struct QueryContext {
     pub charsets: [u16; 3],
     /// The InnoDB xid DDL statements carry, if any.
     pub xid: Option<u64>,
+    /// The session's time zone, when the statement read times through it.
+    pub time_zone: Option<String>,
 }
 
 /// When a statement started: its second, and the microseconds when the
@@ -245,6 +247,11 @@ pub fn query_at(time: StatementTime, flags: u16, context: &QueryContext, text: &
     status.push(4);
     for id in context.charsets {
         status.extend_from_slice(&id.to_le_bytes());
+    }
+    if let Some(zone) = &context.time_zone {
+        status.push(5); // Q_TIME_ZONE_CODE: a length-prefixed name
+        status.push(zone.len() as u8);
+        status.extend_from_slice(zone.as_bytes());
     }
     if let Some(micros) = time.micros {
         status.push(0x80);

@@ -25,6 +25,7 @@ fn context(db: &str, xid: Option<u64>) -> QueryContext {
         sql_mode: 0x5420_0000,
         charsets: [33, 33, 8],
         xid,
+        time_zone: None,
     }
 }
 

@@ -32,6 +32,9 @@ pub struct TxnCache {
     /// The seeds RAND() started from in the running statement, for the
     /// Rand event logged before it.
     pub rand_seeds: Option<(u64, u64)>,
+    /// The running statement converted times through the session's zone,
+    /// so its Query event names the zone.
+    pub time_zone_used: bool,
     /// A replicated group's original GTID: the SQL thread sets it so that
     /// the group is logged as its origin wrote it (log_slave_updates).
     pub origin: Option<Gtid>,
@@ -516,6 +519,10 @@ fn context(session: &Session, db: Option<String>, xid: Option<u64>) -> QueryCont
             server,
         ],
         xid,
+        time_zone: session
+            .binlog_cache
+            .time_zone_used
+            .then(|| vars.time_zone().to_string()),
     }
 }
 

@@ -199,6 +199,13 @@ impl Session {
     }
 
     /// Records a note or warning of the running statement.
+    /// The session's time zone, noted as used: the statement's Query event
+    /// then names it (Q_TIME_ZONE_CODE) so that a slave reads times alike.
+    pub fn time_zone(&mut self) -> crate::sql::value::time_zone::TimeZone {
+        self.binlog_cache.time_zone_used = true;
+        crate::sql::value::time_zone::TimeZone::of(self.vars.time_zone())
+    }
+
     pub fn warn(&mut self, condition: Condition) {
         self.warnings.push(condition);
     }

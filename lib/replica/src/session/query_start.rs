@@ -36,6 +36,15 @@ impl QueryStart {
         self.at
     }
 
+    /// The whole seconds of the start time (UNIX_TIMESTAMP()): the Query
+    /// event's header carries them, so the fraction stays unused.
+    pub fn seconds(&mut self, fixed: Option<f64>) -> u64 {
+        let used = self.used;
+        let at = self.read(fixed);
+        self.used = used;
+        at.max(0.0) as u64
+    }
+
     /// The time the statement's Query event carries.
     pub fn statement_time(&self) -> StatementTime {
         let at = if self.at > 0.0 { self.at } else { clock() };

@@ -21,16 +21,6 @@ const ENGINES: &[(&str, &str)] = &[
     ("SEQUENCE", "sequence"),
 ];
 
-/// Named zones the test data's time zone tables hold.
-const TIME_ZONES: &[&str] = &[
-    "MET",
-    "UTC",
-    "Universal",
-    "Europe/Moscow",
-    "leap/Europe/Moscow",
-    "Japan",
-];
-
 /// Locales tests name in lc_messages and lc_time_names.
 const LOCALES: &[&str] = &[
     "en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "ru_RU", "ja_JP", "zh_CN", "pt_BR",
@@ -90,34 +80,10 @@ pub fn linked(name: &str, value: &str) -> Option<(String, String)> {
     }
 }
 
+/// SYSTEM, an offset or a loaded zone, spelled as MariaDB shows it.
 fn time_zone(text: &str) -> ServerResult<String> {
-    if text.eq_ignore_ascii_case("SYSTEM") {
-        return Ok("SYSTEM".to_string());
-    }
-    if is_offset(text) || TIME_ZONES.contains(&text) {
-        return Ok(text.to_string());
-    }
-    Err(errors::unknown_time_zone(text))
-}
-
-/// `+HH:MM` / `-HH:MM` within MariaDB's -12:59 … +13:00.
-fn is_offset(text: &str) -> bool {
-    let Some((sign, rest)) = text.split_at_checked(1) else {
-        return false;
-    };
-    let Some((h, m)) = rest.split_once(':') else {
-        return false;
-    };
-    let (Ok(h), Ok(m)) = (h.parse::<u32>(), m.parse::<u32>()) else {
-        return false;
-    };
-    let minutes = h * 60 + m;
-    m < 60
-        && match sign {
-            "+" => minutes <= 13 * 60,
-            "-" => minutes <= 12 * 60 + 59,
-            _ => false,
-        }
+    crate::sql::value::time_zone::canonical_name(text)
+        .ok_or_else(|| errors::unknown_time_zone(text))
 }
 
 fn engine(text: &str) -> ServerResult<String> {

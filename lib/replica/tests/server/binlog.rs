@@ -1,8 +1,10 @@
 //! The `replica` binary started with `--log-bin` writes a binary log the
 //! installed `mariadb-binlog` reads without error: the statements are in
 //! it, SHOW MASTER STATUS agrees with the file's size, and a clean
-//! shutdown ends the file with a Stop event. Under BINLOG_FORMAT=MIXED an
-//! unsafe row change is refused before it changes or logs anything.
+//! shutdown ends the file with a Stop event; a statement that read the
+//! time in a session time zone carries that zone. Under
+//! BINLOG_FORMAT=MIXED an unsafe row change is refused before it changes
+//! or logs anything.
 
 use std::fs;
 use std::path::PathBuf;
@@ -67,6 +69,9 @@ fn mariadb_binlog_reads_what_replica_wrote() {
         "BEGIN",
         "UPDATE t SET a = 2 WHERE a = 1",
         "COMMIT",
+        "CREATE TABLE tz (d DATETIME) ENGINE=InnoDB",
+        "SET time_zone = '+10:30'",
+        "INSERT INTO tz VALUES (NOW())",
     ] {
         conn.query(sql.as_bytes()).unwrap();
     }
@@ -74,7 +79,7 @@ fn mariadb_binlog_reads_what_replica_wrote() {
     let file = dir.join("master-bin.000001");
     let size = fs::metadata(&file).unwrap().len();
     assert_eq!(status, format!("master-bin.000001\t{size}\t\t"));
-    assert_eq!(first_row(&mut conn, "SELECT @@gtid_binlog_pos"), "0-1-4");
+    assert_eq!(first_row(&mut conn, "SELECT @@gtid_binlog_pos"), "0-1-6");
     conn.shutdown().unwrap();
     assert!(child.wait().unwrap().success());
 
@@ -91,6 +96,8 @@ fn mariadb_binlog_reads_what_replica_wrote() {
         "INSERT INTO t VALUES (1)\n",
         "UPDATE t SET a = 2 WHERE a = 1\n",
         "GTID 0-1-4 trans",
+        // The Query event names the zone NOW() was read in.
+        "SET @@session.time_zone='+10:30'/*!*/;\nINSERT INTO tz VALUES (NOW())\n",
         "Xid = ",
         "\tStop\n",
     ] {

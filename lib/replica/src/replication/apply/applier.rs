@@ -221,8 +221,17 @@ fn take_settings(session: &mut Session, header: &Header, q: &QueryEvent) {
     if let Some(ids) = q.status.charsets {
         take_charsets(session, ids);
     }
-    if let Some(zone) = &q.status.time_zone {
-        set(session, "time_zone", Value::text(zone));
+    // The master's zone when its statement read times through one, else ours.
+    match &q.status.time_zone {
+        Some(zone) => set(session, "time_zone", Value::text(zone)),
+        None => {
+            let state = std::sync::Arc::clone(&session.state);
+            let ours = state
+                .globals
+                .get(&session.vars, VarScope::Global, "time_zone")
+                .unwrap_or_else(|_| Value::text("SYSTEM"));
+            set(session, "time_zone", ours);
+        }
     }
     if let Some(name) = q
         .status

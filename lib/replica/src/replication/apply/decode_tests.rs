@@ -24,6 +24,7 @@ fn decodes_what_the_binlog_writer_builds() {
         sql_mode: 0,
         charsets: [33, 33, 8],
         xid: Some(4),
+        time_zone: None,
     };
     let q = decode(&framed(
         &build::query(1, 0, &context, "CREATE TABLE t (a INT)"),
@@ -35,6 +36,14 @@ fn decodes_what_the_binlog_writer_builds() {
     assert_eq!(q.text, b"CREATE TABLE t (a INT)");
     assert_eq!(q.status.xid, Some(4));
     assert_eq!(q.thread_id, 5);
+    let zoned = QueryContext {
+        time_zone: Some("+10:30".into()),
+        ..context
+    };
+    let q = decode(&framed(&build::query(1, 0, &zoned, "INSERT"), 1)).unwrap();
+    let Body::Query(q) = q.body else { panic!() };
+    assert_eq!(q.status.time_zone.as_deref(), Some("+10:30"));
+    assert_eq!(q.status.xid, Some(4));
     let x = decode(&framed(&build::xid(1, 77), 1)).unwrap();
     assert_eq!(x.body, Body::Xid(77));
 }

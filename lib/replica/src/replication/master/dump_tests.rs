@@ -54,6 +54,7 @@ fn statement(log: &BinaryLog, text: &str) {
         sql_mode: 0,
         charsets: [33, 33, 8],
         xid: None,
+        time_zone: None,
     };
     log.write_group(0, 1, 1, vec![event::query(1, 0, &ctx, text)])
         .unwrap();

@@ -170,6 +170,7 @@ mod tests {
             sql_mode: 0,
             charsets: [33, 33, 8],
             xid: None,
+            time_zone: None,
         };
         let list = [Gtid {
             domain_id: 0,

@@ -253,6 +253,7 @@ mod tests {
             sql_mode: 0,
             charsets: [33, 33, 8],
             xid: None,
+            time_zone: None,
         };
         body_of(&event::query(0, 0, &ctx, text))
     }

@@ -29,6 +29,7 @@ fn master_query(pos: u64, text: &str) -> Vec<u8> {
         sql_mode: 0,
         charsets: [33, 33, 8],
         xid: None,
+        time_zone: None,
     };
     event::query(1, 0, &context, text).frame(1, pos)
 }

@@ -47,6 +47,11 @@ pub trait EvalContext {
         };
         generator.next_value()
     }
+    /// The session's time zone (FROM_UNIXTIME, UNIX_TIMESTAMP(x)), noted as
+    /// used for the binary log; UTC where there is no session.
+    fn time_zone(&mut self) -> crate::sql::value::time_zone::TimeZone {
+        crate::sql::value::time_zone::TimeZone::UTC
+    }
     /// The session's sql_mode, as upper-case names (e.g. `STRICT_TRANS_TABLES`).
     fn sql_mode(&self) -> &[String];
     /// The character set a column reference's strings are stored in

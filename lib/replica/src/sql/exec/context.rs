@@ -133,13 +133,35 @@ impl RowContext<'_> {
     }
 }
 
+impl RowContext<'_> {
+    /// A TIMESTAMP column's stored (UTC) value as the session's zone shows it.
+    fn in_session_zone(&mut self, index: usize, value: Value) -> Value {
+        let Value::Temporal(t) = &value else {
+            return value;
+        };
+        let is_timestamp = self
+            .sources
+            .iter()
+            .find(|s| index >= s.offset && index < s.offset + s.columns.len())
+            .and_then(|s| s.def.as_ref()?.columns.get(index - s.offset))
+            .is_some_and(|c| matches!(c.ty, crate::sql::types::SqlType::Timestamp { .. }));
+        if !is_timestamp {
+            return value;
+        }
+        Value::Temporal(self.session.time_zone().from_utc(t))
+    }
+}
+
 impl EvalContext for RowContext<'_> {
     fn column(&mut self, qualifier: &[String], name: &str) -> ServerResult<Value> {
         if let Some(value) = crate::sql::routines::read(self.session, qualifier, name) {
             return value;
         }
         match resolve_column(self.sources, qualifier, name, self.clause) {
-            Ok(index) => Ok(self.row.get(index).cloned().unwrap_or(Value::Null)),
+            Ok(index) => {
+                let value = self.row.get(index).cloned().unwrap_or(Value::Null);
+                Ok(self.in_session_zone(index, value))
+            }
             Err(e) if e.code == errors::UNKNOWN_COLUMN => {
                 outer_column(&self.session.outer_rows, qualifier, name).ok_or(e)
             }
@@ -206,6 +228,10 @@ impl EvalContext for RowContext<'_> {
 
     fn sql_mode(&self) -> &[String] {
         &self.sql_mode
+    }
+
+    fn time_zone(&mut self) -> crate::sql::value::time_zone::TimeZone {
+        self.session.time_zone()
     }
 
     fn column_type(&self, qualifier: &[String], name: &str) -> Option<crate::sql::types::SqlType> {

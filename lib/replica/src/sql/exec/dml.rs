@@ -19,8 +19,10 @@ use crate::session::{Session, StatementResult, not_supported};
 use crate::sql::eval::{evaluate, truth};
 use crate::sql::routines::ast::{Event, Timing};
 use crate::sql::routines::fire;
+use crate::sql::types::SqlType;
+use crate::sql::value::time_zone::TimeZone;
 use crate::sql::value::{Row, StoreMode, Value, store_with};
-use crate::storage::schema::{ColumnDefault, TableDef};
+use crate::storage::schema::{ColumnDef, ColumnDefault, TableDef};
 use crate::storage::{InsertOutcome, Inserted, LockMode, Table};
 
 /// The definition and rows of a table, as SELECT reads them under `alias`.
@@ -369,6 +371,10 @@ fn build_row(
         let column = &def.columns[position];
         let value = match value {
             Some(v) => v,
+            None if is_stored_now(column) => {
+                full.push(current_time(session, column));
+                continue;
+            }
             None => default_value(session, column, strict.for_row(row_number))?,
         };
         full.push(store_checked(session, value, column, row_number, strict)?);
@@ -383,16 +389,48 @@ fn default_value(
 ) -> ServerResult<Value> {
     match &column.default {
         Some(ColumnDefault::Value(v)) => Ok(v.clone()),
-        Some(ColumnDefault::CurrentTimestamp) => {
-            let at = session.query_start.read(session.vars.fixed_timestamp());
-            Ok(super::session_functions::now(Some(at), None))
-        }
+        Some(ColumnDefault::CurrentTimestamp) => Ok(current_time(session, column)),
         None if column.nullable || column.auto_increment => Ok(Value::Null),
         None if strict => Err(errors::no_default(&column.name)),
         None => {
             session
                 .warn(errors::no_default(&column.name).as_condition(crate::error::Level::Warning));
             Ok(column.zero_value())
+        }
+    }
+}
+
+/// A TIMESTAMP column whose default is the statement's time: it stores the
+/// instant itself, with no time zone involved.
+fn is_stored_now(column: &ColumnDef) -> bool {
+    matches!(column.ty, SqlType::Timestamp { .. })
+        && matches!(column.default, Some(ColumnDefault::CurrentTimestamp))
+}
+
+/// The statement's time as `column` stores it: UTC for TIMESTAMP, the
+/// session's wall clock for DATETIME, at the column's fractional digits.
+fn current_time(session: &mut Session, column: &ColumnDef) -> Value {
+    let at = session.query_start.read(session.vars.fixed_timestamp());
+    let (zone, fsp) = match column.ty {
+        SqlType::Timestamp { fsp } => (TimeZone::UTC, fsp),
+        SqlType::DateTime { fsp } => (session.time_zone(), fsp),
+        _ => (session.time_zone(), 0),
+    };
+    let fsp = Value::Int(i64::from(fsp));
+    super::session_functions::now(zone, Some(at), Some(&fsp))
+}
+
+/// ON UPDATE CURRENT_TIMESTAMP: a changed row's columns that have it and
+/// were not assigned (`assigned`) take the statement's time.
+pub(super) fn touch_on_update(
+    session: &mut Session,
+    def: &TableDef,
+    assigned: &[usize],
+    row: &mut Row,
+) {
+    for (position, column) in def.columns.iter().enumerate() {
+        if column.on_update_now && !assigned.contains(&position) {
+            row[position] = current_time(session, column);
         }
     }
 }
@@ -425,7 +463,13 @@ pub(super) fn store_checked(
         conditions.push(c)
     })?;
     conditions.into_iter().for_each(|c| session.warn(c));
-    Ok(stored)
+    Ok(match (&column.ty, stored) {
+        // A TIMESTAMP stores the instant: the session's wall clock in UTC.
+        (SqlType::Timestamp { .. }, Value::Temporal(t)) => {
+            Value::Temporal(session.time_zone().to_utc(&t))
+        }
+        (_, stored) => stored,
+    })
 }
 
 /// UPDATE t SET c = v, … [WHERE …].
@@ -476,6 +520,9 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
             Some(&latest),
             Some(&mut new_row),
         )?;
+        if new_row != latest {
+            touch_on_update(session, &def, &targets, &mut new_row);
+        }
         let mut after = new_row.clone();
         if new_row != latest {
             table.update(&mut session.txn, id, new_row, &waits.row())?;

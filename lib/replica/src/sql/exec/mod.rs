@@ -71,6 +71,7 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.txn.start_statement();
         session.seeded_rands.clear();
         session.binlog_cache.rand_seeds = None;
+        session.binlog_cache.time_zone_used = false;
         let result = crate::binlog::hook::before_statement(session, &statement)
             .and_then(|()| dispatch(session, piece, &statement));
         if result.is_ok() {

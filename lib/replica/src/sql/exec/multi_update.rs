@@ -9,7 +9,7 @@ use std::sync::Arc;
 use sqlparser::ast::{Assignment, AssignmentTarget, Update};
 
 use super::context::{RowContext, Source};
-use super::dml::{Strictness, store_checked};
+use super::dml::{Strictness, store_checked, touch_on_update};
 use super::errors;
 use super::select::{Joined, joined_rows};
 use super::waits::Waits;
@@ -224,6 +224,14 @@ fn update_one(
         Some(&latest),
         Some(&mut new_row),
     )?;
+    if new_row != latest {
+        let assigned: Vec<usize> = columns
+            .iter()
+            .filter(|(source, _)| *source == target.source)
+            .map(|&(_, position)| position)
+            .collect();
+        touch_on_update(session, &def, &assigned, &mut new_row);
+    }
     let mut after = new_row.clone();
     if new_row != latest {
         target

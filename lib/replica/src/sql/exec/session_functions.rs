@@ -13,6 +13,7 @@ use crate::session::kill::KILL_POLL;
 use crate::session::{Session, StatementResult};
 use crate::sql::eval::VarScope;
 use crate::sql::eval::random::{RandSeed, Random};
+use crate::sql::value::time_zone::TimeZone;
 use crate::sql::value::{Value, to_string_lossy as text};
 
 /// The value of a session function, or None when `name` is not one.
@@ -25,10 +26,10 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "current_user" => Ok(Value::text(&session.account.plain())),
         "now" | "current_timestamp" | "localtime" | "localtimestamp" => {
             let at = session.query_start.read(session.vars.fixed_timestamp());
-            Ok(now(Some(at), args.first()))
+            Ok(now(session.time_zone(), Some(at), args.first()))
         }
         // SYSDATE() reads the clock even under SET TIMESTAMP.
-        "sysdate" => Ok(now(None, args.first())),
+        "sysdate" => Ok(now(session.time_zone(), None, args.first())),
         "last_insert_id" => last_insert_id(session, args.first()),
         "row_count" => Ok(Value::Int(session.row_count)),
         "found_rows" => Ok(Value::UInt(session.found_rows)),
@@ -45,9 +46,7 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         }
         "binlog_gtid_pos" => binlog_gtid_pos(session, args),
         "unix_timestamp" if args.is_empty() => Ok(Value::UInt(
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
+            session.query_start.seconds(session.vars.fixed_timestamp()),
         )),
         "release_all_locks" => Ok(Value::UInt(
             session.state.locks.release_all_locks(session.id()),
@@ -166,10 +165,10 @@ fn get_lock(session: &mut Session, args: &[Value]) -> ServerResult<Value> {
     )
 }
 
-/// The statement's time as a DATETIME in the server's zone (UTC here),
-/// with `fsp` fractional digits (NOW(6)): SET TIMESTAMP's value when
-/// `fixed` (replicated statements run at the master's time), else the clock.
-pub fn now(fixed: Option<f64>, fsp: Option<&Value>) -> Value {
+/// The statement's time as a DATETIME in `zone`, with `fsp` fractional
+/// digits (NOW(6)): SET TIMESTAMP's value when `fixed` (replicated
+/// statements run at the master's time), else the clock.
+pub fn now(zone: TimeZone, fixed: Option<f64>, fsp: Option<&Value>) -> Value {
     let elapsed = match fixed {
         Some(t) if t >= 0.0 => {
             let secs = t.trunc();
@@ -180,27 +179,14 @@ pub fn now(fixed: Option<f64>, fsp: Option<&Value>) -> Value {
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default(),
     };
-    let secs = elapsed.as_secs();
     let fsp = fsp
         .map(text)
         .and_then(|t| t.parse::<u8>().ok())
         .unwrap_or(0)
         .min(6);
-    let (year, month, day) = crate::sql::value::civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
     let scale = 10u32.pow(6 - u32::from(fsp));
-    Value::Temporal(crate::sql::value::Temporal {
-        kind: crate::sql::value::TemporalKind::DateTime,
-        negative: false,
-        year: year as u16,
-        month: month as u8,
-        day: day as u8,
-        hour: (rem / 3600) as u32,
-        minute: ((rem % 3600) / 60) as u8,
-        second: (rem % 60) as u8,
-        micros: elapsed.subsec_micros() / scale * scale,
-        fsp,
-    })
+    let micros = elapsed.subsec_micros() / scale * scale;
+    Value::Temporal(zone.local(elapsed.as_secs() as i64, micros, fsp))
 }
 
 /// `@@x`, `@@global.x`, `@@session.x`.

@@ -14,6 +14,7 @@ pub mod errors;
 mod store;
 mod temporal;
 mod text;
+pub mod time_zone;
 
 pub use column::{result_column, table_column};
 pub use compare::{compare_collated, compare_for_key, compare_values, fold_char};

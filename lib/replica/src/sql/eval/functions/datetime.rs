@@ -1,8 +1,8 @@
 //! Date and time functions: DATE, TIME, YEAR, MONTH, DAY, HOUR, MINUTE,
 //! SECOND, DATE_FORMAT, DATE_ADD / DATE_SUB, DATEDIFF, TIMESTAMPDIFF,
-//! UNIX_TIMESTAMP(x), FROM_UNIXTIME and friends. Times are read in UTC
-//! (the session's zone is the context's business: NOW() and the no-argument
-//! UNIX_TIMESTAMP() go to `session_function`). Arguments come in as
+//! UNIX_TIMESTAMP(x), FROM_UNIXTIME and friends. UNIX_TIMESTAMP(x) and
+//! FROM_UNIXTIME read the session's zone from the context; NOW() and the
+//! no-argument UNIX_TIMESTAMP() go to `session_function`. Arguments come in as
 //! expressions (for the unit keywords) or values; a value goes out.
 
 use sqlparser::ast::Expr;
@@ -223,12 +223,13 @@ fn datediff(args: &[Value], ctx: &mut dyn EvalContext) -> Value {
     }
 }
 
-/// UNIX_TIMESTAMP(d): seconds since the epoch (UTC), decimals for fractions.
+/// UNIX_TIMESTAMP(d): seconds since the epoch of `d` read in the session's
+/// zone, decimals for fractions.
 fn unix_timestamp(v: &Value, ctx: &mut dyn EvalContext) -> Value {
     let Some(t) = read_temporal(v, ctx) else {
         return Value::Null;
     };
-    let secs = t.signed_seconds().max(0);
+    let secs = ctx.time_zone().epoch_seconds(&t).max(0);
     if t.fsp == 0 {
         return Value::Int(secs);
     }
@@ -246,7 +247,7 @@ fn from_unixtime(args: &[Value], ctx: &mut dyn EvalContext) -> Value {
     }
     let fsp = d.scale.min(6);
     let micros = d.rescale(6).map_or(0, |m| m.digits);
-    let t = Temporal::from_seconds(
+    let t = ctx.time_zone().local(
         (micros / 1_000_000) as i64,
         (micros % 1_000_000) as u32,
         fsp,
