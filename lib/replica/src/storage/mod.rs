@@ -10,6 +10,8 @@ pub mod errors;
 mod index;
 mod key_text;
 mod locks;
+mod myisam_dynamic;
+mod myisam_record;
 mod persist;
 mod persist_codec;
 mod persist_commit;

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::index::UniqueIndex;
+use super::myisam_dynamic::DynamicFile;
+use super::myisam_record::RecordShape;
 use super::persist_file::Journal;
 use super::persist_record::Record;
 use super::schema::TableDef;
@@ -95,8 +97,11 @@ pub struct RowData {
     /// One per PRIMARY or UNIQUE key, over every version written.
     pub indexes: Vec<UniqueIndex>,
     /// Slots freed by non-transactional deletes, reused last-freed first
-    /// as MyISAM, Aria and MEMORY do (so scans show new rows there).
+    /// as fixed-row MyISAM, Aria and MEMORY do (so scans show new rows there).
     free: Vec<RowId>,
+    /// A dynamic-row MyISAM table's data file: its rows' ids are their
+    /// positions there (plus one), so scans follow mariadbd's file order.
+    dynamic: Option<(RecordShape, DynamicFile)>,
 }
 
 impl RowData {
@@ -124,6 +129,14 @@ impl RowData {
     pub fn write_now(&mut self, id: RowId, row: Option<Row>) {
         match row {
             Some(row) => {
+                if let Some((shape, file)) = &mut self.dynamic {
+                    let length = shape.length(&row);
+                    if self.rows.contains_key(&id) {
+                        file.update(id - 1, length);
+                    } else if !file.holds(id - 1) {
+                        file.claim(id - 1, length);
+                    }
+                }
                 self.index(id, &row);
                 let entry = self.rows.entry(id).or_default();
                 entry.committed = vec![Version {
@@ -132,8 +145,12 @@ impl RowData {
                 }];
             }
             None => {
-                if self.rows.remove(&id).is_some() {
-                    self.free.push(id);
+                if self.rows.remove(&id).is_none() {
+                    return;
+                }
+                match &mut self.dynamic {
+                    Some((_, file)) => file.delete(id - 1),
+                    None => self.free.push(id),
                 }
             }
         }
@@ -167,6 +184,9 @@ impl RowData {
     pub fn clear(&mut self) {
         self.rows.clear();
         self.free.clear();
+        if let Some((_, file)) = &mut self.dynamic {
+            *file = DynamicFile::default();
+        }
         self.indexes.iter_mut().for_each(UniqueIndex::clear);
         self.auto_increment = 1;
     }
@@ -181,8 +201,12 @@ impl RowData {
         });
     }
 
-    /// An id for a new row: a freed slot, else a fresh one.
-    pub fn allocate_id(&mut self) -> RowId {
+    /// An id for new row `row`: where a dynamic-row MyISAM table writes
+    /// it, else a freed slot, else a fresh one.
+    pub fn allocate_id(&mut self, row: &Row) -> RowId {
+        if let Some((shape, file)) = &mut self.dynamic {
+            return file.insert(shape.length(row)) + 1;
+        }
         if let Some(id) = self.free.pop() {
             return id;
         }
@@ -215,6 +239,7 @@ impl RowStore {
                 auto_increment: def.auto_increment.max(1),
                 indexes: UniqueIndex::for_table(def),
                 free: Vec::new(),
+                dynamic: RecordShape::of(def).map(|shape| (shape, DynamicFile::default())),
             }),
             journal: OnceLock::new(),
         }

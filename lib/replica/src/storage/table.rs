@@ -102,7 +102,7 @@ impl Table {
                 return Err(unique::duplicate(&def, &def.keys[key], &row));
             }
             auto_increment::follow_row(&def, &mut data, &row);
-            let id = data.allocate_id();
+            let id = data.allocate_id(&row);
             data.write_now(id, Some(row));
         }
         drop(data);
@@ -273,7 +273,7 @@ impl Table {
             let clash = unique::check(&def, &mut data, txn.id(), &row, None);
             if clash == Clash::None {
                 auto_increment::follow_row(&def, &mut data, &row);
-                let id = data.allocate_id();
+                let id = data.allocate_id(&row);
                 self.write(txn, &mut data, id, Some(row));
                 return Ok(InsertOutcome::Inserted(Inserted { id, generated }));
             }

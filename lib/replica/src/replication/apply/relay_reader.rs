@@ -123,11 +123,12 @@ impl RelayReader {
             if (control.stopping)() {
                 return Ok(None);
             }
+            let seen = relay_space(channel);
             if let Some(event) = self.try_next(channel)? {
                 return Ok(Some(event));
             }
             (control.waiting)();
-            wait_for_growth(channel);
+            wait_for_growth(channel, seen);
         }
     }
 
@@ -300,9 +301,22 @@ fn io_running(channel: &Channel) -> bool {
     channel.io.lock().unwrap_or_else(|e| e.into_inner()).running != IoRunning::No
 }
 
-/// Waits a slice of time for the IO thread to append.
-fn wait_for_growth(channel: &Channel) {
+/// The relay log's size as the IO thread last reported it.
+fn relay_space(channel: &Channel) -> u64 {
+    channel
+        .io
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .relay_log_space
+}
+
+/// Waits a slice of time for the IO thread to append, unless it has since
+/// `seen` (an append between the read and the wait is not waited for).
+fn wait_for_growth(channel: &Channel, seen: u64) {
     let io = channel.io.lock().unwrap_or_else(|e| e.into_inner());
+    if io.relay_log_space != seen {
+        return;
+    }
     let _ = channel.relay_grown.wait_timeout(io, WAIT_SLICE);
 }
 

@@ -142,3 +142,16 @@ proptest! {
         let _ = read_all(&mut reader, &Channel::default());
     }
 }
+
+#[test]
+fn an_append_between_read_and_wait_is_not_waited_for() {
+    // The racing order: the reader finds nothing, the IO thread appends
+    // and notifies (nobody waits yet), then the reader starts to wait.
+    let channel = Channel::default();
+    let seen = relay_space(&channel);
+    channel.io.lock().unwrap().relay_log_space += 19;
+    channel.relay_grown.notify_all();
+    let started = std::time::Instant::now();
+    wait_for_growth(&channel, seen);
+    assert!(started.elapsed() < WAIT_SLICE);
+}

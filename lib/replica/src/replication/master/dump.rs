@@ -233,6 +233,11 @@ impl<'a> Dump<'a> {
         }
     }
 
+    /// Whether `end` is where this dump has sent up to.
+    fn caught_up(&self, end: &LogEnd) -> bool {
+        end.file == self.file && end.resets == self.resets && end.pos <= self.pos
+    }
+
     /// How far the current file can be read, and whether it is the one written to.
     fn readable_end(&self) -> (u64, bool) {
         let end = self.log.end();
@@ -330,6 +335,11 @@ impl<'a> Dump<'a> {
     fn wait(&mut self) -> Result<(), Stop> {
         self.env.thread.set_state(state::WAITING);
         let seen: LogEnd = self.log.end();
+        // Written since `one_file` found nothing to send: waiting for the
+        // next change would hold this event back until another write.
+        if !self.caught_up(&seen) {
+            return Ok(());
+        }
         let now = self
             .log
             .wait_for_change(&seen, self.opts.heartbeat, self.env.stop);

@@ -33,7 +33,7 @@ mod slave_functions;
 mod source_text;
 mod stage;
 mod suppressions;
-mod table_sizes;
+pub(crate) mod table_sizes;
 mod transaction;
 mod virtual_tables;
 mod waits;

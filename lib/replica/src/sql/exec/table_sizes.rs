@@ -72,12 +72,12 @@ fn is_variable(ty: &SqlType) -> bool {
 fn record_length(def: &TableDef) -> u64 {
     let nullable = def.columns.iter().filter(|c| c.nullable).count() as u64;
     let null_bytes = (nullable + 1).div_ceil(8);
-    let columns: u64 = def.columns.iter().map(|c| packed_length(&c.ty)).sum();
+    let columns: u64 = def.columns.iter().map(|c| column_bytes(&c.ty)).sum();
     (null_bytes + columns).max(7)
 }
 
 /// Bytes a column takes in a row (latin1 strings).
-fn packed_length(ty: &SqlType) -> u64 {
+pub(crate) fn column_bytes(ty: &SqlType) -> u64 {
     let fraction = |fsp: u8| u64::from(fsp).div_ceil(2);
     match ty {
         SqlType::Int { width, .. } => match width {
