@@ -38,6 +38,9 @@ pub struct TxnCache {
     /// A replicated group's original GTID: the SQL thread sets it so that
     /// the group is logged as its origin wrote it (log_slave_updates).
     pub origin: Option<Gtid>,
+    /// The names of the running DROP TABLE that were temporary tables:
+    /// MariaDB logs them apart, as a DROP TEMPORARY TABLE of their own.
+    pub dropped_temporary: Vec<(String, String)>,
 }
 
 /// How a statement is logged.
@@ -51,6 +54,8 @@ enum Logged {
     },
     /// A change to rows: into the transaction's group.
     Dml,
+    /// DDL logged as several groups, in order.
+    Several(Vec<Logged>),
 }
 
 /// After a statement succeeded: logs DDL now, caches DML for the commit.
@@ -58,18 +63,29 @@ pub fn after_statement(session: &mut Session, text: &str, statement: &Statement)
     if session.state.binlog.is_none() || !session.vars.sql_log_bin() {
         return;
     }
-    match classify(session, text.trim(), statement) {
-        Some(Logged::Dml) => {
+    if let Some(logged) = classify(session, text.trim(), statement) {
+        write_logged(session, text, statement, logged);
+    }
+}
+
+/// Writes what `classify` decided, each part of a `Several` in turn.
+fn write_logged(session: &mut Session, text: &str, statement: &Statement, logged: Logged) {
+    match logged {
+        Logged::Dml => {
             warn_if_unsafe(session, statement);
             log_dml(session, text.trim())
         }
-        Some(Logged::Ddl {
+        Logged::Ddl {
             db,
             text,
             xid,
             flags,
-        }) => log_ddl(session, db, &text, xid, flags),
-        None => {}
+        } => log_ddl(session, db, &text, xid, flags),
+        Logged::Several(all) => {
+            for logged in all {
+                write_logged(session, text, statement, logged);
+            }
+        }
     }
 }
 
@@ -337,8 +353,10 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
             Ast::CreateTable(_)
             | Ast::AlterTable { .. }
             | Ast::CreateIndex(_)
-            | Ast::RenameTable(_)
-            | Ast::CreateView { .. } => Some(ddl(text)),
+            | Ast::RenameTable(_) => Some(ddl(text)),
+            Ast::CreateView(create) => {
+                crate::sql::exec::views::logged_text(session, create).map(|t| ddl(&t))
+            }
             Ast::CreateDatabase { db_name, .. } => {
                 Some(database_ddl(db_name.to_string(), text, false))
             }
@@ -355,18 +373,9 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
                 object_type: ObjectType::Table,
                 if_exists,
                 names,
-                temporary: false,
+                temporary,
                 ..
-            } => Some(drop_table(session, *if_exists, names)),
-            Ast::Drop {
-                object_type: ObjectType::Table,
-                temporary: true,
-                if_exists,
-                names,
-                ..
-            } => {
-                temporary_tables_logged(session).then(|| drop_temporary(session, *if_exists, names))
-            }
+            } => drop_tables(session, *if_exists, names, *temporary),
             Ast::Drop {
                 temporary: true, ..
             } => None,
@@ -379,6 +388,34 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
 /// Temporary tables live in statements only: row format logs none of them.
 fn temporary_tables_logged(session: &Session) -> bool {
     !session.vars.binlog_format().eq_ignore_ascii_case("ROW")
+}
+
+/// DROP [TEMPORARY] TABLE: the names that were temporary tables as one
+/// DROP TEMPORARY TABLE (none under row format), then the others as one
+/// DROP TABLE (none for DROP TEMPORARY).
+fn drop_tables(
+    session: &Session,
+    if_exists: bool,
+    names: &[sqlparser::ast::ObjectName],
+    temporary: bool,
+) -> Option<Logged> {
+    let dropped = &session.binlog_cache.dropped_temporary;
+    let was_temporary = |name: &sqlparser::ast::ObjectName| {
+        crate::sql::exec::names::qualified(session, name).is_ok_and(|n| dropped.contains(&n))
+    };
+    let (temp, base): (Vec<_>, Vec<_>) = names.iter().cloned().partition(was_temporary);
+    let mut logged = Vec::new();
+    if !temp.is_empty() && temporary_tables_logged(session) {
+        logged.push(drop_temporary(session, if_exists, &temp));
+    }
+    if !base.is_empty() && !temporary {
+        logged.push(drop_table(session, if_exists, &base));
+    }
+    match logged.len() {
+        0 => None,
+        1 => logged.pop(),
+        _ => Some(Logged::Several(logged)),
+    }
 }
 
 /// DROP TEMPORARY TABLE as MariaDB rewrites it: with IF EXISTS the names

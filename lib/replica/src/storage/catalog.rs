@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::errors;
 use super::persist::{self, Persistence};
 use super::persist_record::{self, Record};
-use super::programs::{Programs, RoutineKind, StoredRoutine, StoredTrigger};
+use super::programs::{Programs, RoutineKind, StoredRoutine, StoredTrigger, StoredView};
 use super::schema::TableDef;
 use super::table::Table;
 use super::transaction::{Transaction, TxnShared};
@@ -351,6 +351,34 @@ impl Storage {
     /// Every trigger, in creation order.
     pub fn triggers(&self) -> Vec<StoredTrigger> {
         self.programs().triggers()
+    }
+
+    /// CREATE [OR REPLACE] VIEW: the view, replacing a namesake.
+    pub fn put_view(&self, view: StoredView) {
+        self.programs().put_view(view.clone());
+        self.log(|| Record::View(view));
+    }
+
+    /// DROP VIEW; false when there was none.
+    pub fn drop_view(&self, schema: &str, name: &str) -> bool {
+        let dropped = self.programs().drop_view(schema, name);
+        if dropped {
+            self.log(|| Record::DropView {
+                schema: schema.to_string(),
+                name: name.to_string(),
+            });
+        }
+        dropped
+    }
+
+    /// The view `schema.name`, if there is one.
+    pub fn view(&self, schema: &str, name: &str) -> Option<StoredView> {
+        self.programs().view(schema, name)
+    }
+
+    /// Every view, by schema and name.
+    pub fn views(&self) -> Vec<StoredView> {
+        self.programs().views()
     }
 
     /// A new transaction for connection `connection_id`.

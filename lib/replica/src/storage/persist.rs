@@ -106,6 +106,7 @@ pub fn snapshot_records(storage: &Storage) -> Vec<Record> {
     }
     records.extend(storage.routines().into_iter().map(Record::Routine));
     records.extend(storage.triggers().into_iter().map(Record::Trigger));
+    records.extend(storage.views().into_iter().map(Record::View));
     records
 }
 
@@ -199,6 +200,14 @@ impl Replay {
             }
             Record::DropTrigger { schema, name } => {
                 storage.drop_trigger(schema, name);
+                Ok(())
+            }
+            Record::View(view) => {
+                storage.put_view(view.clone());
+                Ok(())
+            }
+            Record::DropView { schema, name } => {
+                storage.drop_view(schema, name);
                 Ok(())
             }
         }

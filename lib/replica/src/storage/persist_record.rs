@@ -5,7 +5,7 @@
 
 use super::persist_codec::{Decoded, Decoder, Encoder};
 use super::persist_schema::{decode_def, encode_def};
-use super::programs::{RoutineKind, StoredRoutine, StoredTrigger};
+use super::programs::{RoutineKind, StoredRoutine, StoredTrigger, StoredView};
 use super::rows::RowId;
 use super::schema::TableDef;
 use crate::sql::value::Row;
@@ -63,6 +63,12 @@ pub enum Record {
     },
     Trigger(StoredTrigger),
     DropTrigger {
+        schema: String,
+        name: String,
+    },
+    /// CREATE [OR REPLACE] VIEW; replaces a namesake.
+    View(StoredView),
+    DropView {
         schema: String,
         name: String,
     },
@@ -141,6 +147,11 @@ pub fn encode(record: &Record) -> Vec<u8> {
             tagged_str(&mut e, 11, schema);
             e.str(name);
         }
+        Record::View(v) => encode_view(&mut e, v),
+        Record::DropView { schema, name } => {
+            tagged_str(&mut e, 13, schema);
+            e.str(name);
+        }
     }
     e.buf
 }
@@ -181,6 +192,32 @@ fn decode_trigger(d: &mut Decoder) -> Decoded<StoredTrigger> {
         sql_mode: d.str()?,
         definer: d.str()?,
         created: d.str()?,
+    })
+}
+
+fn encode_view(e: &mut Encoder, v: &StoredView) {
+    tagged_str(e, 12, &v.schema);
+    e.str(&v.name);
+    e.u32(v.columns.len() as u32);
+    v.columns.iter().for_each(|c| e.str(c));
+    [&v.query, &v.algorithm, &v.definer, &v.security]
+        .into_iter()
+        .for_each(|s| e.str(s));
+}
+
+fn decode_view(d: &mut Decoder) -> Decoded<StoredView> {
+    let schema = d.str()?;
+    let name = d.str()?;
+    let n = d.count()?;
+    let columns = (0..n).map(|_| d.str()).collect::<Decoded<_>>()?;
+    Ok(StoredView {
+        schema,
+        name,
+        columns,
+        query: d.str()?,
+        algorithm: d.str()?,
+        definer: d.str()?,
+        security: d.str()?,
     })
 }
 
@@ -253,6 +290,11 @@ pub fn decode(d: &mut Decoder) -> Decoded<Record> {
         },
         10 => Record::Trigger(decode_trigger(d)?),
         11 => Record::DropTrigger {
+            schema: d.str()?,
+            name: d.str()?,
+        },
+        12 => Record::View(decode_view(d)?),
+        13 => Record::DropView {
             schema: d.str()?,
             name: d.str()?,
         },
@@ -381,6 +423,19 @@ mod tests {
             Record::DropTrigger {
                 schema: s("db"),
                 name: s("tr"),
+            },
+            Record::View(StoredView {
+                schema: s("db"),
+                name: s("v"),
+                columns: vec![s("x"), s("y")],
+                query: s("SELECT a, b FROM t"),
+                algorithm: s("UNDEFINED"),
+                definer: s("root@localhost"),
+                security: s("DEFINER"),
+            }),
+            Record::DropView {
+                schema: s("db"),
+                name: s("v"),
             },
         ];
         for r in records {

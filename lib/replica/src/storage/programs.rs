@@ -1,5 +1,5 @@
-//! The catalog's stored programs: procedures, functions and triggers of
-//! each database, kept as the CREATE statement the client sent plus the
+//! The catalog's stored programs: procedures, functions, triggers and
+//! views of each database, kept as the text the client sent plus the
 //! few facts the server records beside it (sql_mode, definer, creation
 //! time). `sql::routines` parses the statement again to run or list a
 //! program; storage only keeps, finds and drops them, and logs each change
@@ -54,11 +54,30 @@ pub struct StoredTrigger {
     pub created: String,
 }
 
-/// Routines by (schema, kind, lower-case name); triggers in creation order.
+/// A view: a named SELECT, run again each time the view is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredView {
+    pub schema: String,
+    pub name: String,
+    /// The column names given after the view's name; empty for the SELECT's own.
+    pub columns: Vec<String>,
+    /// The SELECT as the client wrote it, after AS.
+    pub query: String,
+    /// `UNDEFINED`, `MERGE` or `TEMPTABLE`.
+    pub algorithm: String,
+    /// `user@host`.
+    pub definer: String,
+    /// `DEFINER` or `INVOKER`.
+    pub security: String,
+}
+
+/// Routines by (schema, kind, lower-case name); triggers in creation
+/// order; views by (schema, lower-case name).
 #[derive(Debug, Default)]
 pub struct Programs {
     routines: BTreeMap<(String, RoutineKind, String), StoredRoutine>,
     triggers: Vec<StoredTrigger>,
+    views: BTreeMap<(String, String), StoredView>,
 }
 
 fn routine_key(kind: RoutineKind, schema: &str, name: &str) -> (String, RoutineKind, String) {
@@ -130,10 +149,33 @@ impl Programs {
         self.triggers.clone()
     }
 
-    /// DROP DATABASE takes its routines and triggers along.
+    /// Adds or replaces a view.
+    pub fn put_view(&mut self, view: StoredView) {
+        let key = (view.schema.clone(), view.name.to_ascii_lowercase());
+        self.views.insert(key, view);
+    }
+
+    /// Removes a view; false when there was none.
+    pub fn drop_view(&mut self, schema: &str, name: &str) -> bool {
+        let key = (schema.to_string(), name.to_ascii_lowercase());
+        self.views.remove(&key).is_some()
+    }
+
+    pub fn view(&self, schema: &str, name: &str) -> Option<StoredView> {
+        let key = (schema.to_string(), name.to_ascii_lowercase());
+        self.views.get(&key).cloned()
+    }
+
+    /// Every view, by schema and name.
+    pub fn views(&self) -> Vec<StoredView> {
+        self.views.values().cloned().collect()
+    }
+
+    /// DROP DATABASE takes its routines, triggers and views along.
     pub fn drop_schema(&mut self, schema: &str) {
         self.routines.retain(|(s, _, _), _| s != schema);
         self.triggers.retain(|t| t.schema != schema);
+        self.views.retain(|(s, _), _| s != schema);
     }
 
     /// DROP TABLE takes the table's triggers along.
@@ -213,5 +255,34 @@ mod tests {
         assert_eq!(p.triggers().len(), 1);
         assert!(p.drop_trigger("test", "TR2"));
         assert!(p.triggers().is_empty());
+    }
+
+    fn view(schema: &str, name: &str, query: &str) -> StoredView {
+        StoredView {
+            schema: schema.into(),
+            name: name.into(),
+            columns: Vec::new(),
+            query: query.into(),
+            algorithm: "UNDEFINED".into(),
+            definer: "root@localhost".into(),
+            security: "DEFINER".into(),
+        }
+    }
+
+    #[test]
+    fn views_are_replaced_by_name_and_go_with_their_schema() {
+        let mut p = Programs::default();
+        p.put_view(view("test", "V", "SELECT 1"));
+        p.put_view(view("test", "v", "SELECT 2"));
+        p.put_view(view("d", "v", "SELECT 3"));
+        assert_eq!(p.views().len(), 2);
+        assert_eq!(
+            p.view("test", "V").map(|v| v.query),
+            Some("SELECT 2".into())
+        );
+        p.drop_schema("d");
+        assert!(p.view("d", "v").is_none());
+        assert!(p.drop_view("test", "v"));
+        assert!(!p.drop_view("test", "v"));
     }
 }

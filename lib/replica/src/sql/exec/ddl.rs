@@ -40,6 +40,9 @@ pub fn create_table(session: &mut Session, create: &CreateTable) -> StatementRes
     if create.temporary {
         return create_temporary(session, def, create.if_not_exists, rows);
     }
+    if session.state.storage.view(&schema, &name).is_some() {
+        return view_in_the_way(session, &name, create.if_not_exists);
+    }
     let waits = Waits::of(session);
     let _intent = waits.write_intent()?;
     implicit_commit(session)?;
@@ -55,6 +58,15 @@ pub fn create_table(session: &mut Session, create: &CreateTable) -> StatementRes
         }
         Err(e) => Err(e),
     }
+}
+
+/// CREATE TABLE over a view's name: 1050, a note with IF NOT EXISTS.
+fn view_in_the_way(session: &mut Session, name: &str, if_not_exists: bool) -> StatementResult {
+    if !if_not_exists {
+        return Err(table_exists(name));
+    }
+    session.warn(table_exists(name).as_condition(Level::Note));
+    ok(0)
 }
 
 /// CREATE TABLE … SELECT: the selected rows into the new table, committed
@@ -167,6 +179,7 @@ pub fn drop(
     match kind {
         ObjectType::Schema | ObjectType::Database => drop_database(session, &names[0], if_exists),
         ObjectType::Table => drop_tables(session, if_exists, names, temporary),
+        ObjectType::View => super::views::drop(session, names, if_exists),
         other => Err(not_supported(&format!("DROP {other}"))),
     }
 }
@@ -210,10 +223,12 @@ fn drop_tables(
     let mut committed = false;
     let waits = Waits::of(session);
     let mut intent = None;
+    session.binlog_cache.dropped_temporary.clear();
     for name in names {
         let (schema, table) = qualified(session, name)?;
         let key = (schema.to_ascii_lowercase(), table.to_ascii_lowercase());
         if session.temp_tables.remove(&key).is_some() {
+            session.binlog_cache.dropped_temporary.push((schema, table));
             continue;
         }
         if temporary {
@@ -277,7 +292,7 @@ pub fn use_database(session: &mut Session, target: &Use) -> StatementResult {
 }
 
 /// DDL ends an open transaction, as MariaDB's implicit commit does.
-fn implicit_commit(session: &mut Session) -> Result<(), ServerError> {
+pub(super) fn implicit_commit(session: &mut Session) -> Result<(), ServerError> {
     session.txn.commit();
     session.explicit_txn = false;
     super::transaction::release_table_accesses(session);

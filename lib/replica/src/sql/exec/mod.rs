@@ -20,6 +20,7 @@ mod optimize;
 mod optimizer_trace;
 mod outfile;
 mod prepared;
+mod rename;
 mod savepoint;
 mod select;
 mod session_functions;
@@ -35,6 +36,7 @@ mod stage;
 mod suppressions;
 pub(crate) mod table_sizes;
 mod transaction;
+pub(crate) mod views;
 mod virtual_tables;
 mod waits;
 
@@ -60,7 +62,7 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
     let statement = parse_statement(piece);
     let command = statement.as_ref().ok().and_then(status::command_counter);
     status::count_statement(session, command);
-    let diagnostics = keeps_warnings(&statement);
+    let diagnostics = keeps_warnings(&statement) || reads_warning_count(piece.text);
     if !diagnostics {
         session.warnings.clear();
     }
@@ -202,6 +204,8 @@ fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> Statemen
         } => ddl::drop(session, object_type, *if_exists, names, *temporary),
         Ast::Truncate(truncate) => ddl::truncate(session, truncate),
         Ast::AlterTable(alter) => alter::run(session, alter),
+        Ast::RenameTable(pairs) => rename::run(session, pairs),
+        Ast::CreateView(create) => views::create(session, piece.text, create),
         Ast::Use(target) => ddl::use_database(session, target),
         Ast::Set(set) => set::run(session, set),
         Ast::StartTransaction { .. } => transaction::begin(session),
@@ -250,6 +254,13 @@ fn warnings_limited(
         set.rows = set.rows.drain(..).skip(offset).take(count).collect();
     }
     Ok(result)
+}
+
+/// A statement that reads @@warning_count or @@error_count sees the
+/// previous statement's conditions (MariaDB keeps the diagnostics for it).
+fn reads_warning_count(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("warning_count") || lower.contains("error_count")
 }
 
 /// The leading words of a statement, to name it in "doesn't yet support".

@@ -385,7 +385,14 @@ fn relation(
         .as_ref()
         .map_or_else(|| table.clone(), |a| a.name.value.clone());
     unique_alias(sources, &alias)?;
-    let (def, columns, rows) = match virtual_tables::read(session, &schema, &table)? {
+    let computed = match session.temp_table(&schema, &table) {
+        Some(_) => None,
+        None => match super::views::read(session, &schema, &table)? {
+            Some(view) => Some(view),
+            None => virtual_tables::read(session, &schema, &table)?,
+        },
+    };
+    let (def, columns, rows) = match computed {
         Some((columns, rows)) => (None, columns, rows),
         None => {
             let (def, rows) = super::dml::read_table(session, &schema, &table, &alias, locking)?;

@@ -25,7 +25,7 @@ const LIST_ENDS: &[&str] = &[
 /// The text of the select-list item starting at `start`: up to the next
 /// comma or clause keyword outside quotes and parentheses, trimmed.
 pub fn item_text(statement: &str, start: Location) -> Option<&str> {
-    let from = widen(statement, offset(statement, start.line, start.column)?);
+    let from = widen(statement, byte_offset(statement, start.line, start.column)?);
     let rest = statement.get(from..)?;
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
@@ -84,7 +84,8 @@ fn ends_list(text: &str) -> bool {
     LIST_ENDS.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
-fn offset(text: &str, line: u64, column: u64) -> Option<usize> {
+/// The byte offset of a 1-based line and column of `text`.
+pub(super) fn byte_offset(text: &str, line: u64, column: u64) -> Option<usize> {
     let mut line_start = 0;
     for _ in 1..line {
         line_start += text[line_start..].find('\n')? + 1;

@@ -1,6 +1,6 @@
 //! information_schema tables about the server rather than the data:
-//! SYSTEM_VARIABLES, CHARACTER_SETS, COLLATIONS, ENGINES, GLOBAL_STATUS,
-//! SESSION_STATUS and OPTIMIZER_TRACE, and COLUMNS (from the catalog), and the SHOW statements that list
+//! SYSTEM_VARIABLES, GLOBAL_VARIABLES, SESSION_VARIABLES, CHARACTER_SETS,
+//! COLLATIONS, ENGINES, GLOBAL_STATUS, SESSION_STATUS and OPTIMIZER_TRACE, and COLUMNS (from the catalog), and the SHOW statements that list
 //! the same things. `virtual_tables` asks here first; columns and rows go
 //! back to the SELECT that reads them.
 
@@ -8,6 +8,7 @@ mod charsets;
 mod columns;
 mod engines;
 mod status;
+mod variables;
 
 use sqlparser::ast::ShowStatementFilter;
 
@@ -25,6 +26,8 @@ pub fn read(session: &Session, schema: &str, table: &str) -> Option<(Vec<String>
             crate::sysvars::SYSTEM_VARIABLES_COLUMNS,
             system_variables(session),
         ),
+        "global_variables" => (variables::COLUMNS, variables::rows(session, true)),
+        "session_variables" => (variables::COLUMNS, variables::rows(session, false)),
         "character_sets" => (
             charsets::CHARACTER_SETS_COLUMNS,
             charsets::character_set_rows(),
