@@ -36,7 +36,7 @@ mod suppressions;
 mod table_sizes;
 mod transaction;
 mod virtual_tables;
-mod waits;
+pub(crate) mod waits;
 
 use sqlparser::ast::Statement as Ast;
 
