@@ -2,13 +2,13 @@
 //! transaction: the table map names the slave's table, whose columns must
 //! match the master's types; Write_rows inserts each after image (slave
 //! columns the master lacks get their defaults), Update_rows and
-//! Delete_rows find each before image's row by PRIMARY KEY, else a UNIQUE
-//! key, else by comparing every column the image carries. No triggers
-//! fire (slave_run_triggers_for_rbr=NO). The event enters; changed rows
-//! or a [`GroupError`] with MariaDB's texts (1032, 1062, 1146, 1677, 1594)
-//! leave.
+//! Delete_rows find each before image's row (`lookup`) and change it. No
+//! triggers fire (slave_run_triggers_for_rbr=NO). With
+//! slave_exec_mode=IDEMPOTENT a duplicate insert replaces the clashing row
+//! and a missing row is passed over, as MariaDB does. The event enters;
+//! changed rows or a [`GroupError`] with MariaDB's texts (1032, 1062,
+//! 1146, 1677, 1594) leave.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -16,6 +16,7 @@ use super::Reader;
 use super::convert;
 use super::event::{RowsEvent, RowsKind, STMT_END};
 use super::image::{Field, ImageError, read_image};
+use super::lookup::find;
 use super::table_map::TableMap;
 use super::types;
 use crate::error::ServerError;
@@ -25,12 +26,12 @@ use crate::replication::apply::errors::{SqlFailure, relay_read_failure};
 use crate::session::{Session, not_supported};
 use crate::sql::exec::names::open_table;
 use crate::sql::exec::waits::Waits;
-use crate::sql::value::{Row, Temporal, Value, compare_for_key};
-use crate::storage::schema::{ColumnDefault, KeyKind, TableDef};
-use crate::storage::{LockMode, RowId, Table};
+use crate::sql::value::{Row, Temporal, Value};
+use crate::storage::schema::{ColumnDefault, TableDef};
+use crate::storage::{InsertOutcome, Table};
 
 /// One image: per master column, its field if the image carries it.
-type Image = Vec<Option<Field>>;
+pub(super) type Image = Vec<Option<Field>>;
 
 /// The table maps of the running statement, by table id.
 #[derive(Debug, Default)]
@@ -71,21 +72,8 @@ fn apply_event(
         .0
         .get(&event.table_id)
         .ok_or_else(|| GroupError::Failed(relay_read_failure()))?;
-    let table = open_table(session, &map.db, &map.table).map_err(|e| {
-        GroupError::Failed(SqlFailure {
-            code: u32::from(e.code),
-            text: format!("Error executing row event: '{}'", e.message),
-            cause: Some(e),
-        })
-    })?;
+    let table = open_checked(session, map)?;
     let def = table.def();
-    types::check(&def, &map.columns).map_err(|e| {
-        GroupError::Failed(SqlFailure {
-            code: u32::from(e.code),
-            text: e.message,
-            cause: None,
-        })
-    })?;
     let rows = images(map, event)?;
     let waits = Waits::of(session);
     let _intent = waits
@@ -96,6 +84,7 @@ fn apply_event(
         def: &def,
         waits: &waits,
         timestamp: header.timestamp,
+        idempotent: is_idempotent(session),
     };
     for (before, after) in rows {
         apply_row(session, &target, event.kind, before, after)
@@ -104,13 +93,44 @@ fn apply_event(
     Ok(())
 }
 
+/// The slave's table of a map (1146 as a row-event error), its columns
+/// checked against the master's (1677).
+fn open_checked(session: &Session, map: &TableMap) -> Result<Arc<Table>, GroupError> {
+    let table = open_table(session, &map.db, &map.table).map_err(|e| {
+        GroupError::Failed(SqlFailure {
+            code: u32::from(e.code),
+            text: format!("Error executing row event: '{}'", e.message),
+            cause: Some(e),
+        })
+    })?;
+    types::check(&table.def(), &map.columns).map_err(|e| {
+        GroupError::Failed(SqlFailure {
+            code: u32::from(e.code),
+            text: e.message,
+            cause: None,
+        })
+    })?;
+    Ok(table)
+}
+
+/// slave_exec_mode=IDEMPOTENT.
+fn is_idempotent(session: &Session) -> bool {
+    session
+        .state
+        .globals
+        .global("slave_exec_mode")
+        .is_some_and(|m| m.as_text().eq_ignore_ascii_case("IDEMPOTENT"))
+}
+
 /// The slave table a rows event changes, and how to wait for its locks.
-struct Target<'a> {
-    table: &'a Arc<Table>,
-    def: &'a TableDef,
-    waits: &'a Waits,
+pub(super) struct Target<'a> {
+    pub table: &'a Arc<Table>,
+    pub def: &'a TableDef,
+    pub waits: &'a Waits,
     /// The event's time, for CURRENT_TIMESTAMP defaults of slave-only columns.
-    timestamp: u32,
+    pub timestamp: u32,
+    /// slave_exec_mode=IDEMPOTENT.
+    pub idempotent: bool,
 }
 
 /// Every row of the event: its image, and an update's after image.
@@ -171,13 +191,12 @@ fn apply_row(
 ) -> Result<(), ServerError> {
     let wait = target.waits.row();
     if kind == RowsKind::Write {
-        let row = slave_row(target, &image, None);
-        return target
-            .table
-            .insert(&mut session.txn, row, &wait)
-            .map(|_| ());
+        return insert(session, target, slave_row(target, &image, None));
     }
     let Some((id, old)) = find(session, target, &image)? else {
+        if target.idempotent {
+            return Ok(());
+        }
         return Err(ServerError::new(
             1032,
             "HY000",
@@ -192,6 +211,33 @@ fn apply_row(
         return Ok(());
     }
     target.table.update(&mut session.txn, id, new, &wait)
+}
+
+/// Inserts a row; in IDEMPOTENT mode a row it clashes with gives way.
+fn insert(session: &mut Session, target: &Target<'_>, row: Row) -> Result<(), ServerError> {
+    let wait = target.waits.row();
+    if !target.idempotent {
+        return target
+            .table
+            .insert(&mut session.txn, row, &wait)
+            .map(|_| ());
+    }
+    // Each round removes one clashing row; there are at most as many as unique keys.
+    for _ in 0..=target.def.keys.len() {
+        match target
+            .table
+            .insert_or_duplicate(&mut session.txn, row.clone(), &wait)?
+        {
+            InsertOutcome::Inserted(_) => return Ok(()),
+            InsertOutcome::Duplicate(dup) => {
+                target.table.delete(&mut session.txn, dup.id, &wait)?
+            }
+        }
+    }
+    target
+        .table
+        .insert(&mut session.txn, row, &wait)
+        .map(|_| ())
 }
 
 /// The slave's row for an image: its fields, else `base`'s values, else defaults.
@@ -220,92 +266,5 @@ fn default_value(column: &crate::storage::schema::ColumnDef, timestamp: u32) -> 
         }
         None if column.nullable => Value::Null,
         None => column.zero_value(),
-    }
-}
-
-/// The before image's values per slave column (None: not carried).
-fn probe(target: &Target<'_>, image: &Image) -> Vec<Option<Value>> {
-    target
-        .def
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, column)| {
-            image
-                .get(i)
-                .cloned()
-                .flatten()
-                .map(|f| convert::value(f, column))
-        })
-        .collect()
-}
-
-/// The row of a before image, locked: by PRIMARY KEY, else a UNIQUE key
-/// whose columns the image carries non-NULL, else by all carried columns.
-fn find(
-    session: &mut Session,
-    target: &Target<'_>,
-    image: &Image,
-) -> Result<Option<(RowId, Row)>, ServerError> {
-    let probe = probe(target, image);
-    let wait = target.waits.row();
-    let Some(key) = usable_key(target.def, &probe) else {
-        let rows = target.table.scan(&mut session.txn, &wait)?;
-        for (id, row) in rows {
-            if !matches(target.def, &probe, &row, None) {
-                continue;
-            }
-            let latest = target
-                .table
-                .lock_row(&mut session.txn, id, LockMode::Exclusive, &wait)?;
-            if let Some(latest) = latest.filter(|r| matches(target.def, &probe, r, None)) {
-                return Ok(Some((id, latest)));
-            }
-        }
-        return Ok(None);
-    };
-    let columns = &target.def.keys[key].columns;
-    let values: Vec<Value> = columns
-        .iter()
-        .map(|&c| probe[c].clone().unwrap_or(Value::Null))
-        .collect();
-    let candidates = target.table.lookup_unique(key, &values).unwrap_or_default();
-    for id in candidates {
-        let latest = target
-            .table
-            .lock_row(&mut session.txn, id, LockMode::Exclusive, &wait)?;
-        if let Some(row) = latest.filter(|r| matches(target.def, &probe, r, Some(columns))) {
-            return Ok(Some((id, row)));
-        }
-    }
-    Ok(None)
-}
-
-/// The PRIMARY KEY, else the first UNIQUE key, whose columns all have non-NULL probe values.
-fn usable_key(def: &TableDef, probe: &[Option<Value>]) -> Option<usize> {
-    let usable = |kind: KeyKind| {
-        def.keys.iter().position(|k| {
-            k.kind == kind
-                && k.columns.iter().all(|&c| {
-                    probe
-                        .get(c)
-                        .is_some_and(|v| v.as_ref().is_some_and(|v| !v.is_null()))
-                })
-        })
-    };
-    usable(KeyKind::Primary).or_else(|| usable(KeyKind::Unique))
-}
-
-/// Whether `row` has the probe's values in `only` (or in every carried column).
-fn matches(def: &TableDef, probe: &[Option<Value>], row: &Row, only: Option<&Vec<usize>>) -> bool {
-    let same = |c: usize| match (probe.get(c).cloned().flatten(), row.get(c)) {
-        (None, _) => true,
-        (Some(Value::Null), Some(Value::Null)) => true,
-        (Some(Value::Null), _) | (_, Some(Value::Null)) | (_, None) => false,
-        (Some(p), Some(v)) => compare_for_key(&p, v, &def.columns[c].ty) == Ordering::Equal,
-    };
-    match only {
-        Some(columns) => columns.iter().all(|&c| same(c)),
-        None => (0..def.columns.len()).all(same),
     }
 }

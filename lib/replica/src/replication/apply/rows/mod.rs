@@ -2,8 +2,9 @@
 //! a Write/Update/Delete_rows event's frame (`event`), MariaDB's zlib
 //! compressed forms (`compressed`), the row images inside (`image`),
 //! the column type check against the slave's table (`types`), turning a
-//! decoded field into the slave column's value (`convert`), and applying
-//! the rows in the SQL thread's session (`apply`). Event bodies enter from
+//! decoded field into the slave column's value (`convert`), finding a
+//! before image's row (`lookup`), and applying the rows in the SQL
+//! thread's session (`apply`). Event bodies enter from
 //! `apply::decode`; table changes and MariaDB's row-event errors leave.
 
 pub mod apply;
@@ -11,6 +12,7 @@ pub mod compressed;
 pub mod convert;
 pub mod event;
 pub mod image;
+pub mod lookup;
 pub mod table_map;
 pub mod types;
 
