@@ -124,20 +124,15 @@ pub fn event_name(code: u8) -> String {
         17 => "Begin_load_query".into(),
         18 => "Execute_load_query".into(),
         19 => "Table_map".into(),
-        23 => "Write_rows_v1".into(),
-        24 => "Update_rows_v1".into(),
-        25 => "Delete_rows_v1".into(),
+        // A compressed rows event is named as its plain form once inflated.
+        23 | 166 => "Write_rows_v1".into(),
+        24 | 167 => "Update_rows_v1".into(),
+        25 | 168 => "Delete_rows_v1".into(),
         29 => "Rows_query".into(),
-        30 => "Write_rows".into(),
-        31 => "Update_rows".into(),
-        32 => "Delete_rows".into(),
+        30 | 169 => "Write_rows".into(),
+        31 | 170 => "Update_rows".into(),
+        32 | 171 => "Delete_rows".into(),
         33..=35 => "GTID (MySQL)".into(),
-        166 => "Write_rows_compressed_v1".into(),
-        167 => "Update_rows_compressed_v1".into(),
-        168 => "Delete_rows_compressed_v1".into(),
-        169 => "Write_rows_compressed".into(),
-        170 => "Update_rows_compressed".into(),
-        171 => "Delete_rows_compressed".into(),
         other => format!("type {other}"),
     }
 }
@@ -176,7 +171,8 @@ mod tests {
             "Could not execute Delete_rows_v1 event on table test.t1; Can't find record in 't1', Error_code: 1032; handler error HA_ERR_KEY_NOT_FOUND; the event's master log master-bin.000001, end_log_pos 1419"
         );
         let dup = ServerError::new(1062, "23000", "Duplicate entry '4' for key 'PRIMARY'");
-        let f = row_failed(&dup, 23, "test.t1", "master-bin.000001", 1632);
+        // Write_rows_compressed_v1 reads as the plain event, as in 10.11.
+        let f = row_failed(&dup, 166, "test.t1", "master-bin.000001", 1632);
         assert_eq!(
             f.text,
             "Could not execute Write_rows_v1 event on table test.t1; Duplicate entry '4' for key 'PRIMARY', Error_code: 1062; handler error HA_ERR_FOUND_DUPP_KEY; the event's master log master-bin.000001, end_log_pos 1632"
