@@ -314,6 +314,16 @@ impl Worker {
                 errors::statement_failed(&error, &db, &query)
             }
             GroupError::Unsupported(code) => errors::unsupported_event(code),
+            GroupError::Row {
+                error,
+                event,
+                table,
+                log_pos,
+            } => {
+                let master_log = lock(&self.state.slave.sql).relay_master_log_file.clone();
+                errors::row_failed(&error, event, &table, &master_log, log_pos)
+            }
+            GroupError::Failed(failure) => failure,
         }
     }
 

@@ -5,11 +5,15 @@
 //! User_var events before it; a Gtid event opens a transaction (BEGIN)
 //! unless standalone; at the end the group's GTID row goes into
 //! mysql.gtid_slave_pos inside the same transaction, which then commits.
+//! Table_map and rows events apply through `rows::apply` in the same
+//! transaction.
 //! A [`Group`] enters; the session's tables change and a GTID comes back,
 //! or the statement's error with the group rolled back.
 
 use super::collect::{Group, is_end_word};
 use super::decode::{Body, Header, QueryEvent, UserVar, UserVarValue};
+use super::errors::SqlFailure;
+use super::rows::apply::{self as rows, TableMaps};
 use super::slave_pos;
 use crate::binlog::gtid::Gtid;
 use crate::error::ServerError;
@@ -38,6 +42,16 @@ pub enum GroupError {
     },
     /// An event of a type this server cannot apply.
     Unsupported(u8),
+    /// A row of a rows event failed: its error, the event type, `db.table`
+    /// and the event's end in the master's binlog.
+    Row {
+        error: ServerError,
+        event: u8,
+        table: String,
+        log_pos: u32,
+    },
+    /// The group stops with this failure as worded.
+    Failed(SqlFailure),
 }
 
 impl GroupError {
@@ -46,6 +60,8 @@ impl GroupError {
         match self {
             GroupError::Statement { error, .. } => error.code,
             GroupError::Unsupported(_) => 1235,
+            GroupError::Row { error, .. } => error.code,
+            GroupError::Failed(f) => u16::try_from(f.code).unwrap_or(u16::MAX),
         }
     }
 }
@@ -88,6 +104,7 @@ fn run_group(
         }
     }
     let mut ending = Ending::Commit;
+    let mut maps = TableMaps::default();
     for read in &group.events {
         match &read.event.body {
             Body::Intvar { kind, value } => intvar(session, *kind, *value),
@@ -98,6 +115,8 @@ fn run_group(
                     ending = end;
                 }
             }
+            Body::TableMap(map) => maps.insert(map.clone()),
+            Body::Rows(event) => rows::apply(session, &mut maps, &read.event.header, event)?,
             Body::Unsupported(code) => return Err(GroupError::Unsupported(*code)),
             _ => {}
         }

@@ -1,11 +1,15 @@
-//! Decoding one relay-log event for statement-based applying: the common
-//! header, then a typed body for the events the SQL thread acts on
-//! (Format_description, Rotate, Gtid, Query, Xid, Intvar, Rand, User_var,
-//! Stop) and a name for those it passes over. Bytes in (one whole event,
+//! Decoding one relay-log event for applying: the common header, then a
+//! typed body for the events the SQL thread acts on (Format_description,
+//! Rotate, Gtid, Query and Query_compressed, Xid, Intvar, Rand, User_var,
+//! Table_map and rows events through `rows`, Stop) and a name for those
+//! it passes over. Bytes in (one whole event,
 //! checksum already stripped), an [`Event`] or a [`DecodeError`] out;
 //! nothing here panics on any input.
 
 use super::query_status::{QueryStatus, parse_status};
+use super::rows::event::{RowsEvent, rows_kind};
+use super::rows::table_map::TableMap;
+use super::rows::{compressed, table_map};
 use crate::binlog::event::{HEADER_LEN, kind};
 use crate::binlog::gtid::Gtid;
 
@@ -14,7 +18,9 @@ pub mod more_kinds {
     pub const INTVAR: u8 = 5;
     pub const RAND: u8 = 13;
     pub const USER_VAR: u8 = 14;
+    pub const TABLE_MAP: u8 = 19;
     pub const ANNOTATE_ROWS: u8 = 0xa0;
+    pub const QUERY_COMPRESSED: u8 = 0xa5;
     pub const START_ENCRYPTION: u8 = 0xa4;
 }
 
@@ -59,10 +65,12 @@ pub enum Body {
         seed2: u64,
     },
     UserVar(UserVar),
+    TableMap(TableMap),
+    Rows(RowsEvent),
     Stop,
     /// Events that carry nothing to apply (Gtid_list, Binlog_checkpoint, Annotate_rows, …).
     Ignored,
-    /// Events this server cannot apply (row events, LOAD DATA, …), by type code.
+    /// Events this server cannot apply (LOAD DATA, …), by type code.
     Unsupported(u8),
 }
 
@@ -150,6 +158,13 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
         kind::ROTATE => rotate(body)?,
         kind::GTID => Body::Gtid(gtid(body, header.server_id)?),
         kind::QUERY => Body::Query(query(body)?),
+        more_kinds::QUERY_COMPRESSED => Body::Query(query_compressed(body)?),
+        more_kinds::TABLE_MAP => Body::TableMap(
+            table_map::decode(body).map_err(|_| DecodeError::Malformed("Table_map"))?,
+        ),
+        code if rows_kind(code).is_some() => Body::Rows(
+            super::rows::event::decode(code, body).map_err(|_| DecodeError::Malformed("Rows"))?,
+        ),
         kind::XID => Body::Xid(u64_of(body, 0).ok_or(DecodeError::Malformed("Xid"))?),
         kind::STOP => Body::Stop,
         more_kinds::INTVAR => intvar(body)?,
@@ -238,6 +253,14 @@ fn query(body: &[u8]) -> Result<QueryEvent, DecodeError> {
     })
 }
 
+/// Query_compressed: a Query event whose text is a compressed payload.
+fn query_compressed(body: &[u8]) -> Result<QueryEvent, DecodeError> {
+    let mut q = query(body)?;
+    q.text =
+        compressed::inflate(&q.text).map_err(|_| DecodeError::Malformed("Query_compressed"))?;
+    Ok(q)
+}
+
 fn intvar(body: &[u8]) -> Result<Body, DecodeError> {
     let kind = *body.first().ok_or(DecodeError::Malformed("Intvar"))?;
     let value = u64_of(body, 1).ok_or(DecodeError::Malformed("Intvar"))?;
@@ -287,7 +310,7 @@ fn user_var(body: &[u8]) -> Result<UserVar, DecodeError> {
 }
 
 /// A binary DECIMAL (precision, scale, then MariaDB's packed digits) as text.
-fn decimal_text(data: &[u8]) -> Option<String> {
+pub(crate) fn decimal_text(data: &[u8]) -> Option<String> {
     let precision = usize::from(*data.first()?);
     let scale = usize::from(*data.get(1)?);
     if scale > precision || precision == 0 {

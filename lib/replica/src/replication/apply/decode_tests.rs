@@ -97,7 +97,10 @@ proptest! {
 
     #[test]
     fn arbitrary_bodies_of_every_known_kind_never_panic(
-        kind in prop::sample::select(vec![2u8, 3, 4, 5, 13, 14, 15, 16, 0xa0, 0xa1, 0xa2, 0xa3]),
+        kind in prop::sample::select(vec![
+            2u8, 3, 4, 5, 13, 14, 15, 16, 19, 23, 24, 25, 30, 31, 32, 0xa0, 0xa1, 0xa2, 0xa3, 165,
+            166, 167, 168, 169, 170, 171,
+        ]),
         body in proptest::collection::vec(any::<u8>(), 0..120),
     ) {
         let mut bytes = vec![0u8; HEADER_LEN];

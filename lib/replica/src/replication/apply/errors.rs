@@ -38,6 +38,41 @@ pub fn statement_failed(error: &ServerError, db: &str, query: &str) -> SqlFailur
     }
 }
 
+/// A row of a rows event failed: `Could not execute <Event> event on
+/// table <db.tbl>; <message>, Error_code: <n>; handler error <HA_ERR_…>;
+/// the event's master log <file>, end_log_pos <pos>`.
+pub fn row_failed(
+    error: &ServerError,
+    event: u8,
+    table: &str,
+    master_log: &str,
+    log_pos: u32,
+) -> SqlFailure {
+    SqlFailure {
+        code: u32::from(error.code),
+        text: format!(
+            "Could not execute {} event on table {table}; {}, Error_code: {}; handler error {}; the event's master log {master_log}, end_log_pos {log_pos}",
+            event_name(event),
+            error.message,
+            error.code,
+            handler_error(error.code)
+        ),
+        cause: Some(error.clone()),
+    }
+}
+
+/// The storage engine error behind a server error, as MariaDB names it.
+fn handler_error(code: u16) -> &'static str {
+    match code {
+        1032 => "HA_ERR_KEY_NOT_FOUND",
+        1062 => "HA_ERR_FOUND_DUPP_KEY",
+        1205 => "HA_ERR_LOCK_WAIT_TIMEOUT",
+        1213 => "HA_ERR_LOCK_DEADLOCK",
+        1114 => "HA_ERR_RECORD_FILE_FULL",
+        _ => "<unknown>",
+    }
+}
+
 /// A temporary error after the last retry: its bare message (spec 4.3).
 pub fn retries_exhausted(error: &ServerError) -> SqlFailure {
     SqlFailure {
@@ -89,15 +124,15 @@ pub fn event_name(code: u8) -> String {
         17 => "Begin_load_query".into(),
         18 => "Execute_load_query".into(),
         19 => "Table_map".into(),
-        23 => "Write_rows_v1".into(),
-        24 => "Update_rows_v1".into(),
-        25 => "Delete_rows_v1".into(),
+        // A compressed rows event is named as its plain form once inflated.
+        23 | 166 => "Write_rows_v1".into(),
+        24 | 167 => "Update_rows_v1".into(),
+        25 | 168 => "Delete_rows_v1".into(),
         29 => "Rows_query".into(),
-        30 => "Write_rows".into(),
-        31 => "Update_rows".into(),
-        32 => "Delete_rows".into(),
+        30 | 169 => "Write_rows".into(),
+        31 | 170 => "Update_rows".into(),
+        32 | 171 => "Delete_rows".into(),
         33..=35 => "GTID (MySQL)".into(),
-        166..=171 => "Compressed".into(),
         other => format!("type {other}"),
     }
 }
@@ -127,6 +162,24 @@ mod tests {
     }
 
     #[test]
+    fn row_errors_read_as_mariadb_writes_them() {
+        let missing = ServerError::new(1032, "HY000", "Can't find record in 't1'");
+        let f = row_failed(&missing, 25, "test.t1", "master-bin.000001", 1419);
+        assert_eq!(f.code, 1032);
+        assert_eq!(
+            f.text,
+            "Could not execute Delete_rows_v1 event on table test.t1; Can't find record in 't1', Error_code: 1032; handler error HA_ERR_KEY_NOT_FOUND; the event's master log master-bin.000001, end_log_pos 1419"
+        );
+        let dup = ServerError::new(1062, "23000", "Duplicate entry '4' for key 'PRIMARY'");
+        // Write_rows_compressed_v1 reads as the plain event, as in 10.11.
+        let f = row_failed(&dup, 166, "test.t1", "master-bin.000001", 1632);
+        assert_eq!(
+            f.text,
+            "Could not execute Write_rows_v1 event on table test.t1; Duplicate entry '4' for key 'PRIMARY', Error_code: 1062; handler error HA_ERR_FOUND_DUPP_KEY; the event's master log master-bin.000001, end_log_pos 1632"
+        );
+    }
+
+    #[test]
     fn relay_log_failure_is_1594() {
         let f = relay_read_failure();
         assert_eq!(f.code, 1594);
@@ -137,12 +190,12 @@ mod tests {
     }
 
     #[test]
-    fn row_events_are_not_supported_yet() {
-        let f = unsupported_event(23);
+    fn unsupported_events_are_1235() {
+        let f = unsupported_event(17);
         assert_eq!(f.code, 1235);
         assert_eq!(
             f.text,
-            "This version of MariaDB doesn't yet support 'applying Write_rows_v1 events'"
+            "This version of MariaDB doesn't yet support 'applying Begin_load_query events'"
         );
     }
 }

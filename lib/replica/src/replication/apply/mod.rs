@@ -1,5 +1,5 @@
-//! The SQL thread's work, serial and statement-based: reading the relay
-//! log (`relay_reader`), decoding events (`decode`, `query_status`),
+//! The SQL thread's work, serial: reading the relay log (`relay_reader`),
+//! decoding events (`decode`, `query_status`), row events (`rows`),
 //! cutting them into groups (`collect`), applying a group in the thread's
 //! session (`applier`), `@@gtid_slave_pos` and its table (`slave_pos`) and
 //! the warnings when the own binlog is ahead of it (`slave_pos_conflicts`),
@@ -13,6 +13,7 @@ pub mod decode;
 pub mod errors;
 pub mod query_status;
 pub mod relay_reader;
+pub mod rows;
 pub mod rules;
 pub mod slave_pos;
 pub mod slave_pos_conflicts;

@@ -38,7 +38,7 @@ pub(crate) mod table_sizes;
 mod transaction;
 pub(crate) mod views;
 mod virtual_tables;
-mod waits;
+pub(crate) mod waits;
 
 use sqlparser::ast::Statement as Ast;
 
