@@ -139,7 +139,30 @@ fn unsafe_context(session: &Session, ast: &Ast) -> unsafe_statements::Context {
         in_transaction: session.explicit_txn || !session.vars.autocommit(),
         wrote_transactional: session.binlog_cache.changes_seen > 0,
         writes_only_non_transactional: writes_only_non_transactional(session, ast),
+        unsafe_default: inserts_unsafe_default(session, ast),
     }
+}
+
+/// An INSERT into a table one of whose DEFAULT expressions is unsafe.
+fn inserts_unsafe_default(session: &Session, ast: &Ast) -> bool {
+    let Ast::Insert(insert) = ast else {
+        return false;
+    };
+    let sqlparser::ast::TableObject::TableName(name) = &insert.table else {
+        return false;
+    };
+    let Ok((schema, table)) = crate::sql::exec::names::qualified(session, name) else {
+        return false;
+    };
+    let Ok(table) = session.state.storage.table(&schema, &table) else {
+        return false;
+    };
+    table.def().columns.iter().any(|c| match &c.default {
+        Some(crate::storage::schema::ColumnDefault::Expr(text)) => {
+            unsafe_statements::default_is_unsafe(text)
+        }
+        _ => false,
+    })
 }
 
 /// The statement's one target is a non-transactional table of the catalog.

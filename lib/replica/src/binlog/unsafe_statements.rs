@@ -112,6 +112,8 @@ pub struct Context {
     /// The statement writes one non-transactional, non-temporary table
     /// and reads no other table.
     pub writes_only_non_transactional: bool,
+    /// An INSERT whose table has a column DEFAULT calling an unsafe function.
+    pub unsafe_default: bool,
 }
 
 /// The reasons `ast` is unsafe, sorted, each once.
@@ -125,7 +127,7 @@ pub fn reasons(ast: &Ast, context: Context) -> Vec<Unsafe> {
     if walker.variable {
         found.push(Unsafe::SystemVariable);
     }
-    if walker.function {
+    if walker.function || context.unsafe_default {
         found.push(Unsafe::SystemFunction);
     }
     if context.in_transaction
@@ -135,6 +137,16 @@ pub fn reasons(ast: &Ast, context: Context) -> Vec<Unsafe> {
         found.push(Unsafe::NontransAfterTrans);
     }
     found
+}
+
+/// A column DEFAULT expression (its text) that calls an unsafe function.
+pub fn default_is_unsafe(text: &str) -> bool {
+    let Ok(expr) = crate::sql::parse::parse_expression(text) else {
+        return false;
+    };
+    let mut walker = Walker::default();
+    let _ = expr.visit(&mut walker);
+    walker.function
 }
 
 /// UPDATE/DELETE … LIMIT, INSERT … SELECT … LIMIT (ORDER BY does not help).
@@ -292,6 +304,7 @@ mod tests {
             in_transaction: true,
             wrote_transactional: true,
             writes_only_non_transactional: true,
+            unsafe_default: false,
         };
         assert_eq!(reasons(&ast, after), [Unsafe::NontransAfterTrans]);
         let autocommit = Context {
@@ -301,6 +314,20 @@ mod tests {
         assert_eq!(reasons(&ast, autocommit), []);
         assert!(sole_target(&ast).is_some());
         assert!(sole_target(&parse("INSERT INTO t SELECT * FROM u")).is_none());
+    }
+
+    #[test]
+    fn an_unsafe_column_default_makes_an_insert_unsafe() {
+        assert!(default_is_unsafe("uuid_short()"));
+        assert!(default_is_unsafe("(concat(user(), 'x'))"));
+        assert!(!default_is_unsafe("(1 + 1)"));
+        let ast = parse("INSERT INTO t (a) VALUES (1)");
+        let context = Context {
+            unsafe_default: true,
+            ..Context::default()
+        };
+        assert_eq!(reasons(&ast, context), [Unsafe::SystemFunction]);
+        assert_eq!(reasons(&ast, Context::default()), []);
     }
 
     #[test]

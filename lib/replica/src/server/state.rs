@@ -25,6 +25,8 @@ pub struct ServerState {
     pub status: crate::status::Counters,
     /// For `Uptime` and the process list.
     pub started: Instant,
+    /// UUID_SHORT()'s counter, seeded on first use.
+    pub uuid_short: std::sync::OnceLock<std::sync::atomic::AtomicU64>,
     /// The binary log, when started with --log-bin.
     pub binlog: Option<crate::binlog::BinaryLog>,
     /// The slave side's master connection.
@@ -78,6 +80,7 @@ impl ServerState {
             accounts: Accounts::new(),
             status: crate::status::Counters::default(),
             started: Instant::now(),
+            uuid_short: Default::default(),
             binlog,
             slave: Default::default(),
             master: Default::default(),

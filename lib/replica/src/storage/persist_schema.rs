@@ -70,6 +70,10 @@ fn encode_column(e: &mut Encoder, c: &ColumnDef) {
             e.value(v);
         }
         Some(ColumnDefault::CurrentTimestamp) => e.u8(2),
+        Some(ColumnDefault::Expr(text)) => {
+            e.u8(3);
+            e.str(text);
+        }
     }
     e.bool(c.auto_increment);
     e.bool(c.on_update_now);
@@ -84,6 +88,7 @@ fn decode_column(d: &mut Decoder) -> Decoded<ColumnDef> {
         0 => None,
         1 => Some(ColumnDefault::Value(d.value()?)),
         2 => Some(ColumnDefault::CurrentTimestamp),
+        3 => Some(ColumnDefault::Expr(d.str()?)),
         _ => return Err(d.error("unknown column default")),
     };
     Ok(ColumnDef {

@@ -49,6 +49,9 @@ pub enum ColumnDefault {
     Value(Value),
     /// `DEFAULT current_timestamp()`.
     CurrentTimestamp,
+    /// `DEFAULT (expr)` or `DEFAULT f()`: evaluated for each row, kept as
+    /// the text SHOW CREATE TABLE prints.
+    Expr(String),
 }
 
 /// One column of a table.

@@ -24,7 +24,7 @@ pub use crate::sql::value::{result_column, store, store_in_table, table_column, 
 pub use aggregate::{Accumulator, AggregateKind, aggregate_kind};
 pub use context::{EvalContext, VarScope};
 pub use evaluate::{enum_position, evaluate};
-pub use functions::name_const_label;
+pub use functions::{arity, name_const_label};
 pub use literal::parse_literal;
 pub use logic::truth;
 pub use pattern::like_text;

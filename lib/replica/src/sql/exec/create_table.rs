@@ -120,10 +120,32 @@ fn default_of(expr: &sqlparser::ast::Expr) -> ServerResult<ColumnDefault> {
     if text.starts_with("CURRENT_TIMESTAMP") || text.starts_with("NOW(") {
         return Ok(ColumnDefault::CurrentTimestamp);
     }
+    if !is_literal(expr) {
+        return Ok(ColumnDefault::Expr(expr.to_string()));
+    }
     let mut ctx = super::context::ConstantContext::default();
     Ok(ColumnDefault::Value(crate::sql::eval::evaluate(
         expr, &mut ctx,
     )?))
+}
+
+/// A constant MariaDB keeps as a value: a literal, maybe signed or in
+/// parentheses; anything else is an expression evaluated per row.
+fn is_literal(expr: &sqlparser::ast::Expr) -> bool {
+    use sqlparser::ast::Expr;
+    match expr {
+        Expr::Value(_) | Expr::TypedString { .. } => true,
+        Expr::UnaryOp { expr, .. } | Expr::Nested(expr) => is_literal(expr),
+        Expr::Identifier(id) => id.quote_style.is_none() && is_keyword_constant(&id.value),
+        _ => false,
+    }
+}
+
+/// TRUE, FALSE and NULL as bare words.
+fn is_keyword_constant(word: &str) -> bool {
+    ["true", "false", "null"]
+        .iter()
+        .any(|k| word.eq_ignore_ascii_case(k))
 }
 
 pub(super) fn add_constraint(def: &mut TableDef, constraint: &TableConstraint) -> ServerResult<()> {

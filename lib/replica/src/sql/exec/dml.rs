@@ -382,6 +382,14 @@ fn build_row(
     Ok(full)
 }
 
+/// A `DEFAULT (expr)` evaluated for the row being inserted.
+fn default_expression(session: &mut Session, text: &str) -> ServerResult<Value> {
+    let expr = crate::sql::parse::parse_expression(text)
+        .map_err(|_| crate::sql::parse::syntax_error::near(text, 1))?;
+    let mut ctx = RowContext::new(session, &[], &[], "DEFAULT");
+    evaluate(&expr, &mut ctx)
+}
+
 fn default_value(
     session: &mut Session,
     column: &crate::storage::schema::ColumnDef,
@@ -390,6 +398,7 @@ fn default_value(
     match &column.default {
         Some(ColumnDefault::Value(v)) => Ok(v.clone()),
         Some(ColumnDefault::CurrentTimestamp) => Ok(current_time(session, column)),
+        Some(ColumnDefault::Expr(text)) => default_expression(session, text),
         None if column.nullable || column.auto_increment => Ok(Value::Null),
         None if strict => Err(errors::no_default(&column.name)),
         None => {

@@ -34,6 +34,7 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "row_count" => Ok(Value::Int(session.row_count)),
         "found_rows" => Ok(Value::UInt(session.found_rows)),
         "version" => Ok(Value::text(crate::server::config::VERSION)),
+        "uuid_short" => uuid_short(session, args),
         "get_lock" => get_lock(session, args),
         "release_lock" => lock_name(args).map_or(Ok(Value::Null), |n| {
             session.state.locks.release_lock(session.id(), &n)
@@ -57,6 +58,24 @@ pub fn call(session: &mut Session, name: &str, args: &[Value]) -> Option<ServerR
         "master_gtid_wait" => super::slave_functions::master_gtid_wait(session, args),
         _ => return None,
     })
+}
+
+/// UUID_SHORT(): MariaDB's counter, which starts at the server id's low
+/// byte shifted left 56 plus the startup time in seconds shifted left 24,
+/// and goes up by one per call.
+fn uuid_short(session: &Session, args: &[Value]) -> ServerResult<Value> {
+    crate::sql::eval::arity("UUID_SHORT", args.len(), 0, 0)?;
+    let counter = session.state.uuid_short.get_or_init(|| {
+        let booted = SystemTime::now()
+            .checked_sub(session.state.started.elapsed())
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
+        let server_id = session.state.globals.server_id();
+        std::sync::atomic::AtomicU64::new(((server_id & 255) << 56) + (booted << 24))
+    });
+    Ok(Value::UInt(
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+    ))
 }
 
 /// RAND(): the session's generator, whose seeds are @@rand_seed1 and

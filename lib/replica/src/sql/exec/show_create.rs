@@ -94,6 +94,7 @@ pub fn default_clause(column: &ColumnDef) -> Option<String> {
             })
         }
         Some(ColumnDefault::CurrentTimestamp) => Some("current_timestamp()".into()),
+        Some(ColumnDefault::Expr(text)) => Some(text.clone()),
         None if column.nullable => Some("NULL".into()),
         None => None,
     }

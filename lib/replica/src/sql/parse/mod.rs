@@ -13,7 +13,7 @@ mod share_mode;
 pub mod slave_statements;
 mod split;
 mod synonyms;
-mod syntax_error;
+pub(crate) mod syntax_error;
 
 pub use account_statements::{AccountStatement, PasswordSpec, PrivilegeSpec, UserSpec};
 pub use extras::{BinlogStatement, Extra};

@@ -264,7 +264,8 @@ fn default_value(column: &crate::storage::schema::ColumnDef, timestamp: u32) -> 
         Some(ColumnDefault::CurrentTimestamp) => {
             Value::Temporal(Temporal::from_seconds(i64::from(timestamp), 0, 0))
         }
-        None if column.nullable => Value::Null,
-        None => column.zero_value(),
+        // An expression default is not evaluated here yet: as if there were none.
+        Some(ColumnDefault::Expr(_)) | None if column.nullable => Value::Null,
+        Some(ColumnDefault::Expr(_)) | None => column.zero_value(),
     }
 }
