@@ -9,10 +9,21 @@
 use crate::sql::exec::show_create::create_table_text;
 use crate::storage::schema::TableDef;
 
-/// The CREATE TABLE statement logged before the rows.
-pub fn logged_create(def: &TableDef, statement: &str) -> String {
+/// The CREATE TABLE statement logged before the rows; the table's name
+/// is qualified when it is not in `current_db`.
+pub fn logged_create(def: &TableDef, statement: &str, current_db: Option<&str>) -> String {
     let full = create_table_text(def, 1);
     let body = full.rsplit_once("\n)").map_or(full.as_str(), |(b, _)| b);
+    let qualified;
+    let body = match current_db == Some(def.schema.as_str()) {
+        true => body,
+        false => {
+            let bare = format!("CREATE TABLE `{}`", def.name);
+            let with_db = format!("CREATE TABLE `{}`.`{}`", def.schema, def.name);
+            qualified = body.replacen(&bare, &with_db, 1);
+            qualified.as_str()
+        }
+    };
     match names_engine(statement) {
         true => format!("{body}\n) ENGINE={}", def.engine.name()),
         false => format!("{body}\n)"),
@@ -70,13 +81,18 @@ mod tests {
         assert_eq!(
             logged_create(
                 &def(),
-                "create table cs2 (k int primary key) engine=myisam select 5 as k"
+                "create table cs2 (k int primary key) engine=myisam select 5 as k",
+                Some("test")
             ),
             "CREATE TABLE `cs2` (\n  `k` int(11) NOT NULL,\n  PRIMARY KEY (`k`)\n) ENGINE=MyISAM"
         );
         assert_eq!(
-            logged_create(&def(), "create table cs2 select 5 as k"),
+            logged_create(&def(), "create table cs2 select 5 as k", Some("test")),
             "CREATE TABLE `cs2` (\n  `k` int(11) NOT NULL,\n  PRIMARY KEY (`k`)\n)"
+        );
+        assert_eq!(
+            logged_create(&def(), "create table test.cs2 select 5 as k", None),
+            "CREATE TABLE `test`.`cs2` (\n  `k` int(11) NOT NULL,\n  PRIMARY KEY (`k`)\n)"
         );
     }
 }

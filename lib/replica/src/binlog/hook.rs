@@ -178,7 +178,7 @@ fn log_create_select(
     write_cached(session, true);
     let context = context(session, session.db.clone(), None);
     let time = session.query_start.statement_time();
-    let create = super::create_select::logged_create(def, text);
+    let create = super::create_select::logged_create(def, text, session.db.as_deref());
     let mut events = vec![event::query_at(time, 0, &context, &create)];
     events.extend(row_events(session, text, changes)?);
     let transactional = changes.iter().any(|c| c.table.engine.is_transactional());

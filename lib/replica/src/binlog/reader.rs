@@ -223,3 +223,37 @@ fn u64_at(bytes: &[u8], at: usize) -> u64 {
         u64::from_le_bytes(a)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+
+    #[test]
+    fn row_events_read_as_mariadb_lists_them() {
+        // Bodies from a 10.11 binlog: Table_map of test.t1, Write_rows ending its statement.
+        let table_map = [
+            8, 0, 0, 0, 0, 0, 1, 0, 4, b't', b'e', b's', b't', 0, 2, b't', b'1', 0, 1, 3, 0, 0,
+        ];
+        assert_eq!(
+            describe(19, 0, 1, &table_map),
+            ("Table_map".into(), "table_id: 8 (test.t1)".into())
+        );
+        let mut rows = vec![8, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 5, 0, 0, 0];
+        assert_eq!(
+            describe(23, 0, 1, &rows),
+            (
+                "Write_rows_v1".into(),
+                "table_id: 8 flags: STMT_END_F".into()
+            )
+        );
+        rows[6] = 0;
+        assert_eq!(
+            describe(25, 0, 1, &rows),
+            ("Delete_rows_v1".into(), "table_id: 8".into())
+        );
+        assert_eq!(
+            describe(160, 0, 1, b"update t1 set b=7"),
+            ("Annotate_rows".into(), "update t1 set b=7".into())
+        );
+    }
+}

@@ -277,7 +277,6 @@ impl Transaction {
         self.active = false;
         self.non_transactional_changed = false;
         self.savepoints.clear();
-        self.row_changes.start(false);
     }
 
     /// The snapshot for consistent reads, taken now if not yet.

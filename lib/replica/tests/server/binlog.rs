@@ -167,6 +167,7 @@ fn row_format_logs_row_events_mariadb_binlog_decodes() {
         "CREATE TEMPORARY TABLE tmp (x INT)",
         "INSERT INTO tmp VALUES (1)",
         "INSERT INTO m SELECT x + 1 FROM tmp",
+        "CREATE TABLE c ENGINE=InnoDB SELECT a FROM t",
     ] {
         conn.query(sql.as_bytes()).unwrap();
     }
@@ -208,6 +209,17 @@ fn row_format_logs_row_events_mariadb_binlog_decodes() {
             .any(|l| l.contains("rw.tmp") || l.contains("TEMPORARY")),
         "temporary tables are not logged: {listed:#?}"
     );
+    let created = listed
+        .iter()
+        .position(|l| l.starts_with("Query\tuse `rw`; CREATE TABLE `c` ("))
+        .unwrap_or_else(|| panic!("CREATE TABLE … SELECT logs the table: {listed:#?}"));
+    assert_eq!(
+        listed[created],
+        "Query\tuse `rw`; CREATE TABLE `c` (\n  `a` int(11) NOT NULL\n) ENGINE=InnoDB"
+    );
+    assert!(listed[created + 1].starts_with("Annotate_rows\tCREATE TABLE c"));
+    assert!(listed[created + 3].starts_with("Write_rows_v1\t"));
+    assert!(listed[created + 4].starts_with("Xid\t"));
     conn.shutdown().unwrap();
     assert!(child.wait().unwrap().success());
 
@@ -269,6 +281,9 @@ fn row_format_logs_row_events_mariadb_binlog_decodes() {
             "### SET",
             "###   @1=20",
             "### INSERT INTO `rw`.`m`",
+            "### SET",
+            "###   @1=2",
+            "### INSERT INTO `rw`.`c`",
             "### SET",
             "###   @1=2",
         ],
