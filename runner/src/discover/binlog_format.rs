@@ -1,5 +1,5 @@
 //! Variants a server cannot run because of the binary-log format they ask
-//! for: the bundled server writes statement events only, so a combination
+//! for: a bundled slave cannot apply row events yet, so a combination
 //! that sets `binlog-format=row` is skipped there with a reason
 //! instead of failing. A variant's server options go in (the last
 //! `--binlog-format` of either side decides, as it does for the server); the

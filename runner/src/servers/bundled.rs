@@ -67,9 +67,9 @@ impl BundledBackend {
     }
 }
 
-/// `replica` writes statement events only: row variants skip. Mixed ones
-/// run, since the server logs safe statements as MariaDB does and refuses
-/// the unsafe ones it would have to log as rows.
+/// `replica` writes row events as a master but cannot apply them as a
+/// slave yet: row variants skip. Mixed ones run (their unsafe statements,
+/// logged as rows, still stop a `replica` slave).
 fn unsupported_binlog_formats() -> BTreeMap<String, String> {
     let reason = "binlog_format=row is not supported by the bundled server yet";
     BTreeMap::from([("row".to_string(), reason.to_string())])

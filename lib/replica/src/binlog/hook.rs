@@ -1,21 +1,27 @@
-//! What a session writes to the binary log, statement-based as MariaDB's
+//! What a session writes to the binary log. Statement-based as MariaDB's
 //! MIXED default does for plain statements: DDL at statement end as a
 //! standalone group; DML into the session's cache, written as one group
 //! (ended by Xid for transactional changes, else by a COMMIT query) when
 //! the transaction commits; when it rolls back, dropped unless it changed
 //! non-transactional tables (then ended by ROLLBACK). `sql_log_bin=0`
-//! writes nothing. Under MIXED, an unsafe row change is refused before it
-//! runs, since MariaDB would log it as row events.
+//! writes nothing. Row-based under BINLOG_FORMAT = ROW for every row
+//! change, and under MIXED for unsafe ones: the transaction records the
+//! statement's row changes and they join the cache as row events
+//! (`rows`) instead of the statement's text.
+
+use std::sync::Arc;
 
 use sqlparser::ast::{ObjectType, Statement as Ast};
 
 use super::event::{self, Event, QueryContext, flag};
 use super::files::{group_flags, now};
 use super::gtid::Gtid;
-use super::unsafe_statements;
+use super::{rows, unsafe_statements};
 use crate::error::ServerResult;
 use crate::session::Session;
 use crate::sql::parse::{Extra, Statement};
+use crate::storage::RowChange;
+use crate::storage::schema::TableDef;
 use crate::sysvars::catalog::lookup;
 use crate::sysvars::charsets::{collation_id, default_collation_id};
 use crate::sysvars::def::Kind;
@@ -58,19 +64,44 @@ enum Logged {
     Several(Vec<Logged>),
 }
 
-/// After a statement succeeded: logs DDL now, caches DML for the commit.
-pub fn after_statement(session: &mut Session, text: &str, statement: &Statement) {
+/// After a statement succeeded: logs DDL now, caches DML (as its text
+/// or its row events) for the commit. A row change no row event can
+/// carry fails the statement with 1235.
+pub fn after_statement(
+    session: &mut Session,
+    text: &str,
+    statement: &Statement,
+) -> ServerResult<()> {
+    let row_logged = session.txn.row_changes.is_recording();
+    let changes = session.txn.row_changes.take();
     if session.state.binlog.is_none() || !session.vars.sql_log_bin() {
-        return;
+        return Ok(());
     }
-    if let Some(logged) = classify(session, text.trim(), statement) {
-        write_logged(session, text, statement, logged);
+    if let Some(def) = row_logged
+        .then(|| created_by_select(session, statement))
+        .flatten()
+    {
+        return log_create_select(session, text.trim(), &def, &changes);
+    }
+    match classify(session, text.trim(), statement) {
+        Some(logged) => write_logged(session, text, statement, logged, row_logged, &changes),
+        None if row_logged => log_rows(session, text.trim(), &changes),
+        None => Ok(()),
     }
 }
 
-/// Writes what `classify` decided, each part of a `Several` in turn.
-fn write_logged(session: &mut Session, text: &str, statement: &Statement, logged: Logged) {
+/// Writes what `classify` decided, each part of a `Several` in turn; a
+/// row change recorded for row logging goes as row events.
+fn write_logged(
+    session: &mut Session,
+    text: &str,
+    statement: &Statement,
+    logged: Logged,
+    row_logged: bool,
+    changes: &[RowChange],
+) -> ServerResult<()> {
     match logged {
+        Logged::Dml if row_logged => log_rows(session, text.trim(), changes)?,
         Logged::Dml => {
             warn_if_unsafe(session, statement);
             log_dml(session, text.trim())
@@ -83,35 +114,122 @@ fn write_logged(session: &mut Session, text: &str, statement: &Statement, logged
         } => log_ddl(session, db, &text, xid, flags),
         Logged::Several(all) => {
             for logged in all {
-                write_logged(session, text, statement, logged);
+                write_logged(session, text, statement, logged, row_logged, changes)?;
             }
         }
     }
+    Ok(())
 }
 
-/// Before a statement runs: under BINLOG_FORMAT = MIXED MariaDB logs an
-/// unsafe statement as row events, which replica cannot write yet; it
-/// refuses the statement rather than log it in a form that may replicate
-/// differently. The SQL thread applies what its master logged.
-pub fn before_statement(session: &Session, statement: &Statement) -> ServerResult<()> {
-    if session.state.binlog.is_none()
-        || !session.vars.sql_log_bin()
-        || session.fixed_command.is_some()
-        || !session.vars.binlog_format().eq_ignore_ascii_case("MIXED")
-    {
-        return Ok(());
+/// Before a statement runs: the transaction records its row changes
+/// when it is logged as rows, which is every statement under
+/// BINLOG_FORMAT = ROW and an unsafe row change under MIXED.
+pub fn before_statement(session: &mut Session, statement: &Statement) -> ServerResult<()> {
+    let on = rows_logged(session, statement);
+    session.txn.row_changes.start(on);
+    Ok(())
+}
+
+/// Whether `statement`'s row changes are logged as row events.
+fn rows_logged(session: &Session, statement: &Statement) -> bool {
+    if session.state.binlog.is_none() || !session.vars.sql_log_bin() {
+        return false;
+    }
+    let format = session.vars.binlog_format();
+    if format.eq_ignore_ascii_case("ROW") {
+        return true;
+    }
+    if !format.eq_ignore_ascii_case("MIXED") {
+        return false;
     }
     let Statement::Sql(ast) = statement else {
-        return Ok(());
+        return false;
     };
-    if !matches!(&**ast, Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_)) {
-        return Ok(());
+    matches!(&**ast, Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_))
+        && !unsafe_statements::reasons(ast, unsafe_context(session, ast)).is_empty()
+}
+
+/// A row-logged statement's events join the transaction's group as a
+/// statement's text would (see `log_dml`); a statement that changed no
+/// logged row adds nothing.
+fn log_rows(session: &mut Session, text: &str, changes: &[RowChange]) -> ServerResult<()> {
+    let events = row_events(session, text, changes)?;
+    if !events.is_empty() {
+        cache_statement(session, events);
     }
-    match unsafe_statements::reasons(ast, unsafe_context(session, ast)).is_empty() {
-        true => Ok(()),
-        false => Err(crate::session::not_supported(
-            "row-based logging of an unsafe statement (BINLOG_FORMAT = MIXED)",
-        )),
+    Ok(())
+}
+
+/// The row events of a statement's changes; 1235 for a value none can carry.
+fn row_events(session: &Session, text: &str, changes: &[RowChange]) -> ServerResult<Vec<Event>> {
+    let facts = rows::StatementFacts {
+        timestamp: session.query_start.statement_time().seconds,
+        text,
+        annotate: session
+            .vars
+            .setting("binlog_annotate_row_events")
+            .is_none_or(|s| s.as_bool()),
+        utc_offset: utc_offset(session.vars.time_zone()),
+    };
+    rows::statement_events(facts, changes).map_err(|r| {
+        crate::session::not_supported(&format!(
+            "row-based logging of the value of column {}.{}",
+            r.table, r.column
+        ))
+    })
+}
+
+/// The table a CREATE TABLE … SELECT made (not a temporary one).
+fn created_by_select(session: &Session, statement: &Statement) -> Option<Arc<TableDef>> {
+    let Statement::Sql(ast) = statement else {
+        return None;
+    };
+    let Ast::CreateTable(create) = ast.as_ref() else {
+        return None;
+    };
+    if create.query.is_none() || create.temporary {
+        return None;
+    }
+    let (schema, table) = crate::sql::exec::names::qualified(session, &create.name).ok()?;
+    Some(session.state.storage.table(&schema, &table).ok()?.def())
+}
+
+/// CREATE TABLE … SELECT logged as rows: the regenerated CREATE TABLE
+/// and the inserted rows in one group (see `create_select`), after the
+/// implicit commit of what came before.
+fn log_create_select(
+    session: &mut Session,
+    text: &str,
+    def: &TableDef,
+    changes: &[RowChange],
+) -> ServerResult<()> {
+    write_cached(session, true);
+    let context = context(session, session.db.clone(), None);
+    let time = session.query_start.statement_time();
+    let create = super::create_select::logged_create(def, text, session.db.as_deref());
+    let mut events = vec![event::query_at(time, 0, &context, &create)];
+    events.extend(row_events(session, text, changes)?);
+    let transactional = changes.iter().any(|c| c.table.engine.is_transactional());
+    session.binlog_cache.events = events;
+    // MariaDB flags the group DDL, never standalone or transactional.
+    let flags = super::event::gtid_flag::DDL | super::event::gtid_flag::ALLOW_PARALLEL;
+    write_flagged(session, transactional, "COMMIT", flags);
+    Ok(())
+}
+
+/// A `time_zone` of the form `+HH:MM` in seconds east of UTC; else 0 (replica keeps SYSTEM time in UTC).
+fn utc_offset(zone: &str) -> i64 {
+    let sign = match zone.as_bytes().first() {
+        Some(b'+') => 1,
+        Some(b'-') => -1,
+        _ => return 0,
+    };
+    let Some((h, m)) = zone[1..].split_once(':') else {
+        return 0;
+    };
+    match (h.trim().parse::<i64>(), m.trim().parse::<i64>()) {
+        (Ok(h), Ok(m)) => sign * (h * 3600 + m * 60),
+        _ => 0,
     }
 }
 
@@ -199,6 +317,12 @@ fn log_dml(session: &mut Session, text: &str) {
         .into_iter()
         .collect();
     logged.push(event::query_at(time, 0, &context, text));
+    cache_statement(session, logged);
+}
+
+/// Puts one statement's events in the transaction's group, or writes
+/// them at once as their own group (see `log_dml`).
+fn cache_statement(session: &mut Session, logged: Vec<Event>) {
     let changes = session.txn.change_count();
     let had_transactional = session.binlog_cache.changes_seen > 0;
     let grew = changes > session.binlog_cache.changes_seen;
@@ -286,6 +410,16 @@ fn write_cached(session: &mut Session, transactional: bool) {
 /// Writes the cached group, ended by an Xid when `transactional`, else
 /// by the query `end`.
 fn write_ended(session: &mut Session, transactional: bool, end: &str) {
+    write_flagged(
+        session,
+        transactional,
+        end,
+        group_flags(false, transactional),
+    );
+}
+
+/// [`write_ended`] under the GTID event flags `flags`.
+fn write_flagged(session: &mut Session, transactional: bool, end: &str, flags: u8) {
     let mut events = std::mem::take(&mut session.binlog_cache.events);
     session.binlog_cache.changes_seen = 0;
     let only_markers = events.len() <= std::mem::take(&mut session.binlog_cache.markers).len();
@@ -301,7 +435,7 @@ fn write_ended(session: &mut Session, transactional: bool, end: &str) {
         let context = context(session, session.db.clone(), None);
         events.push(event::query(now(), flag::SUPPRESS_USE, &context, end));
     }
-    let _ = write_group(session, log, group_flags(false, transactional), events);
+    let _ = write_group(session, log, flags, events);
     log.publish(&session.state.globals);
 }
 

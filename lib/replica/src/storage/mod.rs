@@ -19,6 +19,7 @@ mod persist_file;
 mod persist_record;
 mod persist_schema;
 pub mod programs;
+mod row_changes;
 mod rows;
 pub mod schema;
 mod table;
@@ -28,6 +29,7 @@ mod wait;
 
 pub use catalog::Storage;
 pub use locks::LockMode;
+pub use row_changes::{RowChange, RowChanges};
 pub use rows::RowId;
 pub use table::{Duplicate, InsertOutcome, Inserted, Table};
 pub use transaction::{RollbackReport, Transaction};

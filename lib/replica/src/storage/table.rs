@@ -10,6 +10,7 @@ use std::sync::{Arc, RwLock};
 use super::auto_increment;
 use super::locks::{LockKey, LockMode};
 use super::persist_record::{Change, Record};
+use super::row_changes::RowChange;
 use super::rows::{RowData, RowId, RowStore, RowVersions};
 use super::schema::TableDef;
 use super::transaction::Transaction;
@@ -376,6 +377,9 @@ impl Table {
     /// Writes one row version the engine's way: pending with undo and a
     /// lock (transactional), or at once (others).
     fn write(&self, txn: &mut Transaction, data: &mut RowData, id: RowId, row: Option<Row>) {
+        if txn.row_changes.is_recording() {
+            self.note_change(txn, data, id, &row);
+        }
         if !self.store.transactional {
             self.store
                 .log(|| non_transactional_change(&self.store, data, id, &row));
@@ -389,6 +393,24 @@ impl Table {
         }
         let before = data.set_pending(id, txn.id(), Some(row));
         txn.record_undo(&self.store, id, before);
+    }
+
+    /// Records the row's before and after images for row-based logging.
+    fn note_change(&self, txn: &mut Transaction, data: &RowData, id: RowId, row: &Option<Row>) {
+        let before = data
+            .rows
+            .get(&id)
+            .and_then(|v| v.visible(txn.id(), None))
+            .cloned();
+        let def = self.def();
+        let temporary = def.temporary;
+        let change = || RowChange {
+            table_id: self.store.table_id,
+            table: def,
+            before,
+            after: row.clone(),
+        };
+        txn.row_changes.note(change, temporary);
     }
 
     /// TRUNCATE TABLE: drops every row and restarts AUTO_INCREMENT at 1.

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use super::locks::{LockKey, LockManager, LockMode};
 use super::persist_commit;
+use super::row_changes::RowChanges;
 use super::rows::{RowId, RowStore};
 use super::wait::Wait;
 use crate::error::ServerResult;
@@ -98,6 +99,8 @@ pub struct Transaction {
     non_transactional_changed: bool,
     /// SAVEPOINTs, oldest first; names compare case-insensitively.
     savepoints: Vec<Savepoint>,
+    /// The running statement's row changes, when it is row-logged.
+    pub row_changes: RowChanges,
 }
 
 impl Transaction {
@@ -115,6 +118,7 @@ impl Transaction {
             active: false,
             non_transactional_changed: false,
             savepoints: Vec::new(),
+            row_changes: RowChanges::default(),
         }
     }
 

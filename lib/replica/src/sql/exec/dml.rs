@@ -12,6 +12,7 @@ use sqlparser::ast::{
 use super::context::{RowContext, Source};
 use super::errors;
 use super::names::{open_table, qualified};
+use super::row_limit;
 use super::waits::Waits;
 use crate::error::{Condition, ServerResult};
 use crate::session::outcome::{OkInfo, Outcome};
@@ -481,7 +482,7 @@ pub(super) fn store_checked(
     })
 }
 
-/// UPDATE t SET c = v, … [WHERE …].
+/// UPDATE t SET c = v, … [WHERE …] [ORDER BY …] [LIMIT n].
 pub fn update(session: &mut Session, update: &Update) -> StatementResult {
     if !update.table.joins.is_empty() || update.from.is_some() {
         return super::multi_update::run(session, update);
@@ -499,9 +500,14 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
         .map(|a| assignment_column(&def, a))
         .collect::<ServerResult<Vec<_>>>()?;
     let strict = Strictness::of(session, &def, false);
+    let cap = row_limit::limit(session, update.limit.as_ref())?;
     let wait_rows = table.scan(&mut session.txn, &waits.row())?;
+    let wait_rows = row_limit::ordered(session, &source, wait_rows, &update.order_by)?;
     let (mut matched, mut changed) = (0u64, 0u64);
     for (id, row) in wait_rows {
+        if cap.is_some_and(|cap| matched >= cap) {
+            break;
+        }
         if !matches_where(session, &source, &row, update.selection.as_ref())? {
             continue;
         }
@@ -557,7 +563,7 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
     }))
 }
 
-/// DELETE FROM t [WHERE …].
+/// DELETE FROM t [WHERE …] [ORDER BY …] [LIMIT n].
 pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
     let tables = match &delete.from {
         FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
@@ -572,9 +578,14 @@ pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
         waits,
     } = open_target(session, &target.relation, "DELETE")?;
     let _intent = waits.write_intent()?;
+    let cap = row_limit::limit(session, delete.limit.as_ref())?;
     let rows = table.scan(&mut session.txn, &waits.row())?;
+    let rows = row_limit::ordered(session, &source, rows, &delete.order_by)?;
     let mut deleted = 0u64;
     for (id, row) in rows {
+        if cap.is_some_and(|cap| deleted >= cap) {
+            break;
+        }
         if !matches_where(session, &source, &row, delete.selection.as_ref())? {
             continue;
         }

@@ -21,6 +21,7 @@ mod optimizer_trace;
 mod outfile;
 mod prepared;
 mod rename;
+mod row_limit;
 mod savepoint;
 mod select;
 mod session_functions;
@@ -75,10 +76,11 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.binlog_cache.rand_seeds = None;
         session.binlog_cache.time_zone_used = false;
         let result = crate::binlog::hook::before_statement(session, &statement)
-            .and_then(|()| dispatch(session, piece, &statement));
-        if result.is_ok() {
-            crate::binlog::hook::after_statement(session, piece.text, &statement);
-        }
+            .and_then(|()| dispatch(session, piece, &statement))
+            .and_then(|outcome| {
+                crate::binlog::hook::after_statement(session, piece.text, &statement)
+                    .map(|()| outcome)
+            });
         transaction::end_statement(session, &statement, result.as_ref().err());
         optimizer_trace::record(session, piece, &statement, result.as_ref());
         result
@@ -103,10 +105,11 @@ pub(crate) fn run_sub_statement(
         return dispatch(session, piece, statement);
     };
     session.txn.start_statement();
-    let result = dispatch(session, piece, statement);
-    if result.is_ok() {
-        crate::binlog::hook::after_statement(session, logged, statement);
-    }
+    let result = crate::binlog::hook::before_statement(session, statement)
+        .and_then(|()| dispatch(session, piece, statement))
+        .and_then(|outcome| {
+            crate::binlog::hook::after_statement(session, logged, statement).map(|()| outcome)
+        });
     transaction::end_statement(session, statement, result.as_ref().err());
     result
 }
@@ -116,11 +119,9 @@ pub(crate) fn run_sub_statement(
 fn run_prepared(session: &mut Session, piece: &Piece<'_>) -> StatementResult {
     let statement = parse_statement(piece)?;
     crate::binlog::hook::before_statement(session, &statement)?;
-    let result = dispatch(session, piece, &statement);
-    if result.is_ok() {
-        crate::binlog::hook::after_statement(session, piece.text, &statement);
-    }
-    result
+    let outcome = dispatch(session, piece, &statement)?;
+    crate::binlog::hook::after_statement(session, piece.text, &statement)?;
+    Ok(outcome)
 }
 
 /// The typed rows of a query (cursors, SELECT … INTO of stored programs).

@@ -46,8 +46,9 @@ pub fn add_suppression(session: &mut Session, function: &Function) -> StatementR
 fn insert(session: &mut Session, text: &str) -> StatementResult {
     let piece = Piece { text, line: 1 };
     let statement = parse_statement(&piece)?;
+    crate::binlog::hook::before_statement(session, &statement)?;
     let result = run_sub_statement(session, &piece, &statement, None)?;
-    crate::binlog::hook::after_statement(session, text, &statement);
+    crate::binlog::hook::after_statement(session, text, &statement)?;
     Ok(result)
 }
 
