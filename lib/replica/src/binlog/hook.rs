@@ -160,15 +160,25 @@ fn log_rows(session: &mut Session, text: &str, changes: &[RowChange]) -> ServerR
     Ok(())
 }
 
+/// The rows a slave applied from one statement's rows events, logged as
+/// row events (log_slave_updates), without an Annotate_rows of their own.
+pub fn log_applied_rows(session: &mut Session, changes: &[RowChange]) -> ServerResult<()> {
+    if session.state.binlog.is_none() || !session.vars.sql_log_bin() {
+        return Ok(());
+    }
+    log_rows(session, "", changes)
+}
+
 /// The row events of a statement's changes; 1235 for a value none can carry.
 fn row_events(session: &Session, text: &str, changes: &[RowChange]) -> ServerResult<Vec<Event>> {
     let facts = rows::StatementFacts {
         timestamp: session.query_start.statement_time().seconds,
         text,
-        annotate: session
-            .vars
-            .setting("binlog_annotate_row_events")
-            .is_none_or(|s| s.as_bool()),
+        annotate: !text.is_empty()
+            && session
+                .vars
+                .setting("binlog_annotate_row_events")
+                .is_none_or(|s| s.as_bool()),
         utc_offset: utc_offset(session.vars.time_zone()),
     };
     rows::statement_events(facts, changes).map_err(|r| {

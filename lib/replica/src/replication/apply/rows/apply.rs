@@ -5,7 +5,9 @@
 //! Delete_rows find each before image's row (`lookup`) and change it. No
 //! triggers fire (slave_run_triggers_for_rbr=NO). With
 //! slave_exec_mode=IDEMPOTENT a duplicate insert replaces the clashing row
-//! and a missing row is passed over, as MariaDB does. The event enters;
+//! and a missing row is passed over, as MariaDB does. With
+//! log_slave_updates the statement's changed rows are logged again as row
+//! events when its last rows event has applied. The event enters;
 //! changed rows or a [`GroupError`] with MariaDB's texts (1032, 1062,
 //! 1146, 1677, 1594) leave.
 
@@ -50,9 +52,19 @@ pub fn apply(
     header: &Header,
     event: &RowsEvent,
 ) -> Result<(), GroupError> {
+    if !session.txn.row_changes.is_recording() {
+        session.txn.row_changes.start(true);
+    }
     let result = apply_event(session, maps, header, event);
+    if result.is_err() {
+        session.txn.row_changes.take();
+    }
     if event.flags & STMT_END != 0 {
         maps.0.clear();
+        let changes = session.txn.row_changes.take();
+        if result.is_ok() {
+            crate::binlog::hook::log_applied_rows(session, &changes).map_err(failed)?;
+        }
     }
     result
 }
@@ -63,11 +75,6 @@ fn apply_event(
     header: &Header,
     event: &RowsEvent,
 ) -> Result<(), GroupError> {
-    if session.state.binlog.is_some() && session.vars.sql_log_bin() {
-        return Err(failed(not_supported(
-            "logging applied row events (log_slave_updates with row events)",
-        )));
-    }
     let map = maps
         .0
         .get(&event.table_id)
