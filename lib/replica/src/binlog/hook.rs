@@ -15,7 +15,7 @@ use super::gtid::Gtid;
 use super::unsafe_statements;
 use crate::error::ServerResult;
 use crate::session::Session;
-use crate::sql::parse::{Extra, Statement};
+use crate::sql::parse::{AccountStatement, Extra, Statement};
 use crate::sysvars::catalog::lookup;
 use crate::sysvars::charsets::{collation_id, default_collation_id};
 use crate::sysvars::def::Kind;
@@ -314,6 +314,11 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
             xid: false,
             flags: 0,
         }),
+        // Account statements are logged as written, each its own group.
+        Statement::Extra(Extra::Account(
+            AccountStatement::ShowGrants { .. } | AccountStatement::Shutdown,
+        )) => None,
+        Statement::Extra(Extra::Account(_)) => Some(ddl(text)),
         Statement::Extra(_) => None,
         Statement::Sql(ast) => match ast.as_ref() {
             Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) => Some(Logged::Dml),
