@@ -67,12 +67,10 @@ impl BundledBackend {
     }
 }
 
-/// `replica` writes row events as a master but cannot apply them as a
-/// slave yet: row variants skip. Mixed ones run (their unsafe statements,
-/// logged as rows, still stop a `replica` slave).
+/// `replica` writes and applies statement and row events: every binlog
+/// format runs on it.
 fn unsupported_binlog_formats() -> BTreeMap<String, String> {
-    let reason = "binlog_format=row is not supported by the bundled server yet";
-    BTreeMap::from([("row".to_string(), reason.to_string())])
+    BTreeMap::new()
 }
 
 fn find_replica() -> anyhow::Result<PathBuf> {

@@ -100,3 +100,59 @@ pub fn user_drop_exists(name: &AccountName) -> ServerError {
         ),
     )
 }
+
+/// ER_CANNOT_USER for roles, which are named without a host.
+pub fn cannot_role(operation: &str, failed: &[String]) -> ServerError {
+    let list: Vec<String> = failed.iter().map(|r| format!("'{r}'")).collect();
+    ServerError::new(
+        1396,
+        "HY000",
+        format!("Operation {operation} failed for {}", list.join(",")),
+    )
+}
+
+/// ER_INVALID_ROLE: granting or defaulting a role that does not exist (or is not granted).
+pub fn invalid_role(role: &str) -> ServerError {
+    ServerError::new(
+        1959,
+        "OP000",
+        format!("Invalid role specification `{role}`"),
+    )
+}
+
+/// ER_ROLE_CREATE_EXISTS: the note of CREATE ROLE IF NOT EXISTS.
+pub fn role_create_exists(role: &str) -> ServerError {
+    ServerError::new(
+        1975,
+        "HY000",
+        format!("Can't create role '{role}'; it already exists"),
+    )
+}
+
+/// ER_ROLE_DROP_EXISTS: the note of DROP ROLE IF EXISTS.
+pub fn role_drop_exists(role: &str) -> ServerError {
+    ServerError::new(
+        1976,
+        "HY000",
+        format!("Can't drop role '{role}'; it doesn't exist"),
+    )
+}
+
+/// ER_MUST_CHANGE_PASSWORD: an expired account's statement other than SET.
+pub fn must_change_password() -> ServerError {
+    ServerError::new(
+        1820,
+        "HY000",
+        "You must SET PASSWORD before executing this statement",
+    )
+}
+
+/// ER_MUST_CHANGE_PASSWORD_LOGIN: an expired account's login refused
+/// (disconnect_on_expired_password, or a client that cannot handle it).
+pub fn must_change_password_login() -> ServerError {
+    ServerError::new(
+        1862,
+        "HY000",
+        "Your password has expired. To log in you must change it using a client that supports expired passwords",
+    )
+}

@@ -34,6 +34,15 @@ pub struct Account {
     grants: Vec<(GrantLevel, Privileges)>,
     /// root's `GRANT PROXY ON ''@'%'` line.
     pub proxy: bool,
+    /// PASSWORD EXPIRE: logins get 1862 or the sandbox (1820).
+    pub password_expired: bool,
+    /// A role (mysql.user's is_role = 'Y', host ''): no login.
+    pub is_role: bool,
+    /// SET DEFAULT ROLE's role, empty for none.
+    pub default_role: String,
+    /// The roles granted to this account and whether WITH ADMIN OPTION, in
+    /// grant order (mysql.roles_mapping; SHOW GRANTS' first lines).
+    pub roles: Vec<(String, bool)>,
 }
 
 impl Account {
@@ -43,6 +52,26 @@ impl Account {
             password,
             grants: vec![(GrantLevel::Global, Privileges::default())],
             proxy: false,
+            password_expired: false,
+            is_role: false,
+            default_role: String::new(),
+            roles: Vec::new(),
+        }
+    }
+
+    /// A role: an account with host '' that nobody logs in as.
+    pub fn role(name: &str) -> Account {
+        Account {
+            is_role: true,
+            ..Account::new(AccountName::new(name, ""), None)
+        }
+    }
+
+    /// `` `user`@`host` ``, or `` `role` `` for a role, as SHOW GRANTS names it.
+    fn grantee(&self) -> String {
+        match self.is_role {
+            true => format!("`{}`", self.name.user),
+            false => self.name.backquoted(),
         }
     }
 
@@ -88,14 +117,29 @@ impl Account {
     /// SHOW GRANTS FOR this account.
     pub fn grant_lines(&self) -> Vec<String> {
         let mut lines: Vec<String> = self
-            .grants
+            .roles
             .iter()
-            .map(|(level, privileges)| self.grant_line(level, *privileges))
+            .map(|(role, admin)| {
+                let admin = if *admin { " WITH ADMIN OPTION" } else { "" };
+                format!("GRANT `{role}` TO {}{admin}", self.grantee())
+            })
             .collect();
+        lines.extend(
+            self.grants
+                .iter()
+                .map(|(level, privileges)| self.grant_line(level, *privileges)),
+        );
         if self.proxy {
             lines.push(format!(
                 "GRANT PROXY ON ``@`%` TO {} WITH GRANT OPTION",
                 self.name.backquoted()
+            ));
+        }
+        if !self.default_role.is_empty() {
+            lines.push(format!(
+                "SET DEFAULT ROLE `{}` FOR {}",
+                self.default_role,
+                self.grantee()
             ));
         }
         lines
@@ -107,7 +151,7 @@ impl Account {
             "GRANT {} ON {} TO {}",
             privileges.grant_text(global),
             level.text(),
-            self.name.backquoted()
+            self.grantee()
         );
         if let (true, Some(hash)) = (global, &self.password) {
             line.push_str(&format!(" IDENTIFIED BY PASSWORD '{}'", hash_text(hash)));

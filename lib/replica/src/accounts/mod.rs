@@ -1,6 +1,7 @@
-//! User accounts as MariaDB 10.11 keeps them in mysql.user and the grant
-//! tables: who may log in from where with which password, and what each
-//! account was granted. Account statements and logins enter through
+//! User accounts and roles as MariaDB 10.11 keeps them in mysql.user and
+//! the grant tables: who may log in from where with which password (and
+//! whether it expired), and what each account was granted (privileges and
+//! roles, in `roles`). Account statements and logins enter through
 //! [`Accounts`]; logins leave as the matched [`AccountName`], statements as
 //! `ServerError`s from `errors`.
 
@@ -9,6 +10,7 @@ pub mod grants;
 pub mod host_match;
 pub mod password;
 pub mod privileges;
+pub mod roles;
 pub mod sha1;
 
 use std::sync::Mutex;
@@ -111,6 +113,7 @@ impl Accounts {
         let list = self.list.lock().unwrap();
         let account = list
             .iter()
+            .filter(|a| !a.is_role)
             .filter(|a| a.name.user.is_empty() || a.name.user == user)
             .filter(|a| {
                 host_match::host_matches(&a.name.host, host)
@@ -130,17 +133,28 @@ impl Accounts {
         accepted.then(|| account.name.clone())
     }
 
+    /// Whether the account's password was marked expired (PASSWORD EXPIRE).
+    pub fn password_expired(&self, name: &AccountName) -> bool {
+        let list = self.list.lock().unwrap();
+        list.iter().any(|a| a.name == *name && a.password_expired)
+    }
+
     pub fn exists(&self, name: &AccountName) -> bool {
         self.list.lock().unwrap().iter().any(|a| a.name == *name)
     }
 
     /// Adds an account; false when it already exists.
     pub fn create(&self, name: &AccountName, password: Option<PasswordHash>) -> bool {
+        self.add(Account::new(name.clone(), password))
+    }
+
+    /// Adds an account or role; false when one of that name exists.
+    fn add(&self, account: Account) -> bool {
         let mut list = self.list.lock().unwrap();
-        if list.iter().any(|a| a.name == *name) {
+        if list.iter().any(|a| a.name == account.name) {
             return false;
         }
-        list.push(Account::new(name.clone(), password));
+        list.push(account);
         true
     }
 
@@ -185,15 +199,14 @@ impl Accounts {
 
     /// (Host, User) of every account, in mysql.user's key order.
     pub fn names(&self) -> Vec<AccountName> {
-        let mut names: Vec<AccountName> = self
-            .list
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|a| a.name.clone())
-            .collect();
-        names.sort_by(|a, b| (&a.host, &a.user).cmp(&(&b.host, &b.user)));
-        names
+        self.rows().into_iter().map(|a| a.name).collect()
+    }
+
+    /// Every account and role, in mysql.user's key order (Host, User).
+    pub fn rows(&self) -> Vec<Account> {
+        let mut rows = self.list.lock().unwrap().clone();
+        rows.sort_by(|a, b| (&a.name.host, &a.name.user).cmp(&(&b.name.host, &b.name.user)));
+        rows
     }
 }
 

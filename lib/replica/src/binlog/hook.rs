@@ -19,7 +19,7 @@ use super::gtid::Gtid;
 use super::{rows, unsafe_statements};
 use crate::error::ServerResult;
 use crate::session::Session;
-use crate::sql::parse::{Extra, Statement};
+use crate::sql::parse::{AccountStatement, Extra, Statement};
 use crate::storage::RowChange;
 use crate::storage::schema::TableDef;
 use crate::sysvars::catalog::lookup;
@@ -500,6 +500,11 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
             xid: false,
             flags: 0,
         }),
+        // Account statements are logged as written, each its own group.
+        Statement::Extra(Extra::Account(
+            AccountStatement::ShowGrants { .. } | AccountStatement::Shutdown,
+        )) => None,
+        Statement::Extra(Extra::Account(_)) => Some(ddl(text)),
         Statement::Extra(_) => None,
         Statement::Sql(ast) => match ast.as_ref() {
             Ast::Insert(_) | Ast::Update(_) | Ast::Delete(_) => Some(Logged::Dml),

@@ -153,6 +153,7 @@ impl Connection {
             &self.scramble,
             &req.auth,
         )?;
+        self.check_expired_password(req)?;
         self.session.login = AccountName::new(&req.user, &self.host);
         self.session.thread.set_user(&req.user);
         self.session.vars.adopt_client_collation(req.collation);
@@ -163,6 +164,29 @@ impl Connection {
         self.send_ok(&OkInfo::default())
             .map(drop)
             .map_err(|_| errors::bad_handshake())
+    }
+
+    /// An expired password: MariaDB refuses the login (1862) when
+    /// disconnect_on_expired_password is on and the client cannot handle
+    /// expired passwords; otherwise the session is sandboxed (1820).
+    fn check_expired_password(&mut self, req: &LoginRequest) -> Result<(), ServerError> {
+        let state = &self.shared.state;
+        if !state.accounts.password_expired(&self.session.account) {
+            return Ok(());
+        }
+        let disconnect = state
+            .globals
+            .global("disconnect_on_expired_password")
+            .is_some_and(|s| s.as_bool());
+        if disconnect
+            && !req
+                .caps
+                .contains(CapabilityFlags::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS)
+        {
+            return Err(crate::accounts::errors::must_change_password_login());
+        }
+        self.session.password_expired = true;
+        Ok(())
     }
 
     /// The command loop.

@@ -1,10 +1,12 @@
 //! Replication: the slave side's one master connection (`channel`), the
 //! state that the statements (CHANGE MASTER, START/STOP SLAVE, SHOW SLAVE
-//! STATUS), the IO thread and the SQL thread share. The master side and
-//! the threads themselves live in their own components beside it.
+//! STATUS), the IO thread and the SQL thread share. The master side, the
+//! threads themselves and the slave's filters live in their own components
+//! beside it.
 
 pub mod apply;
 pub mod channel;
+pub mod filter;
 pub mod master;
 pub mod slave;
 pub mod sql_thread;

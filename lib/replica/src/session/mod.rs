@@ -80,6 +80,8 @@ pub struct Session {
     pub seeded_rands: HashMap<usize, crate::sql::eval::random::Random>,
     /// When the running statement started (NOW(), the Query event's time).
     pub query_start: query_start::QueryStart,
+    /// Logged in with an expired password: only SET statements run (1820).
+    pub password_expired: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -123,6 +125,7 @@ impl Session {
             prepared: Default::default(),
             seeded_rands: HashMap::new(),
             query_start: Default::default(),
+            password_expired: false,
         }
     }
 

@@ -42,6 +42,9 @@ pub fn check_text(name: &str, value: Option<String>) -> ServerResult<Option<Stri
         "lc_messages" | "lc_time_names" => locale(&text)?,
         "gtid_slave_pos" | "gtid_binlog_state" => gtid_list(&text)?,
         "session_track_system_variables" => variable_list(&text)?,
+        n if crate::replication::filter::VARIABLES.contains(&n) => {
+            crate::replication::filter::rules::canonical(n, &text)?
+        }
         n if n.starts_with("character_set_") => character_set(&text)?,
         n if n.starts_with("collation_") => collation(&text)?,
         _ => text,

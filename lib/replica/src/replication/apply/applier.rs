@@ -186,6 +186,9 @@ fn query(
         return Ok(Some(ending));
     }
     take_settings(session, header, q);
+    if filtered(session, &text, &q.db) {
+        return Ok(None);
+    }
     let result = slave_pos::run(session, &text);
     set(session, "insert_id", Value::UInt(0));
     match result {
@@ -198,6 +201,20 @@ fn query(
         }),
         Ok(_) => Ok(None),
     }
+}
+
+/// The replicate_* rules pass over the statement (one that does not
+/// parse is run, to fail as on the master).
+fn filtered(session: &Session, text: &str, db: &str) -> bool {
+    let filters = crate::replication::filter::current(&session.state);
+    if filters == crate::replication::filter::Filters::default() {
+        return false;
+    }
+    let pieces = crate::sql::parse::split_statements(text);
+    let Some(Ok(statement)) = pieces.first().map(crate::sql::parse::parse_statement) else {
+        return false;
+    };
+    crate::replication::filter::skips(&filters, db, &statement)
 }
 
 /// Runs a statement the SQL thread adds itself (BEGIN, COMMIT, ROLLBACK).

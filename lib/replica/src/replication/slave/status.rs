@@ -109,6 +109,8 @@ pub struct Context {
     /// `SET GLOBAL sql_slave_skip_counter` not yet taken by a starting SQL
     /// thread: MariaDB shows it as Skip_Counter at once.
     pub pending_skip_counter: u64,
+    /// The six replicate_* filter variables, in column order.
+    pub filters: [String; 6],
 }
 
 /// The result set of SHOW SLAVE STATUS (`all` = false) or SHOW ALL SLAVES
@@ -181,7 +183,7 @@ fn row(channel: &Channel, context: &Context, all: bool) -> Vec<Option<Vec<u8>>> 
         text(io_running(io.running)),
         yes_no(sql.running),
     ]);
-    values.extend(std::iter::repeat_n(text(""), 6));
+    values.extend(context.filters.iter().map(|f| text(f)));
     values.extend([
         num(u64::from(sql.last_errno)),
         text(&sql.last_error),
@@ -283,6 +285,7 @@ mod tests {
             max_relay_log_size: 1 << 30,
             gtid_slave_pos: String::new(),
             pending_skip_counter: 0,
+            filters: Default::default(),
         };
         channel.info.lock().unwrap().configured = true;
         assert!(result(&channel, &context, false).rows.is_empty());
@@ -297,6 +300,7 @@ mod tests {
             max_relay_log_size: 1 << 30,
             gtid_slave_pos: String::new(),
             pending_skip_counter: 0,
+            filters: Default::default(),
         };
         assert!(result(&channel, &context, false).rows.is_empty());
         {

@@ -1,7 +1,9 @@
 //! Account statements against the server's `Accounts`: CREATE/DROP USER
-//! (notes for IF [NOT] EXISTS, 1396 for the accounts that failed), GRANT,
-//! REVOKE, SET PASSWORD, SHOW GRANTS and SHUTDOWN's privilege check; plus
-//! the privilege checks other statements and commands pass through first.
+//! and ROLE (notes for IF [NOT] EXISTS, 1396 for the names that failed),
+//! GRANT and REVOKE of privileges or roles, SET PASSWORD, SET DEFAULT ROLE,
+//! SHOW GRANTS and SHUTDOWN's privilege check; plus the checks other
+//! statements and commands pass through first (privileges, and the 1820
+//! of a session logged in with an expired password).
 
 use std::sync::Arc;
 
@@ -43,10 +45,48 @@ pub fn run(session: &mut Session, statement: &AccountStatement) -> StatementResu
             set_password(session, user.as_ref(), password)
         }
         AccountStatement::ShowGrants { user } => show_grants(session, user.as_ref()),
+        AccountStatement::CreateRole {
+            or_replace,
+            if_not_exists,
+            name,
+            admin,
+        } => create_role(session, name, admin.as_ref(), *or_replace, *if_not_exists),
+        AccountStatement::DropRole { if_exists, names } => drop_role(session, names, *if_exists),
+        AccountStatement::GrantRole {
+            roles,
+            users,
+            admin_option,
+        } => each_role(roles, users, |role, user| {
+            session.state.accounts.grant_role(role, user, *admin_option)
+        }),
+        AccountStatement::RevokeRole { roles, users } => each_role(roles, users, |role, user| {
+            session.state.accounts.revoke_role(role, user)
+        }),
+        AccountStatement::SetDefaultRole { role, user } => {
+            let name = user.as_ref().unwrap_or(&session.account);
+            session
+                .state
+                .accounts
+                .set_default_role(name, role.as_deref())?;
+            ok(0)
+        }
         AccountStatement::Shutdown => {
             require_shutdown(session)?;
             Err(not_supported("SHUTDOWN"))
         }
+    }
+}
+
+/// What a session with an expired password may run: SET statements
+/// (SET PASSWORD among them), as MariaDB lets SQLCOM_SET_OPTION through.
+pub fn allowed_while_expired(statement: &crate::sql::parse::Statement) -> bool {
+    use crate::sql::parse::{Extra, Statement};
+    match statement {
+        Statement::Sql(ast) => matches!(ast.as_ref(), Ast::Set(_)),
+        Statement::Extra(Extra::Account(
+            AccountStatement::SetPassword { .. } | AccountStatement::SetDefaultRole { .. },
+        )) => true,
+        Statement::Extra(_) => false,
     }
 }
 
@@ -151,6 +191,12 @@ fn create_user(
             accounts.drop_account(&user.name);
         }
         if accounts.create(&user.name, password) {
+            if user.password_expired {
+                accounts.update(&user.name, |account| {
+                    account.password_expired = true;
+                    Ok(())
+                })?;
+            }
             continue;
         }
         if if_not_exists {
@@ -177,6 +223,61 @@ fn drop_user(session: &mut Session, users: &[AccountName], if_exists: bool) -> S
         }
     }
     finish("DROP USER", &failed)
+}
+
+fn create_role(
+    session: &mut Session,
+    name: &str,
+    admin: Option<&AccountName>,
+    or_replace: bool,
+    if_not_exists: bool,
+) -> StatementResult {
+    let state = Arc::clone(&session.state);
+    let admin = admin.unwrap_or(&session.account);
+    if or_replace {
+        state.accounts.drop_role(name);
+    }
+    if state.accounts.create_role(name, admin) {
+        return ok(0);
+    }
+    if if_not_exists {
+        note(session, errors::role_create_exists(name));
+        return ok(0);
+    }
+    Err(errors::cannot_role("CREATE ROLE", &[name.to_string()]))
+}
+
+fn drop_role(session: &mut Session, names: &[String], if_exists: bool) -> StatementResult {
+    let state = Arc::clone(&session.state);
+    let mut failed = Vec::new();
+    for name in names {
+        if state.accounts.drop_role(name) {
+            continue;
+        }
+        if if_exists {
+            note(session, errors::role_drop_exists(name));
+        } else {
+            failed.push(name.clone());
+        }
+    }
+    match failed.is_empty() {
+        true => ok(0),
+        false => Err(errors::cannot_role("DROP ROLE", &failed)),
+    }
+}
+
+/// GRANT/REVOKE of roles: `change` for every role and grantee, stopping at the first error.
+fn each_role(
+    roles: &[String],
+    users: &[AccountName],
+    mut change: impl FnMut(&str, &AccountName) -> crate::error::ServerResult<()>,
+) -> StatementResult {
+    for user in users {
+        for role in roles {
+            change(role, user)?;
+        }
+    }
+    ok(0)
 }
 
 /// OK, or 1396 naming the accounts the operation failed for.
@@ -266,11 +367,16 @@ fn set_password(
     password: &PasswordSpec,
 ) -> StatementResult {
     let hash = password_hash(password)?;
-    let name = user.unwrap_or(&session.account);
-    session.state.accounts.update(name, |account| {
+    let name = user.unwrap_or(&session.account).clone();
+    session.state.accounts.update(&name, |account| {
         account.password = hash;
+        account.password_expired = false;
         Ok(())
     })?;
+    // A new password ends the expired-password sandbox.
+    if name == session.account {
+        session.password_expired = false;
+    }
     ok(0)
 }
 

@@ -149,6 +149,9 @@ fn keeps_warnings(statement: &crate::error::ServerResult<Statement>) -> bool {
 }
 
 fn dispatch(session: &mut Session, piece: &Piece<'_>, statement: &Statement) -> StatementResult {
+    if session.password_expired && !accounts::allowed_while_expired(statement) {
+        return Err(crate::accounts::errors::must_change_password());
+    }
     match statement {
         Statement::Extra(extra) => dispatch_extra(session, extra),
         Statement::Sql(ast) => {

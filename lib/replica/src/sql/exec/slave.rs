@@ -104,6 +104,7 @@ fn context(session: &Session) -> status::Context {
         max_relay_log_size: max_relay,
         gtid_slave_pos: crate::replication::slave::waits::gtid_slave_pos(&session.state),
         pending_skip_counter: number("sql_slave_skip_counter"),
+        filters: crate::replication::filter::VARIABLES.map(text),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Tables computed on read: the information_schema tables tests query
-//! (SCHEMATA, TABLES, PROCESSLIST, ROUTINES, EVENTS) and `mysql.user`,
-//! built from the catalog, the process list and the session.
+//! (SCHEMATA, TABLES, PROCESSLIST, ROUTINES, EVENTS), `mysql.user` and
+//! `mysql.roles_mapping`, built from the catalog, the process list, the
+//! accounts and the session.
 
 use std::time::Instant;
 
@@ -31,6 +32,7 @@ pub fn read(
         }
         ("information_schema", "events") => (EVENTS, Vec::new()),
         ("mysql", "user") => (USER, users(session)),
+        ("mysql", "roles_mapping") => (ROLES_MAPPING, roles_mapping(session)),
         ("mysql", "proc") => return Ok(Some(crate::sql::routines::listing::proc_table(session))),
         ("information_schema", "plugins") => (PLUGINS, Vec::new()),
         ("information_schema", other) => {
@@ -213,7 +215,14 @@ fn processlist(session: &Session) -> Vec<Row> {
 }
 
 const EVENTS: &[&str] = &["EVENT_CATALOG", "EVENT_SCHEMA", "EVENT_NAME"];
-const USER: &[&str] = &["Host", "User"];
+const USER: &[&str] = &[
+    "Host",
+    "User",
+    "password_expired",
+    "is_role",
+    "default_role",
+];
+const ROLES_MAPPING: &[&str] = &["Host", "User", "Role", "Admin_option"];
 const PLUGINS: &[&str] = &[
     "PLUGIN_NAME",
     "PLUGIN_VERSION",
@@ -221,13 +230,40 @@ const PLUGINS: &[&str] = &[
     "PLUGIN_TYPE",
 ];
 
-/// Host and User of every account.
+/// Every account and role, with the columns tests read.
 fn users(session: &Session) -> Vec<Row> {
+    let yes_no = |b: bool| Value::text(if b { "Y" } else { "N" });
     session
         .state
         .accounts
-        .names()
+        .rows()
         .into_iter()
-        .map(|a| vec![Value::text(&a.host), Value::text(&a.user)])
+        .map(|a| {
+            vec![
+                Value::text(&a.name.host),
+                Value::text(&a.name.user),
+                yes_no(a.password_expired),
+                yes_no(a.is_role),
+                Value::text(&a.default_role),
+            ]
+        })
+        .collect()
+}
+
+/// Who holds which role, and whether WITH ADMIN OPTION.
+fn roles_mapping(session: &Session) -> Vec<Row> {
+    session
+        .state
+        .accounts
+        .role_mappings()
+        .into_iter()
+        .map(|(host, user, role, admin)| {
+            vec![
+                Value::text(&host),
+                Value::text(&user),
+                Value::text(&role),
+                Value::text(if admin { "Y" } else { "N" }),
+            ]
+        })
         .collect()
 }

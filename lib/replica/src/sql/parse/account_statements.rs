@@ -41,6 +41,33 @@ pub enum AccountStatement {
         user: Option<AccountName>,
         password: PasswordSpec,
     },
+    /// `CREATE [OR REPLACE] ROLE [IF NOT EXISTS] role [WITH ADMIN account]`;
+    /// admin None is the current account.
+    CreateRole {
+        or_replace: bool,
+        if_not_exists: bool,
+        name: String,
+        admin: Option<AccountName>,
+    },
+    DropRole {
+        if_exists: bool,
+        names: Vec<String>,
+    },
+    /// `GRANT role, … TO account, … [WITH ADMIN OPTION]`.
+    GrantRole {
+        roles: Vec<String>,
+        users: Vec<AccountName>,
+        admin_option: bool,
+    },
+    RevokeRole {
+        roles: Vec<String>,
+        users: Vec<AccountName>,
+    },
+    /// `SET DEFAULT ROLE {role | NONE} [FOR account]`; None: NONE / the current account.
+    SetDefaultRole {
+        role: Option<String>,
+        user: Option<AccountName>,
+    },
     /// `SHOW GRANTS [FOR user]`; None is the current account.
     ShowGrants {
         user: Option<AccountName>,
@@ -53,6 +80,8 @@ pub enum AccountStatement {
 pub struct UserSpec {
     pub name: AccountName,
     pub password: Option<PasswordSpec>,
+    /// `PASSWORD EXPIRE`: the account must change its password first.
+    pub password_expired: bool,
 }
 
 /// A password as written: clear text, or the `*HEX` hash.
@@ -164,6 +193,16 @@ impl Parser {
             self.create_user(true)
         } else if self.keywords(&["CREATE", "USER"]) {
             self.create_user(false)
+        } else if self.keywords(&["CREATE", "OR", "REPLACE", "ROLE"]) {
+            self.create_role(true)
+        } else if self.keywords(&["CREATE", "ROLE"]) {
+            self.create_role(false)
+        } else if self.keywords(&["DROP", "ROLE"]) {
+            let if_exists = self.keywords(&["IF", "EXISTS"]);
+            let names = self.list(Parser::name)?;
+            Some(AccountStatement::DropRole { if_exists, names })
+        } else if self.keywords(&["SET", "DEFAULT", "ROLE"]) {
+            self.set_default_role()
         } else if self.keywords(&["DROP", "USER"]) {
             let if_exists = self.keywords(&["IF", "EXISTS"]);
             let users = self.list(Parser::account)?;
@@ -193,8 +232,58 @@ impl Parser {
         })
     }
 
+    fn create_role(&mut self, or_replace: bool) -> Option<AccountStatement> {
+        let if_not_exists = self.keywords(&["IF", "NOT", "EXISTS"]);
+        let name = self.name()?;
+        let admin = if self.keywords(&["WITH", "ADMIN"]) {
+            match self.current_user() {
+                true => None,
+                false => Some(self.account()?),
+            }
+        } else {
+            None
+        };
+        Some(AccountStatement::CreateRole {
+            or_replace,
+            if_not_exists,
+            name,
+            admin,
+        })
+    }
+
+    fn set_default_role(&mut self) -> Option<AccountStatement> {
+        let role = match self.keyword("NONE") {
+            true => None,
+            false => Some(self.name()?),
+        };
+        let user = if self.keyword("FOR") {
+            Some(self.account()?)
+        } else {
+            None
+        };
+        Some(AccountStatement::SetDefaultRole { role, user })
+    }
+
+    /// Roles, when the words after GRANT/REVOKE are not privileges `ON` something.
+    fn names_of_roles(&mut self, then: &str) -> Option<Vec<String>> {
+        let roles = self.list(Parser::name)?;
+        self.keyword(then).then_some(roles)
+    }
+
     fn grant(&mut self) -> Option<AccountStatement> {
-        let privileges = self.privileges()?;
+        let start = self.pos;
+        let privileges = self.privileges().filter(|_| self.word_is("ON"));
+        let Some(privileges) = privileges else {
+            self.pos = start;
+            let roles = self.names_of_roles("TO")?;
+            let users = self.list(Parser::account)?;
+            let admin_option = self.keywords(&["WITH", "ADMIN", "OPTION"]);
+            return Some(AccountStatement::GrantRole {
+                roles,
+                users,
+                admin_option,
+            });
+        };
         let level = self.on_level()?;
         self.keyword("TO").then_some(())?;
         let users = self.list(Parser::user_spec)?;
@@ -208,7 +297,16 @@ impl Parser {
     }
 
     fn revoke(&mut self) -> Option<AccountStatement> {
-        let privileges = self.privileges()?;
+        let start = self.pos;
+        let Some(privileges) = self
+            .privileges()
+            .filter(|_| self.word_is("ON") || self.symbol_is(','))
+        else {
+            self.pos = start;
+            let roles = self.names_of_roles("FROM")?;
+            let users = self.list(Parser::account)?;
+            return Some(AccountStatement::RevokeRole { roles, users });
+        };
         if privileges == PrivilegeSpec::All && self.symbol(',') {
             self.keywords(&["GRANT", "OPTION"]).then_some(())?;
             self.keyword("FROM").then_some(())?;
@@ -322,7 +420,12 @@ impl Parser {
         } else {
             None
         };
-        Some(UserSpec { name, password })
+        let password_expired = self.keywords(&["PASSWORD", "EXPIRE"]);
+        Some(UserSpec {
+            name,
+            password,
+            password_expired,
+        })
     }
 
     /// `user[@host]`, host `%` when left out.
@@ -369,6 +472,16 @@ impl Parser {
             Token::Word(w) => Some(w.clone()),
             _ => None,
         }
+    }
+
+    /// The next token is the word `keyword` (not consumed).
+    fn word_is(&self, keyword: &str) -> bool {
+        self.word_at(self.pos)
+            .is_some_and(|w| w.eq_ignore_ascii_case(keyword))
+    }
+
+    fn symbol_is(&self, c: char) -> bool {
+        self.tokens.get(self.pos) == Some(&Token::Symbol(c))
     }
 
     fn keyword(&mut self, keyword: &str) -> bool {
@@ -428,11 +541,13 @@ mod tests {
                 users: vec![
                     UserSpec {
                         name: name("rmtr_user", "localhost"),
-                        password: Some(PasswordSpec::Clear("secret".into()))
+                        password: Some(PasswordSpec::Clear("secret".into())),
+                        password_expired: false
                     },
                     UserSpec {
                         name: name("b", "%"),
-                        password: None
+                        password: None,
+                        password_expired: false
                     }
                 ]
             }
@@ -457,7 +572,8 @@ mod tests {
                 level: GrantLevel::Database("test".into()),
                 users: vec![UserSpec {
                     name: name("u", "localhost"),
-                    password: None
+                    password: None,
+                    password_expired: false
                 }],
                 with_grant_option: true
             }
@@ -490,6 +606,53 @@ mod tests {
             AccountStatement::ShowGrants { user: None }
         );
         assert_eq!(account("shutdown"), AccountStatement::Shutdown);
+    }
+
+    #[test]
+    fn roles_and_expired_passwords() {
+        assert_eq!(
+            account("CREATE ROLE IF NOT EXISTS journalist WITH ADMIN CURRENT_USER"),
+            AccountStatement::CreateRole {
+                or_replace: false,
+                if_not_exists: true,
+                name: "journalist".into(),
+                admin: None
+            }
+        );
+        assert_eq!(
+            account("GRANT journalist, r2 TO testuser@localhost"),
+            AccountStatement::GrantRole {
+                roles: vec!["journalist".into(), "r2".into()],
+                users: vec![name("testuser", "localhost")],
+                admin_option: false
+            }
+        );
+        assert_eq!(
+            account("REVOKE journalist FROM u"),
+            AccountStatement::RevokeRole {
+                roles: vec!["journalist".into()],
+                users: vec![name("u", "%")]
+            }
+        );
+        assert_eq!(
+            account("SET DEFAULT ROLE journalist for testuser@localhost"),
+            AccountStatement::SetDefaultRole {
+                role: Some("journalist".into()),
+                user: Some(name("testuser", "localhost"))
+            }
+        );
+        assert_eq!(
+            account("drop role if exists a, b"),
+            AccountStatement::DropRole {
+                if_exists: true,
+                names: vec!["a".into(), "b".into()]
+            }
+        );
+        let AccountStatement::CreateUser { users, .. } = account("create user 'r' password expire")
+        else {
+            panic!("not CREATE USER");
+        };
+        assert!(users[0].password_expired);
     }
 
     #[test]

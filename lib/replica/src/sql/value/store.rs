@@ -127,7 +127,7 @@ fn convert(v: &Value, t: &Target, notes: &mut Vec<Condition>) -> Checked<Value> 
             width, unsigned, ..
         } => store_int(v, int_range(*width, *unsigned), t),
         SqlType::Year => store_year(v, t),
-        SqlType::Bit(n) => store_int(v, (0, (1i128 << n) - 1), t),
+        SqlType::Bit(n) => store_bit(v, *n, t),
         SqlType::Decimal {
             precision,
             scale,
@@ -175,6 +175,29 @@ fn lob_bytes(size: LobSize) -> usize {
 }
 
 /// An integer value from any value, with its clipped form when out of range.
+/// A BIT column takes a string's bytes as a big-endian number (b'101',
+/// x'0f' and '1' alike, as MariaDB's Field_bit does); numbers as integers.
+fn store_bit(v: &Value, width: u8, t: &Target) -> Checked<Value> {
+    let hi = (1i128 << width) - 1;
+    let Value::Bytes(bytes) = v else {
+        return store_int(v, (0, hi), t);
+    };
+    let significant = bytes.iter().skip_while(|&&b| b == 0).count();
+    let n = bytes
+        .iter()
+        .fold(0i128, |n, &b| (n << 8) | i128::from(b));
+    if significant > 8 || n > hi {
+        let e = out_of_range(&t.column.name, t.row);
+        return Err(Problem {
+            strict: e.clone(),
+            lax: e,
+            clipped: int_value(hi),
+        }
+        .into());
+    }
+    Ok(int_value(n))
+}
+
 fn store_int(v: &Value, (lo, hi): (i128, i128), t: &Target) -> Checked<Value> {
     let n = match v {
         Value::Bytes(b) => exact_from_text(b, "integer", t)?
