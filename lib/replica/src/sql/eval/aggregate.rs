@@ -48,6 +48,21 @@ pub fn aggregate_kind(call: &Function) -> Option<(AggregateKind, bool)> {
     Some((kind, distinct))
 }
 
+/// The text of a `SEPARATOR '…'` clause of the call.
+fn separator_of(call: &Function) -> Option<Vec<u8>> {
+    let FunctionArguments::List(list) = &call.args else {
+        return None;
+    };
+    list.clauses.iter().find_map(|clause| match clause {
+        sqlparser::ast::FunctionArgumentClause::Separator(v) => match &v.value {
+            sqlparser::ast::Value::SingleQuotedString(s)
+            | sqlparser::ast::Value::DoubleQuotedString(s) => Some(s.as_bytes().to_vec()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 /// The running state of one aggregate over one group.
 #[derive(Debug, Clone)]
 pub struct Accumulator {
@@ -62,6 +77,8 @@ pub struct Accumulator {
     inexact: bool,
     best: Option<Value>,
     parts: Vec<Vec<u8>>,
+    /// GROUP_CONCAT's SEPARATOR (',' unless the call names one).
+    separator: Vec<u8>,
 }
 
 impl Accumulator {
@@ -76,7 +93,19 @@ impl Accumulator {
             inexact: false,
             best: None,
             parts: Vec::new(),
+            separator: b",".to_vec(),
         }
+    }
+
+    /// The accumulator of an aggregate call, its SEPARATOR clause applied;
+    /// None when the call is no aggregate.
+    pub fn for_call(call: &Function) -> Option<Accumulator> {
+        let (kind, distinct) = aggregate_kind(call)?;
+        let mut accumulator = Accumulator::new(kind, distinct);
+        if let Some(separator) = separator_of(call) {
+            accumulator.separator = separator;
+        }
+        Some(accumulator)
     }
 
     /// Takes one row's value (for COUNT(*) any value, NULL included).
@@ -142,7 +171,7 @@ impl Accumulator {
             AggregateKind::Sum => self.sum(),
             AggregateKind::Avg => self.avg(),
             AggregateKind::Min | AggregateKind::Max => self.best.clone().unwrap_or(Value::Null),
-            AggregateKind::GroupConcat => Value::Bytes(self.parts.join(&b","[..])),
+            AggregateKind::GroupConcat => Value::Bytes(self.parts.join(&self.separator[..])),
         }
     }
 

@@ -551,10 +551,7 @@ fn group(
             None => {
                 let accumulators = calls
                     .iter()
-                    .map(|c| {
-                        let (kind, distinct) = aggregate_kind(c).expect("aggregate call");
-                        Accumulator::new(kind, distinct)
-                    })
+                    .map(|c| Accumulator::for_call(c).expect("aggregate call"))
                     .collect();
                 groups.push((key, row.clone(), accumulators));
                 groups.len() - 1
@@ -569,10 +566,7 @@ fn group(
     if groups.is_empty() && keys.is_empty() {
         let accumulators = calls
             .iter()
-            .map(|c| {
-                let (kind, distinct) = aggregate_kind(c).expect("aggregate call");
-                Accumulator::new(kind, distinct)
-            })
+            .map(|c| Accumulator::for_call(c).expect("aggregate call"))
             .collect();
         let width = sources.last().map_or(0, |s| s.offset + s.columns.len());
         groups.push((Vec::new(), vec![Value::Null; width], accumulators));

@@ -183,9 +183,7 @@ fn store_bit(v: &Value, width: u8, t: &Target) -> Checked<Value> {
         return store_int(v, (0, hi), t);
     };
     let significant = bytes.iter().skip_while(|&&b| b == 0).count();
-    let n = bytes
-        .iter()
-        .fold(0i128, |n, &b| (n << 8) | i128::from(b));
+    let n = bytes.iter().fold(0i128, |n, &b| (n << 8) | i128::from(b));
     if significant > 8 || n > hi {
         let e = out_of_range(&t.column.name, t.row);
         return Err(Problem {
