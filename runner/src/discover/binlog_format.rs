@@ -1,6 +1,6 @@
 //! Variants a server cannot run because of the binary-log format they ask
-//! for: a bundled slave cannot apply row events yet, so a combination
-//! that sets `binlog-format=row` is skipped there with a reason
+//! for: a server whose features list a format as unsupported skips a
+//! combination that sets that `binlog-format`, with the listed reason,
 //! instead of failing. A variant's server options go in (the last
 //! `--binlog-format` of either side decides, as it does for the server); the
 //! variant comes out marked skipped, or unchanged.

@@ -59,18 +59,13 @@ impl BundledBackend {
                 word_size: 64,
                 flavor: "mariadb".into(),
                 plugins: Default::default(),
-                unsupported_binlog_formats: unsupported_binlog_formats(),
+                // `replica` writes and applies statement and row events: every format runs.
+                unsupported_binlog_formats: BTreeMap::new(),
             },
             variables: BTreeMap::from([("port".to_string(), "3306".to_string())]),
             mtr_schema: OnceLock::new(),
         })
     }
-}
-
-/// `replica` writes and applies statement and row events: every binlog
-/// format runs on it.
-fn unsupported_binlog_formats() -> BTreeMap<String, String> {
-    BTreeMap::new()
 }
 
 fn find_replica() -> anyhow::Result<PathBuf> {
