@@ -69,6 +69,19 @@ pub struct ColumnDef {
 }
 
 impl ColumnDef {
+    /// A plain column: no default, no AUTO_INCREMENT, no comment.
+    pub fn plain(name: &str, ty: SqlType, nullable: bool) -> ColumnDef {
+        ColumnDef {
+            name: name.into(),
+            ty,
+            nullable,
+            default: None,
+            auto_increment: false,
+            on_update_now: false,
+            comment: None,
+        }
+    }
+
     /// The implicit value of a NOT NULL column that gets none (or NULL
     /// outside strict mode): 0 for numbers, '' for the rest.
     pub fn zero_value(&self) -> Value {

@@ -217,15 +217,7 @@ mod tests {
     use super::*;
 
     fn column(ty: SqlType) -> ColumnDef {
-        ColumnDef {
-            name: "c".into(),
-            ty,
-            nullable: true,
-            default: None,
-            auto_increment: false,
-            on_update_now: false,
-            comment: None,
-        }
+        ColumnDef::plain("c", ty, true)
     }
 
     fn described(ty: SqlType, charset: &str) -> (u8, Vec<u8>) {

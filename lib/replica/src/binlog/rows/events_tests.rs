@@ -12,15 +12,7 @@ fn hex(text: &str) -> Vec<u8> {
 }
 
 fn column(name: &str, ty: SqlType, nullable: bool) -> ColumnDef {
-    ColumnDef {
-        name: name.into(),
-        ty,
-        nullable,
-        default: None,
-        auto_increment: false,
-        on_update_now: false,
-        comment: None,
-    }
+    ColumnDef::plain(name, ty, nullable)
 }
 
 fn int(width: IntWidth, unsigned: bool) -> SqlType {

@@ -277,16 +277,21 @@ mod tests {
         assert_eq!(ALL_HEAD.len() + COLUMNS.len() + ALL_TAIL.len(), 62);
     }
 
-    #[test]
-    fn a_connection_configured_without_a_host_has_no_row() {
-        let channel = Channel::default();
-        let context = Context {
+    /// What the server tells the listing, at its defaults.
+    fn context() -> Context {
+        Context {
             parallel_mode: "optimistic".into(),
             max_relay_log_size: 1 << 30,
             gtid_slave_pos: String::new(),
             pending_skip_counter: 0,
             filters: Default::default(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_connection_configured_without_a_host_has_no_row() {
+        let channel = Channel::default();
+        let context = context();
         channel.info.lock().unwrap().configured = true;
         assert!(result(&channel, &context, false).rows.is_empty());
         assert!(result(&channel, &context, true).rows.is_empty());
@@ -295,13 +300,7 @@ mod tests {
     #[test]
     fn an_unconfigured_slave_has_no_row_and_a_configured_one_has_every_column() {
         let channel = Channel::default();
-        let context = Context {
-            parallel_mode: "optimistic".into(),
-            max_relay_log_size: 1 << 30,
-            gtid_slave_pos: String::new(),
-            pending_skip_counter: 0,
-            filters: Default::default(),
-        };
+        let context = context();
         assert!(result(&channel, &context, false).rows.is_empty());
         {
             let mut info = channel.info.lock().unwrap();

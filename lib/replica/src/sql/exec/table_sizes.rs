@@ -140,15 +140,7 @@ mod tests {
             name: "t".into(),
             columns: columns
                 .iter()
-                .map(|(ty, nullable)| ColumnDef {
-                    name: "c".into(),
-                    ty: parse_type(ty).unwrap(),
-                    nullable: *nullable,
-                    default: None,
-                    auto_increment: false,
-                    on_update_now: false,
-                    comment: None,
-                })
+                .map(|(ty, nullable)| ColumnDef::plain("c", parse_type(ty).unwrap(), *nullable))
                 .collect(),
             keys: Vec::new(),
             engine,

@@ -54,15 +54,7 @@ mod tests {
     use crate::sql::value::{Temporal, to_text};
 
     fn column(ty: SqlType) -> ColumnDef {
-        ColumnDef {
-            name: "c".into(),
-            ty,
-            nullable: true,
-            default: None,
-            auto_increment: false,
-            on_update_now: false,
-            comment: None,
-        }
+        ColumnDef::plain("c", ty, true)
     }
 
     fn int_column(width: IntWidth, unsigned: bool) -> ColumnDef {

@@ -188,15 +188,7 @@ mod tests {
             name: "t4".into(),
             columns: types
                 .into_iter()
-                .map(|ty| ColumnDef {
-                    name: "a".into(),
-                    ty,
-                    nullable: true,
-                    default: None,
-                    auto_increment: false,
-                    on_update_now: false,
-                    comment: None,
-                })
+                .map(|ty| ColumnDef::plain("a", ty, true))
                 .collect(),
             keys: Vec::new(),
             engine: Engine::InnoDb,
