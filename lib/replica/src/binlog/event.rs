@@ -39,6 +39,8 @@ pub mod gtid_flag {
     pub const STANDALONE: u8 = 0x1;
     pub const TRANSACTIONAL: u8 = 0x4;
     pub const ALLOW_PARALLEL: u8 = 0x8;
+    /// The transaction waited for a row lock on the master.
+    pub const WAITED: u8 = 0x10;
     pub const DDL: u8 = 0x20;
 }
 

@@ -152,4 +152,31 @@ pub struct Channel {
     /// The SQL thread's session while the thread is stopped: replicated
     /// temporary tables live on in it until RESET SLAVE drops it.
     pub sql_session: Mutex<Option<crate::session::Session>>,
+    /// The running parallel apply, for FTWRL to pause.
+    pub parallel: Mutex<Option<std::sync::Arc<crate::replication::parallel::engine::Engine>>>,
+    /// The master times of groups read and not yet applied.
+    pub lag: Mutex<crate::replication::lag::Lag>,
+}
+
+impl Channel {
+    /// A group was taken for applying; its key for [`Channel::lag_end`].
+    pub fn lag_begin(&self, master_time: u64) -> u64 {
+        lock(&self.lag).begin(master_time)
+    }
+
+    pub fn lag_end(&self, key: u64) {
+        lock(&self.lag).end(key);
+    }
+
+    /// Seconds_Behind_Master's value while both threads run.
+    pub fn lag_seconds(&self) -> u64 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        lock(&self.lag).seconds(now)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -7,7 +7,9 @@
 pub mod apply;
 pub mod channel;
 pub mod filter;
+pub mod lag;
 pub mod master;
+pub mod parallel;
 pub mod slave;
 pub mod sql_thread;
 

@@ -20,6 +20,8 @@ use crate::replication::apply::relay_reader::{Control, RelayReader, relay_files}
 use crate::replication::apply::rules::{self, GroupKind, Reached};
 use crate::replication::apply::slave_pos;
 use crate::replication::channel::{SqlStatus, UseGtid};
+use crate::replication::parallel::driver::{Dispatched, Dispatcher};
+use crate::replication::parallel::schedule::Mode;
 use crate::server::error_log::{ErrorLog, timestamp};
 use crate::server::state::ServerState;
 use crate::session::Session;
@@ -33,7 +35,7 @@ const STATE_CAUGHT_UP: &str = "Slave has read all relay log; waiting for more up
 const ARTIFICIAL: u16 = 0x20;
 
 /// The codes retried by default (`slave_transaction_retry_errors`).
-const RETRY_ERRORS: &[u16] = &[1158, 1159, 1160, 1161, 1205, 1213, 1020, 1429, 2013, 12701];
+pub(crate) const RETRY_ERRORS: &[u16] = &[1158, 1159, 1160, 1161, 1205, 1213, 1020, 1429, 2013, 12701];
 
 /// Starts the SQL thread; Slave_SQL_Running is Yes when this returns.
 pub fn start(state: &Arc<ServerState>) -> std::io::Result<()> {
@@ -69,6 +71,11 @@ pub fn start(state: &Arc<ServerState>) -> std::io::Result<()> {
 pub fn stop(state: &Arc<ServerState>) {
     let channel = &state.slave;
     channel.sql_stop.store(true, Ordering::SeqCst);
+    // The stop point is the largest group started now (spec 2.1).
+    let engine = lock(&channel.parallel).clone();
+    if let Some(engine) = engine {
+        engine.update(crate::replication::parallel::order::Order::stop);
+    }
     let id = channel.sql_thread_id.load(Ordering::SeqCst);
     if let Some(thread) = state.threads.get(id) {
         // A statement waiting for a lock gives up now.
@@ -102,12 +109,17 @@ struct Worker {
     reader: RelayReader,
     sub_id: u64,
     log: Option<ErrorLog>,
+    /// The worker pool, when slave_parallel_threads > 0.
+    parallel: Option<Dispatcher>,
+    /// Groups go to the pool (a mode other than none, and no UNTIL).
+    dispatching: bool,
 }
 
 fn run(state: &Arc<ServerState>) {
     let mut worker = Worker::new(state);
     worker.note_start();
     let exit = worker.main_loop();
+    let exit = worker.end_parallel(exit);
     if let Exit::Failed(failure, gtid) = &exit {
         worker.report(failure, *gtid);
     }
@@ -121,6 +133,7 @@ fn mark_stopped(state: &ServerState) {
     let mut sql = lock(&state.slave.sql);
     sql.running = false;
     sql.state.clear();
+    lock(&state.slave.lag).clear();
     state.slave.sql_advanced.notify_all();
 }
 
@@ -148,17 +161,76 @@ impl Worker {
             .globals
             .global("slave_sql_verify_checksum")
             .is_none_or(|s| s.as_bool());
+        let (parallel, dispatching) = start_pool(state, &mut session);
         Worker {
             state: Arc::clone(state),
             session,
             reader: RelayReader::new(files, &file, pos, verify),
             sub_id,
             log: ErrorLog::open(state.config.log_error.as_deref()).ok(),
+            parallel,
+            dispatching,
         }
     }
 
     fn stopping(&self) -> bool {
         self.state.slave.sql_stop.load(Ordering::SeqCst)
+    }
+
+    /// After the read loop: the stop point set, the queued groups done,
+    /// the pool closed; a worker's failure is the thread's.
+    fn end_parallel(&mut self, exit: Exit) -> Exit {
+        let Some(parallel) = self.parallel.take() else {
+            return exit;
+        };
+        if !matches!(exit, Exit::Until) {
+            parallel.stop();
+        }
+        let (temp, failure) = parallel.finish();
+        self.session.temp_tables = temp;
+        lock(&self.state.slave.sql).open_temp_tables = self.session.temp_tables.len() as u64;
+        match failure {
+            Some(f) => Exit::Failed(f.failure, f.gtid),
+            None => exit,
+        }
+    }
+
+    /// Hands the group to the pool; None if it should run here instead.
+    fn dispatch(&mut self, group: &Group) -> Option<Option<Exit>> {
+        if !self.dispatching || lock(&self.state.slave.sql).skip_counter > 0 {
+            return None;
+        }
+        let origin = group.events.first().map(|r| r.event.header.server_id);
+        if origin.is_some_and(|s| self.is_own(s)) {
+            return None;
+        }
+        let parallel = self.parallel.as_mut()?;
+        let sub_id = self.sub_id;
+        if group.gtid.is_some() {
+            self.sub_id += 1;
+        }
+        let state = Arc::clone(&self.state);
+        let stopping = || state.slave.sql_stop.load(Ordering::SeqCst);
+        let queued = parallel.dispatch(group.clone(), sub_id, &stopping, &self.session.thread);
+        Some(match queued {
+            Dispatched::Queued => None,
+            Dispatched::Stopped => Some(Exit::Stopped),
+        })
+    }
+
+    /// Before the thread handles something itself: the pool is idle.
+    fn wait_for_workers(&mut self) {
+        if let Some(parallel) = self.parallel.as_mut() {
+            parallel.wait_idle();
+        }
+    }
+
+    /// Replicated temporary tables, wherever they are kept now.
+    fn open_temp_tables(&self) -> u64 {
+        self.parallel.as_ref().map_or_else(
+            || self.session.temp_tables.len() as u64,
+            Dispatcher::temp_table_count,
+        )
     }
 
     fn set_state(&self, text: &str) {
@@ -171,7 +243,11 @@ impl Worker {
             self.set_state(STATE_READING);
             let state = Arc::clone(&self.state);
             let thread = Arc::clone(&self.session.thread);
-            let stopping = || state.slave.sql_stop.load(Ordering::SeqCst);
+            let engine = self.parallel.as_ref().map(|p| Arc::clone(&p.engine));
+            let stopping = || {
+                state.slave.sql_stop.load(Ordering::SeqCst)
+                    || engine.as_ref().is_some_and(|e| e.failed())
+            };
             let waiting = || {
                 thread.set_state(STATE_CAUGHT_UP);
                 lock(&state.slave.sql).state = STATE_CAUGHT_UP.to_string();
@@ -184,6 +260,7 @@ impl Worker {
             let exit = match unit {
                 Ok(None) => Some(Exit::Stopped),
                 Ok(Some(Unit::Bookkeeping(read))) => {
+                    self.wait_for_workers();
                     self.bookkeeping(&read);
                     None
                 }
@@ -212,6 +289,9 @@ impl Worker {
                 if !own && fde.created != 0 && read.event.header.flags & ARTIFICIAL == 0 =>
             {
                 self.session.temp_tables.clear();
+                if let Some(parallel) = &self.parallel {
+                    parallel.drop_temp_tables();
+                }
             }
             _ if !own && read.event.header.log_pos != 0 => {
                 sql.exec_master_log_pos = u64::from(read.event.header.log_pos);
@@ -221,7 +301,9 @@ impl Worker {
         sql.relay_log_file = read.raw.file.clone();
         sql.relay_log_pos = read.raw.end;
         sql.executed_log_entries += 1;
-        sql.open_temp_tables = self.session.temp_tables.len() as u64;
+        drop(sql);
+        let open = self.open_temp_tables();
+        lock(&self.state.slave.sql).open_temp_tables = open;
     }
 
     /// Whether events of `server_id` are this server's own, which it skips.
@@ -237,6 +319,21 @@ impl Worker {
 
     /// Applies (or skips) one group; Some(exit) when the thread stops after it.
     fn group(&mut self, group: &Group) -> Option<Exit> {
+        if let Some(exit) = self.dispatch(group) {
+            return exit;
+        }
+        self.wait_for_workers();
+        let lag = self
+            .state
+            .slave
+            .lag_begin(crate::replication::parallel::driver::master_time(group));
+        let exit = self.serial_group(group);
+        self.state.slave.lag_end(lag);
+        exit
+    }
+
+    /// Applies (or skips) one group in this thread.
+    fn serial_group(&mut self, group: &Group) -> Option<Exit> {
         let origin = group.events.first().map(|r| r.event.header.server_id);
         let skip = origin.is_some_and(|s| self.is_own(s));
         let counted = !skip && rules::take_skip(&mut lock(&self.state.slave.sql).skip_counter);
@@ -309,43 +406,13 @@ impl Worker {
     }
 
     fn failure(&self, e: GroupError) -> SqlFailure {
-        match e {
-            GroupError::Statement { error, db, query } => {
-                errors::statement_failed(&error, &db, &query)
-            }
-            GroupError::Unsupported(code) => errors::unsupported_event(code),
-            GroupError::Row {
-                error,
-                event,
-                table,
-                log_pos,
-            } => {
-                let master_log = lock(&self.state.slave.sql).relay_master_log_file.clone();
-                errors::row_failed(&error, event, &table, &master_log, log_pos)
-            }
-            GroupError::Failed(failure) => failure,
-        }
+        describe_failure(&self.state, e)
     }
 
     /// After a group: positions at its end, the GTID published, counters up.
     fn advance(&mut self, group: &Group, gtid: Option<Gtid>, applied: bool) {
-        if let Some(g) = gtid {
-            slave_pos::publish(&self.session, g);
-        }
-        let Some(last) = group.last() else { return };
-        let mut sql = lock(&self.state.slave.sql);
-        sql.relay_log_file = last.raw.file.clone();
-        sql.relay_log_pos = last.raw.end;
-        if last.event.header.log_pos != 0 {
-            sql.exec_master_log_pos = u64::from(last.event.header.log_pos);
-        }
-        sql.executed_log_entries += group.events.len() as u64;
-        if applied {
-            count_group(&mut sql, rules::group_kind(group.gtid.map(|g| g.flags)));
-        }
-        sql.open_temp_tables = self.session.temp_tables.len() as u64;
-        self.state.slave.sql_advanced.notify_all();
-        drop(sql);
+        let open = self.session.temp_tables.len() as u64;
+        record_progress(&self.session, group, gtid, applied, Some(open));
         // Idle, the thread shows no database (spec 1.1).
         self.session.set_db(None);
     }
@@ -430,6 +497,68 @@ impl Worker {
         self.state.threads.unregister(self.session.id());
         *lock(&self.state.slave.sql_session) = Some(self.session);
     }
+}
+
+/// Starts the worker pool when slave_parallel_threads > 0 (even in mode
+/// none, where the workers stay idle); whether groups go to it.
+fn start_pool(state: &Arc<ServerState>, session: &mut Session) -> (Option<Dispatcher>, bool) {
+    let threads = state.globals.slave_parallel_threads() as usize;
+    if threads == 0 {
+        return (None, false);
+    }
+    let mode = Mode::parse(&state.globals.slave_parallel_mode());
+    let use_domains = lock(&state.slave.info).use_gtid != UseGtid::No;
+    let until = lock(&state.slave.sql).until != crate::replication::channel::Until::None;
+    let temp = std::mem::take(&mut session.temp_tables);
+    let dispatcher = Dispatcher::start(state, threads, mode, use_domains, temp);
+    (Some(dispatcher), mode != Mode::None && !until)
+}
+
+/// A group's error as the SQL thread reports it (Last_SQL_Error).
+pub(crate) fn describe_failure(state: &ServerState, e: GroupError) -> SqlFailure {
+    match e {
+        GroupError::Statement { error, db, query } => errors::statement_failed(&error, &db, &query),
+        GroupError::Unsupported(code) => errors::unsupported_event(code),
+        GroupError::Row {
+            error,
+            event,
+            table,
+            log_pos,
+        } => {
+            let master_log = lock(&state.slave.sql).relay_master_log_file.clone();
+            errors::row_failed(&error, event, &table, &master_log, log_pos)
+        }
+        GroupError::Failed(failure) => failure,
+    }
+}
+
+/// After a group committed (or was skipped): positions at its end, its GTID
+/// published, counters up, and everyone waiting on the SQL thread told.
+pub(crate) fn record_progress(
+    session: &Session,
+    group: &Group,
+    gtid: Option<Gtid>,
+    applied: bool,
+    open_temp_tables: Option<u64>,
+) {
+    if let Some(g) = gtid {
+        slave_pos::publish(session, g);
+    }
+    let Some(last) = group.last() else { return };
+    let mut sql = lock(&session.state.slave.sql);
+    sql.relay_log_file = last.raw.file.clone();
+    sql.relay_log_pos = last.raw.end;
+    if last.event.header.log_pos != 0 {
+        sql.exec_master_log_pos = u64::from(last.event.header.log_pos);
+    }
+    sql.executed_log_entries += group.events.len() as u64;
+    if applied {
+        count_group(&mut sql, rules::group_kind(group.gtid.map(|g| g.flags)));
+    }
+    if let Some(open) = open_temp_tables {
+        sql.open_temp_tables = open;
+    }
+    session.state.slave.sql_advanced.notify_all();
 }
 
 /// Counts a group in Slave_DDL_Groups / _Non_Transactional_ / _Transactional_.

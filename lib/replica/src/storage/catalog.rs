@@ -385,6 +385,11 @@ impl Storage {
     pub fn begin(&self, connection_id: u64) -> Transaction {
         Transaction::new(Arc::clone(&self.shared), connection_id)
     }
+
+    /// The transactions waiting for a row lock `txn` holds.
+    pub fn row_lock_waiters(&self, txn: u64) -> Vec<u64> {
+        self.shared.locks.waiters_of(txn)
+    }
 }
 
 /// The errors of moving a table to `to`: 1050 when the name is taken,

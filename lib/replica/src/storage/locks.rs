@@ -211,6 +211,16 @@ impl LockManager {
         result
     }
 
+    /// The transactions waiting for a row lock `txn` holds.
+    pub fn waiters_of(&self, txn: u64) -> Vec<u64> {
+        self.state()
+            .waits_for
+            .iter()
+            .filter(|(_, w)| w.blockers.contains(&txn))
+            .map(|(t, _)| *t)
+            .collect()
+    }
+
     /// Gives `txn` the exclusive lock of a row nobody else can see yet.
     pub fn grant_new(&self, txn: u64, key: LockKey) {
         self.state()

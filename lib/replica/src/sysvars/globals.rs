@@ -148,6 +148,11 @@ impl SystemVariables {
         self.text("slave_parallel_mode")
     }
 
+    /// 0 (or more than the pool): a domain may use every worker.
+    pub fn slave_domain_parallel_threads(&self) -> u64 {
+        self.number("slave_domain_parallel_threads")
+    }
+
     pub fn slave_parallel_max_queued(&self) -> u64 {
         self.number("slave_parallel_max_queued")
     }

@@ -73,13 +73,27 @@ enum Ending {
     Rollback,
 }
 
+/// Called when a group's changes are made and it is about to commit; an
+/// error rolls the group back (a parallel slave waits here for the prior commit).
+pub type CommitGate<'a> = &'a mut dyn FnMut(&mut Session) -> Result<(), GroupError>;
+
 /// Applies `group` in `session`; the GTID it recorded, if it had one.
 pub fn apply_group(
     session: &mut Session,
     group: &Group,
     sub_id: &mut u64,
 ) -> Result<Option<Gtid>, GroupError> {
-    let result = run_group(session, group, sub_id);
+    apply_group_gated(session, group, sub_id, &mut |_| Ok(()))
+}
+
+/// [`apply_group`], passing `gate` before the commit.
+pub fn apply_group_gated(
+    session: &mut Session,
+    group: &Group,
+    sub_id: &mut u64,
+    gate: CommitGate,
+) -> Result<Option<Gtid>, GroupError> {
+    let result = run_group(session, group, sub_id, gate);
     if result.is_err() {
         let _ = slave_pos::run(session, "ROLLBACK");
         session.explicit_txn = false;
@@ -92,6 +106,7 @@ fn run_group(
     session: &mut Session,
     group: &Group,
     sub_id: &mut u64,
+    gate: CommitGate,
 ) -> Result<Option<Gtid>, GroupError> {
     let transaction = match group.gtid {
         Some(g) => !g.standalone(),
@@ -121,6 +136,7 @@ fn run_group(
             _ => {}
         }
     }
+    gate(session)?;
     finish(session, group, transaction, ending, sub_id)
 }
 

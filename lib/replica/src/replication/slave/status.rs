@@ -197,7 +197,7 @@ fn row(channel: &Channel, context: &Context, all: bool) -> Vec<Option<Vec<u8>>> 
     ]);
     values.extend(std::iter::repeat_n(text(""), 5));
     values.extend([
-        seconds_behind(&io, sql.running),
+        seconds_behind(&io, sql.running, || channel.lag_seconds()),
         text("No"),
         num(u64::from(io.last_errno)),
         text(&io.last_error),
@@ -259,10 +259,14 @@ fn io_running(running: IoRunning) -> &'static str {
     }
 }
 
-/// `Seconds_Behind_Master`: NULL unless both threads run; 0 once caught up
-/// (the SQL thread reports the real lag when it has one).
-fn seconds_behind(io: &crate::replication::channel::IoStatus, sql_running: bool) -> Option<String> {
-    (sql_running && io.running == IoRunning::Yes).then(|| "0".to_string())
+/// `Seconds_Behind_Master`: NULL unless both threads run; else the age
+/// of the oldest group read and not yet applied, 0 when there is none.
+fn seconds_behind(
+    io: &crate::replication::channel::IoStatus,
+    sql_running: bool,
+    lag: impl FnOnce() -> u64,
+) -> Option<String> {
+    (sql_running && io.running == IoRunning::Yes).then(|| lag().to_string())
 }
 
 #[cfg(test)]

@@ -26,13 +26,22 @@ use crate::sql::value::{Row, StoreMode, Value, store_with};
 use crate::storage::schema::{ColumnDef, ColumnDefault, TableDef};
 use crate::storage::{InsertOutcome, Inserted, LockMode, Table};
 
+/// How a locking read (FOR UPDATE, LOCK IN SHARE MODE) locks rows: in
+/// `mode`, and, for a single-table SELECT, only the rows its WHERE picks
+/// (as InnoDB does through a key), not every row read.
+#[derive(Debug, Clone, Copy)]
+pub struct Locking<'a> {
+    pub mode: LockMode,
+    pub only: Option<&'a Expr>,
+}
+
 /// The definition and rows of a table, as SELECT reads them under `alias`.
 pub fn read_table(
     session: &mut Session,
     schema: &str,
     name: &str,
     alias: &str,
-    locking: Option<LockMode>,
+    locking: Option<Locking<'_>>,
 ) -> ServerResult<(std::sync::Arc<TableDef>, Vec<Row>)> {
     let table = open_table(session, schema, name)?;
     let def = table.def();
@@ -40,14 +49,24 @@ pub fn read_table(
     check_access(session, &waits, (schema, name, alias), false)?;
     let wait = waits.row();
     let rows = table.scan(&mut session.txn, &wait)?;
+    let Some(locking) = locking else {
+        return Ok((def, rows.into_iter().map(|(_, row)| row).collect()));
+    };
+    let source = Source {
+        alias: alias.to_string(),
+        schema: schema.to_string(),
+        table: name.to_string(),
+        columns: def.columns.iter().map(|c| c.name.clone()).collect(),
+        def: Some(std::sync::Arc::clone(&def)),
+        offset: 0,
+    };
     let mut out = Vec::with_capacity(rows.len());
     for (id, row) in rows {
-        if let Some(mode) = locking {
-            if let Some(latest) = table.lock_row(&mut session.txn, id, mode, &wait)? {
-                out.push(latest);
-            }
-        } else {
-            out.push(row);
+        if !matches_where(session, &source, &row, locking.only)? {
+            continue;
+        }
+        if let Some(latest) = table.lock_row(&mut session.txn, id, locking.mode, &wait)? {
+            out.push(latest);
         }
     }
     Ok((def, out))

@@ -16,6 +16,7 @@ use sqlparser::ast::{
 use sqlparser::ast::{SetOperator, SetQuantifier};
 
 use super::context::{RowContext, Source};
+use super::dml::Locking;
 use super::virtual_tables;
 use crate::error::ServerResult;
 use crate::session::outcome::{Column, Outcome, ResultSet};
@@ -188,7 +189,11 @@ fn select_output(
     select: &Select,
     query: &Query,
 ) -> ServerResult<Output> {
-    let locking = lock_mode(query);
+    let single_table = select.from.len() == 1 && select.from[0].joins.is_empty();
+    let locking = lock_mode(query).map(|mode| Locking {
+        mode,
+        only: select.selection.as_ref().filter(|_| single_table),
+    });
     let (sources, rows) = from_rows(session, &select.from, locking)?;
     let rows = filter_where(session, &sources, rows, select.selection.as_ref())?;
     let mut candidates = if is_grouped(select) {
@@ -266,7 +271,7 @@ fn context<'a>(
 fn from_rows(
     session: &mut Session,
     from: &[TableWithJoins],
-    locking: Option<LockMode>,
+    locking: Option<Locking<'_>>,
 ) -> ServerResult<(Vec<Source>, Vec<Row>)> {
     let (sources, joined) = joined_rows(session, from, locking)?;
     Ok((sources, joined.into_iter().map(|j| j.row).collect()))
@@ -284,7 +289,7 @@ pub(super) struct Joined {
 pub(super) fn joined_rows(
     session: &mut Session,
     from: &[TableWithJoins],
-    locking: Option<LockMode>,
+    locking: Option<Locking<'_>>,
 ) -> ServerResult<(Vec<Source>, Vec<Joined>)> {
     let mut sources = Vec::new();
     let mut rows = vec![Joined {
@@ -328,7 +333,7 @@ fn join(
     factor: &TableFactor,
     on: Option<&Expr>,
     left_outer: bool,
-    locking: Option<LockMode>,
+    locking: Option<Locking<'_>>,
 ) -> ServerResult<Vec<Joined>> {
     let Some((source, right_rows)) = relation(session, sources, factor, locking)? else {
         return Ok(left_rows);
@@ -367,7 +372,7 @@ fn relation(
     session: &mut Session,
     sources: &[Source],
     factor: &TableFactor,
-    locking: Option<LockMode>,
+    locking: Option<Locking<'_>>,
 ) -> ServerResult<Option<(Source, Vec<Row>)>> {
     let offset = sources.last().map_or(0, |s| s.offset + s.columns.len());
     let (name, alias) = match factor {

@@ -88,9 +88,17 @@ pub fn flush(session: &mut Session, ast: &Ast) -> StatementResult {
         if session.state.locks.holds_table_locks(session.id()) {
             return Err(errors::locked_tables_or_transaction());
         }
+        let engine = session.state.slave.parallel.lock().unwrap().clone();
+        if let Some(engine) = &engine {
+            engine.pause(&session.thread, &session.thread.kill)?;
+        }
         let waits = Waits::of(session);
         let conn = session.id();
-        waits.with_lock(|wait| waits.state.locks.acquire_global_read_lock(conn, wait))?;
+        let taken = waits.with_lock(|wait| waits.state.locks.acquire_global_read_lock(conn, wait));
+        if let Some(engine) = &engine {
+            engine.unpause();
+        }
+        taken?;
     }
     ok(0)
 }
