@@ -81,6 +81,12 @@ pub struct Cli {
     #[arg(long, default_value = "bundled")]
     pub server: String,
 
+    /// Whose replication rules the bundled server follows, `mariadb` or
+    /// `mysql`; tests then prefer `,<flavor>.result` files.
+    #[arg(long, value_name = "FLAVOR", default_value = "mariadb",
+          value_parser = ["mariadb", "mysql"])]
+    pub bundled_flavor: String,
+
     /// Where logs, data directories and reports go.
     #[arg(long, default_value = "var")]
     pub vardir: PathBuf,

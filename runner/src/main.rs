@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 fn real_main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let tree = resolve_tree(cli.suite_dir.as_deref())?;
-    let backend = make_backend(&cli.server)?;
+    let backend = make_backend(&cli.server, &cli.bundled_flavor)?;
     let fallback_dirs = cli.fallback_dirs(&tree)?;
     let request = DiscoverRequest {
         root: tree.clone(),
@@ -87,13 +87,17 @@ fn resolve_tree(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     Ok(tree)
 }
 
-/// The backend named by `--server`.
-fn make_backend(spec: &str) -> anyhow::Result<Arc<dyn Backend>> {
-    match ServerChoice::parse(spec)? {
+/// The backend named by `--server`; `flavor` is `--bundled-flavor`.
+fn make_backend(spec: &str, flavor: &str) -> anyhow::Result<Arc<dyn Backend>> {
+    let choice = ServerChoice::parse(spec)?;
+    if flavor != "mariadb" && !matches!(choice, ServerChoice::Bundled) {
+        bail!("--bundled-flavor applies to the bundled server only (--server {spec})");
+    }
+    match choice {
         ServerChoice::Local { program, path } => {
             Ok(Arc::new(LocalBackend::detect(path.as_deref(), &program)?))
         }
-        ServerChoice::Bundled => Ok(Arc::new(BundledBackend::detect()?)),
+        ServerChoice::Bundled => Ok(Arc::new(BundledBackend::detect(flavor)?)),
         ServerChoice::Container { image } => {
             bail!("the container backend ({image}) is not part of this build yet")
         }

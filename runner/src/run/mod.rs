@@ -12,3 +12,6 @@ pub mod schedule;
 mod server_set;
 mod warnings;
 mod worker;
+
+#[cfg(test)]
+pub(crate) use worker::variant_names;

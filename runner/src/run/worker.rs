@@ -370,9 +370,7 @@ impl Worker {
 
     /// Combination names plus the flavor, for picking `,variant.result` files.
     fn variant_names(&self, test: &TestCase) -> Vec<String> {
-        let mut names = test.id.combinations.clone();
-        names.push(self.backend.features().flavor.clone());
-        names
+        variant_names(&test.id.combinations, self.backend.features())
     }
 
     fn result_file(&self, test: &TestCase) -> Option<PathBuf> {
@@ -514,6 +512,17 @@ fn log_since_marker(log: &std::path::Path, test: &str) -> String {
         "----------SERVER LOG START-----------\n{}\n----------SERVER LOG END-------------\n",
         lines[start..].join("\n")
     )
+}
+
+/// A test's combination names plus the backend's flavor: the variants
+/// whose `,variant.result` files it prefers.
+pub(crate) fn variant_names(
+    combinations: &[String],
+    features: &crate::discover::ServerFeatures,
+) -> Vec<String> {
+    let mut names = combinations.to_vec();
+    names.push(features.flavor.clone());
+    names
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 //! same generated my.cnf and group suffix a real server gets, and is ready
 //! when its pid file appears and the `mtr` schema (warning suppressions)
 //! has been created on it. Client programs tests run (`$MYSQL`, …) come
-//! from the machine's MariaDB client install when there is one.
+//! from the machine's MariaDB client install when there is one. The
+//! flavor (`--bundled-flavor`) goes to every `replica` as `--flavor` and
+//! is the backend's feature `flavor`, which picks `,<flavor>.result` files.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,8 +34,12 @@ pub struct BundledBackend {
 
 impl BundledBackend {
     /// Finds `replica`: `$RMTR_REPLICA`, else beside the running `rmtr`.
-    pub fn detect() -> anyhow::Result<Self> {
-        let exe = find_replica()?;
+    pub fn detect(flavor: &str) -> anyhow::Result<Self> {
+        Ok(Self::new(find_replica()?, flavor))
+    }
+
+    /// The backend running `exe` with `flavor` (`mariadb` or `mysql`).
+    fn new(exe: PathBuf, flavor: &str) -> Self {
         let client = [
             "/usr/bin/mariadb",
             "/usr/local/bin/mariadb",
@@ -50,21 +56,21 @@ impl BundledBackend {
         if client.is_none() {
             layout.client_bindir = layout.bindir.clone();
         }
-        Ok(BundledBackend {
+        BundledBackend {
             exe,
             layout,
             features: ServerFeatures {
                 debug_build: false,
                 ssl: false,
                 word_size: 64,
-                flavor: "mariadb".into(),
+                flavor: flavor.into(),
                 plugins: Default::default(),
                 // `replica` writes and applies statement and row events: every format runs.
                 unsupported_binlog_formats: BTreeMap::new(),
             },
             variables: BTreeMap::from([("port".to_string(), "3306".to_string())]),
             mtr_schema: OnceLock::new(),
-        })
+        }
     }
 }
 
@@ -133,7 +139,8 @@ impl Backend for BundledBackend {
             warm_up: false,
             ..spec.clone()
         };
-        let process = ServerProcess::spawn(&self.exe, &server_args(&spec), &spec)?;
+        let args = server_args(&spec, &self.features.flavor);
+        let process = ServerProcess::spawn(&self.exe, &args, &spec)?;
         let mtr_schema = self
             .mtr_schema
             .get_or_init(|| {
@@ -194,13 +201,74 @@ impl Server for BundledServer {
 }
 
 /// The command line of a bundled server: the generated my.cnf and its
-/// group, then the test's options.
-fn server_args(spec: &StartSpec) -> Vec<String> {
+/// group, the flavor (only `replica` reads it, so it stays out of my.cnf),
+/// then the test's options.
+fn server_args(spec: &StartSpec, flavor: &str) -> Vec<String> {
     let suffix = spec.group.strip_prefix("mysqld").unwrap_or("");
     let mut args = vec![
         format!("--defaults-file={}", spec.config_file.display()),
         format!("--defaults-group-suffix={suffix}"),
+        format!("--flavor={flavor}"),
     ];
     args.extend(spec.args.iter().cloned());
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::variant_names;
+    use crate::testutil::TempTree;
+    use rmtr_results::choose_result_file;
+
+    fn spec() -> StartSpec {
+        StartSpec {
+            group: "mysqld.2".into(),
+            config_file: PathBuf::from("/v/my.cnf"),
+            datadir: PathBuf::from("/v/mysqld.2/data"),
+            tmpdir: PathBuf::from("/v/tmp"),
+            vardir: PathBuf::from("/v"),
+            pid_file: PathBuf::from("/v/run/mysqld.2.pid"),
+            log_error: PathBuf::from("/v/log/mysqld.2.err"),
+            port: 16200,
+            args: vec!["--log-slave-updates".into()],
+            log_slave_updates: true,
+            env: BTreeMap::new(),
+            timezone: None,
+            start_timeout: std::time::Duration::from_secs(1),
+            fresh: true,
+            warm_up: false,
+        }
+    }
+
+    #[test]
+    fn the_mysql_flavor_reaches_replica_and_picks_mysql_results() {
+        let tree = TempTree::new("bundled-flavor");
+        tree.write("r/t.result", "default\n");
+        tree.write("r/t,mysql.result", "mysql\n");
+        tree.write("r/u.result", "default\n");
+        let choose = |backend: &BundledBackend, test: &str| {
+            let names = variant_names(&["stmt".to_string()], backend.features());
+            let choice = choose_result_file(&tree.path("r"), test, &names).unwrap();
+            let path = choice.path().to_path_buf();
+            path.file_name().unwrap().to_string_lossy().into_owned()
+        };
+
+        let mysql = BundledBackend::new(PathBuf::from("/x/replica"), "mysql");
+        assert_eq!(mysql.features().flavor, "mysql");
+        assert_eq!(
+            server_args(&spec(), &mysql.features().flavor),
+            [
+                "--defaults-file=/v/my.cnf",
+                "--defaults-group-suffix=.2",
+                "--flavor=mysql",
+                "--log-slave-updates"
+            ]
+        );
+        assert_eq!(choose(&mysql, "t"), "t,mysql.result");
+        assert_eq!(choose(&mysql, "u"), "u.result");
+
+        let mariadb = BundledBackend::new(PathBuf::from("/x/replica"), "mariadb");
+        assert_eq!(choose(&mariadb, "t"), "t.result");
+    }
 }

@@ -21,6 +21,8 @@ pub struct ServerConfig {
     pub pid_file: Option<PathBuf>,
     pub log_error: Option<PathBuf>,
     pub server_id: u32,
+    /// Whose rules the replication statements follow (`--flavor`).
+    pub flavor: Flavor,
     /// Other `name=value` options, for the system variables they set, in
     /// the order given (later wins). Names use `_` (never `-`) and lose a
     /// `loose_` prefix; `--skip-X`/`--disable-X` give `X=0`, `--enable-X`
@@ -38,6 +40,7 @@ impl Default for ServerConfig {
             pid_file: None,
             log_error: None,
             server_id: 1,
+            flavor: Flavor::MariaDb,
             options: Vec::new(),
         }
     }
@@ -51,6 +54,27 @@ impl ServerConfig {
             .rev()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The product whose replication rules the server follows: MariaDB 10.11
+/// (the default) or MySQL 5.7 (`--flavor=mysql`); see spec §7.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Flavor {
+    #[default]
+    MariaDb,
+    MySql,
+}
+
+impl std::str::FromStr for Flavor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "mariadb" => Ok(Flavor::MariaDb),
+            "mysql" => Ok(Flavor::MySql),
+            other => Err(format!("unknown flavor '{other}' (mariadb or mysql)")),
+        }
     }
 }
 
@@ -135,6 +159,7 @@ const NEEDS_VALUE: &[&str] = &[
     "pid_file",
     "log_error",
     "server_id",
+    "flavor",
 ];
 
 /// Parses `--name[=value]`, `--name value`, `-V`, `-P N`, `-h DIR`.
@@ -211,6 +236,11 @@ fn apply(config: &mut ServerConfig, name: String, value: String) -> Result<(), C
         "datadir" => config.datadir = PathBuf::from(value),
         "pid_file" => config.pid_file = Some(PathBuf::from(value)),
         "log_error" => config.log_error = Some(PathBuf::from(value)),
+        "flavor" => {
+            config.flavor = value
+                .parse()
+                .map_err(|problem| ConfigError::BadValue { name, problem })?
+        }
         _ => config.options.push((name, value)),
     }
     Ok(())
@@ -265,6 +295,24 @@ mod tests {
         assert_eq!(c.option("innodb_buffer_pool_size"), Some("8M"));
         assert_eq!(c.option("grant_tables"), Some("0"));
         assert_eq!(c.option("log_bin"), Some(""));
+    }
+
+    #[test]
+    fn flavor_is_mariadb_unless_asked_and_rejects_other_names() {
+        assert_eq!(run(&["--no-defaults"]).flavor, Flavor::MariaDb);
+        assert_eq!(
+            run(&["--no-defaults", "--flavor", "mysql"]).flavor,
+            Flavor::MySql
+        );
+        assert_eq!(
+            run(&["--no-defaults", "--flavor=MariaDB"]).flavor,
+            Flavor::MariaDb
+        );
+        let e = from_args(&args(&["--no-defaults", "--flavor=oracle"])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "option '--flavor': unknown flavor 'oracle' (mariadb or mysql)"
+        );
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! storage_engine, a charset's collation). Errors are MariaDB's; warnings
 //! (clipped numbers) go back to the caller to record.
 
-use super::catalog::lookup;
 use super::checks;
 use super::convert::convert;
 use super::def::{Access, Kind, Scope, VarDef};
@@ -24,12 +23,15 @@ pub enum SetValue {
     Default,
 }
 
-/// Variables that are two names for one value.
-const ALIASES: &[(&str, &str)] = &[
-    ("storage_engine", "default_storage_engine"),
-    ("default_storage_engine", "storage_engine"),
-    ("identity", "last_insert_id"),
-    ("last_insert_id", "identity"),
+/// Names for one value; a name the flavor lacks is left out.
+const ALIASES: &[&[&str]] = &[
+    &["storage_engine", "default_storage_engine"],
+    &["identity", "last_insert_id"],
+    &[
+        "slave_parallel_threads",
+        "slave_parallel_workers",
+        "replica_parallel_workers",
+    ],
 ];
 
 impl SystemVariables {
@@ -41,13 +43,15 @@ impl SystemVariables {
         name: &str,
         value: SetValue,
     ) -> ServerResult<Vec<Condition>> {
-        let def = lookup(name).ok_or_else(|| errors::unknown_system_variable(name))?;
+        let def = self
+            .def(name)
+            .ok_or_else(|| errors::unknown_system_variable(name))?;
         let global = check_access(def, scope)?;
         let (setting, mut warnings) = match value {
             SetValue::Default => (self.default_for(def, global), Vec::new()),
             SetValue::Value(v) => self.converted(session, def, global, &v)?,
         };
-        for (name, value) in changes(def, setting) {
+        for (name, value) in changes(def, setting, &|n| self.def(n)) {
             if global {
                 self.lock().insert(name, value);
             } else {
@@ -121,14 +125,17 @@ fn check_access(def: &VarDef, scope: VarScope) -> ServerResult<bool> {
 }
 
 /// The variable's new value and those of the variables that follow it.
-fn changes(def: &VarDef, setting: Setting) -> Vec<(&'static str, Setting)> {
+fn changes(
+    def: &VarDef,
+    setting: Setting,
+    lookup: &dyn Fn(&str) -> Option<&'static VarDef>,
+) -> Vec<(&'static str, Setting)> {
     let mut out = Vec::new();
-    if let Some(alias) = ALIASES
-        .iter()
-        .find(|(n, _)| *n == def.name)
-        .and_then(|(_, a)| lookup(a))
-    {
-        out.push((alias.name, setting.clone()));
+    let group = ALIASES.iter().find(|names| names.contains(&def.name));
+    for alias in group.into_iter().flat_map(|names| names.iter()) {
+        if let Some(other) = lookup(alias).filter(|d| d.name != def.name) {
+            out.push((other.name, setting.clone()));
+        }
     }
     if let Setting::Text(Some(text)) = &setting {
         if let Some((name, value)) = checks::linked(def.name, text) {
@@ -369,6 +376,88 @@ mod tests {
             w[1].message,
             "The value of 'max_allowed_packet' should be no less than the value of 'net_buffer_length'"
         );
+    }
+
+    #[test]
+    fn worker_count_names_are_one_value_and_mysql_adds_its_own() {
+        let (g, mut s) = server();
+        set(
+            &g,
+            &mut s,
+            VarScope::Global,
+            "slave_parallel_workers",
+            Value::Int(3),
+        )
+        .unwrap();
+        assert_eq!(
+            g.global("slave_parallel_threads"),
+            Some(Setting::Unsigned(3))
+        );
+        let e = error(set(
+            &g,
+            &mut s,
+            VarScope::Global,
+            "replica_parallel_workers",
+            Value::Int(1),
+        ));
+        assert_eq!(e.0, 1193);
+        let e = error(set(
+            &g,
+            &mut s,
+            VarScope::Global,
+            "slave_parallel_type",
+            Value::text("DATABASE"),
+        ));
+        assert_eq!(e.0, 1193);
+
+        let config = ServerConfig {
+            flavor: crate::server::config::Flavor::MySql,
+            ..ServerConfig::default()
+        };
+        let g = SystemVariables::new(&config);
+        let mut s = SessionVariables::new(&g);
+        set(
+            &g,
+            &mut s,
+            VarScope::Global,
+            "replica_parallel_workers",
+            Value::Int(4),
+        )
+        .unwrap();
+        for name in ["slave_parallel_workers", "slave_parallel_threads"] {
+            assert_eq!(g.global(name), Some(Setting::Unsigned(4)), "{name}");
+        }
+        assert_eq!(
+            g.global("slave_parallel_type"),
+            Some(Setting::Text(Some("DATABASE".into())))
+        );
+        set(
+            &g,
+            &mut s,
+            VarScope::Global,
+            "slave_parallel_type",
+            Value::text("logical_clock"),
+        )
+        .unwrap();
+        let shown = g.show(&s, true, &|n| n.starts_with("slave_parallel_t"));
+        assert_eq!(
+            shown,
+            vec![
+                ("slave_parallel_threads".to_string(), "4".to_string()),
+                (
+                    "slave_parallel_type".to_string(),
+                    "LOGICAL_CLOCK".to_string()
+                )
+            ]
+        );
+        let e = error(set(
+            &g,
+            &mut s,
+            VarScope::Global,
+            "slave_parallel_type",
+            Value::text("x"),
+        ));
+        assert_eq!(e.0, 1231);
     }
 
     #[test]

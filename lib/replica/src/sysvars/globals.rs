@@ -6,14 +6,14 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
-use super::catalog::{VARIABLES, lookup};
 use super::def::{Scope, VarDef};
 use super::errors;
+use super::flavored::{all_for, lookup_for};
 use super::session::SessionVariables;
 use super::setting::Setting;
 use super::startup;
 use crate::error::ServerResult;
-use crate::server::config::ServerConfig;
+use crate::server::config::{Flavor, ServerConfig};
 use crate::sql::eval::VarScope;
 use crate::sql::value::Value;
 
@@ -21,20 +21,28 @@ use crate::sql::value::Value;
 #[derive(Debug)]
 pub struct SystemVariables {
     values: Mutex<HashMap<&'static str, Setting>>,
+    /// Which variables exist besides MariaDB's (see `flavored`).
+    flavor: Flavor,
 }
 
 impl SystemVariables {
     /// Catalog defaults, then the config's fields, then its `options`.
     pub fn new(config: &ServerConfig) -> SystemVariables {
-        let mut values: HashMap<&'static str, Setting> = VARIABLES
-            .iter()
+        let mut values: HashMap<&'static str, Setting> = all_for(config.flavor)
+            .into_iter()
             .filter(|def| def.has_global())
             .map(|def| (def.name, Setting::from_show_text(&def.kind, def.default)))
             .collect();
         startup::apply_config(&mut values, config);
         SystemVariables {
             values: Mutex::new(values),
+            flavor: config.flavor,
         }
+    }
+
+    /// A variable this server's flavor knows, by name in any letter case.
+    pub fn def(&self, name: &str) -> Option<&'static VarDef> {
+        lookup_for(self.flavor, name)
     }
 
     pub(super) fn lock(&self) -> MutexGuard<'_, HashMap<&'static str, Setting>> {
@@ -68,7 +76,9 @@ impl SystemVariables {
         scope: VarScope,
         name: &str,
     ) -> ServerResult<Value> {
-        let def = lookup(name).ok_or_else(|| errors::unknown_system_variable(name))?;
+        let def = self
+            .def(name)
+            .ok_or_else(|| errors::unknown_system_variable(name))?;
         let from_session = match scope {
             VarScope::Global if !def.has_global() => {
                 return Err(errors::is_session_variable(def.name));
@@ -90,8 +100,8 @@ impl SystemVariables {
         global: bool,
         filter: &dyn Fn(&str) -> bool,
     ) -> Vec<(String, String)> {
-        VARIABLES
-            .iter()
+        all_for(self.flavor)
+            .into_iter()
             .filter(|def| !global || def.has_global())
             .filter(|def| filter(def.name))
             .map(|def| {

@@ -15,6 +15,7 @@ pub mod def;
 mod describe;
 mod errors;
 mod flagset;
+pub mod flavored;
 mod globals;
 mod info;
 mod session;

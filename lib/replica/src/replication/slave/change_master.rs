@@ -1,10 +1,16 @@
-//! CHANGE MASTER TO: the options as written, and MariaDB 10.11's rules for
-//! what they change in the master info and the SQL thread's position.
-//! The statement's options enter; the changed `MasterInfo`/`SqlStatus`
-//! and what else must happen (notes, a relay-log purge) leave. Pure: the
+//! CHANGE MASTER TO: the options as written, and the rules for what they
+//! change in the master info and the SQL thread's position: MariaDB
+//! 10.11's with both threads stopped; with a thread running (MySQL only,
+//! see `change_master_rules`) the relay logs and the SQL thread's
+//! position stay, and the changed options take effect when the IO thread
+//! next connects or the SQL thread next starts. The statement's options
+//! and the threads' state enter; the changed `MasterInfo`/`SqlStatus` and
+//! what else must happen (notes, a relay-log purge) leave. Pure: the
 //! caller holds the locks and does the file work.
 
+use super::change_master_rules::Running;
 use crate::replication::channel::{MasterInfo, SqlStatus, UseGtid};
+use crate::server::config::Flavor;
 
 /// The options of one CHANGE MASTER statement; None where not given.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -19,6 +25,8 @@ pub struct ChangeMaster {
     pub relay_log_file: Option<String>,
     pub relay_log_pos: Option<u64>,
     pub use_gtid: Option<UseGtid>,
+    /// MySQL's MASTER_AUTO_POSITION: 1 is GTID positioning (`Slave_Pos`), 0 file/position.
+    pub auto_position: Option<bool>,
     pub delay: Option<u32>,
     /// MASTER_HEARTBEAT_PERIOD in thousandths of a second.
     pub heartbeat_millis: Option<u64>,
@@ -47,8 +55,14 @@ pub fn fresh_info(slave_net_timeout: u64) -> MasterInfo {
     }
 }
 
-/// Applies `change` to `info` and `sql` by MariaDB's rules.
-pub fn apply(change: &ChangeMaster, info: &mut MasterInfo, sql: &mut SqlStatus) -> Effects {
+/// Applies `change`, already allowed for `running` threads, to `info` and `sql`.
+pub fn apply(
+    change: &ChangeMaster,
+    info: &mut MasterInfo,
+    sql: &mut SqlStatus,
+    flavor: Flavor,
+    running: Running,
+) -> Effects {
     let mut effects = Effects::default();
     let moves_master = change.host.is_some() || change.port.is_some();
     if moves_master {
@@ -57,9 +71,12 @@ pub fn apply(change: &ChangeMaster, info: &mut MasterInfo, sql: &mut SqlStatus) 
         info.log_pos = 4;
     }
     set_connection(change, info);
-    set_log_position(change, info, &mut effects);
+    set_log_position(change, info, flavor, &mut effects);
     if let Some(use_gtid) = change.use_gtid {
         info.use_gtid = use_gtid;
+    }
+    if let Some(auto) = change.auto_position {
+        info.use_gtid = if auto { UseGtid::SlavePos } else { UseGtid::No };
     }
     let relay_given = change.relay_log_file.is_some() || change.relay_log_pos.is_some();
     if let Some(file) = &change.relay_log_file {
@@ -67,6 +84,11 @@ pub fn apply(change: &ChangeMaster, info: &mut MasterInfo, sql: &mut SqlStatus) 
     }
     if let Some(pos) = change.relay_log_pos {
         sql.relay_log_pos = pos.max(4);
+    }
+    if running.any() {
+        // WL#6120: the relay logs stay; the IO thread resumes where it was
+        // (or at the named position) and the SQL thread where it is.
+        return effects;
     }
     let names_position = moves_master || change.log_file.is_some() || change.log_pos.is_some();
     if !names_position && !relay_given {
@@ -121,8 +143,14 @@ fn set_connection(change: &ChangeMaster, info: &mut MasterInfo) {
     }
 }
 
-/// MASTER_LOG_FILE / MASTER_LOG_POS; either one turns GTID mode off.
-fn set_log_position(change: &ChangeMaster, info: &mut MasterInfo, effects: &mut Effects) {
+/// MASTER_LOG_FILE / MASTER_LOG_POS; either one turns GTID mode off (with
+/// MariaDB's note 4190; MySQL has no such note).
+fn set_log_position(
+    change: &ChangeMaster,
+    info: &mut MasterInfo,
+    flavor: Flavor,
+    effects: &mut Effects,
+) {
     if let Some(file) = &change.log_file {
         info.log_file = file.clone();
     }
@@ -130,7 +158,12 @@ fn set_log_position(change: &ChangeMaster, info: &mut MasterInfo, effects: &mut 
         info.log_pos = pos.max(4);
     }
     let gives_position = change.log_file.is_some() || change.log_pos.is_some();
-    if gives_position && change.use_gtid.is_none() && info.use_gtid != UseGtid::No {
+    let mode_given = change.use_gtid.is_some() || change.auto_position.is_some();
+    if gives_position && !mode_given && info.use_gtid != UseGtid::No {
+        if flavor == Flavor::MySql {
+            info.use_gtid = UseGtid::No;
+            return;
+        }
         effects.notes.push((
             4190,
             format!(

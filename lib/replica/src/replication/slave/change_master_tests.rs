@@ -3,6 +3,11 @@
 
 use super::*;
 
+/// With both threads stopped, as MariaDB always requires.
+fn apply(change: &ChangeMaster, info: &mut MasterInfo, sql: &mut SqlStatus) -> Effects {
+    super::apply(change, info, sql, Flavor::MariaDb, Running::default())
+}
+
 fn configured() -> (MasterInfo, SqlStatus) {
     let mut info = fresh_info(60);
     let mut sql = SqlStatus::default();
@@ -141,4 +146,63 @@ fn connect_retry_zero_is_ignored() {
     };
     apply(&change, &mut info, &mut sql);
     assert_eq!(info.connect_retry, 1);
+}
+
+#[test]
+fn with_the_sql_thread_running_a_receiver_change_keeps_relay_log_and_positions() {
+    let (mut info, mut sql) = configured();
+    info.log_file = "master-bin.000001".into();
+    info.log_pos = 900;
+    sql.relay_log_file = "slave-relay-bin.000002".into();
+    sql.relay_log_pos = 700;
+    sql.relay_master_log_file = "master-bin.000001".into();
+    sql.exec_master_log_pos = 600;
+    let change = ChangeMaster {
+        connect_retry: Some(7),
+        ..ChangeMaster::default()
+    };
+    let running = Running {
+        io: false,
+        sql: true,
+    };
+    let effects = super::apply(&change, &mut info, &mut sql, Flavor::MySql, running);
+    assert!(!effects.purge_relay_log);
+    assert_eq!(info.connect_retry, 7);
+    // The IO thread resumes after what it queued, not at the SQL position.
+    assert_eq!(
+        (info.log_file.as_str(), info.log_pos),
+        ("master-bin.000001", 900)
+    );
+    assert_eq!((sql.relay_log_pos, sql.exec_master_log_pos), (700, 600));
+}
+
+#[test]
+fn mysql_positions_switch_gtid_off_without_a_note_and_auto_position_sets_the_mode() {
+    let (mut info, mut sql) = configured();
+    let file = ChangeMaster {
+        log_file: Some("master-bin.000001".into()),
+        log_pos: Some(4),
+        ..ChangeMaster::default()
+    };
+    let effects = super::apply(
+        &file,
+        &mut info,
+        &mut sql,
+        Flavor::MySql,
+        Running::default(),
+    );
+    assert!(effects.notes.is_empty());
+    assert_eq!(info.use_gtid, UseGtid::No);
+    let auto = ChangeMaster {
+        auto_position: Some(true),
+        ..ChangeMaster::default()
+    };
+    super::apply(
+        &auto,
+        &mut info,
+        &mut sql,
+        Flavor::MySql,
+        Running::default(),
+    );
+    assert_eq!(info.use_gtid, UseGtid::SlavePos);
 }

@@ -1,13 +1,15 @@
 //! What the slave statements do to the default master connection: CHANGE
-//! MASTER, START/STOP SLAVE, RESET SLAVE, with MariaDB 10.11's refusals
-//! and notes; plus the server's start-up (master.info back, threads
-//! started unless --skip-slave-start) and shutdown. Statement options
-//! enter; the channel, the relay log, the info files and the threads
-//! change; notes (code, text) or a `ServerError` leave.
+//! MASTER, START/STOP SLAVE, RESET SLAVE, with the refusals and notes of
+//! the server's flavor (MariaDB 10.11, or MySQL 5.7's WL#6120 rules and
+//! open-temporary-table warnings); plus the server's start-up (master.info
+//! back, threads started unless --skip-slave-start) and shutdown.
+//! Statement options enter; the channel, the relay log, the info files and
+//! the threads change; notes (code, text) or a `ServerError` leave.
 
 use std::sync::Arc;
 
 use super::change_master::{self, ChangeMaster};
+use super::change_master_rules::{self as rules, Running};
 use super::{errors, info_files, io_thread, relay_log};
 use crate::error::ServerResult;
 use crate::replication::channel::{IoRunning, Until, UseGtid};
@@ -34,29 +36,29 @@ pub fn running(state: &ServerState) -> (bool, bool) {
     (io, sql)
 }
 
-/// 1198 when either thread runs (CHANGE MASTER, RESET SLAVE).
+/// 1198 when either thread runs (RESET SLAVE).
 pub fn refuse_while_running(state: &ServerState) -> ServerResult<()> {
     match running(state) {
         (false, false) => Ok(()),
-        _ => Err(errors::slave_must_stop()),
+        _ => Err(errors::slave_must_stop(state.config.flavor)),
     }
 }
 
-/// 1198 when the SQL thread runs (SET GLOBAL of the variables it reads).
-pub fn refuse_while_sql_running(state: &ServerState) -> ServerResult<()> {
-    if running(state).1 {
-        Err(errors::slave_must_stop())
-    } else {
-        Ok(())
-    }
+/// The replicated temporary tables open now (`Slave_open_temp_tables`).
+fn open_temp_tables(state: &ServerState) -> u64 {
+    state.slave.sql.lock().unwrap().open_temp_tables
 }
 
 /// CHANGE MASTER TO.
 pub fn change_master(state: &Arc<ServerState>, change: &ChangeMaster) -> ServerResult<Vec<Note>> {
-    refuse_while_running(state)?;
+    let flavor = state.config.flavor;
+    let (io, sql) = running(state);
+    let threads = Running { io, sql };
+    rules::check(flavor, threads, change).map_err(|refusal| refusal.error(flavor))?;
     if change.host.as_deref() == Some("") {
         return Err(errors::empty_master_host());
     }
+    let warn_temp_tables = rules::warns_on_change(flavor, open_temp_tables(state), change);
     let channel = &state.slave;
     let mut relay = channel.relay_log.lock().unwrap();
     let mut info = channel.info.lock().unwrap();
@@ -65,7 +67,7 @@ pub fn change_master(state: &Arc<ServerState>, change: &ChangeMaster) -> ServerR
         *info = change_master::fresh_info(net_timeout(state));
         info.configured = true;
     }
-    let effects = change_master::apply(change, &mut info, &mut sql);
+    let effects = change_master::apply(change, &mut info, &mut sql, flavor, threads);
     if effects.purge_relay_log {
         *relay = match relay.take() {
             Some(log) => log.purge_all().ok(),
@@ -79,7 +81,11 @@ pub fn change_master(state: &Arc<ServerState>, change: &ChangeMaster) -> ServerR
         *relay = relay_log::open_for(state, false);
     }
     save(state, &info, &sql);
-    Ok(effects.notes)
+    let mut notes = effects.notes;
+    if warn_temp_tables {
+        notes.push(errors::open_temp_tables());
+    }
+    Ok(notes)
 }
 
 /// START SLAVE [threads] [UNTIL …].
@@ -224,6 +230,15 @@ fn start_sql(state: &Arc<ServerState>, until: Until) -> ServerResult<()> {
 
 /// STOP SLAVE [threads].
 pub fn stop(state: &Arc<ServerState>, threads: Threads) -> Vec<Note> {
+    let mut notes = stop_threads(state, threads);
+    if rules::warns_on_stop(state.config.flavor, open_temp_tables(state)) {
+        notes.push(errors::open_temp_tables());
+    }
+    notes
+}
+
+/// Stops the named threads that run; note 1255 when none does.
+fn stop_threads(state: &Arc<ServerState>, threads: Threads) -> Vec<Note> {
     let (io_running, sql_running) = running(state);
     let stop_io = threads.io() && io_running;
     let stop_sql = threads.sql() && sql_running;
@@ -337,7 +352,7 @@ pub fn startup(state: &Arc<ServerState>) {
 
 /// At shutdown: both threads stopped, positions saved.
 pub fn shutdown(state: &Arc<ServerState>) {
-    stop(state, Threads::default());
+    stop_threads(state, Threads::default());
 }
 
 /// Writes master.info and relay-log.info (a server with a datadir only).

@@ -1,17 +1,42 @@
 //! The errors and notes of the slave statements, with MariaDB 10.11's
-//! codes and texts (checked with `perror` and on a real server).
+//! codes and texts (checked with `perror` and on a real server), and
+//! MySQL 5.7 GA's where the MySQL flavor differs (spec §7.1).
 
 use crate::error::ServerError;
 use crate::replication::channel::UseGtid;
+use crate::server::config::Flavor;
 
 use super::control::Note;
 
-/// 1198: the statement needs both slave threads stopped.
-pub fn slave_must_stop() -> ServerError {
+/// 1198: the statement needs both slave threads stopped; each product words it its own way.
+pub fn slave_must_stop(flavor: Flavor) -> ServerError {
+    let text = match flavor {
+        Flavor::MariaDb => {
+            "This operation cannot be performed as you have a running slave ''; run STOP SLAVE '' first"
+        }
+        Flavor::MySql => {
+            "This operation cannot be performed with a running slave; run STOP SLAVE first"
+        }
+    };
+    ServerError::new(1198, "HY000", text)
+}
+
+/// 3017 (MySQL): an applier option, or slave_parallel_type, while the SQL thread runs.
+pub fn sql_thread_must_stop() -> ServerError {
     ServerError::new(
-        1198,
+        3017,
         "HY000",
-        "This operation cannot be performed as you have a running slave ''; run STOP SLAVE '' first",
+        "This operation cannot be performed with a running slave sql thread; run STOP SLAVE SQL_THREAD first",
+    )
+}
+
+/// 3021 (MySQL 5.7 GA, ER_SLAVE_CHANNEL_IO_THREAD_MUST_STOP): a receiver
+/// option while the IO thread runs; the channel is always the default ''.
+pub fn io_thread_must_stop() -> ServerError {
+    ServerError::new(
+        3021,
+        "HY000",
+        "This operation cannot be performed with a running slave io thread; run STOP SLAVE IO_THREAD FOR CHANNEL '' first.",
     )
 }
 
@@ -97,5 +122,23 @@ pub fn reset_changes_using_gtid(from: UseGtid) -> Note {
             "RESET SLAVE is implicitly changing the value of 'Using_Gtid' from '{}' to 'Slave_Pos'",
             from.label()
         ),
+    )
+}
+
+/// The level a slave statement's condition is reported at: MySQL's 3022
+/// is a warning; the others are notes.
+pub fn level_of(code: u16) -> crate::error::Level {
+    match code {
+        3022 => crate::error::Level::Warning,
+        _ => crate::error::Level::Note,
+    }
+}
+
+/// Warning 3022 (MySQL): STOP SLAVE, or a CHANGE MASTER that moves the
+/// source or position, while replicated temporary tables are open.
+pub fn open_temp_tables() -> Note {
+    (
+        3022,
+        "This operation may not be safe when the slave has temporary tables. The tables will be kept open until the server restarts or until the tables are deleted by any replicated DROP statement. Suggest to wait until slave_open_temp_tables = 0.".into(),
     )
 }

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::ok;
-use crate::error::{Condition, Level};
-use crate::replication::slave::{control, status};
+use crate::error::Condition;
+use crate::replication::slave::{control, errors, status};
 use crate::session::outcome::Outcome;
 use crate::session::{Session, StatementResult};
 use crate::sql::parse::slave_statements::SlaveStatement;
@@ -18,7 +18,11 @@ pub fn run(session: &mut Session, statement: &SlaveStatement) -> StatementResult
         SlaveStatement::ChangeMaster {
             connection,
             options,
+            mysql_only,
         } => {
+            if let Some(error) = mysql_only.as_ref().filter(|_| !mysql_flavor(session)) {
+                return Err(error.clone());
+            }
             control::check_connection(connection)?;
             control::change_master(&state, options)?
         }
@@ -77,12 +81,16 @@ pub fn run(session: &mut Session, statement: &SlaveStatement) -> StatementResult
     };
     for (code, message) in notes {
         session.warn(Condition {
-            level: Level::Note,
+            level: errors::level_of(code),
             code,
             message,
         });
     }
     ok(0)
+}
+
+fn mysql_flavor(session: &Session) -> bool {
+    session.state.config.flavor == crate::server::config::Flavor::MySql
 }
 
 /// The globals a SHOW SLAVE STATUS row shows.

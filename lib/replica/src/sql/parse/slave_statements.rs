@@ -44,6 +44,9 @@ pub enum SlaveStatement {
     ChangeMaster {
         connection: String,
         options: ChangeMaster,
+        /// MySQL's MASTER_AUTO_POSITION is not MariaDB syntax: the 1064 the
+        /// MariaDB flavor raises for it.
+        mysql_only: Option<ServerError>,
     },
     Start {
         connection: String,
@@ -313,7 +316,11 @@ impl Parser<'_> {
         let connection = self.connection();
         self.word(&["TO"])?;
         let mut options = ChangeMaster::default();
+        let mut mysql_only = None;
         loop {
+            if self.peek() == Some(&Token::Word("MASTER_AUTO_POSITION".into())) {
+                mysql_only.get_or_insert_with(|| self.error());
+            }
             self.change_master_option(&mut options)?;
             if !self.try_punct(',') {
                 break;
@@ -323,6 +330,7 @@ impl Parser<'_> {
         Ok(SlaveStatement::ChangeMaster {
             connection,
             options,
+            mysql_only,
         })
     }
 
@@ -346,6 +354,7 @@ impl Parser<'_> {
             "MASTER_DELAY" => o.delay = Some(self.number()?),
             "MASTER_HEARTBEAT_PERIOD" => o.heartbeat_millis = Some(self.millis()?),
             "MASTER_USE_GTID" => o.use_gtid = Some(self.use_gtid()?),
+            "MASTER_AUTO_POSITION" => o.auto_position = Some(self.number::<u8>()? != 0),
             "MASTER_SSL" | "MASTER_SSL_VERIFY_SERVER_CERT" => {
                 let on: u8 = self.number()?;
                 if name == "MASTER_SSL" {

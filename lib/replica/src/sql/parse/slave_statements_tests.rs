@@ -19,6 +19,7 @@ fn reads_change_master_with_every_kind_of_value() {
     let SlaveStatement::ChangeMaster {
         connection,
         options,
+        mysql_only,
     } = ok(
         "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=19520, master_user = 'root', \
          MASTER_CONNECT_RETRY=1, MASTER_LOG_FILE='m.000001', MASTER_LOG_POS=635, \
@@ -36,6 +37,7 @@ fn reads_change_master_with_every_kind_of_value() {
     assert_eq!(options.heartbeat_millis, Some(500));
     assert_eq!(options.ignore_server_ids, Some(vec![3, 4]));
     assert_eq!((options.ssl, options.delay), (Some(true), Some(2)));
+    assert_eq!((options.auto_position, mysql_only), (None, None));
     let SlaveStatement::ChangeMaster { connection, .. } =
         ok("change master 'foo' to master_host='x'")
     else {
@@ -51,6 +53,27 @@ fn bad_change_master_quotes_what_mariadb_quotes() {
     assert_eq!(near("change master master_port=1"), "master_port=1");
     assert_eq!(near("change master to master_use_gtid=foo"), "foo");
     assert_eq!(near("change master to"), "");
+}
+
+#[test]
+fn master_auto_position_is_read_and_carries_mariadbs_syntax_error() {
+    let SlaveStatement::ChangeMaster {
+        options,
+        mysql_only,
+        ..
+    } = ok("CHANGE MASTER TO MASTER_CONNECT_RETRY=2, MASTER_AUTO_POSITION = 1")
+    else {
+        panic!("not CHANGE MASTER");
+    };
+    assert_eq!(options.auto_position, Some(true));
+    let e = mysql_only.expect("MariaDB refuses the option");
+    assert_eq!(e.code, 1064);
+    assert!(
+        e.message
+            .ends_with("near 'MASTER_AUTO_POSITION = 1' at line 1"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
