@@ -165,6 +165,8 @@ impl Worker {
         let result = applier::apply_group_gated(&mut self.session, &job.group, &mut sub_id, &mut |s| {
             let txn = s.txn.id();
             engine.running(txn, Some(t));
+            // Done executing, a worker shows no database (spec 1.1).
+            s.set_db(None);
             engine.gate(t, txn, &s.thread, &s.state.storage)
         });
         let after = self.session.txn.id();
