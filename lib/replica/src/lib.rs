@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod binlog;
+pub mod debug;
 pub mod error;
 pub mod locks;
 pub mod protocol;

@@ -282,12 +282,14 @@ fn our_rpl_suite_sources_the_upstream_includes() {
         .join("../suite")
         .canonicalize()
         .unwrap();
-    let req = DiscoverRequest {
+    let mut req = DiscoverRequest {
         root: ours.clone(),
         suites: vec!["rpl".into()],
         fallback_dirs: vec![root],
         ..upstream(ours.clone(), &[])
     };
+    // As on the bundled server, which our suite is for: have_debug.inc tests run.
+    req.features.debug_build = true;
     let cases = discover(&req).unwrap();
     assert!(cases.len() >= 9, "{}", cases.len());
     for case in &cases {

@@ -60,7 +60,8 @@ impl BundledBackend {
             exe,
             layout,
             features: ServerFeatures {
-                debug_build: false,
+                // `replica` has DEBUG_SYNC and debug_dbug keywords: have_debug.inc tests run.
+                debug_build: true,
                 ssl: false,
                 word_size: 64,
                 flavor: flavor.into(),
@@ -211,6 +212,8 @@ fn server_args(spec: &StartSpec, flavor: &str) -> Vec<String> {
         format!("--flavor={flavor}"),
     ];
     args.extend(spec.args.iter().cloned());
+    // As mtr starts every server: DEBUG_SYNC on, waits of 300 seconds.
+    args.push("--loose-debug-sync-timeout=300".into());
     args
 }
 

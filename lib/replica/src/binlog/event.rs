@@ -37,6 +37,8 @@ pub mod flag {
 /// GTID event flags (the byte after the domain id).
 pub mod gtid_flag {
     pub const STANDALONE: u8 = 0x1;
+    /// FL_GROUP_COMMIT_ID: an 8-byte commit id follows the flags.
+    pub const GROUP_COMMIT_ID: u8 = 0x2;
     pub const TRANSACTIONAL: u8 = 0x4;
     pub const ALLOW_PARALLEL: u8 = 0x8;
     /// The transaction waited for a row lock on the master.
@@ -190,11 +192,31 @@ pub fn binlog_checkpoint(timestamp: u32, file: &str) -> Event {
 
 /// Gtid: opens an event group (MariaDB's GTID event, with its flags).
 pub fn gtid(timestamp: u32, seq_no: u64, domain_id: u32, flags2: u8) -> Event {
-    let mut body = Vec::with_capacity(19);
+    gtid_in_commit_group(timestamp, seq_no, domain_id, flags2, None)
+}
+
+/// Gtid with a group commit id: FL_GROUP_COMMIT_ID and the id take the
+/// place of the zero padding, making the body 21 bytes instead of 19.
+pub fn gtid_in_commit_group(
+    timestamp: u32,
+    seq_no: u64,
+    domain_id: u32,
+    flags2: u8,
+    commit_id: Option<u64>,
+) -> Event {
+    let mut body = Vec::with_capacity(21);
     body.extend_from_slice(&seq_no.to_le_bytes());
     body.extend_from_slice(&domain_id.to_le_bytes());
-    body.push(flags2);
-    body.extend_from_slice(&[0; 6]);
+    match commit_id {
+        Some(id) => {
+            body.push(flags2 | gtid_flag::GROUP_COMMIT_ID);
+            body.extend_from_slice(&id.to_le_bytes());
+        }
+        None => {
+            body.push(flags2 & !gtid_flag::GROUP_COMMIT_ID);
+            body.extend_from_slice(&[0; 6]);
+        }
+    }
     Event {
         kind: kind::GTID,
         timestamp,

@@ -173,9 +173,22 @@ impl BinaryLog {
         gtid_flags: u8,
         events: Vec<Event>,
     ) -> io::Result<Gtid> {
+        self.write_group_in_commit(domain_id, server_id, gtid_flags, None, events)
+    }
+
+    /// [`Self::write_group`] with the group commit id its Gtid event carries, if any.
+    pub fn write_group_in_commit(
+        &self,
+        domain_id: u32,
+        server_id: u32,
+        gtid_flags: u8,
+        commit_id: Option<u64>,
+        events: Vec<Event>,
+    ) -> io::Result<Gtid> {
         let mut open = self.lock();
         let gtid = open.state.next(domain_id, server_id);
-        self.write_locked(&mut open, gtid, gtid_flags, &events)
+        let head = (gtid_flags, commit_id);
+        self.write_locked(&mut open, gtid, head, &events)
     }
 
     /// Writes a group under a GTID of its own: a replicated group keeps
@@ -187,21 +200,24 @@ impl BinaryLog {
         events: Vec<Event>,
     ) -> io::Result<Gtid> {
         let mut open = self.lock();
-        let written = self.write_locked(&mut open, gtid, gtid_flags, &events);
+        let written = self.write_locked(&mut open, gtid, (gtid_flags, None), &events);
         open.server_id = self.settings.server_id;
         written
     }
 
+    /// Appends the group; `head` is the Gtid event's flags and commit id.
     fn write_locked(
         &self,
         open: &mut Open,
         gtid: Gtid,
-        gtid_flags: u8,
+        head: (u8, Option<u64>),
         events: &[Event],
     ) -> io::Result<Gtid> {
         open.server_id = gtid.server_id;
         let timestamp = events.first().map_or_else(now, |e| e.timestamp);
-        let head = event::gtid(timestamp, gtid.seq_no, gtid.domain_id, gtid_flags);
+        let (flags, commit_id) = head;
+        let head =
+            event::gtid_in_commit_group(timestamp, gtid.seq_no, gtid.domain_id, flags, commit_id);
         append(open, &head)?;
         for e in events {
             append(open, e)?;

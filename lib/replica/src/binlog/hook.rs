@@ -445,8 +445,16 @@ fn write_flagged(session: &mut Session, transactional: bool, end: &str, flags: u
         let context = context(session, session.db.clone(), None);
         events.push(event::query(now(), flag::SUPPRESS_USE, &context, end));
     }
+    // DEBUG_SYNC points of MariaDB's group commit; the commit goes on
+    // after a kill during their waits, which later checks report.
+    let _ = crate::debug::sync::hit(session, "commit_after_release_LOCK_prepare_ordered");
+    let Some(log) = session.state.binlog.as_ref() else {
+        return;
+    };
     let _ = write_group(session, log, flags, events);
     log.publish(&session.state.globals);
+    let _ = crate::debug::sync::hit(session, "commit_after_release_LOCK_log");
+    let _ = crate::debug::sync::hit(session, "commit_before_get_LOCK_commit_ordered");
 }
 
 fn log_ddl(session: &mut Session, db: Option<String>, text: &str, xid: bool, flags: u16) {
@@ -472,13 +480,25 @@ fn write_group(
 ) -> std::io::Result<Gtid> {
     match session.binlog_cache.origin {
         Some(gtid) => log.write_replicated_group(gtid, flags, events),
-        None => log.write_group(
+        None => log.write_group_in_commit(
             session.vars.gtid_domain_id() as u32,
             session.vars.server_id() as u32,
             flags,
+            forced_commit_id(session),
             events,
         ),
     }
+}
+
+/// debug_dbug `binlog_force_commit_id`: the group's Gtid event carries
+/// `@commit_id` as its commit id (none when it is 0 or unset).
+fn forced_commit_id(session: &Session) -> Option<u64> {
+    if !crate::debug::dbug::keyword(session, "binlog_force_commit_id") {
+        return None;
+    }
+    let value = session.user_vars.get("commit_id")?;
+    let id = crate::sql::value::convert::to_i64(value, &mut |_| {})?;
+    (id != 0).then_some(id as u64)
 }
 
 /// How `statement` is logged, if at all.

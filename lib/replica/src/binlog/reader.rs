@@ -152,9 +152,14 @@ fn text_after_length(body: &[u8]) -> String {
 fn gtid_info(body: &[u8], server_id: u32) -> String {
     let seq_no = u64_at(body, 0);
     let domain_id = u32_at(body, 8);
-    let standalone = body.get(12).is_some_and(|f| f & 1 != 0);
-    let begin = if standalone { "" } else { "BEGIN " };
-    format!("{begin}GTID {domain_id}-{server_id}-{seq_no}")
+    let flags = body.get(12).copied().unwrap_or(0);
+    let begin = if flags & 1 != 0 { "" } else { "BEGIN " };
+    let commit_id = if flags & 2 != 0 && body.len() >= 21 {
+        format!(" cid={}", u64_at(body, 13))
+    } else {
+        String::new()
+    };
+    format!("{begin}GTID {domain_id}-{server_id}-{seq_no}{commit_id}")
 }
 
 fn query_info(flags: u16, body: &[u8]) -> String {

@@ -33,6 +33,8 @@ pub struct ServerState {
     pub slave: crate::replication::Channel,
     /// The slaves registered with this server as their master.
     pub master: crate::replication::master::MasterState,
+    /// DEBUG_SYNC's server-wide signals (on with --debug-sync-timeout).
+    pub debug_sync: Arc<crate::debug::signals::Signals>,
 }
 
 impl std::fmt::Debug for ServerState {
@@ -70,6 +72,10 @@ impl ServerState {
 
     fn with_storage(config: ServerConfig, storage: Storage) -> Arc<ServerState> {
         let globals = SystemVariables::new(&config);
+        let debug_sync = Arc::new(crate::debug::signals::Signals::from_option(
+            config.option("debug_sync_timeout"),
+        ));
+        globals.attach_debug_sync(Arc::clone(&debug_sync));
         let binlog = crate::binlog::files::open_for(&globals, storage.is_persistent());
         Arc::new(ServerState {
             globals,
@@ -84,6 +90,7 @@ impl ServerState {
             binlog,
             slave: Default::default(),
             master: Default::default(),
+            debug_sync,
         })
     }
 }

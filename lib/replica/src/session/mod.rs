@@ -222,6 +222,7 @@ impl Session {
 
     /// Ends the session: rolls back, releases locks, drops temporary tables.
     pub fn close(&mut self) {
+        let _ = crate::debug::sync::hit(self, "thread_end");
         let _ = self.txn.rollback();
         crate::binlog::hook::discard(self);
         crate::binlog::hook::at_disconnect(self);

@@ -36,6 +36,8 @@ pub struct ThreadEntry {
     pub db: Mutex<Option<String>>,
     pub activity: Mutex<Activity>,
     pub kill: KillSwitch,
+    /// The DEBUG_SYNC points this thread has armed.
+    pub debug_sync: crate::debug::sync::ThreadActions,
     /// Cuts the connection's reads, so an idle connection sees a KILL at once.
     waker: Mutex<Option<Waker>>,
 }
@@ -138,6 +140,7 @@ impl ThreadRegistry {
                 since: Instant::now(),
             }),
             kill: KillSwitch::default(),
+            debug_sync: Default::default(),
             waker: Mutex::new(None),
         });
         let mut threads = self.threads.lock().unwrap();

@@ -32,6 +32,7 @@ const ALIASES: &[&[&str]] = &[
         "slave_parallel_workers",
         "replica_parallel_workers",
     ],
+    &["debug", "debug_dbug"],
 ];
 
 impl SystemVariables {
@@ -81,6 +82,9 @@ impl SystemVariables {
         global: bool,
         value: &Value,
     ) -> ServerResult<(Setting, Vec<Condition>)> {
+        if matches!(def.name, "debug" | "debug_dbug") {
+            return self.dbug_control(session, global, value);
+        }
         let current = if global {
             self.global(def.name)
         } else {
@@ -93,6 +97,30 @@ impl SystemVariables {
             }
             (_, s) => Ok((s, warnings)),
         }
+    }
+
+    /// debug_dbug after a DBUG control string, relative (`+d,x`) to the
+    /// value the session sees or a fresh one; NULL clears it.
+    fn dbug_control(
+        &self,
+        session: &SessionVariables,
+        global: bool,
+        value: &Value,
+    ) -> ServerResult<(Setting, Vec<Condition>)> {
+        let control = match value {
+            Value::Null => String::new(),
+            Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+            _ => return Err(errors::wrong_type("debug_dbug")),
+        };
+        let current = if global {
+            self.global("debug_dbug")
+                .map(|s| s.as_text().to_string())
+                .unwrap_or_default()
+        } else {
+            self.debug_dbug(session)
+        };
+        let next = crate::debug::dbug::Keywords::parse(&current).apply(&control);
+        Ok((Setting::Text(Some(next.explain())), Vec::new()))
     }
 
     /// 1708 when the global max_allowed_packet is below net_buffer_length.

@@ -335,6 +335,13 @@ pub static VARIABLES: &[VarDef] = &[
         access: Access::ReadOnly,
     },
     VarDef {
+        name: "debug",
+        scope: Scope::Both,
+        kind: Kind::Text { nullable: false },
+        default: Some(""),
+        access: Access::Dynamic,
+    },
+    VarDef {
         name: "debug_dbug",
         scope: Scope::Both,
         kind: Kind::Text { nullable: false },

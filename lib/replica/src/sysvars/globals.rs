@@ -4,7 +4,7 @@
 //! asking connection's [`SessionVariables`]; SET lives in `assign`.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::def::{Scope, VarDef};
 use super::errors;
@@ -12,6 +12,7 @@ use super::flavored::{all_for, lookup_for};
 use super::session::SessionVariables;
 use super::setting::Setting;
 use super::startup;
+use crate::debug::signals::Signals;
 use crate::error::ServerResult;
 use crate::server::config::{Flavor, ServerConfig};
 use crate::sql::eval::VarScope;
@@ -23,7 +24,12 @@ pub struct SystemVariables {
     values: Mutex<HashMap<&'static str, Setting>>,
     /// Which variables exist besides MariaDB's (see `flavored`).
     flavor: Flavor,
+    /// DEBUG_SYNC's signals, which `@@debug_sync` describes.
+    debug_sync: OnceLock<Arc<Signals>>,
 }
+
+/// Variables whose session value follows the global one until the session sets its own.
+const FOLLOW_GLOBAL: &[&str] = &["debug", "debug_dbug"];
 
 impl SystemVariables {
     /// Catalog defaults, then the config's fields, then its `options`.
@@ -37,6 +43,7 @@ impl SystemVariables {
         SystemVariables {
             values: Mutex::new(values),
             flavor: config.flavor,
+            debug_sync: OnceLock::new(),
         }
     }
 
@@ -49,8 +56,37 @@ impl SystemVariables {
         self.values.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The value a new connection's copy starts with.
+    /// Lets `@@debug_sync` read the server's signals.
+    pub fn attach_debug_sync(&self, signals: Arc<Signals>) {
+        let _ = self.debug_sync.set(signals);
+    }
+
+    /// `@@debug_sync`: OFF unless the server runs with --debug-sync-timeout.
+    fn debug_sync_value(&self) -> Setting {
+        let text = self
+            .debug_sync
+            .get()
+            .map_or_else(|| "OFF".to_string(), |s| s.describe());
+        Setting::Text(Some(text))
+    }
+
+    /// The session's debug_dbug, or the global one while it has none of its own.
+    pub fn debug_dbug(&self, session: &SessionVariables) -> String {
+        match session.setting("debug_dbug") {
+            Some(Setting::Text(Some(own))) => own.clone(),
+            _ => self
+                .global("debug_dbug")
+                .map(|s| s.as_text().to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The value a new connection's copy starts with (none of its own
+    /// for the variables that follow the global one).
     pub(super) fn initial_session_value(&self, def: &VarDef) -> Setting {
+        if FOLLOW_GLOBAL.contains(&def.name) {
+            return Setting::Text(None);
+        }
         match def.scope {
             Scope::SessionOnly => Setting::from_show_text(&def.kind, def.default),
             _ => self.global(def.name).unwrap_or(Setting::Text(None)),
@@ -120,6 +156,12 @@ impl SystemVariables {
     ) -> Setting {
         if def.name == "timestamp" {
             return Setting::Double(session.timestamp());
+        }
+        if def.name == "debug_sync" {
+            return self.debug_sync_value();
+        }
+        if from_session && FOLLOW_GLOBAL.contains(&def.name) {
+            return Setting::Text(Some(self.debug_dbug(session)));
         }
         let stored = if from_session {
             session.setting(def.name).cloned()

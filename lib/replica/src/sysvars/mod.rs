@@ -13,7 +13,7 @@ mod checks;
 mod convert;
 pub mod def;
 mod describe;
-mod errors;
+pub(crate) mod errors;
 mod flagset;
 pub mod flavored;
 mod globals;

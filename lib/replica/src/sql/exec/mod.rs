@@ -75,7 +75,8 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.seeded_rands.clear();
         session.binlog_cache.rand_seeds = None;
         session.binlog_cache.time_zone_used = false;
-        let result = crate::binlog::hook::before_statement(session, &statement)
+        let result = before_execute(session, &statement)
+            .and_then(|()| crate::binlog::hook::before_statement(session, &statement))
             .and_then(|()| dispatch(session, piece, &statement))
             .and_then(|outcome| {
                 crate::binlog::hook::after_statement(session, piece.text, &statement)
@@ -130,6 +131,15 @@ pub(crate) fn query_rows(
     query: &sqlparser::ast::Query,
 ) -> crate::error::ServerResult<Vec<crate::sql::value::Row>> {
     select::subquery_rows(session, query)
+}
+
+/// DEBUG_SYNC point `before_execute_sql_command`, which MariaDB passes
+/// for every statement but SET (so SET DEBUG_SYNC does not trip its own point).
+fn before_execute(session: &mut Session, statement: &Statement) -> crate::error::ServerResult<()> {
+    match statement {
+        Statement::Sql(ast) if matches!(ast.as_ref(), Ast::Set(_)) => Ok(()),
+        _ => crate::debug::sync::hit(session, "before_execute_sql_command"),
+    }
 }
 
 /// SHOW WARNINGS and its kin report the previous statement's conditions.

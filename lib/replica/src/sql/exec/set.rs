@@ -69,6 +69,9 @@ fn assign(
         }
         Some(variable) => {
             let lower = variable.to_ascii_lowercase();
+            if lower == "debug_sync" {
+                return set_debug_sync(session, scope, value);
+            }
             crate::replication::slave::settings::check_set(&session.state, &lower)?;
             let conditions =
                 session
@@ -82,6 +85,22 @@ fn assign(
             Ok(())
         }
     }
+}
+
+/// SET DEBUG_SYNC: a string (1232 otherwise) for the session only
+/// (1228), parsed into an action rather than stored.
+fn set_debug_sync(session: &mut Session, scope: VarScope, value: SetValue) -> ServerResult<()> {
+    let text = match &value {
+        SetValue::Value(crate::sql::value::Value::Bytes(b)) => {
+            String::from_utf8_lossy(b).into_owned()
+        }
+        _ => return Err(crate::sysvars::errors::wrong_type("debug_sync")),
+    };
+    session
+        .state
+        .globals
+        .set(&mut session.vars, scope, "debug_sync", value)?;
+    crate::debug::sync::set(session, &text)
 }
 
 /// SET GLOBAL gtid_slave_pos: mysql.gtid_slave_pos and the slave channel

@@ -26,6 +26,9 @@ pub fn end_statement(session: &mut Session, statement: &Statement, error: Option
     }
     let ends_itself = matches!(statement, Statement::Sql(ast) if matches!(ast.as_ref(), Ast::StartTransaction { .. } | Ast::Commit { .. } | Ast::Rollback { .. }));
     if !ends_itself && !session.explicit_txn && session.vars.autocommit() {
+        if session.txn.is_active() {
+            passed_commit_lock(session);
+        }
         crate::binlog::hook::before_commit(session);
         session.txn.commit();
     }
@@ -58,12 +61,19 @@ fn commit_open(session: &mut Session) -> Result<(), ServerError> {
         let waits = Waits::of(session);
         let conn = session.id();
         let _intent = waits.with_lock(|wait| waits.state.locks.begin_commit(conn, wait))?;
+        passed_commit_lock(session);
         crate::binlog::hook::before_commit(session);
         session.txn.commit();
     }
     session.explicit_txn = false;
     release_table_accesses(session);
     Ok(())
+}
+
+/// DEBUG_SYNC point `ha_commit_trans_after_acquire_commit_lock`. A commit
+/// under way finishes: a kill during a wait here shows at the next check.
+fn passed_commit_lock(session: &mut Session) {
+    let _ = crate::debug::sync::hit(session, "ha_commit_trans_after_acquire_commit_lock");
 }
 
 /// ROLLBACK, with MariaDB's warning when non-transactional tables changed.
@@ -88,6 +98,7 @@ pub fn flush(session: &mut Session, ast: &Ast) -> StatementResult {
         if session.state.locks.holds_table_locks(session.id()) {
             return Err(errors::locked_tables_or_transaction());
         }
+        crate::debug::sync::hit(session, "ftwrl_before_lock")?;
         let engine = session.state.slave.parallel.lock().unwrap().clone();
         if let Some(engine) = &engine {
             engine.pause(&session.thread, &session.thread.kill)?;
@@ -99,6 +110,7 @@ pub fn flush(session: &mut Session, ast: &Ast) -> StatementResult {
             engine.unpause();
         }
         taken?;
+        crate::debug::sync::hit(session, "flush_tables_with_read_lock_after_acquire_locks")?;
     }
     ok(0)
 }
