@@ -1,6 +1,6 @@
 //! MariaDB's spellings that sqlparser does not know but that mean a form
 //! it does: `DROP [TEMPORARY] TABLES …` is `DROP [TEMPORARY] TABLE …`,
-//! and the table list `UPDATE t1, t2 SET …` is `UPDATE t1 CROSS JOIN t2 SET …`.
+//! `LOCK TABLE …` is `LOCK TABLES …`, and the table list `UPDATE t1, t2 SET …` is `UPDATE t1 CROSS JOIN t2 SET …`.
 //! The token stream from the tokenizer is rewritten in place (spans kept,
 //! so error positions stay right) and goes on to the parser.
 
@@ -22,6 +22,10 @@ pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     };
     if is(0, "UPDATE") {
         return update_commas(tokens);
+    }
+    if is(0, "LOCK") && is(1, "TABLE") {
+        tokens[words[1]].token = Token::make_keyword("TABLES");
+        return tokens;
     }
     if !is(0, "DROP") {
         return tokens;
@@ -92,6 +96,12 @@ mod tests {
             rewritten("DROP  TEMPORARY tables t1, t2"),
             "DROP  TEMPORARY TABLE t1, t2"
         );
+    }
+
+    #[test]
+    fn lock_table_is_lock_tables() {
+        assert_eq!(rewritten("LOCK TABLE t2 WRITE"), "LOCK TABLES t2 WRITE");
+        assert_eq!(rewritten("lock tables t2 read"), "lock tables t2 read");
     }
 
     #[test]
