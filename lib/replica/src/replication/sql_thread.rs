@@ -67,15 +67,21 @@ pub fn start(state: &Arc<ServerState>) -> std::io::Result<()> {
     }
 }
 
-/// Asks the SQL thread to stop and waits until it has (Slave_SQL_Running = No).
-pub fn stop(state: &Arc<ServerState>) {
+/// Tells the SQL thread to stop, without waiting: from now on no group
+/// starts beyond the largest one already started (spec 2.1).
+pub fn request_stop(state: &ServerState) {
     let channel = &state.slave;
     channel.sql_stop.store(true, Ordering::SeqCst);
-    // The stop point is the largest group started now (spec 2.1).
     let engine = lock(&channel.parallel).clone();
     if let Some(engine) = engine {
         engine.update(crate::replication::parallel::order::Order::stop);
     }
+}
+
+/// Asks the SQL thread to stop and waits until it has (Slave_SQL_Running = No).
+pub fn stop(state: &Arc<ServerState>) {
+    let channel = &state.slave;
+    request_stop(state);
     let id = channel.sql_thread_id.load(Ordering::SeqCst);
     if let Some(thread) = state.threads.get(id) {
         // A statement waiting for a lock gives up now.
@@ -185,6 +191,13 @@ impl Worker {
         };
         if !matches!(exit, Exit::Until) {
             parallel.stop();
+        }
+        // MariaDB's hook for tests that act while the driver waits for its workers.
+        if crate::debug::dbug::keyword(&self.session, "rpl_parallel_wait_for_done_trigger") {
+            let _ = crate::debug::sync::set_action(
+                &mut self.session,
+                "now SIGNAL wait_for_done_waiting",
+            );
         }
         let (temp, failure) = parallel.finish();
         self.session.temp_tables = temp;

@@ -64,6 +64,17 @@ impl RowVersions {
         }
     }
 
+    /// What a locking (current) read considers: its own change, else
+    /// another transaction's uncommitted row (whose lock it will wait
+    /// for), else the newest committed version.
+    pub fn current(&self, txn: u64) -> Option<&Row> {
+        match &self.pending {
+            Some(p) if p.txn == txn => p.row.as_ref(),
+            Some(Pending { row: Some(row), .. }) => Some(row),
+            _ => self.latest_committed(),
+        }
+    }
+
     /// The other transaction with an uncommitted change here, if any.
     pub fn pending_owner_other_than(&self, txn: u64) -> Option<u64> {
         self.pending.as_ref().map(|p| p.txn).filter(|&t| t != txn)

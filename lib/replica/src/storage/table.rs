@@ -168,6 +168,29 @@ impl Table {
         Ok(rows)
     }
 
+    /// The rows a locking statement (UPDATE, DELETE, SELECT … FOR UPDATE)
+    /// considers, as InnoDB's current read finds them: newest versions,
+    /// including rows other transactions inserted and have not committed,
+    /// so that [`Table::lock_row`] waits for them instead of missing them.
+    pub fn scan_current(&self, txn: &mut Transaction, wait: &Wait) -> ServerResult<Vec<(RowId, Row)>> {
+        if !self.store.transactional {
+            return self.scan(txn, wait);
+        }
+        wait.kill.check()?;
+        txn.touch();
+        let horizon = txn.horizon();
+        let mut data = self.store.data();
+        data.forget_deleted(horizon);
+        let mut rows: Vec<(RowId, Row)> = data
+            .rows
+            .iter()
+            .filter_map(|(&id, v)| v.current(txn.id()).map(|r| (id, r.clone())))
+            .collect();
+        drop(data);
+        sort_clustered(&self.def(), &mut rows);
+        Ok(rows)
+    }
+
     /// Locking read: waits for the row's lock, then returns its newest
     /// committed (or own) version; None when it is gone.
     pub fn lock_row(

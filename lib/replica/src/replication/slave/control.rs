@@ -245,6 +245,10 @@ fn stop_threads(state: &Arc<ServerState>, threads: Threads) -> Vec<Note> {
     if !stop_io && !stop_sql {
         return vec![errors::slave_was_not_running()];
     }
+    // The stop point is fixed when STOP begins, not after the IO thread ends.
+    if stop_sql {
+        sql_thread::request_stop(state);
+    }
     if stop_io {
         io_thread::stop(state);
     }

@@ -48,10 +48,11 @@ pub fn read_table(
     let waits = Waits::of(session);
     check_access(session, &waits, (schema, name, alias), false)?;
     let wait = waits.row();
-    let rows = table.scan(&mut session.txn, &wait)?;
     let Some(locking) = locking else {
+        let rows = table.scan(&mut session.txn, &wait)?;
         return Ok((def, rows.into_iter().map(|(_, row)| row).collect()));
     };
+    let rows = table.scan_current(&mut session.txn, &wait)?;
     let source = Source {
         alias: alias.to_string(),
         schema: schema.to_string(),
@@ -520,7 +521,7 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
         .collect::<ServerResult<Vec<_>>>()?;
     let strict = Strictness::of(session, &def, false);
     let cap = row_limit::limit(session, update.limit.as_ref())?;
-    let wait_rows = table.scan(&mut session.txn, &waits.row())?;
+    let wait_rows = table.scan_current(&mut session.txn, &waits.row())?;
     let wait_rows = row_limit::ordered(session, &source, wait_rows, &update.order_by)?;
     let (mut matched, mut changed) = (0u64, 0u64);
     for (id, row) in wait_rows {
@@ -598,7 +599,7 @@ pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
     } = open_target(session, &target.relation, "DELETE")?;
     let _intent = waits.write_intent()?;
     let cap = row_limit::limit(session, delete.limit.as_ref())?;
-    let rows = table.scan(&mut session.txn, &waits.row())?;
+    let rows = table.scan_current(&mut session.txn, &waits.row())?;
     let rows = row_limit::ordered(session, &source, rows, &delete.order_by)?;
     let mut deleted = 0u64;
     for (id, row) in rows {
