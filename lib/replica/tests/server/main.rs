@@ -12,6 +12,7 @@ mod common;
 mod master_interop;
 mod persist;
 mod protocol;
+mod random_stop;
 mod slave_io;
 mod sql_thread;
 mod suppressions;
