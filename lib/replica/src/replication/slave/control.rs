@@ -228,6 +228,15 @@ fn start_sql(state: &Arc<ServerState>, until: Until) -> ServerResult<()> {
     sql_thread::start(state).map_err(errors::thread_start)
 }
 
+/// The first step of STOP SLAVE, before it shows `Killing slave`: the
+/// SQL thread's stop point is fixed now (spec 2.1).
+pub fn request_stop(state: &ServerState, threads: Threads) {
+    let (_, sql_running) = running(state);
+    if threads.sql() && sql_running {
+        sql_thread::request_stop(state);
+    }
+}
+
 /// STOP SLAVE [threads].
 pub fn stop(state: &Arc<ServerState>, threads: Threads) -> Vec<Note> {
     let mut notes = stop_threads(state, threads);

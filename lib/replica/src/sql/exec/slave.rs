@@ -44,6 +44,7 @@ pub fn run(session: &mut Session, statement: &SlaveStatement) -> StatementResult
             threads,
         } => {
             control::check_connection(connection)?;
+            control::request_stop(&state, *threads);
             session.thread.set_state("Killing slave");
             let notes = control::stop(&state, *threads);
             session.thread.end_wait();
