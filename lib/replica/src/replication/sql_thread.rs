@@ -35,7 +35,8 @@ const STATE_CAUGHT_UP: &str = "Slave has read all relay log; waiting for more up
 const ARTIFICIAL: u16 = 0x20;
 
 /// The codes retried by default (`slave_transaction_retry_errors`).
-pub(crate) const RETRY_ERRORS: &[u16] = &[1158, 1159, 1160, 1161, 1205, 1213, 1020, 1429, 2013, 12701];
+pub(crate) const RETRY_ERRORS: &[u16] =
+    &[1158, 1159, 1160, 1161, 1205, 1213, 1020, 1429, 2013, 12701];
 
 /// Starts the SQL thread; Slave_SQL_Running is Yes when this returns.
 pub fn start(state: &Arc<ServerState>) -> std::io::Result<()> {
@@ -67,14 +68,20 @@ pub fn start(state: &Arc<ServerState>) -> std::io::Result<()> {
     }
 }
 
-/// Tells the SQL thread to stop, without waiting: from now on no group
-/// starts beyond the largest one already started (spec 2.1).
+/// Tells the SQL thread to stop, without waiting: in the MariaDB flavor no
+/// group starts from now on beyond the largest one already started (spec 2.1).
 pub fn request_stop(state: &ServerState) {
     let channel = &state.slave;
     channel.sql_stop.store(true, Ordering::SeqCst);
+    // MySQL's coordinator negotiates its stop point when it leaves its loop (spec 2.3).
     let engine = lock(&channel.parallel).clone();
     if let Some(engine) = engine {
-        engine.update(crate::replication::parallel::order::Order::stop);
+        let mariadb = state.config.flavor == crate::server::config::Flavor::MariaDb;
+        engine.update(|o| {
+            if mariadb {
+                o.stop();
+            }
+        });
     }
 }
 
@@ -190,7 +197,7 @@ impl Worker {
             return exit;
         };
         if !matches!(exit, Exit::Until) {
-            parallel.stop();
+            parallel.stop(&self.session.thread);
         }
         // MariaDB's hook for tests that act while the driver waits for its workers.
         if crate::debug::dbug::keyword(&self.session, "rpl_parallel_wait_for_done_trigger") {

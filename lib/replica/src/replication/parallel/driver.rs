@@ -6,18 +6,22 @@
 //! `slave_parallel_max_queued` bytes. At the end the driver sets the stop
 //! point (or lets an error's stop stand), waits until every queued group
 //! is done and closes the pool; the temporary tables and the first
-//! failure come back.
+//! failure come back. In the mysql flavor `mysql_schedule` picks the
+//! worker and may hold a group back first, and `mysql_stop` sets the stop.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::engine::{Engine, Failure, TempTables};
+use super::flavor_names::{self, MYSQL_WAIT_DEPENDENCY};
+use super::mysql_schedule::{MySqlScheduler, ParallelType, group_db};
 use super::order::Order;
 use super::pool::{Job, Pool};
 use super::schedule::{GroupTraits, Mode, Scheduler};
 use crate::replication::apply::collect::Group;
 use crate::replication::apply::decode::Body;
+use crate::server::config::Flavor;
 use crate::server::state::ServerState;
 use crate::session::registry::ThreadEntry;
 
@@ -46,6 +50,8 @@ pub struct Dispatcher {
     rings: BTreeMap<u32, (usize, usize)>,
     /// A queued group may have made temporary tables not yet seen.
     temp_possible: bool,
+    /// The mysql flavor's scheduling (`slave_parallel_type`).
+    mysql: Option<MySqlScheduler>,
 }
 
 impl Dispatcher {
@@ -57,7 +63,8 @@ impl Dispatcher {
         use_domains: bool,
         temp_tables: TempTables,
     ) -> Dispatcher {
-        let engine = Arc::new(Engine::new(temp_tables));
+        let flavor = state.config.flavor;
+        let engine = Arc::new(Engine::new(temp_tables).with_flavor(flavor));
         let pool = Pool::start(state, &engine, threads);
         *lock(&state.slave.parallel) = Some(Arc::clone(&engine));
         Dispatcher {
@@ -67,6 +74,7 @@ impl Dispatcher {
             scheduler: Scheduler::new(mode, use_domains),
             rings: BTreeMap::new(),
             temp_possible: false,
+            mysql: (flavor == Flavor::MySql).then(|| MySqlScheduler::new(parallel_type(state))),
         }
     }
 
@@ -79,19 +87,28 @@ impl Dispatcher {
         thread: &ThreadEntry,
     ) -> Dispatched {
         let traits = self.traits(&group);
-        let domain = self.scheduler.domain_of(&traits);
-        let worker = self.choose(domain);
+        let db = self.mysql.as_ref().and_then(|_| group_db(&group));
+        if self.mysql_holds_back(&traits, db.as_deref(), stopping, thread) {
+            return Dispatched::Stopped;
+        }
+        let domain = self.domain_of(&traits);
+        let worker = self.choose_worker(domain, db.as_deref());
         let limit = self.state.globals.slave_parallel_max_queued();
         while !self.pool.has_room(worker, limit) {
             if stopping() || self.engine.failed() {
                 return Dispatched::Stopped;
             }
-            thread.set_state(STATE_QUEUE_FULL);
-            lock(&self.state.slave.sql).state = STATE_QUEUE_FULL.to_string();
+            self.show_state(
+                thread,
+                flavor_names::state(self.engine.flavor, STATE_QUEUE_FULL),
+            );
             self.pool.wait_for_room(worker, ROOM_POLL);
         }
         let ticket = self.engine.update(|o| o.queue(domain));
-        let rule = self.scheduler.rule(&traits, ticket.seq);
+        let rule = match &self.mysql {
+            Some(mysql) => mysql.rule(&traits),
+            None => self.scheduler.rule(&traits, ticket.seq),
+        };
         self.temp_possible |= traits.temporary;
         let job = Job {
             ticket,
@@ -118,6 +135,46 @@ impl Dispatcher {
         }
     }
 
+    /// The mysql flavor's coordinator waits for the groups a new one
+    /// depends on; true if the slave stopped (or failed) meanwhile.
+    fn mysql_holds_back(
+        &mut self,
+        traits: &GroupTraits,
+        db: Option<&str>,
+        stopping: &dyn Fn() -> bool,
+        thread: &ThreadEntry,
+    ) -> bool {
+        let Some(mysql) = self.mysql.as_mut() else {
+            return false;
+        };
+        if !mysql.waits(traits, db) || self.engine.read(Order::idle) {
+            return false;
+        }
+        self.show_state(thread, MYSQL_WAIT_DEPENDENCY);
+        !self.engine.wait_idle_unless(stopping) || self.engine.failed()
+    }
+
+    fn show_state(&self, thread: &ThreadEntry, text: &str) {
+        thread.set_state(text);
+        lock(&self.state.slave.sql).state = text.to_string();
+    }
+
+    /// MySQL has one sequence: the mysql flavor orders all in one domain.
+    fn domain_of(&self, traits: &GroupTraits) -> u32 {
+        match self.mysql {
+            Some(_) => super::mysql_stop::DOMAIN,
+            None => self.scheduler.domain_of(traits),
+        }
+    }
+
+    fn choose_worker(&mut self, domain: u32, db: Option<&str>) -> usize {
+        let size = self.pool.size();
+        match self.mysql.as_mut() {
+            Some(mysql) => mysql.worker(db, size),
+            None => self.choose(domain),
+        }
+    }
+
     /// The next slot of `domain`'s ring.
     fn choose(&mut self, domain: u32) -> usize {
         let n = self.pool.size().max(1);
@@ -141,9 +198,16 @@ impl Dispatcher {
         }
     }
 
-    /// STOP SLAVE: groups up to the largest started run, later ones are skipped.
-    pub fn stop(&self) {
-        self.engine.update(Order::stop);
+    /// STOP SLAVE: groups up to the largest started run, later ones are
+    /// skipped; in the mysql flavor up to the negotiated point.
+    pub fn stop(&self, thread: &ThreadEntry) {
+        match self.mysql {
+            Some(_) => {
+                super::mysql_stop::stop(&self.engine, &self.pool);
+                self.show_state(thread, flavor_names::MYSQL_WAIT_WORKERS_EXIT);
+            }
+            None => self.engine.update(Order::stop),
+        }
     }
 
     /// Whether a worker failed.
@@ -200,4 +264,10 @@ fn mentions_temporary(group: &Group) -> bool {
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `slave_parallel_type` now (the mysql flavor's variable).
+fn parallel_type(state: &ServerState) -> ParallelType {
+    let text = state.globals.global("slave_parallel_type");
+    ParallelType::parse(text.as_ref().map_or("", |s| s.as_text()))
 }

@@ -10,11 +10,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use super::flavor_names;
 use super::order::{Commit, Finished, Order, Start, StartRule, Ticket, WAIT_COMMIT};
 use crate::binlog::gtid::Gtid;
 use crate::error::{ServerError, ServerResult};
 use crate::replication::apply::applier::GroupError;
 use crate::replication::apply::errors::SqlFailure;
+use crate::server::config::Flavor;
 use crate::session::kill::{KILL_POLL, KillSwitch};
 use crate::session::registry::ThreadEntry;
 use crate::storage::{Storage, Table};
@@ -49,6 +51,8 @@ pub struct Engine {
     pause_busy: Mutex<bool>,
     pause_free: Condvar,
     pub temp_tables: Mutex<TempTables>,
+    /// Whose names the waits show.
+    pub flavor: Flavor,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -61,6 +65,15 @@ impl Engine {
             temp_tables: Mutex::new(temp_tables),
             ..Engine::default()
         }
+    }
+
+    pub fn with_flavor(self, flavor: Flavor) -> Engine {
+        Engine { flavor, ..self }
+    }
+
+    /// Shows a wait of the order in `thread`, named as the flavor names it.
+    fn show(&self, thread: &ThreadEntry, state: &'static str) {
+        thread.set_state(flavor_names::state(self.flavor, state));
     }
 
     /// Runs `f` on the order and wakes everyone waiting for a change.
@@ -81,7 +94,7 @@ impl Engine {
         let mut order = lock(&self.order);
         loop {
             match order.start(t, rule) {
-                Start::Wait(state) => thread.set_state(state),
+                Start::Wait(state) => self.show(thread, state),
                 decided => return decided,
             }
             order = self.wait(order);
@@ -106,7 +119,7 @@ impl Engine {
             match order.commit(t) {
                 Commit::Go => return Ok(()),
                 Commit::PriorFailed => return Err(prior_failed()),
-                Commit::Wait => thread.set_state(WAIT_COMMIT),
+                Commit::Wait => self.show(thread, WAIT_COMMIT),
             }
             drop(order);
             if locks(txn) {
@@ -146,7 +159,7 @@ impl Engine {
             if order.prior_committed(t) {
                 return true;
             }
-            thread.set_state(WAIT_COMMIT);
+            self.show(thread, WAIT_COMMIT);
             order = self.wait(order);
         }
     }
@@ -192,6 +205,18 @@ impl Engine {
         while !order.idle() {
             order = self.wait(order);
         }
+    }
+
+    /// Waits until every queued group is done, or `give_up` holds; whether idle.
+    pub fn wait_idle_unless(&self, give_up: &dyn Fn() -> bool) -> bool {
+        let mut order = lock(&self.order);
+        while !order.idle() {
+            if give_up() {
+                return false;
+            }
+            order = self.wait(order);
+        }
+        true
     }
 
     /// FLUSH TABLES WITH READ LOCK, before it takes the lock: holds back

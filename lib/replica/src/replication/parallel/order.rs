@@ -206,6 +206,20 @@ impl Order {
         }
     }
 
+    /// A stop point of `domain` set by another rule (MySQL's, `mysql_stop`).
+    pub fn stop_at(&mut self, domain: u32, seq: u64) {
+        self.stopping = true;
+        let d = self.domains.entry(domain).or_default();
+        d.stop_at = Some(d.stop_at.map_or(seq, |s| s.min(seq)));
+    }
+
+    /// Whether the group has reached its commit (or is done).
+    pub fn reached_commit(&self, t: Ticket) -> bool {
+        self.domains
+            .get(&t.domain)
+            .is_some_and(|d| t.seq <= d.commit_started_upto || d.commit_started.contains(&t.seq))
+    }
+
     /// UNTIL reached: everything queued still runs, nothing after it.
     pub fn drain(&mut self) {
         self.stopping = true;

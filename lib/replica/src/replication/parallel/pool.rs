@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::engine::Engine;
+use super::mysql_stop::Hand;
 use super::order::{StartRule, Ticket};
 use crate::replication::apply::collect::Group;
 use crate::server::state::ServerState;
@@ -35,6 +36,9 @@ struct Queued {
     jobs: VecDeque<Job>,
     bytes: u64,
     closed: bool,
+    /// The job the worker took and has not finished (MySQL's stop rule).
+    current: Option<Ticket>,
+    last_assigned: Option<Ticket>,
 }
 
 /// One worker's queue.
@@ -52,6 +56,7 @@ impl Queue {
     fn push(&self, job: Job) {
         let mut q = lock(&self.queued);
         q.bytes += job.bytes;
+        q.last_assigned = Some(job.ticket);
         q.jobs.push_back(job);
         self.changed.notify_all();
     }
@@ -61,23 +66,31 @@ impl Queue {
         let mut q = lock(&self.queued);
         loop {
             if let Some(job) = q.jobs.pop_front() {
+                q.current = Some(job.ticket);
                 return Some(job);
             }
             if q.closed {
                 return None;
             }
-            q = self
-                .changed
-                .wait(q)
-                .unwrap_or_else(|e| e.into_inner());
+            q = self.changed.wait(q).unwrap_or_else(|e| e.into_inner());
         }
     }
 
-    /// A job's bytes are no longer held.
+    /// The current job is done: its bytes are no longer held.
     pub fn free(&self, bytes: u64) {
         let mut q = lock(&self.queued);
+        q.current = None;
         q.bytes = q.bytes.saturating_sub(bytes);
         self.changed.notify_all();
+    }
+
+    fn hand(&self) -> Hand {
+        let q = lock(&self.queued);
+        Hand {
+            current: q.current,
+            head: q.jobs.front().map(|j| j.ticket),
+            last_assigned: q.last_assigned,
+        }
     }
 
     fn bytes(&self) -> u64 {
@@ -109,7 +122,8 @@ impl Pool {
         let mut pool = Pool::default();
         for _ in 0..size {
             let queue = Arc::new(Queue::default());
-            let ready = super::worker::spawn(state, engine, &queue);
+            let number = pool.queues.len() + 1;
+            let ready = super::worker::spawn(state, engine, &queue, number);
             if let Some(handle) = ready {
                 pool.queues.push(queue);
                 pool.threads.push(handle);
@@ -133,6 +147,11 @@ impl Pool {
 
     pub fn push(&self, i: usize, job: Job) {
         self.queues[i].push(job);
+    }
+
+    /// What each worker holds now.
+    pub fn hands(&self) -> Vec<Hand> {
+        self.queues.iter().map(|q| q.hand()).collect()
     }
 
     /// Total bytes queued to all workers.

@@ -1,7 +1,8 @@
 //! One worker thread of the pool (spec 1.1–1.4, 4): it takes [`Job`]s
 //! from its queue in order and, for each, waits until the group may
 //! start (or skips it past a stop or failure point), applies it in its
-//! own session (`system user`, Command `Slave_worker`), waits at the
+//! own session (`system user`, Command `Slave_worker`; names by flavor
+//! through `flavor_names`), waits at the
 //! commit for the previous group, then commits and publishes the
 //! positions. A temporary error, or any error of a group that ran
 //! before its predecessor committed, rolls back and retries once the
@@ -11,32 +12,40 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use super::engine::{self, Engine, Failure};
+use super::flavor_names;
+use super::mysql_failure::{self, FailedAt};
 use super::order::{Finished, Start};
 use super::pool::{Job, Queue};
 use crate::binlog::gtid::Gtid;
 use crate::replication::apply::applier::{self, GroupError};
 use crate::replication::apply::errors;
+use crate::replication::apply::errors::SqlFailure;
 use crate::replication::sql_thread::{RETRY_ERRORS, describe_failure, record_progress};
+use crate::server::config::Flavor;
 use crate::server::state::ServerState;
 use crate::session::Session;
 
 /// The idle worker's process-list state.
 pub const STATE_IDLE: &str = "Waiting for work from SQL thread";
 
-/// Starts a worker on `queue`; it is in the process list when this returns.
+/// Starts worker number `number` (1-based) on `queue`; it is in the
+/// process list when this returns.
 pub fn spawn(
     state: &Arc<ServerState>,
     engine: &Arc<Engine>,
     queue: &Arc<Queue>,
+    number: usize,
 ) -> Option<JoinHandle<()>> {
     let thread = state.threads.register("system user", "", None);
-    thread.begin("Slave_worker", None);
-    thread.set_state(STATE_IDLE);
+    let command = flavor_names::worker_command(engine.flavor);
+    thread.begin(command, None);
+    thread.set_state(flavor_names::state(engine.flavor, STATE_IDLE));
     let mut session = Session::new(Arc::clone(state), Arc::clone(&thread));
-    session.fixed_command = Some("Slave_worker");
+    session.fixed_command = Some(command);
     let mut worker = Worker {
         session,
         engine: Arc::clone(engine),
+        number,
     };
     let queue = Arc::clone(queue);
     let spawned = std::thread::Builder::new()
@@ -51,6 +60,7 @@ pub fn spawn(
 struct Worker {
     session: Session,
     engine: Arc<Engine>,
+    number: usize,
 }
 
 impl Worker {
@@ -66,8 +76,13 @@ impl Worker {
 
     fn idle(&mut self) {
         self.session.set_db(None);
-        self.session.thread.begin("Slave_worker", None);
-        self.session.thread.set_state(STATE_IDLE);
+        let flavor = self.engine.flavor;
+        self.session
+            .thread
+            .begin(flavor_names::worker_command(flavor), None);
+        self.session
+            .thread
+            .set_state(flavor_names::state(flavor, STATE_IDLE));
     }
 
     fn job(&mut self, job: &Job) {
@@ -105,13 +120,31 @@ impl Worker {
             Err(e) => {
                 let failure = Failure {
                     ticket: job.ticket,
-                    failure: describe_failure(&self.session.state, e),
+                    failure: self.describe(e, job),
                     gtid: job.group.gtid.map(|g| g.gtid),
                 };
                 self.engine.fail(failure);
                 Finished::Failed
             }
         }
+    }
+
+    /// The failure as Last_SQL_Error gives it: in the mysql flavor, the coordinator's.
+    fn describe(&self, e: GroupError, job: &Job) -> SqlFailure {
+        let state = &self.session.state;
+        let end_log_pos = mysql_failure::failed_event_end(&e, &job.group);
+        let failure = describe_failure(state, e);
+        if self.engine.flavor != Flavor::MySql {
+            return failure;
+        }
+        let master_log = lock(&state.slave.sql).relay_master_log_file.clone();
+        let at = FailedAt {
+            worker: self.number,
+            gtid: job.group.gtid.map(|g| g.gtid),
+            master_log: &master_log,
+            end_log_pos,
+        };
+        mysql_failure::coordinator_stopped(&at, failure)
     }
 
     fn apply_with_retries(&mut self, job: &Job) -> Result<Option<Gtid>, GroupError> {
@@ -162,13 +195,14 @@ impl Worker {
         self.engine.running(txn, Some(t));
         let engine = Arc::clone(&self.engine);
         let mut sub_id = job.sub_id;
-        let result = applier::apply_group_gated(&mut self.session, &job.group, &mut sub_id, &mut |s| {
-            let txn = s.txn.id();
-            engine.running(txn, Some(t));
-            // Done executing, a worker shows no database (spec 1.1).
-            s.set_db(None);
-            engine.gate(t, txn, &s.thread, &s.state.storage)
-        });
+        let result =
+            applier::apply_group_gated(&mut self.session, &job.group, &mut sub_id, &mut |s| {
+                let txn = s.txn.id();
+                engine.running(txn, Some(t));
+                // Done executing, a worker shows no database (spec 1.1).
+                s.set_db(None);
+                engine.gate(t, txn, &s.thread, &s.state.storage)
+            });
         let after = self.session.txn.id();
         self.engine.running(txn, None);
         self.engine.running(after, None);
