@@ -265,7 +265,8 @@ mod tests {
                 "--defaults-file=/v/my.cnf",
                 "--defaults-group-suffix=.2",
                 "--flavor=mysql",
-                "--log-slave-updates"
+                "--log-slave-updates",
+                "--loose-debug-sync-timeout=300"
             ]
         );
         assert_eq!(choose(&mysql, "t"), "t,mysql.result");

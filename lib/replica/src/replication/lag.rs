@@ -54,6 +54,10 @@ mod tests {
         lag.end(b);
         assert_eq!(lag.seconds(100), 0);
         lag.begin(120);
-        assert_eq!(lag.seconds(100), 0, "a master clock ahead gives 0, not less");
+        assert_eq!(
+            lag.seconds(100),
+            0,
+            "a master clock ahead gives 0, not less"
+        );
     }
 }

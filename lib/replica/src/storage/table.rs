@@ -172,7 +172,11 @@ impl Table {
     /// considers, as InnoDB's current read finds them: newest versions,
     /// including rows other transactions inserted and have not committed,
     /// so that [`Table::lock_row`] waits for them instead of missing them.
-    pub fn scan_current(&self, txn: &mut Transaction, wait: &Wait) -> ServerResult<Vec<(RowId, Row)>> {
+    pub fn scan_current(
+        &self,
+        txn: &mut Transaction,
+        wait: &Wait,
+    ) -> ServerResult<Vec<(RowId, Row)>> {
         if !self.store.transactional {
             return self.scan(txn, wait);
         }

@@ -68,7 +68,12 @@ fn groups_after_a_failed_one_roll_back_and_earlier_ones_commit() {
     order.sort();
     assert_eq!(
         order,
-        vec![(1, "committed"), (2, "failed"), (3, "rolled back"), (4, "rolled back")]
+        vec![
+            (1, "committed"),
+            (2, "failed"),
+            (3, "rolled back"),
+            (4, "rolled back")
+        ]
     );
 }
 

@@ -182,7 +182,12 @@ mod tests {
         let ddl = gtid_flag::STANDALONE | gtid_flag::DDL;
         let r = rules(
             Mode::Optimistic,
-            &[group(TRX, None), group(TRX, None), group(ddl, None), group(TRX, None)],
+            &[
+                group(TRX, None),
+                group(TRX, None),
+                group(ddl, None),
+                group(TRX, None),
+            ],
         );
         let barriers: Vec<u64> = r.iter().map(|r| r.barrier).collect();
         assert_eq!(barriers, vec![0, 0, 2, 3]);
@@ -203,7 +208,10 @@ mod tests {
         assert!(r.iter().all(|r| r.after_prior_commit));
         let a = rules(
             Mode::Aggressive,
-            &[group(TRX | gtid_flag::WAITED, None), group(gtid_flag::TRANSACTIONAL, None)],
+            &[
+                group(TRX | gtid_flag::WAITED, None),
+                group(gtid_flag::TRANSACTIONAL, None),
+            ],
         );
         assert!(a.iter().all(|r| !r.after_prior_commit));
     }
