@@ -68,11 +68,12 @@ pub fn start(state: &Arc<ServerState>) -> std::io::Result<()> {
     }
 }
 
-/// Tells the SQL thread to stop, without waiting: in the MariaDB flavor no
-/// group starts from now on beyond the largest one already started (spec 2.1).
+/// The first step of stopping, taken when STOP SLAVE begins: in the
+/// MariaDB flavor no group starts from now on beyond the largest one
+/// already started (spec 2.1). A serial SQL thread goes on until [`stop`]:
+/// it applies what the relay log holds while the IO thread stops.
 pub fn request_stop(state: &ServerState) {
     let channel = &state.slave;
-    channel.sql_stop.store(true, Ordering::SeqCst);
     // MySQL's coordinator negotiates its stop point when it leaves its loop (spec 2.3).
     let engine = lock(&channel.parallel).clone();
     if let Some(engine) = engine {
@@ -88,6 +89,7 @@ pub fn request_stop(state: &ServerState) {
 /// Asks the SQL thread to stop and waits until it has (Slave_SQL_Running = No).
 pub fn stop(state: &Arc<ServerState>) {
     let channel = &state.slave;
+    channel.sql_stop.store(true, Ordering::SeqCst);
     request_stop(state);
     let id = channel.sql_thread_id.load(Ordering::SeqCst);
     if let Some(thread) = state.threads.get(id) {

@@ -243,10 +243,6 @@ fn serve(
     }
     set_state(state, entry, states::WAITING, IoRunning::Yes);
     loop {
-        // STOP SLAVE: what is still buffered is not queued (it comes again).
-        if control.stopped() {
-            return Ended::Exit;
-        }
         match link.packet() {
             Ok(Packet::Event(bytes)) => match queue_one(state, &bytes, queue_state) {
                 Ok(Queued::UntilReached) => {
