@@ -52,8 +52,7 @@ fn commit_order(n: u64, fail: Option<u64>) -> Vec<(u64, &'static str)> {
         h.join().unwrap();
     }
     engine.wait_idle();
-    let out = log.lock().unwrap().clone();
-    out
+    log.lock().unwrap().clone()
 }
 
 #[test]
@@ -69,7 +68,12 @@ fn groups_after_a_failed_one_roll_back_and_earlier_ones_commit() {
     order.sort();
     assert_eq!(
         order,
-        vec![(1, "committed"), (2, "failed"), (3, "rolled back"), (4, "rolled back")]
+        vec![
+            (1, "committed"),
+            (2, "failed"),
+            (3, "rolled back"),
+            (4, "rolled back")
+        ]
     );
 }
 
@@ -89,7 +93,7 @@ fn a_pause_waits_for_the_started_groups_and_holds_the_next() {
         })
     };
     engine.pause(&thread, &thread.kill).unwrap();
-    assert_eq!(engine.read(|o| o.prior_committed(second)), true);
+    assert!(engine.read(|o| o.prior_committed(second)));
     assert_eq!(
         engine.update(|o| o.start(second, FREE)),
         Start::Wait(crate::replication::parallel::order::WAIT_READ_LOCK)
