@@ -32,6 +32,7 @@ pub fn table() -> Table {
             "mode",
             "threads",
             "txns",
+            "runs",
             "seconds",
             "speed-up",
             "P",
@@ -40,7 +41,7 @@ pub fn table() -> Table {
         ],
     );
     t.notes = vec![
-        "speed-up = seconds of the serial run (0 threads) of the same server / seconds".into(),
+        "seconds = median over the runs; speed-up = seconds of the serial run (0 threads) of the same server / seconds".into(),
         "P = effective parallelism the mode allows on this workload: the thread count for \
          optimistic, 1 for serial and for conservative"
             .into(),
@@ -55,45 +56,67 @@ pub fn table() -> Table {
     t
 }
 
-/// Measures every configuration on `pair`, adding rows to `table`.
-pub fn run(pair: &mut Pair, txns: usize, table: &mut Table) {
-    let direct = direct(pair, txns);
-    let mut serial = None;
+/// Measures every configuration `rounds` times on `pair` (round by round,
+/// so a change in machine load touches them all) and adds their medians.
+pub fn run(pair: &mut Pair, txns: usize, rounds: usize, table: &mut Table) {
+    let mut times = vec![Vec::new(); CONFIGS.len() + 1];
+    for round in 0..rounds {
+        for (i, &(threads, mode)) in CONFIGS.iter().enumerate() {
+            let name = format!("bench.c{round}_{i}");
+            times[i].push(measure(pair, &name, threads, mode, txns));
+        }
+        times[CONFIGS.len()].push(direct(pair, txns));
+    }
+    let medians: Vec<f64> = times.iter_mut().map(|t| median(t)).collect();
+    let row = Row {
+        server: pair.kind.name(),
+        txns,
+        rounds,
+        serial: medians[0],
+    };
     for (i, &(threads, mode)) in CONFIGS.iter().enumerate() {
-        let secs = measure(pair, &format!("bench.c{i}"), threads, mode, txns);
-        let serial_secs = *serial.get_or_insert(secs);
         let p = if threads > 0 && mode == "optimistic" {
             threads as usize
         } else {
             1
-        }
-        .min(txns);
-        let ideal = txns as f64 * SLEEP_S / p as f64;
+        };
         let mode = if threads == 0 { "serial" } else { mode };
-        table.push(vec![
-            pair.kind.name().into(),
+        table.push(row.cells(mode, &threads.to_string(), p, medians[i]));
+    }
+    table.push(row.cells("client", "-", 1, medians[CONFIGS.len()]));
+}
+
+/// What every row of one server shares.
+struct Row {
+    server: &'static str,
+    txns: usize,
+    rounds: usize,
+    /// The serial run's median seconds.
+    serial: f64,
+}
+
+impl Row {
+    fn cells(&self, mode: &str, threads: &str, p: usize, secs: f64) -> Vec<String> {
+        let p = p.min(self.txns);
+        let ideal = self.txns as f64 * SLEEP_S / p as f64;
+        vec![
+            self.server.into(),
             mode.into(),
-            threads.to_string(),
-            txns.to_string(),
+            threads.into(),
+            self.txns.to_string(),
+            self.rounds.to_string(),
             format!("{secs:.3}"),
-            format!("{:.2}", serial_secs / secs),
+            format!("{:.2}", self.serial / secs),
             p.to_string(),
             format!("{ideal:.3}"),
-            format!("{:.3}", (secs - ideal) / txns as f64 * 1000.0),
-        ]);
+            format!("{:.3}", (secs - ideal) / self.txns as f64 * 1000.0),
+        ]
     }
-    let ideal = txns as f64 * SLEEP_S;
-    table.push(vec![
-        pair.kind.name().into(),
-        "client".into(),
-        "-".into(),
-        txns.to_string(),
-        format!("{direct:.3}"),
-        format!("{:.2}", serial.unwrap_or(direct) / direct),
-        "1".into(),
-        format!("{ideal:.3}"),
-        format!("{:.3}", (direct - ideal) / txns as f64 * 1000.0),
-    ]);
+}
+
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
 
 /// The same statements sent by a client straight to the slave, one by one

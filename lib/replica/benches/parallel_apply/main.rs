@@ -8,7 +8,8 @@
 //!
 //! Run: `cargo bench -p rmtr-replica --bench parallel_apply`. Environment:
 //! `BENCHES` (default `catchup,stop,memory`), `SERVERS` (default
-//! `bundled,mariadbd`), `CATCHUP_TXNS` (400), `STOP_KS` (`10,100,1000`;
+//! `bundled,mariadbd`), `CATCHUP_TXNS` (400), `ROUNDS` (catch-up runs per
+//! configuration, median shown; 1), `STOP_KS` (`10,100,1000`;
 //! `STOP_BIG=1` adds 10000), `MEMORY_N` (100000), `PORT_BASE` (ports from
 //! there upwards instead of any free one), `MARIADBD_OPTS` (extra mariadbd
 //! options), `JSON` (output file), `KEEP=1` (keep the scratch datadirs).
@@ -59,10 +60,11 @@ fn main() {
 
 fn catchup(launcher: &mut Launcher, kinds: &[Kind]) -> Table {
     let txns = number("CATCHUP_TXNS", 400);
+    let rounds = number("ROUNDS", 1).max(1);
     let mut table = catchup::table();
     for &kind in kinds {
         let mut pair = launcher.pair(kind);
-        catchup::run(&mut pair, txns, &mut table);
+        catchup::run(&mut pair, txns, rounds, &mut table);
     }
     table
 }

@@ -32,6 +32,7 @@ pub fn table() -> Table {
             "driver state",
             "apply s",
             "HWM end MB",
+            "gtid_slave_pos rows",
         ],
     );
     t.notes = vec![
@@ -39,7 +40,9 @@ pub fn table() -> Table {
         "RSS before = VmRSS with the backlog relayed, SQL thread stopped; HWM blocked = \
          VmHWM once it stopped growing for 3 s with the workers held; growth = the difference"
             .into(),
-        "apply s = from releasing the lock until the slave has everything".into(),
+        "apply s = from releasing the lock until the slave has everything; HWM end = VmHWM \
+         then; gtid_slave_pos rows = rows in mysql.gtid_slave_pos then"
+            .into(),
     ];
     t
 }
@@ -94,6 +97,7 @@ fn measure(launcher: &mut Launcher, n: usize, queue: u64, table: &mut Table) {
     let apply = start.elapsed().as_secs_f64();
     let count = sql::value(&mut pair.slave, "SELECT COUNT(*) FROM bench.m");
     assert_eq!(count, n.to_string(), "rows on the slave");
+    let pos_rows = sql::value(&mut pair.slave, "SELECT COUNT(*) FROM mysql.gtid_slave_pos");
     let mb = |kb: u64| format!("{:.1}", kb as f64 / 1024.0);
     table.push(vec![
         queue.to_string(),
@@ -105,6 +109,7 @@ fn measure(launcher: &mut Launcher, n: usize, queue: u64, table: &mut Table) {
         state,
         format!("{apply:.2}"),
         mb(status_kb(pid, "VmHWM")),
+        pos_rows,
     ]);
 }
 
