@@ -128,7 +128,7 @@ impl RelayReader {
                 return Ok(Some(event));
             }
             (control.waiting)();
-            wait_for_growth(channel, seen);
+            wait_for_growth(channel, seen, control.stopping);
         }
     }
 
@@ -311,10 +311,11 @@ fn relay_space(channel: &Channel) -> u64 {
 }
 
 /// Waits a slice of time for the IO thread to append, unless it has since
-/// `seen` (an append between the read and the wait is not waited for).
-fn wait_for_growth(channel: &Channel, seen: u64) {
+/// `seen` (an append between the read and the wait is not waited for) or
+/// a stop came (asked under the lock STOP SLAVE notifies with).
+fn wait_for_growth(channel: &Channel, seen: u64, stopping: &dyn Fn() -> bool) {
     let io = channel.io.lock().unwrap_or_else(|e| e.into_inner());
-    if io.relay_log_space != seen {
+    if io.relay_log_space != seen || stopping() {
         return;
     }
     let _ = channel.relay_grown.wait_timeout(io, WAIT_SLICE);

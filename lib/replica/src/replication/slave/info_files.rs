@@ -16,7 +16,27 @@ const MASTER_INFO_LINES: usize = 33;
 
 /// Writes master.info.
 pub fn write_master_info(datadir: &Path, info: &MasterInfo) -> io::Result<()> {
-    fs::write(datadir.join(MASTER_INFO), master_info_text(info))
+    overwrite(
+        &datadir.join(MASTER_INFO),
+        master_info_text(info).as_bytes(),
+    )
+}
+
+/// Writes `text` over the file's start, cutting it only when it was longer:
+/// the IO thread rewrites master.info after every event, and truncating
+/// each time costs the filesystem far more than the write.
+fn overwrite(path: &Path, text: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    file.write_all(text)?;
+    if file.metadata()?.len() > text.len() as u64 {
+        file.set_len(text.len() as u64)?;
+    }
+    Ok(())
 }
 
 /// Writes relay-log.info.
@@ -168,6 +188,21 @@ mod tests {
                 "END_MARKER"
             ]
         );
+    }
+
+    #[test]
+    fn a_shorter_master_info_replaces_a_longer_one_whole() {
+        let dir = std::env::temp_dir().join(format!("info-shrink-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let mut long = info();
+        long.log_file = "master-bin.000123".into();
+        long.log_pos = 123_456_789;
+        write_master_info(&dir, &long).unwrap();
+        let short = info();
+        write_master_info(&dir, &short).unwrap();
+        let text = fs::read_to_string(dir.join(MASTER_INFO)).unwrap();
+        assert_eq!(text, master_info_text(&short));
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
