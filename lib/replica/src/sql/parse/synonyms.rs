@@ -1,6 +1,7 @@
 //! MariaDB's spellings that sqlparser does not know but that mean a form
 //! it does: `DROP [TEMPORARY] TABLES …` is `DROP [TEMPORARY] TABLE …`,
-//! `LOCK TABLE …` is `LOCK TABLES …`, and the table list `UPDATE t1, t2 SET …` is `UPDATE t1 CROSS JOIN t2 SET …`.
+//! `LOCK TABLE …` is `LOCK TABLES …`, the operator `a MOD b` is `a % b`,
+//! and the table list `UPDATE t1, t2 SET …` is `UPDATE t1 CROSS JOIN t2 SET …`.
 //! The token stream from the tokenizer is rewritten in place (spans kept,
 //! so error positions stay right) and goes on to the parser.
 
@@ -8,6 +9,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 /// `tokens` with a leading `DROP [TEMPORARY] TABLES` read as `DROP [TEMPORARY] TABLE`.
 pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    infix_mod(&mut tokens);
     let words: Vec<usize> = tokens
         .iter()
         .enumerate()
@@ -36,6 +38,30 @@ pub fn rewrite(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         tokens[at].token = Token::make_keyword("TABLE");
     }
     tokens
+}
+
+/// `x MOD y` (the operator, not the function `MOD(x, y)`) as `x % y`.
+fn infix_mod(tokens: &mut [TokenWithSpan]) {
+    let solid: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    for (n, &i) in solid.iter().enumerate() {
+        let is_mod = matches!(&tokens[i].token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("MOD"));
+        let after_operand = n > 0
+            && matches!(
+                tokens[solid[n - 1]].token,
+                Token::Word(_) | Token::Number(..) | Token::RParen | Token::SingleQuotedString(_)
+            );
+        let call = solid
+            .get(n + 1)
+            .is_some_and(|&j| tokens[j].token == Token::LParen);
+        if is_mod && after_operand && !call {
+            tokens[i].token = Token::Mod;
+        }
+    }
 }
 
 /// The commas of UPDATE's table list (outside parentheses, before SET) as CROSS JOIN.
@@ -96,6 +122,16 @@ mod tests {
             rewritten("DROP  TEMPORARY tables t1, t2"),
             "DROP  TEMPORARY TABLE t1, t2"
         );
+    }
+
+    #[test]
+    fn the_mod_operator_is_percent_and_the_function_stays() {
+        assert_eq!(
+            rewritten("UPDATE t1 SET b=b+1 WHERE a=((1+2) MOD 5)"),
+            "UPDATE t1 SET b=b+1 WHERE a=((1+2) % 5)"
+        );
+        assert_eq!(rewritten("SELECT a mod 3 FROM t"), "SELECT a % 3 FROM t");
+        assert_eq!(rewritten("SELECT MOD(a, 3)"), "SELECT MOD(a, 3)");
     }
 
     #[test]
