@@ -217,27 +217,28 @@ impl Worker {
         }
     }
 
-    /// Hands the group to the pool; None if it should run here instead.
-    fn dispatch(&mut self, group: &Group) -> Option<Option<Exit>> {
-        if !self.dispatching || lock(&self.state.slave.sql).skip_counter > 0 {
-            return None;
-        }
+    /// Whether the group goes to the pool rather than running here.
+    fn goes_to_pool(&self, group: &Group) -> bool {
         let origin = group.events.first().map(|r| r.event.header.server_id);
-        if origin.is_some_and(|s| self.is_own(s)) {
-            return None;
-        }
-        let parallel = self.parallel.as_mut()?;
+        self.dispatching
+            && self.parallel.is_some()
+            && lock(&self.state.slave.sql).skip_counter == 0
+            && !origin.is_some_and(|s| self.is_own(s))
+    }
+
+    /// Hands the group to the pool; Some(exit) when the thread stops instead.
+    fn dispatch(&mut self, group: Group) -> Option<Exit> {
         let sub_id = self.sub_id;
         if group.gtid.is_some() {
             self.sub_id += 1;
         }
+        let parallel = self.parallel.as_mut()?;
         let state = Arc::clone(&self.state);
         let stopping = || state.slave.sql_stop.load(Ordering::SeqCst);
-        let queued = parallel.dispatch(group.clone(), sub_id, &stopping, &self.session.thread);
-        Some(match queued {
+        match parallel.dispatch(group, sub_id, &stopping, &self.session.thread) {
             Dispatched::Queued => None,
             Dispatched::Stopped => Some(Exit::Stopped),
-        })
+        }
     }
 
     /// Before the thread handles something itself: the pool is idle.
@@ -286,7 +287,7 @@ impl Worker {
                     self.bookkeeping(&read);
                     None
                 }
-                Ok(Some(Unit::Group(group))) => self.group(&group),
+                Ok(Some(Unit::Group(group))) => self.group(group),
                 Err(CollectError::Failed(f)) => Some(Exit::Failed(f, None)),
                 Err(CollectError::Io(_)) => Some(Exit::Failed(errors::relay_read_failure(), None)),
             };
@@ -340,16 +341,16 @@ impl Worker {
     }
 
     /// Applies (or skips) one group; Some(exit) when the thread stops after it.
-    fn group(&mut self, group: &Group) -> Option<Exit> {
-        if let Some(exit) = self.dispatch(group) {
-            return exit;
+    fn group(&mut self, group: Group) -> Option<Exit> {
+        if self.goes_to_pool(&group) {
+            return self.dispatch(group);
         }
         self.wait_for_workers();
         let lag = self
             .state
             .slave
-            .lag_begin(crate::replication::parallel::driver::master_time(group));
-        let exit = self.serial_group(group);
+            .lag_begin(crate::replication::parallel::driver::master_time(&group));
+        let exit = self.serial_group(&group);
         self.state.slave.lag_end(lag);
         exit
     }
@@ -416,9 +417,9 @@ impl Worker {
             && retries < self.state.globals.slave_transaction_retries()
     }
 
+    /// A serial retry is counted, then waits slave_transaction_retry_interval.
     fn count_retry(&self) {
-        lock(&self.state.slave.sql).retried_transactions += 1;
-        self.state.status.add("Slave_retried_transactions", 1);
+        count_retry(&self.state);
         let interval = self
             .state
             .globals
@@ -534,6 +535,12 @@ fn start_pool(state: &Arc<ServerState>, session: &mut Session) -> (Option<Dispat
     let temp = std::mem::take(&mut session.temp_tables);
     let dispatcher = Dispatcher::start(state, threads, mode, use_domains, temp);
     (Some(dispatcher), mode != Mode::None && !until)
+}
+
+/// One more retried transaction (`Slave_retried_transactions`, `Retried_transactions`).
+pub(crate) fn count_retry(state: &ServerState) {
+    lock(&state.slave.sql).retried_transactions += 1;
+    state.status.add("Slave_retried_transactions", 1);
 }
 
 /// A group's error as the SQL thread reports it (Last_SQL_Error).

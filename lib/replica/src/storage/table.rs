@@ -153,19 +153,8 @@ impl Table {
             txn.touch();
             None
         };
-        let horizon = txn.horizon();
-        let mut data = self.store.data();
-        data.forget_deleted(horizon);
-        let mut rows: Vec<(RowId, Row)> = data
-            .rows
-            .iter()
-            .filter_map(|(&id, v)| v.visible(txn.id(), snapshot).map(|r| (id, r.clone())))
-            .collect();
-        drop(data);
-        if self.store.transactional {
-            sort_clustered(&self.def(), &mut rows);
-        }
-        Ok(rows)
+        let me = txn.id();
+        Ok(self.rows_where(txn, |v| v.visible(me, snapshot)))
     }
 
     /// The rows a locking statement (UPDATE, DELETE, SELECT … FOR UPDATE)
@@ -182,17 +171,29 @@ impl Table {
         }
         wait.kill.check()?;
         txn.touch();
+        let me = txn.id();
+        Ok(self.rows_where(txn, |v| v.current(me)))
+    }
+
+    /// Each row's version that `pick` chooses, in the engine's order.
+    fn rows_where(
+        &self,
+        txn: &Transaction,
+        pick: impl Fn(&super::rows::RowVersions) -> Option<&Row>,
+    ) -> Vec<(RowId, Row)> {
         let horizon = txn.horizon();
         let mut data = self.store.data();
         data.forget_deleted(horizon);
         let mut rows: Vec<(RowId, Row)> = data
             .rows
             .iter()
-            .filter_map(|(&id, v)| v.current(txn.id()).map(|r| (id, r.clone())))
+            .filter_map(|(&id, v)| pick(v).map(|r| (id, r.clone())))
             .collect();
         drop(data);
-        sort_clustered(&self.def(), &mut rows);
-        Ok(rows)
+        if self.store.transactional {
+            sort_clustered(&self.def(), &mut rows);
+        }
+        rows
     }
 
     /// Locking read: waits for the row's lock, then returns its newest

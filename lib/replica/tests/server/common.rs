@@ -42,12 +42,21 @@ pub fn installed_server(program: &str) -> Option<std::path::PathBuf> {
 
 /// Every row of a query, NULL as `NULL`, cells joined by tabs.
 pub fn rows(conn: &mut rmtr_mysqltest::client::Connection, sql: &str) -> Vec<String> {
+    rows_in(conn, sql, "")
+}
+
+/// [`rows`], with `prefix` (a seed, a cycle) at the head of any panic.
+pub fn rows_in(
+    conn: &mut rmtr_mysqltest::client::Connection,
+    sql: &str,
+    prefix: &str,
+) -> Vec<String> {
     let responses = conn
         .query(sql.as_bytes())
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        .unwrap_or_else(|e| panic!("{prefix}{sql}: {e}"));
     let Some(rmtr_mysqltest::client::Response::ResultSet(set)) = responses.into_iter().next()
     else {
-        panic!("{sql} gave no result set");
+        panic!("{prefix}{sql} gave no result set");
     };
     let cell = |c: &Option<Vec<u8>>| {
         c.as_deref()

@@ -201,20 +201,7 @@ fn run(conn: &mut Connection, sql: &str, ctx: &Ctx) {
 
 /// Every row of a query, cells joined by tabs.
 fn rows(conn: &mut Connection, sql: &str, ctx: &Ctx) -> Vec<String> {
-    let responses = conn
-        .query(sql.as_bytes())
-        .unwrap_or_else(|e| panic!("{ctx} {sql}: {e}"));
-    let Some(Response::ResultSet(set)) = responses.into_iter().next() else {
-        panic!("{ctx} {sql} gave no result set");
-    };
-    let cell = |c: &Option<Vec<u8>>| {
-        c.as_deref()
-            .map_or("NULL".into(), |b| String::from_utf8_lossy(b).into_owned())
-    };
-    set.rows
-        .iter()
-        .map(|r| r.iter().map(cell).collect::<Vec<String>>().join("\t"))
-        .collect()
+    super::common::rows_in(conn, sql, &format!("{ctx} "))
 }
 
 /// The only value of a one-row, one-column query.

@@ -111,7 +111,6 @@ impl Engine {
         thread: &ThreadEntry,
         storage: &Storage,
     ) -> Result<(), GroupError> {
-        let locks = |txn| self.blocks_earlier(t, storage.row_lock_waiters(txn));
         let mut order = lock(&self.order);
         order.started_commit(t);
         self.changed.notify_all();
@@ -121,15 +120,13 @@ impl Engine {
                 Commit::PriorFailed => return Err(prior_failed()),
                 Commit::Wait => self.show(thread, WAIT_COMMIT),
             }
+            // The lock graph is asked without the order held.
             drop(order);
-            if locks(txn) {
-                return Err(GroupError::Statement {
-                    error: crate::storage::errors::deadlock(),
-                    db: String::new(),
-                    query: String::new(),
-                });
+            if self.blocks_earlier(t, storage.row_lock_waiters(txn)) {
+                return Err(deadlocked());
             }
             order = lock(&self.order);
+            // A commit while unlocked was not waited for: look before sleeping.
             if order.commit(t) == Commit::Wait {
                 order = self.wait_for(order, KILL_POLL);
             }
@@ -273,6 +270,16 @@ impl Engine {
             .wait_timeout(order, pause)
             .unwrap_or_else(|e| e.into_inner())
             .0
+    }
+}
+
+/// ER_LOCK_DEADLOCK: killed for an earlier group's sake, or a speculative
+/// group that failed with retries off (spec 1.3).
+pub fn deadlocked() -> GroupError {
+    GroupError::Statement {
+        error: crate::storage::errors::deadlock(),
+        db: String::new(),
+        query: String::new(),
     }
 }
 

@@ -20,7 +20,9 @@ use crate::binlog::gtid::Gtid;
 use crate::replication::apply::applier::{self, GroupError};
 use crate::replication::apply::errors;
 use crate::replication::apply::errors::SqlFailure;
-use crate::replication::sql_thread::{RETRY_ERRORS, describe_failure, record_progress};
+use crate::replication::sql_thread::{
+    RETRY_ERRORS, count_retry, describe_failure, record_progress,
+};
 use crate::server::config::Flavor;
 use crate::server::state::ServerState;
 use crate::session::Session;
@@ -157,6 +159,7 @@ impl Worker {
                 Err(e) if e.code() == 1964 => return Err(e),
                 Err(e) if self.may_retry(&e, speculative, retries) => {
                     retries += 1;
+                    // Parallel retries do not sleep.
                     count_retry(&self.session.state);
                     if !self.engine.wait_prior_committed(t, &self.session.thread) {
                         return Err(engine::prior_failed());
@@ -171,7 +174,7 @@ impl Worker {
                         other => other,
                     });
                 }
-                Err(_) if speculative => return Err(conflict()),
+                Err(_) if speculative => return Err(engine::deadlocked()),
                 Err(e) => return Err(e),
             }
         }
@@ -208,21 +211,6 @@ impl Worker {
         self.engine.running(after, None);
         result
     }
-}
-
-/// A speculative group that failed with retries off stops with a deadlock (spec 1.3).
-fn conflict() -> GroupError {
-    GroupError::Statement {
-        error: crate::storage::errors::deadlock(),
-        db: String::new(),
-        query: String::new(),
-    }
-}
-
-/// Parallel retries count like the serial ones but do not sleep.
-fn count_retry(state: &ServerState) {
-    lock(&state.slave.sql).retried_transactions += 1;
-    state.status.add("Slave_retried_transactions", 1);
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
