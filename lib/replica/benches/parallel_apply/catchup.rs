@@ -4,7 +4,9 @@
 //! slave's SQL thread is stopped (and checked to be one GTID group per
 //! transaction, logged as statements); once the IO thread has relayed it
 //! all, the time from `START SLAVE SQL_THREAD` until `MASTER_GTID_WAIT`
-//! sees the master's `gtid_binlog_pos` is measured.
+//! sees the master's `gtid_binlog_pos` is measured. One more serial run
+//! applies the same backlog with `SLEEP(0)`: what replicating a
+//! transaction costs by itself, apart from waking up after each sleep.
 
 use std::time::{Duration, Instant};
 
@@ -49,6 +51,9 @@ pub fn table() -> Table {
         "client = the same inserts sent one by one by a client straight to the slave: the \
          cost of the statement itself on this machine, without replication"
             .into(),
+        "no-sleep = the serial run with SLEEP(0): the cost of replicating one transaction, \
+         without the wake-up after each 10 ms sleep that serial and client both pay"
+            .into(),
         "conservative runs only groups the master committed together in parallel; one \
          client's autocommits never share a group commit, so it is expected to stay serial"
             .into(),
@@ -59,13 +64,15 @@ pub fn table() -> Table {
 /// Measures every configuration `rounds` times on `pair` (round by round,
 /// so a change in machine load touches them all) and adds their medians.
 pub fn run(pair: &mut Pair, txns: usize, rounds: usize, table: &mut Table) {
-    let mut times = vec![Vec::new(); CONFIGS.len() + 1];
+    let mut times = vec![Vec::new(); CONFIGS.len() + 2];
     for round in 0..rounds {
         for (i, &(threads, mode)) in CONFIGS.iter().enumerate() {
             let name = format!("bench.c{round}_{i}");
-            times[i].push(measure(pair, &name, threads, mode, txns));
+            times[i].push(measure(pair, &name, threads, mode, txns, SLEEP_S));
         }
         times[CONFIGS.len()].push(direct(pair, txns));
+        let name = format!("bench.c{round}_nosleep");
+        times[CONFIGS.len() + 1].push(measure(pair, &name, 0, "conservative", txns, 0.0));
     }
     let medians: Vec<f64> = times.iter_mut().map(|t| median(t)).collect();
     let row = Row {
@@ -81,9 +88,10 @@ pub fn run(pair: &mut Pair, txns: usize, rounds: usize, table: &mut Table) {
             1
         };
         let mode = if threads == 0 { "serial" } else { mode };
-        table.push(row.cells(mode, &threads.to_string(), p, medians[i]));
+        table.push(row.cells(mode, &threads.to_string(), p, medians[i], SLEEP_S));
     }
-    table.push(row.cells("client", "-", 1, medians[CONFIGS.len()]));
+    table.push(row.cells("client", "-", 1, medians[CONFIGS.len()], SLEEP_S));
+    table.push(row.cells("no-sleep", "0", 1, medians[CONFIGS.len() + 1], 0.0));
 }
 
 /// What every row of one server shares.
@@ -96,9 +104,9 @@ struct Row {
 }
 
 impl Row {
-    fn cells(&self, mode: &str, threads: &str, p: usize, secs: f64) -> Vec<String> {
+    fn cells(&self, mode: &str, threads: &str, p: usize, secs: f64, sleep: f64) -> Vec<String> {
         let p = p.min(self.txns);
-        let ideal = self.txns as f64 * SLEEP_S / p as f64;
+        let ideal = self.txns as f64 * sleep / p as f64;
         vec![
             self.server.into(),
             mode.into(),
@@ -106,7 +114,12 @@ impl Row {
             self.txns.to_string(),
             self.rounds.to_string(),
             format!("{secs:.3}"),
-            format!("{:.2}", self.serial / secs),
+            // A run without sleeps is no speed-up of the sleeping serial run.
+            if sleep > 0.0 {
+                format!("{:.2}", self.serial / secs)
+            } else {
+                "-".into()
+            },
             p.to_string(),
             format!("{ideal:.3}"),
             format!("{:.3}", (secs - ideal) / self.txns as f64 * 1000.0),
@@ -139,7 +152,7 @@ fn direct(pair: &mut Pair, txns: usize) -> f64 {
 }
 
 /// One configuration: seconds from START SLAVE SQL_THREAD to caught up.
-fn measure(pair: &mut Pair, table: &str, threads: u32, mode: &str, txns: usize) -> f64 {
+fn measure(pair: &mut Pair, table: &str, threads: u32, mode: &str, txns: usize, sleep: f64) -> f64 {
     pair.configure(threads, mode, DEFAULT_MAX_QUEUED);
     pair.prepare(&[format!(
         "CREATE TABLE {table} (a INT PRIMARY KEY, b INT) ENGINE=InnoDB"
@@ -148,7 +161,7 @@ fn measure(pair: &mut Pair, table: &str, threads: u32, mode: &str, txns: usize) 
     let file = sql::column(&mut pair.master, "SHOW MASTER STATUS", "File");
     let port = pair.master_server.port;
     for i in 0..txns {
-        sql::run(&mut pair.master, &sleeping_insert(table, i, port, SLEEP_S));
+        sql::run(&mut pair.master, &sleeping_insert(table, i, port, sleep));
     }
     check_groups(pair, &file, txns);
     pair.wait_relayed();

@@ -6,6 +6,7 @@
 
 pub mod kill;
 pub mod outcome;
+mod precise_timers;
 pub mod query_start;
 pub mod registry;
 

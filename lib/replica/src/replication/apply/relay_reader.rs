@@ -7,7 +7,8 @@
 //! [`ReadError::Corrupt`], never a panic.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -137,8 +138,12 @@ impl RelayReader {
         if !self.ensure_open()? {
             return Ok(None);
         }
-        // Whether the writer may still add to this file: asked before reading,
-        // so an event finished after the read is seen on the next try.
+        if let Some(event) = self.read_event()? {
+            return Ok(Some(event));
+        }
+        // At the end of what is there. Whether the writer may still add to
+        // this file is asked before reading again, so an event finished after
+        // that read is seen on the next try; the index is read only here.
         let may_grow = self.is_last_file() && io_running(channel);
         match self.read_event()? {
             Some(event) => Ok(Some(event)),
@@ -288,12 +293,20 @@ fn file_checksum(file: &mut File) -> io::Result<Option<bool>> {
     Ok(read_at(file, 4, size)?.and_then(|e| announces_checksum(&e)))
 }
 
-/// `len` bytes at `pos`, or None when the file is shorter.
+/// `len` bytes at `pos`, or None when the file is shorter; positioned
+/// reads, so no seek per event.
 fn read_at(file: &mut File, pos: u64, len: usize) -> io::Result<Option<Vec<u8>>> {
-    file.seek(SeekFrom::Start(pos))?;
-    let mut buf = Vec::with_capacity(len);
-    file.take(len as u64).read_to_end(&mut buf)?;
-    Ok((buf.len() == len).then_some(buf))
+    let mut buf = vec![0u8; len];
+    let mut done = 0;
+    while done < len {
+        match file.read_at(&mut buf[done..], pos + done as u64) {
+            Ok(0) => return Ok(None),
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Some(buf))
 }
 
 /// Whether the IO thread may still append to the relay log.

@@ -9,7 +9,6 @@ use sqlparser::ast::KillType;
 
 use super::{errors, ok};
 use crate::error::ServerResult;
-use crate::session::kill::KILL_POLL;
 use crate::session::{Session, StatementResult};
 use crate::sql::eval::VarScope;
 use crate::sql::eval::random::{RandSeed, Random};
@@ -148,16 +147,9 @@ fn seconds(value: Option<&Value>) -> f64 {
 fn sleep(session: &mut Session, seconds_arg: Option<&Value>) -> ServerResult<Value> {
     let duration = Duration::from_secs_f64(seconds(seconds_arg).max(0.0));
     session.thread.set_state("User sleep");
-    let end = Instant::now() + duration;
-    while Instant::now() < end {
-        if let Err(killed) = session.thread.kill.check() {
-            session.thread.end_wait();
-            return Err(killed);
-        }
-        std::thread::sleep(KILL_POLL.min(end.saturating_duration_since(Instant::now())));
-    }
+    let slept = session.thread.kill.sleep_until(Instant::now() + duration);
     session.thread.end_wait();
-    Ok(Value::Int(0))
+    slept.map(|()| Value::Int(0))
 }
 
 fn last_insert_id(session: &mut Session, arg: Option<&Value>) -> ServerResult<Value> {
