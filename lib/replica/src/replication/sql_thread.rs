@@ -5,7 +5,8 @@
 //! honours sql_slave_skip_counter, UNTIL, retries of temporary errors,
 //! and reports positions, counters and errors in `channel.sql`,
 //! notifying `sql_advanced` after each group and when it stops. STOP
-//! SLAVE calls [`stop`], which raises the stop flag and joins it.
+//! SLAVE calls [`stop`], which raises the stop flag and joins it; a KILL
+//! of the thread stops it the same way, without an error.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -22,9 +23,11 @@ use crate::replication::apply::slave_pos;
 use crate::replication::channel::{SqlStatus, UseGtid};
 use crate::replication::parallel::driver::{Dispatched, Dispatcher};
 use crate::replication::parallel::schedule::Mode;
+use crate::server::config::Flavor;
 use crate::server::error_log::{ErrorLog, timestamp};
 use crate::server::state::ServerState;
 use crate::session::Session;
+use crate::session::registry::ThreadEntry;
 
 /// The process-list states of the SQL thread (spec 1.1).
 const STATE_STARTING: &str = "Waiting for the next event in relay log";
@@ -77,7 +80,7 @@ pub fn request_stop(state: &ServerState) {
     // MySQL's coordinator negotiates its stop point when it leaves its loop (spec 2.3).
     let engine = lock(&channel.parallel).clone();
     if let Some(engine) = engine {
-        let mariadb = state.config.flavor == crate::server::config::Flavor::MariaDb;
+        let mariadb = state.config.flavor == Flavor::MariaDb;
         engine.update(|o| {
             if mariadb {
                 o.stop();
@@ -143,6 +146,12 @@ fn run(state: &Arc<ServerState>) {
     mark_stopped(state);
 }
 
+/// STOP SLAVE, or a KILL of the SQL thread: both stop it the same way,
+/// leaving no error (spec 2.1).
+fn stop_asked(state: &ServerState, thread: &ThreadEntry) -> bool {
+    state.slave.sql_stop.load(Ordering::SeqCst) || thread.kill.connection_killed()
+}
+
 /// Slave_SQL_Running = No, state '', and everyone waiting told.
 fn mark_stopped(state: &ServerState) {
     let mut sql = lock(&state.slave.sql);
@@ -189,7 +198,7 @@ impl Worker {
     }
 
     fn stopping(&self) -> bool {
-        self.state.slave.sql_stop.load(Ordering::SeqCst)
+        stop_asked(&self.state, &self.session.thread)
     }
 
     /// After the read loop: the stop point set, the queued groups done,
@@ -200,6 +209,10 @@ impl Worker {
         };
         if !matches!(exit, Exit::Until) {
             parallel.stop(&self.session.thread);
+        }
+        if matches!(exit, Exit::Stopped) && self.state.config.flavor == Flavor::MariaDb {
+            // What MariaDB's driver shows while it waits for its workers.
+            self.set_state(STATE_READING);
         }
         // MariaDB's hook for tests that act while the driver waits for its workers.
         if crate::debug::dbug::keyword(&self.session, "rpl_parallel_wait_for_done_trigger") {
@@ -234,7 +247,8 @@ impl Worker {
         }
         let parallel = self.parallel.as_mut()?;
         let state = Arc::clone(&self.state);
-        let stopping = || state.slave.sql_stop.load(Ordering::SeqCst);
+        let thread = Arc::clone(&self.session.thread);
+        let stopping = || stop_asked(&state, &thread);
         match parallel.dispatch(group, sub_id, &stopping, &self.session.thread) {
             Dispatched::Queued => None,
             Dispatched::Stopped => Some(Exit::Stopped),
@@ -267,10 +281,8 @@ impl Worker {
             let state = Arc::clone(&self.state);
             let thread = Arc::clone(&self.session.thread);
             let engine = self.parallel.as_ref().map(|p| Arc::clone(&p.engine));
-            let stopping = || {
-                state.slave.sql_stop.load(Ordering::SeqCst)
-                    || engine.as_ref().is_some_and(|e| e.failed())
-            };
+            let stopping =
+                || stop_asked(&state, &thread) || engine.as_ref().is_some_and(|e| e.failed());
             let waiting = || {
                 thread.set_state(STATE_CAUGHT_UP);
                 lock(&state.slave.sql).state = STATE_CAUGHT_UP.to_string();

@@ -86,6 +86,12 @@ impl KillSwitch {
             .compare_exchange(QUERY, NONE, Ordering::SeqCst, Ordering::SeqCst);
     }
 
+    /// Forgets any KILL; whether there was one. A replication worker
+    /// answers a KILL with its group's error, then goes on working.
+    pub fn take(&self) -> bool {
+        self.state.swap(NONE, Ordering::SeqCst) != NONE
+    }
+
     /// Fails with MariaDB's error when the statement has been killed.
     pub fn check(&self) -> ServerResult<()> {
         match self.state.load(Ordering::SeqCst) {
@@ -149,5 +155,18 @@ mod tests {
         handle.join().unwrap();
         assert_eq!(err.code, 1317);
         assert!(start.elapsed() < Duration::from_secs(30));
+    }
+
+    #[test]
+    fn take_forgets_either_kill_once() {
+        let switch = KillSwitch::default();
+        assert!(!switch.take());
+        switch.kill_connection();
+        assert!(switch.take());
+        assert!(!switch.connection_killed());
+        assert!(switch.check().is_ok());
+        switch.kill_query();
+        assert!(switch.take());
+        assert!(!switch.take());
     }
 }

@@ -65,6 +65,15 @@ impl ThreadEntry {
         }
     }
 
+    /// The Command column: `Killed` once KILL CONNECTION reached the thread.
+    pub fn shown_command(&self, activity: &Activity) -> &'static str {
+        if self.kill.connection_killed() {
+            "Killed"
+        } else {
+            activity.command
+        }
+    }
+
     /// The account the thread runs as.
     pub fn user(&self) -> String {
         self.user.lock().unwrap().clone()

@@ -82,6 +82,16 @@ pub fn retries_exhausted(error: &ServerError) -> SqlFailure {
     }
 }
 
+/// A KILL a parallel worker saw outside a statement (before its group
+/// began, or at its commit): the bare message.
+pub fn killed_outside_statement(error: &ServerError) -> SqlFailure {
+    SqlFailure {
+        code: u32::from(error.code),
+        text: error.message.clone(),
+        cause: Some(error.clone()),
+    }
+}
+
 /// An event this server cannot apply (row events and others): 1235.
 pub fn unsupported_event(code: u8) -> SqlFailure {
     let error = crate::session::not_supported(&format!("applying {} events", event_name(code)));

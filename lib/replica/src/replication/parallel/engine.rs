@@ -15,7 +15,7 @@ use super::order::{Commit, Finished, Order, Start, StartRule, Ticket, WAIT_COMMI
 use crate::binlog::gtid::Gtid;
 use crate::error::{ServerError, ServerResult};
 use crate::replication::apply::applier::GroupError;
-use crate::replication::apply::errors::SqlFailure;
+use crate::replication::apply::errors::{self, SqlFailure};
 use crate::server::config::Flavor;
 use crate::session::kill::{KILL_POLL, KillSwitch};
 use crate::session::registry::ThreadEntry;
@@ -103,7 +103,8 @@ impl Engine {
 
     /// Before the commit: the group has started committing; it waits for
     /// the previous group's commit. 1964 if an earlier group failed, 1213
-    /// if an earlier group waits for one of this group's row locks.
+    /// if an earlier group waits for one of this group's row locks, the
+    /// kill error if the worker is killed while it waits.
     pub fn gate(
         &self,
         t: Ticket,
@@ -119,6 +120,9 @@ impl Engine {
                 Commit::Go => return Ok(()),
                 Commit::PriorFailed => return Err(prior_failed()),
                 Commit::Wait => self.show(thread, WAIT_COMMIT),
+            }
+            if let Err(e) = thread.kill.check() {
+                return Err(GroupError::Failed(errors::killed_outside_statement(&e)));
             }
             // The lock graph is asked without the order held.
             drop(order);

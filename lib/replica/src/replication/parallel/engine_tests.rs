@@ -8,6 +8,7 @@ use crate::session::registry::ThreadRegistry;
 const FREE: StartRule = StartRule {
     barrier: 0,
     after_prior_commit: false,
+    speculative: false,
 };
 
 /// Runs one group per thread, started in reverse order; the commit order comes back.
@@ -115,4 +116,24 @@ fn a_killed_pause_gives_up_and_lets_the_workers_go_on() {
     let err = engine.pause(&thread, &thread.kill).unwrap_err();
     assert_eq!(err.code, 1317);
     assert_eq!(engine.update(|o| o.start(second, FREE)), Start::Go);
+}
+
+#[test]
+fn a_kill_ends_the_wait_for_the_prior_commit_but_not_a_commit_that_may_go() {
+    let engine = Engine::default();
+    let registry = ThreadRegistry::default();
+    let storage = Storage::new();
+    let (a, b) = (
+        registry.register("system user", "", None),
+        registry.register("system user", "", None),
+    );
+    let first = engine.update(|o| o.queue(0));
+    let second = engine.update(|o| o.queue(0));
+    assert_eq!(engine.wait_start(first, FREE, &a), Start::Go);
+    assert_eq!(engine.wait_start(second, FREE, &b), Start::Go);
+    b.kill.kill_connection();
+    let err = engine.gate(second, 2, &b, &storage).unwrap_err();
+    assert_eq!(err.code(), 1927);
+    a.kill.kill_connection();
+    assert!(engine.gate(first, 1, &a, &storage).is_ok());
 }

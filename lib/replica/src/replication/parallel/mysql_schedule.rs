@@ -102,6 +102,7 @@ impl MySqlScheduler {
         StartRule {
             barrier: 0,
             after_prior_commit: traits.temporary || traits.flags.is_none(),
+            speculative: false,
         }
     }
 }

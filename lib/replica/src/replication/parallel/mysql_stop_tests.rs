@@ -4,6 +4,7 @@ use crate::replication::parallel::order::{Finished, Start, StartRule};
 const FREE: StartRule = StartRule {
     barrier: 0,
     after_prior_commit: false,
+    speculative: false,
 };
 
 fn t(seq: u64) -> Ticket {

@@ -18,6 +18,9 @@ pub struct StartRule {
     /// Every earlier group must have committed (non-transactional groups
     /// in optimistic mode, DDL, temporary tables).
     pub after_prior_commit: bool,
+    /// MariaDB's optimistic speculation: any error of the group, a KILL
+    /// of its worker included, is retried as a deadlock.
+    pub speculative: bool,
 }
 
 /// A queued group's place: its domain and number there.

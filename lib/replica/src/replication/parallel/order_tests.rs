@@ -3,6 +3,7 @@ use super::*;
 const FREE: StartRule = StartRule {
     barrier: 0,
     after_prior_commit: false,
+    speculative: false,
 };
 
 fn queued(order: &mut Order, n: u64) -> Vec<Ticket> {
@@ -33,6 +34,7 @@ fn a_new_orderer_waits_until_the_prior_groups_started_committing() {
     let barrier = StartRule {
         barrier: 1,
         after_prior_commit: false,
+        speculative: false,
     };
     assert_eq!(o.start(t[0], FREE), Start::Go);
     assert_eq!(o.start(t[1], barrier), Start::Wait(WAIT_START_COMMIT));
@@ -47,6 +49,7 @@ fn a_non_transactional_group_waits_for_the_prior_commit() {
     let serial = StartRule {
         barrier: 0,
         after_prior_commit: true,
+        speculative: false,
     };
     assert_eq!(o.start(t[0], FREE), Start::Go);
     o.started_commit(t[0]);

@@ -1,7 +1,8 @@
 //! Which groups may run together (spec 1.3): `slave_parallel_mode`
 //! decides when a group opens a new group-commit orderer, whose barrier
-//! makes it wait until every earlier group has started committing, and
-//! which groups must wait for the prior commit before they start. The
+//! makes it wait until every earlier group has started committing,
+//! which groups must wait for the prior commit before they start, and
+//! which run speculatively (their errors are retried). The
 //! driver feeds each group's Gtid flags and commit id in queue order; a
 //! [`StartRule`] and the domain the group is ordered in come out.
 
@@ -57,6 +58,8 @@ struct Orderer {
     has_ddl: bool,
     /// A group was queued in this domain since the start.
     any: bool,
+    /// It holds groups of more than one master group commit.
+    multi_batch: bool,
 }
 
 /// The per-domain orderers of one running SQL thread.
@@ -94,20 +97,23 @@ impl Scheduler {
         let o = self.orderers.entry(domain).or_default();
         let flags = traits.flags.unwrap_or(0);
         let ddl = flags & gtid_flag::DDL != 0;
-        if opens_orderer(mode, o, traits, ddl) {
+        let opens = opens_orderer(mode, o, traits, ddl);
+        if opens {
             *o = Orderer {
                 barrier: seq - 1,
-                last_commit_id: None,
-                has_ddl: false,
                 any: true,
+                ..Orderer::default()
             };
+        } else if traits.commit_id.is_none() || traits.commit_id != o.last_commit_id {
+            o.multi_batch = true;
         }
-        o.any = true;
         o.has_ddl |= ddl;
         o.last_commit_id = traits.commit_id;
+        let after_prior_commit = waits_for_prior_commit(mode, flags, traits);
         StartRule {
             barrier: o.barrier,
-            after_prior_commit: waits_for_prior_commit(mode, flags, traits),
+            after_prior_commit,
+            speculative: mode.speculates() && !opens && o.multi_batch && !after_prior_commit,
         }
     }
 }
@@ -214,6 +220,24 @@ mod tests {
             ],
         );
         assert!(a.iter().all(|r| !r.after_prior_commit));
+    }
+
+    #[test]
+    fn optimistic_speculates_after_the_first_group_and_past_one_master_batch() {
+        let r = rules(
+            Mode::Optimistic,
+            &[
+                group(TRX, Some(7)),
+                group(TRX, Some(7)),
+                group(TRX, Some(8)),
+                group(TRX, Some(8)),
+                group(gtid_flag::ALLOW_PARALLEL, None),
+            ],
+        );
+        let speculative: Vec<bool> = r.iter().map(|r| r.speculative).collect();
+        assert_eq!(speculative, vec![false, false, true, true, false]);
+        let c = rules(Mode::Conservative, &[group(TRX, None), group(TRX, None)]);
+        assert!(c.iter().all(|r| !r.speculative));
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! commit for the previous group, then commits and publishes the
 //! positions. A temporary error, or any error of a group that ran
 //! before its predecessor committed, rolls back and retries once the
-//! prior groups committed; other errors stop the slave.
+//! prior groups committed; other errors stop the slave. A KILL of the
+//! worker fails its current (or next) group and is then forgotten: the
+//! group is retried if it runs speculatively, else it stops the slave.
 
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -26,6 +28,9 @@ use crate::replication::sql_thread::{
 use crate::server::config::Flavor;
 use crate::server::state::ServerState;
 use crate::session::Session;
+
+/// ER_QUERY_INTERRUPTED and ER_CONNECTION_KILLED: a KILL of the worker.
+const KILL_ERRORS: [u16; 2] = [1317, 1927];
 
 /// The idle worker's process-list state.
 pub const STATE_IDLE: &str = "Waiting for work from SQL thread";
@@ -154,10 +159,16 @@ impl Worker {
         let mut speculative = !self.engine.read(|o| o.prior_committed(t));
         let mut retries = 0u64;
         loop {
-            match self.attempt(job) {
+            let result = self.attempt(job);
+            // A KILL ends the group's try, never the worker (spec 2.1).
+            let killed = result.is_err() && self.session.thread.kill.take();
+            match result {
                 Ok(gtid) => return Ok(gtid),
                 Err(e) if e.code() == 1964 => return Err(e),
-                Err(e) if self.may_retry(&e, speculative, retries) => {
+                Err(e) if killed && !job.rule.speculative && KILL_ERRORS.contains(&e.code()) => {
+                    return Err(e);
+                }
+                Err(e) if self.may_retry(&e, speculative || killed, retries) => {
                     retries += 1;
                     // Parallel retries do not sleep.
                     count_retry(&self.session.state);
@@ -193,7 +204,10 @@ impl Worker {
         self.session
             .vars
             .set_server_value("sql_log_bin", crate::sysvars::Setting::Bool(log));
-        self.session.thread.kill.clear_query();
+        // A worker killed while idle fails the next group it takes.
+        if let Err(e) = self.session.thread.kill.check() {
+            return Err(GroupError::Failed(errors::killed_outside_statement(&e)));
+        }
         let txn = self.session.txn.id();
         self.engine.running(txn, Some(t));
         let engine = Arc::clone(&self.engine);

@@ -193,6 +193,7 @@ pub fn processlist(session: &mut Session, full: bool) -> StatementResult {
     let mut list = Vec::new();
     for t in session.state.threads.snapshot() {
         let a = t.activity.lock().unwrap().clone();
+        let command = t.shown_command(&a);
         let info = a.info.map(|i| {
             if full {
                 i
@@ -205,7 +206,7 @@ pub fn processlist(session: &mut Session, full: bool) -> StatementResult {
             Some(t.user()),
             Some(t.host.clone()),
             t.db.lock().unwrap().clone(),
-            Some(a.command.to_string()),
+            Some(command.to_string()),
             Some(now.saturating_duration_since(a.since).as_secs().to_string()),
             Some(a.state.clone()),
             info,

@@ -195,7 +195,7 @@ fn processlist(session: &Session) -> Vec<Row> {
                     .unwrap()
                     .as_deref()
                     .map_or(Value::Null, Value::text),
-                Value::text(activity.command),
+                Value::text(t.shown_command(&activity)),
                 Value::Int(elapsed.as_secs() as i64),
                 Value::text(&activity.state),
                 info.clone(),
