@@ -23,8 +23,12 @@ pub fn run(session: &mut Session, set: &Set) -> StatementResult {
             assign(session, scope.as_ref(), variable, values.first())?;
         }
         Set::MultipleAssignments { assignments } => {
+            // A GLOBAL or SESSION keyword holds for the assignments after it
+            // until the next keyword; an `@@global.` prefix holds for its own.
+            let mut keyword = None;
             for a in assignments {
-                assign(session, a.scope.as_ref(), &a.name, Some(&a.value))?;
+                keyword = a.scope.as_ref().or(keyword);
+                assign(session, keyword, &a.name, Some(&a.value))?;
             }
         }
         Set::SetNames {
