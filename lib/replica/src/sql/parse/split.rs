@@ -1,7 +1,8 @@
 //! Splitting a COM_QUERY text into its statements at top-level `;`, as the
 //! server's multi-statement handling sees them: semicolons inside quotes,
 //! backticks and comments don't count, and empty statements between
-//! separators are dropped. A CREATE PROCEDURE / FUNCTION / TRIGGER whose
+//! separators are dropped, as is a piece holding only comments
+//! (`INSERT ...; # why`). A CREATE PROCEDURE / FUNCTION / TRIGGER whose
 //! body is a compound statement runs to the body's END, as in MariaDB.
 //! Each piece keeps the line it starts on, so a syntax error can report
 //! MariaDB's "at line N".
@@ -50,12 +51,32 @@ fn push_piece<'a>(query: &'a str, start: usize, end: usize, pieces: &mut Vec<Pie
     let raw = &query[start..end];
     let trimmed = raw.trim_start();
     let text = trimmed.trim_end();
-    if text.is_empty() {
+    if only_comments(text.as_bytes()) {
         return;
     }
     let leading = start + (raw.len() - trimmed.len());
     let line = 1 + query[..leading].matches('\n').count();
     pieces.push(Piece { text, line });
+}
+
+/// Whether `text` holds nothing but whitespace and plain comments (a
+/// `/*!` or `/*M!` comment is code, so it counts as a statement).
+fn only_comments(text: &[u8]) -> bool {
+    let mut i = 0;
+    while i < text.len() {
+        i = match text[i] {
+            b if b.is_ascii_whitespace() => i + 1,
+            b'#' => line_end(text, i),
+            b'-' if is_dash_comment(text, i) => line_end(text, i),
+            b'/' if text.get(i + 1) == Some(&b'*')
+                && !matches!(text.get(i + 2), Some(b'!' | b'M')) =>
+            {
+                comment_end(text, i)
+            }
+            _ => return false,
+        };
+    }
+    true
 }
 
 #[cfg(test)]
@@ -79,6 +100,23 @@ mod tests {
         assert_eq!(
             texts("SELECT 1 -- ;\n; SELECT 2--1"),
             ["SELECT 1 -- ;", "SELECT 2--1"]
+        );
+    }
+
+    #[test]
+    fn drops_a_piece_of_comments_only_but_not_executable_comments() {
+        assert_eq!(
+            texts("INSERT INTO t VALUES (1); # why"),
+            ["INSERT INTO t VALUES (1)"]
+        );
+        assert_eq!(texts("SELECT 1; -- a\n/* b */ "), ["SELECT 1"]);
+        assert_eq!(
+            texts("SELECT 1; /*!40101 SET NAMES utf8 */"),
+            ["SELECT 1", "/*!40101 SET NAMES utf8 */"]
+        );
+        assert_eq!(
+            texts("SELECT 1; /*M!100101 SET @a=1 */"),
+            ["SELECT 1", "/*M!100101 SET @a=1 */"]
         );
     }
 
