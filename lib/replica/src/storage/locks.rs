@@ -5,8 +5,21 @@
 //! or waiting would close a cycle of waiting transactions (1213). As in
 //! InnoDB the deadlock victim is the lightest transaction of the cycle (fewest
 //! changed rows), the requester on a tie; a victim that is already waiting
-//! is woken with 1213. Locks are on existing rows only: there are
-//! no gap or next-key locks, so phantoms are not prevented.
+//! is woken with 1213.
+//!
+//! Besides rows, a lock may cover one value of a PRIMARY or UNIQUE key
+//! that no row has: the part of InnoDB's gap locks that keeps a row from
+//! appearing under a transaction that looked it up by that value and found
+//! nothing. UPDATE, DELETE and locking reads take it when their WHERE fixes
+//! every column of such a key to a constant that no row, committed or not,
+//! has (before they look, and again after, for a row that went away
+//! meanwhile); like gap locks these never conflict with each other, in
+//! either mode. An INSERT (or an UPDATE giving
+//! a row a new key value) waits, like InnoDB's insert-intention lock, until
+//! no other transaction holds its row's key values, and takes nothing.
+//! Ranges and other WHERE clauses lock no absent values, and a value
+//! locks only itself, not the whole gap around it as InnoDB does, so
+//! phantoms are otherwise not prevented.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -25,10 +38,16 @@ pub enum LockMode {
     Exclusive,
 }
 
-/// A lockable row: `(table id, row id)`.
-pub type LockKey = (u64, u64);
+/// What a lock covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LockKey {
+    /// A row: `(table id, row id)`.
+    Row(u64, u64),
+    /// A PRIMARY or UNIQUE key value: `(table id, hash of key and values)`.
+    KeyValue(u64, u64),
+}
 
-/// Who holds one row's lock.
+/// Who holds one lock (of a row or of a key value).
 #[derive(Debug, Default)]
 struct RowLock {
     exclusive: Option<u64>,
@@ -43,6 +62,15 @@ impl RowLock {
             out.extend(self.shared.iter().copied().filter(|&t| t != txn));
         }
         out
+    }
+
+    /// The other transactions holding the lock in any mode.
+    fn holders_other_than(&self, txn: u64) -> impl Iterator<Item = u64> + '_ {
+        self.exclusive
+            .iter()
+            .chain(&self.shared)
+            .copied()
+            .filter(move |&t| t != txn)
     }
 
     fn grant(&mut self, txn: u64, mode: LockMode) {
@@ -83,6 +111,18 @@ struct LockTable {
 }
 
 impl LockTable {
+    /// The other holders of any of `keys`, each once.
+    fn insert_blockers(&self, txn: u64, keys: &[LockKey]) -> Vec<u64> {
+        let mut out: Vec<u64> = keys
+            .iter()
+            .filter_map(|k| self.rows.get(k))
+            .flat_map(|lock| lock.holders_other_than(txn))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The other members of the cycle `txn` would close by waiting for
     /// `blockers` (victims already chosen do not count), if any.
     fn cycle(&self, txn: u64, blockers: &[u64]) -> Option<Vec<u64>> {
@@ -132,7 +172,7 @@ fn path_back(parent: &HashMap<u64, Option<u64>>, last: u64) -> Vec<u64> {
     path
 }
 
-/// The row locks shared by all transactions of one server.
+/// The row and key-value locks shared by all transactions of one server.
 #[derive(Debug, Default)]
 pub struct LockManager {
     table: Mutex<LockTable>,
@@ -145,7 +185,8 @@ impl LockManager {
     }
 
     /// Takes `key` in `mode` for `txn` (of deadlock `weight`), waiting as
-    /// long as `wait` allows.
+    /// long as `wait` allows. A key-value lock never waits: it is held as
+    /// shared whatever `mode`, since such locks do not conflict.
     pub fn acquire(
         &self,
         txn: u64,
@@ -153,6 +194,50 @@ impl LockManager {
         key: LockKey,
         mode: LockMode,
         wait: &Wait,
+    ) -> ServerResult<()> {
+        let mode = match key {
+            LockKey::Row(..) => mode,
+            LockKey::KeyValue(..) => LockMode::Shared,
+        };
+        let blockers = |st: &LockTable| {
+            st.rows
+                .get(&key)
+                .map(|r| r.blockers(txn, mode))
+                .unwrap_or_default()
+        };
+        self.wait_until_free(txn, weight, wait, blockers, |st| {
+            st.rows.entry(key).or_default().grant(txn, mode);
+        })
+    }
+
+    /// The other transactions holding any of the key-value locks `keys`:
+    /// an insert of a row with those key values must wait for them.
+    pub fn insert_blockers(&self, txn: u64, keys: &[LockKey]) -> Vec<u64> {
+        self.state().insert_blockers(txn, keys)
+    }
+
+    /// Waits, as `acquire` does, until no other transaction holds any of
+    /// `keys`; takes nothing (the caller checks again and inserts).
+    pub fn wait_to_insert(
+        &self,
+        txn: u64,
+        weight: u64,
+        keys: &[LockKey],
+        wait: &Wait,
+    ) -> ServerResult<()> {
+        let blockers = |st: &LockTable| st.insert_blockers(txn, keys);
+        self.wait_until_free(txn, weight, wait, blockers, |_| {})
+    }
+
+    /// Waits until `blockers` finds none, then `grant`s under the same
+    /// guard; ends early on a deadlock (1213), KILL, or timeout (1205).
+    fn wait_until_free(
+        &self,
+        txn: u64,
+        weight: u64,
+        wait: &Wait,
+        blockers: impl Fn(&LockTable) -> Vec<u64>,
+        grant: impl FnOnce(&mut LockTable),
     ) -> ServerResult<()> {
         // A timeout too large for the clock (up to 2^30 s) never ends.
         let deadline = Instant::now().checked_add(wait.timeout);
@@ -162,13 +247,9 @@ impl LockManager {
             if st.victims.remove(&txn) {
                 break Err(errors::deadlock());
             }
-            let blockers = st
-                .rows
-                .get(&key)
-                .map(|r| r.blockers(txn, mode))
-                .unwrap_or_default();
+            let blockers = blockers(&st);
             if blockers.is_empty() {
-                st.rows.entry(key).or_default().grant(txn, mode);
+                grant(&mut st);
                 break Ok(());
             }
             if let Some(cycle) = st.cycle(txn, &blockers) {
@@ -211,7 +292,7 @@ impl LockManager {
         result
     }
 
-    /// The transactions waiting for a row lock `txn` holds.
+    /// The transactions waiting for a lock `txn` holds.
     pub fn waiters_of(&self, txn: u64) -> Vec<u64> {
         self.state()
             .waits_for
@@ -252,6 +333,9 @@ mod tests {
     use crate::session::kill::KillSwitch;
     use std::time::Duration;
 
+    const ROW: LockKey = LockKey::Row(1, 1);
+    const VALUE: LockKey = LockKey::KeyValue(1, 1);
+
     fn wait(kill: &KillSwitch, ms: u64) -> Wait<'_> {
         Wait::new(Duration::from_millis(ms), kill)
     }
@@ -260,17 +344,17 @@ mod tests {
     fn shared_locks_are_compatible_and_block_exclusive() {
         let m = LockManager::default();
         let k = KillSwitch::default();
-        m.acquire(1, 0, (1, 1), LockMode::Shared, &wait(&k, 10))
+        m.acquire(1, 0, ROW, LockMode::Shared, &wait(&k, 10))
             .unwrap();
-        m.acquire(2, 0, (1, 1), LockMode::Shared, &wait(&k, 10))
+        m.acquire(2, 0, ROW, LockMode::Shared, &wait(&k, 10))
             .unwrap();
         let e = m
-            .acquire(3, 0, (1, 1), LockMode::Exclusive, &wait(&k, 10))
+            .acquire(3, 0, ROW, LockMode::Exclusive, &wait(&k, 10))
             .unwrap_err();
         assert_eq!(e.code, 1205);
-        m.release_all(1, [(1, 1)]);
-        m.release_all(2, [(1, 1)]);
-        m.acquire(3, 0, (1, 1), LockMode::Exclusive, &wait(&k, 10))
+        m.release_all(1, [ROW]);
+        m.release_all(2, [ROW]);
+        m.acquire(3, 0, ROW, LockMode::Exclusive, &wait(&k, 10))
             .unwrap();
     }
 
@@ -279,11 +363,10 @@ mod tests {
         let m = LockManager::default();
         let k = KillSwitch::default();
         let forever = Wait::new(Duration::from_secs(1 << 30), &k);
-        m.acquire(1, 0, (1, 1), LockMode::Exclusive, &forever)
-            .unwrap();
+        m.acquire(1, 0, ROW, LockMode::Exclusive, &forever).unwrap();
         k.kill_query();
         let e = m
-            .acquire(2, 0, (1, 1), LockMode::Exclusive, &forever)
+            .acquire(2, 0, ROW, LockMode::Exclusive, &forever)
             .unwrap_err();
         assert_eq!(e.code, 1317);
     }
@@ -292,14 +375,69 @@ mod tests {
     fn own_shared_lock_upgrades_when_alone() {
         let m = LockManager::default();
         let k = KillSwitch::default();
-        m.acquire(1, 0, (1, 1), LockMode::Shared, &wait(&k, 10))
+        m.acquire(1, 0, ROW, LockMode::Shared, &wait(&k, 10))
             .unwrap();
-        m.acquire(1, 0, (1, 1), LockMode::Exclusive, &wait(&k, 10))
+        m.acquire(1, 0, ROW, LockMode::Exclusive, &wait(&k, 10))
             .unwrap();
         let e = m
-            .acquire(2, 0, (1, 1), LockMode::Shared, &wait(&k, 10))
+            .acquire(2, 0, ROW, LockMode::Shared, &wait(&k, 10))
             .unwrap_err();
         assert_eq!(e.code, 1205);
+    }
+
+    #[test]
+    fn key_value_locks_never_conflict_but_block_other_inserts() {
+        let m = LockManager::default();
+        let k = KillSwitch::default();
+        m.acquire(1, 0, VALUE, LockMode::Exclusive, &wait(&k, 10))
+            .unwrap();
+        m.acquire(2, 0, VALUE, LockMode::Exclusive, &wait(&k, 10))
+            .unwrap();
+        m.acquire(3, 0, VALUE, LockMode::Shared, &wait(&k, 10))
+            .unwrap();
+        assert_eq!(m.insert_blockers(1, &[VALUE, ROW]), [2, 3]);
+        let e = m.wait_to_insert(4, 0, &[VALUE], &wait(&k, 10)).unwrap_err();
+        assert_eq!(e.code, 1205);
+        m.release_all(2, [VALUE]);
+        m.release_all(3, [VALUE]);
+        assert!(
+            m.insert_blockers(1, &[VALUE]).is_empty(),
+            "own locks never block"
+        );
+        m.wait_to_insert(1, 0, &[VALUE], &wait(&k, 10)).unwrap();
+        assert!(
+            m.insert_blockers(1, &[VALUE]).is_empty(),
+            "inserting takes nothing"
+        );
+    }
+
+    #[test]
+    fn an_insert_waiting_for_a_key_value_is_a_waiter_of_its_holder_and_can_deadlock() {
+        let m = LockManager::default();
+        let k = KillSwitch::default();
+        m.acquire(1, 0, VALUE, LockMode::Exclusive, &wait(&k, 10))
+            .unwrap();
+        m.acquire(2, 0, VALUE, LockMode::Exclusive, &wait(&k, 10))
+            .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            let first = s.spawn(|| {
+                let report = move |waiting: bool| tx.send(waiting).unwrap();
+                let w = Wait {
+                    on_wait: Some(&report),
+                    ..wait(&k, 5000)
+                };
+                m.wait_to_insert(1, 1, &[VALUE], &w)
+            });
+            assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(true));
+            assert_eq!(m.waiters_of(2), [1]);
+            let e = m
+                .wait_to_insert(2, 0, &[VALUE], &wait(&k, 5000))
+                .unwrap_err();
+            assert_eq!(e.code, 1213, "the lighter requester is the victim");
+            m.release_all(2, [VALUE]);
+            first.join().unwrap().unwrap();
+        });
     }
 
     fn waiter(blockers: Vec<u64>, weight: u64) -> Waiter {

@@ -8,6 +8,7 @@ mod auto_increment;
 mod catalog;
 pub mod errors;
 mod index;
+mod key_lock;
 mod key_text;
 mod locks;
 mod myisam_dynamic;

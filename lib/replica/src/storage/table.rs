@@ -1,13 +1,15 @@
 //! One table: its definition and its rows, with the reads and writes the
 //! executor makes through a [`Transaction`]. Transactional (InnoDB) tables
 //! write uncommitted versions under exclusive row locks and read from the
-//! transaction's snapshot; the others (MyISAM, Aria, MEMORY) change rows at
-//! once, take no row locks and read the newest rows.
+//! transaction's snapshot, and inserts wait for other transactions' locks
+//! on their key values; the others (MyISAM, Aria, MEMORY) change rows at
+//! once, take no locks and read the newest rows.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use super::auto_increment;
+use super::key_lock;
 use super::locks::{LockKey, LockMode};
 use super::persist_record::{Change, Record};
 use super::row_changes::RowChange;
@@ -140,7 +142,7 @@ impl Table {
     }
 
     fn key(&self, id: RowId) -> LockKey {
-        (self.store.table_id, id)
+        LockKey::Row(self.store.table_id, id)
     }
 
     /// Consistent read: all rows `txn` sees, without locking or waiting, in
@@ -258,11 +260,67 @@ impl Table {
     /// None when that key is not unique.
     pub fn lookup_unique(&self, key: usize, values: &[Value]) -> Option<Vec<RowId>> {
         let def = self.def();
-        let mut probe = vec![Value::Null; def.columns.len()];
-        for (&c, v) in def.keys.get(key)?.columns.iter().zip(values) {
-            *probe.get_mut(c)? = v.clone();
-        }
+        let probe = probe(&def, key, values)?;
         unique::lookup(&def, &self.store.data(), key, &probe)
+    }
+
+    /// For a statement that looks rows up by the value `values` (in their
+    /// column types) of PRIMARY or UNIQUE key `key`: when no row has that
+    /// value, committed or not, locks it so no other transaction inserts a
+    /// row with it until this one ends (a row that has it is locked by the
+    /// statement itself). Never waits; only InnoDB locks.
+    pub fn lock_key_value(
+        &self,
+        txn: &mut Transaction,
+        key: usize,
+        values: &[Value],
+        mode: LockMode,
+        wait: &Wait,
+    ) -> ServerResult<()> {
+        if !self.store.transactional {
+            return Ok(());
+        }
+        let def = self.def();
+        let Some(row) = probe(&def, key, values) else {
+            return Ok(());
+        };
+        let Some(lock) = key_lock::value_lock(self.store.table_id, &def, key, &row) else {
+            return Ok(());
+        };
+        txn.touch();
+        // Looked up and locked with the row data held, as inserts check.
+        let data = self.store.data();
+        if unique::lookup(&def, &data, key, &row).is_some_and(|ids| ids.is_empty()) {
+            txn.lock(lock, mode, wait)?;
+        }
+        Ok(())
+    }
+
+    /// The key-value locks an insert of `row` must not meet held by others.
+    fn insert_locks(&self, def: &TableDef, row: &Row) -> Vec<LockKey> {
+        if !self.store.transactional {
+            return Vec::new();
+        }
+        key_lock::row_value_locks(self.store.table_id, def, row)
+    }
+
+    /// The key values row `id` gets from `row` that it does not have now.
+    fn new_key_locks(
+        &self,
+        (def, data): (&TableDef, &RowData),
+        txn: &Transaction,
+        id: RowId,
+        row: &Row,
+    ) -> Vec<LockKey> {
+        let wanted = self.insert_locks(def, row);
+        if wanted.is_empty() {
+            return wanted;
+        }
+        let old = data.rows.get(&id).and_then(|v| v.visible(txn.id(), None));
+        let had = old
+            .map(|old| self.insert_locks(def, old))
+            .unwrap_or_default();
+        wanted.into_iter().filter(|k| !had.contains(k)).collect()
     }
 
     /// Adds a row, filling AUTO_INCREMENT and checking unique keys (1062).
@@ -297,10 +355,17 @@ impl Table {
         let def = self.def();
         let use_up = self.store.transactional;
         let generated = auto_increment::fill(&def, &mut self.store.data(), &mut row, use_up);
+        let keys = self.insert_locks(&def, &row);
         loop {
             let mut data = self.store.data();
             let clash = unique::check(&def, &mut data, txn.id(), &row, None);
             if clash == Clash::None {
+                // Checked with the row data held, so no lock comes between.
+                if txn.insert_blocked(&keys) {
+                    drop(data);
+                    txn.wait_to_insert(&keys, wait)?;
+                    continue;
+                }
                 auto_increment::follow_row(&def, &mut data, &row);
                 let id = data.allocate_id(&row);
                 self.write(txn, &mut data, id, Some(row));
@@ -337,6 +402,12 @@ impl Table {
             let mut data = self.store.data();
             let clash = unique::check(&def, &mut data, txn.id(), &row, Some(id));
             if clash == Clash::None {
+                let keys = self.new_key_locks((&def, &data), txn, id, &row);
+                if txn.insert_blocked(&keys) {
+                    drop(data);
+                    txn.wait_to_insert(&keys, wait)?;
+                    continue;
+                }
                 self.replace(txn, &def, &mut data, id, row);
                 return Ok(());
             }
@@ -515,6 +586,15 @@ fn non_transactional_change(
     };
     let next = data.auto_increment;
     Record::Changes(vec![change, Change::AutoIncrement { table, next }])
+}
+
+/// A row with `values` in the columns of key `key`, NULL elsewhere.
+fn probe(def: &TableDef, key: usize, values: &[Value]) -> Option<Row> {
+    let mut row = vec![Value::Null; def.columns.len()];
+    for (&c, v) in def.keys.get(key)?.columns.iter().zip(values) {
+        *row.get_mut(c)? = v.clone();
+    }
+    Some(row)
 }
 
 /// Puts rows in the order of InnoDB's clustered index (insertion order

@@ -849,3 +849,116 @@ fn failed_inserts_use_up_generated_values_only_in_innodb() {
         assert_eq!(t.next_auto_increment(), next, "{engine:?}");
     }
 }
+
+/// Runs `f` with a wait that reports its start and end on `tx`.
+fn reporting<T>(tx: mpsc::Sender<bool>, f: impl FnOnce(&Wait) -> T) -> T {
+    let kill = KillSwitch::default();
+    let report = move |waiting: bool| tx.send(waiting).unwrap();
+    let w = Wait {
+        timeout: BOUND,
+        kill: &kill,
+        on_wait: Some(&report),
+    };
+    f(&w)
+}
+
+#[test]
+fn insert_of_a_key_value_an_update_found_absent_waits_for_its_commit() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let (mut a, mut b) = (storage.begin(1), storage.begin(2));
+    // A's UPDATE … WHERE a = 5 finds no row and locks the value.
+    t.lock_key_value(&mut a, 0, &[Value::Int(5)], LockMode::Exclusive, &w)
+        .unwrap();
+    t.insert(&mut b, row(6, "y", None), &short).unwrap();
+    let e = t.insert(&mut b, row(5, "x", None), &short).unwrap_err();
+    assert_eq!((e.code, e.sqlstate), (1205, "HY000"));
+    let (tx, rx) = mpsc::channel();
+    let b_id = b.id();
+    thread::scope(|s| {
+        let waiter = s.spawn(|| reporting(tx, |w| t.insert(&mut b, row(5, "x", None), w)));
+        assert_eq!(rx.recv_timeout(BOUND), Ok(true));
+        assert_eq!(storage.row_lock_waiters(a.id()), [b_id]);
+        a.commit();
+        assert!(waiter.join().unwrap().is_ok());
+    });
+    b.commit();
+    assert_eq!(scan_firsts(&t, &mut a, &kill), [5, 6]);
+}
+
+#[test]
+fn key_value_locks_follow_the_key_collation_and_cover_unique_keys() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let kill = KillSwitch::default();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let (mut a, mut b) = (storage.begin(1), storage.begin(2));
+    let values = [Value::text("X"), Value::Int(2)];
+    t.lock_key_value(&mut a, 1, &values, LockMode::Shared, &short)
+        .unwrap();
+    let e = t.insert(&mut b, row(1, "x ", Some(2)), &short).unwrap_err();
+    assert_eq!(e.code, 1205);
+    t.insert(&mut b, row(1, "x", Some(3)), &short).unwrap();
+    let id = committed_row(&storage, &t, row(2, "z", Some(2)));
+    let e = t
+        .update(&mut b, id, row(2, "x", Some(2)), &short)
+        .unwrap_err();
+    assert_eq!(e.code, 1205, "a row moving to a locked value waits too");
+    b.rollback();
+    t.update(&mut a, id, row(2, "x", Some(2)), &short)
+        .expect("a transaction's own key-value lock does not block it");
+}
+
+#[test]
+fn inserts_into_a_value_both_locked_deadlock_with_1213() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let kill = KillSwitch::default();
+    let w = Wait::new(BOUND, &kill);
+    let (mut a, mut b) = (storage.begin(1), storage.begin(2));
+    t.lock_key_value(&mut a, 0, &[Value::Int(5)], LockMode::Exclusive, &w)
+        .unwrap();
+    t.lock_key_value(&mut b, 0, &[Value::Int(5)], LockMode::Exclusive, &w)
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::scope(|s| {
+        let first = s.spawn(|| {
+            let got = reporting(tx, |w| t.insert(&mut a, row(5, "a", None), w));
+            (got, a)
+        });
+        assert_eq!(rx.recv_timeout(BOUND), Ok(true));
+        let e = t.insert(&mut b, row(5, "b", None), &w).unwrap_err();
+        assert_eq!((e.code, e.sqlstate), (1213, "40001"));
+        b.rollback();
+        let (got, mut a) = first.join().unwrap();
+        got.unwrap();
+        a.commit();
+    });
+}
+
+#[test]
+fn non_transactional_tables_lock_no_key_values() {
+    let (storage, t) = setup(Engine::MyIsam);
+    let kill = KillSwitch::default();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let (mut a, mut b) = (storage.begin(1), storage.begin(2));
+    t.lock_key_value(&mut a, 0, &[Value::Int(5)], LockMode::Exclusive, &short)
+        .unwrap();
+    t.insert(&mut b, row(5, "x", None), &short).unwrap();
+}
+
+#[test]
+fn a_value_some_row_has_is_left_to_that_rows_lock() {
+    let (storage, t) = setup(Engine::InnoDb);
+    let id = committed_row(&storage, &t, row(5, "x", None));
+    let kill = KillSwitch::default();
+    let short = Wait::new(Duration::from_millis(20), &kill);
+    let (mut a, mut b) = (storage.begin(1), storage.begin(2));
+    t.delete(&mut a, id, &short).unwrap();
+    // B's UPDATE … WHERE a = 5 finds A's deleted row and waits for its lock.
+    t.lock_key_value(&mut b, 0, &[Value::Int(5)], LockMode::Exclusive, &short)
+        .unwrap();
+    t.insert(&mut a, row(5, "y", None), &short)
+        .expect("A puts back the value it deleted without waiting for B");
+    a.commit();
+}

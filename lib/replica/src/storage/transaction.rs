@@ -1,7 +1,8 @@
 //! One connection's transaction: its id, its consistent-read snapshot, the
-//! row locks it holds and the undo log of its uncommitted changes. Tables
-//! record changes into it; the session ends it with `commit` or `rollback`
-//! (or a statement with `rollback_statement`) and may reuse it afterwards.
+//! row and key-value locks it holds and the undo log of its uncommitted
+//! changes. Tables record changes into it; the session ends it with
+//! `commit` or `rollback` (or a statement with `rollback_statement`) and
+//! may reuse it afterwards.
 //! Isolation is REPEATABLE READ: the snapshot is taken at the first read
 //! (per statement in autocommit mode when asked).
 
@@ -329,6 +330,20 @@ impl Transaction {
                 Ok(())
             }
         }
+    }
+
+    /// Whether another transaction holds one of `keys`, the key values of
+    /// a row about to be inserted (asked under the table's row data).
+    pub(crate) fn insert_blocked(&self, keys: &[LockKey]) -> bool {
+        !keys.is_empty() && !self.shared.locks.insert_blockers(self.id, keys).is_empty()
+    }
+
+    /// Waits until no other transaction holds one of `keys`.
+    pub(crate) fn wait_to_insert(&mut self, keys: &[LockKey], wait: &Wait) -> ServerResult<()> {
+        let weight = self.weight();
+        self.shared
+            .locks
+            .wait_to_insert(self.id, weight, keys, wait)
     }
 
     /// How costly rolling back would be, for choosing a deadlock victim:

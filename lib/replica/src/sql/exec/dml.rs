@@ -3,7 +3,10 @@
 //! column types with the session's sql_mode (strict: an error; otherwise a
 //! warning and a clipped value); every table a statement touches passes the
 //! table-lock check first, and a change takes the global write intent.
-//! Each row changed fires the table's BEFORE and AFTER triggers.
+//! Each row changed fires the table's BEFORE and AFTER triggers. UPDATE,
+//! DELETE and locking reads whose WHERE fixes a unique key's value lock
+//! that value when no row has it, before they look for rows and after
+//! ([`key_lookup`](super::key_lookup)).
 
 use sqlparser::ast::{
     Assignment, AssignmentTarget, Delete, Expr, FromTable, Insert, SetExpr, TableObject, Update,
@@ -11,6 +14,7 @@ use sqlparser::ast::{
 
 use super::context::{RowContext, Source};
 use super::errors;
+use super::key_lookup::{FixedKey, lock_fixed};
 use super::names::{open_table, qualified};
 use super::row_limit;
 use super::waits::Waits;
@@ -52,7 +56,6 @@ pub fn read_table(
         let rows = table.scan(&mut session.txn, &wait)?;
         return Ok((def, rows.into_iter().map(|(_, row)| row).collect()));
     };
-    let rows = table.scan_current(&mut session.txn, &wait)?;
     let source = Source {
         alias: alias.to_string(),
         schema: schema.to_string(),
@@ -61,6 +64,9 @@ pub fn read_table(
         def: Some(std::sync::Arc::clone(&def)),
         offset: 0,
     };
+    let fixed = FixedKey::of(session, (&*table, &source), locking.only)?;
+    lock_fixed(session, &table, fixed.as_ref(), locking.mode, &wait)?;
+    let rows = table.scan_current(&mut session.txn, &wait)?;
     let mut out = Vec::with_capacity(rows.len());
     for (id, row) in rows {
         if !matches_where(session, &source, &row, locking.only)? {
@@ -70,6 +76,7 @@ pub fn read_table(
             out.push(latest);
         }
     }
+    lock_fixed(session, &table, fixed.as_ref(), locking.mode, &wait)?;
     Ok((def, out))
 }
 
@@ -521,6 +528,9 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
         .collect::<ServerResult<Vec<_>>>()?;
     let strict = Strictness::of(session, &def, false);
     let cap = row_limit::limit(session, update.limit.as_ref())?;
+    let fixed = FixedKey::of(session, (&table, &source), update.selection.as_ref())?;
+    let exclusive = LockMode::Exclusive;
+    lock_fixed(session, &table, fixed.as_ref(), exclusive, &waits.row())?;
     let wait_rows = table.scan_current(&mut session.txn, &waits.row())?;
     let wait_rows = row_limit::ordered(session, &source, wait_rows, &update.order_by)?;
     let (mut matched, mut changed) = (0u64, 0u64);
@@ -572,6 +582,7 @@ pub fn update(session: &mut Session, update: &Update) -> StatementResult {
             Some(&mut after),
         )?;
     }
+    lock_fixed(session, &table, fixed.as_ref(), exclusive, &waits.row())?;
     session.row_count = changed as i64;
     Ok(Outcome::Ok(OkInfo {
         affected_rows: changed,
@@ -599,6 +610,9 @@ pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
     } = open_target(session, &target.relation, "DELETE")?;
     let _intent = waits.write_intent()?;
     let cap = row_limit::limit(session, delete.limit.as_ref())?;
+    let fixed = FixedKey::of(session, (&table, &source), delete.selection.as_ref())?;
+    let exclusive = LockMode::Exclusive;
+    lock_fixed(session, &table, fixed.as_ref(), exclusive, &waits.row())?;
     let rows = table.scan_current(&mut session.txn, &waits.row())?;
     let rows = row_limit::ordered(session, &source, rows, &delete.order_by)?;
     let mut deleted = 0u64;
@@ -634,6 +648,7 @@ pub fn delete(session: &mut Session, delete: &Delete) -> StatementResult {
             deleted += 1;
         }
     }
+    lock_fixed(session, &table, fixed.as_ref(), exclusive, &waits.row())?;
     session.row_count = deleted as i64;
     super::ok(deleted)
 }

@@ -14,6 +14,7 @@ mod ddl;
 mod dml;
 pub mod errors;
 mod info_schema;
+mod key_lookup;
 mod multi_update;
 pub(crate) mod names;
 mod optimize;

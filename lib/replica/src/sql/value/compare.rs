@@ -2,9 +2,10 @@
 //! uniqueness in storage. Numbers compare as numbers, strings by the
 //! default collation (utf8mb4_general_ci / latin1_swedish_ci fold case,
 //! accents and trailing spaces), binary columns byte by byte, dates by
-//! time; NULL sorts first.
+//! time; NULL sorts first. A value's key hash agrees with the key order.
 
 use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
 
 use super::{Decimal, Temporal, Value};
 use crate::sql::types::SqlType;
@@ -14,6 +15,26 @@ pub fn compare_for_key(a: &Value, b: &Value, ty: &SqlType) -> Ordering {
     match (a, b, is_binary(ty)) {
         (Value::Bytes(x), Value::Bytes(y), true) => x.cmp(y),
         _ => compare_values(a, b),
+    }
+}
+
+/// Hashes a value of a column of type `ty` so that values of that
+/// column `compare_for_key` finds equal hash alike (key-value locks).
+pub fn hash_for_key(v: &Value, ty: &SqlType, state: &mut impl Hasher) {
+    match v {
+        Value::Null => 0u8.hash(state),
+        Value::Int(i) => (1u8, i128::from(*i)).hash(state),
+        Value::UInt(u) => (1u8, i128::from(*u)).hash(state),
+        Value::Double(d) => (2u8, d.to_bits()).hash(state),
+        // Equal decimals of different scales hash alike.
+        Value::Decimal(d) => (2u8, d.to_f64().to_bits()).hash(state),
+        Value::Temporal(t) => (3u8, t.sort_key()).hash(state),
+        Value::Bytes(b) if is_binary(ty) => (4u8, b).hash(state),
+        Value::Bytes(b) => {
+            5u8.hash(state);
+            let text = String::from_utf8_lossy(trim_trailing_spaces(b));
+            text.chars().map(fold_char).for_each(|c| c.hash(state));
+        }
     }
 }
 
@@ -156,5 +177,40 @@ mod tests {
             Ordering::Equal
         );
         assert_eq!(compare_values(&Value::Null, &Value::Int(0)), Ordering::Less);
+    }
+
+    fn key_hash(v: &Value, ty: &SqlType) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        hash_for_key(v, ty, &mut h);
+        h.finish()
+    }
+
+    #[test]
+    fn key_hashes_agree_with_key_order() {
+        let text = SqlType::Varchar {
+            length: 10,
+            binary: false,
+        };
+        let blob = SqlType::Blob(LobSize::Normal);
+        let pairs = [
+            (Value::text("abc"), Value::text("ABC  "), &text),
+            (Value::text("é"), Value::text("E"), &text),
+            (Value::Int(5), Value::UInt(5), &text),
+            (
+                Value::Decimal(Decimal::new(150, 2)),
+                Value::Decimal(Decimal::new(15, 1)),
+                &blob,
+            ),
+        ];
+        for (a, b, ty) in pairs {
+            assert_eq!(compare_for_key(&a, &b, ty), Ordering::Equal);
+            assert_eq!(key_hash(&a, ty), key_hash(&b, ty), "{a:?} {b:?}");
+        }
+        let (a, b) = (Value::text("a"), Value::text("A"));
+        assert_ne!(key_hash(&a, &blob), key_hash(&b, &blob));
+        assert_ne!(
+            key_hash(&Value::Int(5), &text),
+            key_hash(&Value::Int(6), &text)
+        );
     }
 }

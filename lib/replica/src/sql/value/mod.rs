@@ -17,7 +17,7 @@ mod text;
 pub mod time_zone;
 
 pub use column::{result_column, table_column};
-pub use compare::{compare_collated, compare_for_key, compare_values, fold_char};
+pub use compare::{compare_collated, compare_for_key, compare_values, fold_char, hash_for_key};
 pub use decimal::Decimal;
 pub use store::{StoreMode, store, store_in_table, store_with};
 pub use temporal::{Temporal, TemporalKind, civil_from_days, days_from_civil, days_in_month};
