@@ -514,7 +514,7 @@ fn classify(session: &Session, text: &str, statement: &Statement) -> Option<Logg
         Statement::Extra(Extra::Program(program)) => {
             crate::sql::routines::logged_text(session, program, text).map(|t| ddl(&t))
         }
-        Statement::Extra(Extra::Optimize { local: false, .. }) => Some(Logged::Ddl {
+        Statement::Extra(Extra::TableAdmin { local: false, .. }) => Some(Logged::Ddl {
             db: None,
             text: text.to_string(),
             xid: false,

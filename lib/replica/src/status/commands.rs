@@ -4,7 +4,7 @@
 
 use sqlparser::ast::{ObjectType, SetExpr, Statement as Ast};
 
-use crate::sql::parse::{AccountStatement, Extra, PreparedStatement, Statement};
+use crate::sql::parse::{AccountStatement, Extra, PreparedStatement, Statement, TableAdminOp};
 use crate::sql::routines::{ProgramKind, ProgramStatement};
 
 /// Every `Com_*` counter this server can bump (listed from the start).
@@ -175,7 +175,14 @@ fn extra_counter(extra: &Extra) -> Option<&'static str> {
         Extra::Do(_) => "Com_do",
         Extra::SelectIntoOutfile { .. } => "Com_select",
         Extra::AlterEngine { .. } => "Com_alter_table",
-        Extra::Optimize { .. } => "Com_optimize",
+        Extra::TableAdmin {
+            op: TableAdminOp::Optimize,
+            ..
+        } => "Com_optimize",
+        Extra::TableAdmin {
+            op: TableAdminOp::Analyze,
+            ..
+        } => "Com_analyze",
         Extra::Signal { .. } => "Com_signal",
         Extra::Binlog(statement) => binlog_counter(statement),
         Extra::Slave(statement) => slave_counter(statement),

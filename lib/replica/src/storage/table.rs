@@ -58,8 +58,11 @@ pub struct Table {
     def: RwLock<Arc<TableDef>>,
     store: Arc<RowStore>,
     /// A non-transactional row changed since the table was made, truncated
-    /// or last optimized: MyISAM and Aria OPTIMIZE then have work to do.
-    unoptimized: AtomicBool,
+    /// or last analyzed: MyISAM and Aria ANALYZE and OPTIMIZE have work.
+    unanalyzed: AtomicBool,
+    /// A non-transactional row was deleted since the last OPTIMIZE: it has
+    /// space to reclaim even after an ANALYZE.
+    fragmented: AtomicBool,
 }
 
 impl Table {
@@ -70,7 +73,8 @@ impl Table {
         Arc::new(Table {
             def: RwLock::new(Arc::new(def)),
             store: Arc::new(store),
-            unoptimized: AtomicBool::new(false),
+            unanalyzed: AtomicBool::new(false),
+            fragmented: AtomicBool::new(false),
         })
     }
 
@@ -482,8 +486,11 @@ impl Table {
         if !self.store.transactional {
             self.store
                 .log(|| non_transactional_change(&self.store, data, id, &row));
+            if row.is_none() {
+                self.fragmented.store(true, Ordering::Relaxed);
+            }
             data.write_now(id, row);
-            self.unoptimized.store(true, Ordering::Relaxed);
+            self.unanalyzed.store(true, Ordering::Relaxed);
             txn.note_non_transactional_change();
             return;
         }
@@ -516,16 +523,24 @@ impl Table {
     pub fn truncate(&self) {
         let mut data = self.store.data();
         data.clear();
-        self.unoptimized.store(false, Ordering::Relaxed);
+        self.unanalyzed.store(false, Ordering::Relaxed);
+        self.fragmented.store(false, Ordering::Relaxed);
         self.store.log(|| Record::Truncate {
             table: self.store.table_id,
         });
     }
 
-    /// OPTIMIZE TABLE of a MyISAM or Aria table: whether rows changed since
-    /// the last one (MariaDB's "OK"), now marking the table optimized.
+    /// OPTIMIZE TABLE of a MyISAM or Aria table: whether it had work (MariaDB's
+    /// "OK"), now marking the table optimized and analyzed.
     pub fn optimize(&self) -> bool {
-        self.unoptimized.swap(false, Ordering::Relaxed)
+        let fragmented = self.fragmented.swap(false, Ordering::Relaxed);
+        self.unanalyzed.swap(false, Ordering::Relaxed) | fragmented
+    }
+
+    /// ANALYZE TABLE of a MyISAM or Aria table: whether rows changed since
+    /// the last ANALYZE or OPTIMIZE, now marking the table analyzed.
+    pub fn analyze(&self) -> bool {
+        self.unanalyzed.swap(false, Ordering::Relaxed)
     }
 
     /// The rows and counters, for persistence.

@@ -17,7 +17,6 @@ mod info_schema;
 mod key_lookup;
 mod multi_update;
 pub(crate) mod names;
-mod optimize;
 mod optimizer_trace;
 mod outfile;
 mod prepared;
@@ -36,6 +35,7 @@ mod slave_functions;
 mod source_text;
 mod stage;
 mod suppressions;
+mod table_admin;
 pub(crate) mod table_sizes;
 mod transaction;
 pub(crate) mod views;
@@ -194,7 +194,12 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
         Extra::Slave(statement) => slave::run(session, statement),
         Extra::SelectIntoOutfile { file, select } => outfile::run(session, file, select),
         Extra::Prepared(statement) => prepared::run(session, statement),
-        Extra::Optimize { tables, .. } => optimize::run(session, tables),
+        Extra::TableAdmin {
+            op,
+            tables,
+            persistent,
+            ..
+        } => table_admin::run(session, *op, tables, *persistent),
     }
 }
 

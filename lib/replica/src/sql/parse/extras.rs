@@ -44,12 +44,32 @@ pub enum Extra {
     SelectIntoOutfile { file: String, select: String },
     /// PREPARE / EXECUTE / DEALLOCATE PREPARE.
     Prepared(super::prepared_statements::PreparedStatement),
-    /// `OPTIMIZE [NO_WRITE_TO_BINLOG | LOCAL] TABLE t, …`.
-    Optimize {
+    /// `OPTIMIZE | ANALYZE [NO_WRITE_TO_BINLOG | LOCAL] TABLE t, …`.
+    TableAdmin {
+        op: TableAdminOp,
         tables: Vec<sqlparser::ast::ObjectName>,
         /// NO_WRITE_TO_BINLOG / LOCAL: not logged.
         local: bool,
+        /// ANALYZE's `PERSISTENT FOR …`: engine-independent statistics too.
+        persistent: bool,
     },
+}
+
+/// Which table administration command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableAdminOp {
+    Optimize,
+    Analyze,
+}
+
+impl TableAdminOp {
+    /// The result set's `Op` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableAdminOp::Optimize => "optimize",
+            TableAdminOp::Analyze => "analyze",
+        }
+    }
 }
 
 /// Statements about the binary log.
@@ -126,7 +146,12 @@ pub fn parse(piece: &Piece<'_>) -> ServerResult<Option<Extra>> {
         }
         ["SIGNAL", ..] => Some(signal(piece)?),
         ["DO", ..] => Some(do_statement(piece)?),
-        ["OPTIMIZE", ..] => Some(optimize(piece)?),
+        ["OPTIMIZE", ..] => Some(table_admin(piece, TableAdminOp::Optimize)?),
+        [
+            "ANALYZE",
+            "TABLE" | "TABLES" | "NO_WRITE_TO_BINLOG" | "LOCAL",
+            ..,
+        ] => Some(table_admin(piece, TableAdminOp::Analyze)?),
         ["ALTER", "TABLE", _, rest @ ..] => alter_engine(piece, rest),
         _ => None,
     })
@@ -219,8 +244,8 @@ fn do_statement(piece: &Piece<'_>) -> ServerResult<Extra> {
     Ok(Extra::Do(exprs))
 }
 
-/// OPTIMIZE's table list, read by sqlparser's name parser.
-fn optimize(piece: &Piece<'_>) -> ServerResult<Extra> {
+/// OPTIMIZE's or ANALYZE's table list, read by sqlparser's name parser.
+fn table_admin(piece: &Piece<'_>, op: TableAdminOp) -> ServerResult<Extra> {
     let syntax = |e: ParserError| super::syntax_error::from_parser(piece, &e);
     let dialect = MySqlDialect {};
     let mut parser = Parser::new(&dialect)
@@ -234,10 +259,17 @@ fn optimize(piece: &Piece<'_>) -> ServerResult<Extra> {
     let tables = parser
         .parse_comma_separated(|p| p.parse_object_name(false))
         .map_err(syntax)?;
-    parser.expect_token(&Token::EOF).map_err(syntax)?;
-    Ok(Extra::Optimize {
+    // `PERSISTENT FOR ALL | COLUMNS (…) INDEXES (…)` only adds statistics.
+    let persistent = op == TableAdminOp::Analyze
+        && matches!(parser.peek_token().token, Token::Word(ref w) if w.value.eq_ignore_ascii_case("PERSISTENT"));
+    if !persistent {
+        parser.expect_token(&Token::EOF).map_err(syntax)?;
+    }
+    Ok(Extra::TableAdmin {
+        op,
         tables,
         local: local.is_some(),
+        persistent,
     })
 }
 

@@ -16,7 +16,7 @@ mod synonyms;
 pub(crate) mod syntax_error;
 
 pub use account_statements::{AccountStatement, PasswordSpec, PrivilegeSpec, UserSpec};
-pub use extras::{BinlogStatement, Extra};
+pub use extras::{BinlogStatement, Extra, TableAdminOp};
 pub use prepared_statements::PreparedStatement;
 pub use split::{Piece, split_statements};
 pub use syntax_error::near as syntax_error_near;
