@@ -26,6 +26,26 @@ pub fn relay_read_failure() -> SqlFailure {
     }
 }
 
+/// ER_SLAVE_FATAL_ERROR's argument when a group with non-transactional changes is left unfinished.
+const INCOMPLETE_GROUP: &str = "... Slave SQL Thread stopped with incomplete event group having non-transactional changes. If the group consists solely of row-based events, you can try to restart the slave with --slave-exec-mode=IDEMPOTENT, which ignores duplicate key, key not found, and similar errors (see documentation for details).";
+
+/// 1593: the thread stopped inside a group a rollback cannot undo (spec 2.2).
+pub fn incomplete_group() -> SqlFailure {
+    SqlFailure {
+        code: 1593,
+        text: format!("Fatal error: {INCOMPLETE_GROUP}"),
+        cause: None,
+    }
+}
+
+/// The error-log warning of a stop deferred until the group ends (spec 2.2).
+pub fn waiting_for_group(gtid: Option<&str>) -> String {
+    let gtid = gtid.map(|g| format!(", Gtid {g}")).unwrap_or_default();
+    format!(
+        "[Warning] Slave SQL: Request to stop slave SQL Thread received while applying a group that has non-transactional changes; waiting for completion of the group ... {gtid}, Internal MariaDB error code: 0"
+    )
+}
+
 /// A statement failed: `Error '<msg>' on query. Default database: '<db>'. Query: '<text>'`.
 pub fn statement_failed(error: &ServerError, db: &str, query: &str) -> SqlFailure {
     SqlFailure {
