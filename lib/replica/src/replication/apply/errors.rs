@@ -200,6 +200,20 @@ mod tests {
     }
 
     #[test]
+    fn an_unfinished_non_transactional_group_reads_as_mariadb_reports_it() {
+        let f = incomplete_group();
+        assert_eq!(f.code, 1593);
+        assert!(f.text.starts_with(
+            "Fatal error: ... Slave SQL Thread stopped with incomplete event group having non-transactional changes. "
+        ));
+        assert!(f.text.ends_with("(see documentation for details)."));
+        assert_eq!(
+            waiting_for_group(Some("0-1-5")),
+            "[Warning] Slave SQL: Request to stop slave SQL Thread received while applying a group that has non-transactional changes; waiting for completion of the group ... , Gtid 0-1-5, Internal MariaDB error code: 0"
+        );
+    }
+
+    #[test]
     fn relay_log_failure_is_1594() {
         let f = relay_read_failure();
         assert_eq!(f.code, 1594);
