@@ -16,6 +16,7 @@ pub mod kind {
     pub const QUERY: u8 = 2;
     pub const STOP: u8 = 3;
     pub const ROTATE: u8 = 4;
+    pub const INTVAR: u8 = 5;
     pub const RAND: u8 = 13;
     pub const FORMAT_DESCRIPTION: u8 = 15;
     pub const XID: u8 = 16;
@@ -310,6 +311,21 @@ pub fn xid(timestamp: u32, xid: u64) -> Event {
         timestamp,
         flags: 0,
         body: xid.to_le_bytes().to_vec(),
+    }
+}
+
+/// The Intvar kind that sets the next AUTO_INCREMENT value.
+pub const INSERT_ID: u8 = 2;
+
+/// Intvar: a value (`kind`: LAST_INSERT_ID 1, INSERT_ID 2) the statement that follows uses.
+pub fn intvar(timestamp: u32, kind_of_value: u8, value: u64) -> Event {
+    let mut body = vec![kind_of_value];
+    body.extend_from_slice(&value.to_le_bytes());
+    Event {
+        kind: kind::INTVAR,
+        timestamp,
+        flags: 0,
+        body,
     }
 }
 

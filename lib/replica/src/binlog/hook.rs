@@ -38,6 +38,9 @@ pub struct TxnCache {
     /// The seeds RAND() started from in the running statement, for the
     /// Rand event logged before it.
     pub rand_seeds: Option<(u64, u64)>,
+    /// The first AUTO_INCREMENT value the running statement generated,
+    /// for the Intvar INSERT_ID event logged before it.
+    pub insert_id: Option<u64>,
     /// The running statement converted times through the session's zone,
     /// so its Query event names the zone.
     pub time_zone_used: bool,
@@ -105,6 +108,11 @@ fn write_logged(
         Logged::Dml => {
             warn_if_unsafe(session, statement);
             log_dml(session, text.trim())
+        }
+        Logged::Ddl {
+            db, text, flags, ..
+        } if flags & flag::THREAD_SPECIFIC != 0 && session.explicit_txn => {
+            cache_temporary(session, db, &text, flags)
         }
         Logged::Ddl {
             db,
@@ -265,7 +273,9 @@ fn warn_if_unsafe(session: &mut Session, statement: &Statement) {
 fn unsafe_context(session: &Session, ast: &Ast) -> unsafe_statements::Context {
     unsafe_statements::Context {
         in_transaction: session.explicit_txn || !session.vars.autocommit(),
-        wrote_transactional: session.binlog_cache.changes_seen > 0,
+        // Written directly, the statement is not ordered after the transaction's.
+        wrote_transactional: session.binlog_cache.changes_seen > 0
+            && !session.vars.binlog_direct_non_transactional_updates(),
         writes_only_non_transactional: writes_only_non_transactional(session, ast),
         unsafe_default: inserts_unsafe_default(session, ast),
     }
@@ -314,18 +324,23 @@ fn writes_only_non_transactional(session: &Session, ast: &Ast) -> bool {
 /// A row change joins the transaction's group; one that changed only
 /// non-transactional tables cannot be undone, so it is written at once
 /// as a group of its own (as MariaDB does inside a transaction), unless
-/// transactional changes came before it: then it waits in the group
-/// (binlog_direct_non_transactional_updates=OFF).
+/// transactional changes came before it: then it waits in the group,
+/// except under binlog_direct_non_transactional_updates and STATEMENT.
 fn log_dml(session: &mut Session, text: &str) {
     let context = context(session, session.db.clone(), None);
     let time = session.query_start.statement_time();
-    let mut logged: Vec<Event> = session
-        .binlog_cache
-        .rand_seeds
-        .take()
-        .map(|(seed1, seed2)| event::rand(time.seconds, seed1, seed2))
+    let insert_id = session.binlog_cache.insert_id.take();
+    let mut logged: Vec<Event> = insert_id
+        .map(|id| event::intvar(time.seconds, event::INSERT_ID, id))
         .into_iter()
         .collect();
+    logged.extend(
+        session
+            .binlog_cache
+            .rand_seeds
+            .take()
+            .map(|(seed1, seed2)| event::rand(time.seconds, seed1, seed2)),
+    );
     logged.push(event::query_at(time, 0, &context, text));
     cache_statement(session, logged);
 }
@@ -337,7 +352,12 @@ fn cache_statement(session: &mut Session, logged: Vec<Event>) {
     let had_transactional = session.binlog_cache.changes_seen > 0;
     let grew = changes > session.binlog_cache.changes_seen;
     session.binlog_cache.changes_seen = changes;
-    if !grew && !had_transactional && session.txn.non_transactional_changed() {
+    let direct = session.vars.binlog_direct_non_transactional_updates()
+        && session
+            .vars
+            .binlog_format()
+            .eq_ignore_ascii_case("STATEMENT");
+    if !grew && (direct || !had_transactional) && session.txn.non_transactional_changed() {
         let held = std::mem::take(&mut session.binlog_cache.events);
         let held_markers = std::mem::take(&mut session.binlog_cache.markers);
         session.binlog_cache.events.extend(logged);
@@ -455,6 +475,14 @@ fn write_flagged(session: &mut Session, transactional: bool, end: &str, flags: u
     log.publish(&session.state.globals);
     let _ = crate::debug::sync::hit(session, "commit_after_release_LOCK_log");
     let _ = crate::debug::sync::hit(session, "commit_before_get_LOCK_commit_ordered");
+}
+
+/// CREATE or DROP TEMPORARY TABLE inside a transaction commits nothing:
+/// it joins the transaction's group, as in MariaDB.
+fn cache_temporary(session: &mut Session, db: Option<String>, text: &str, flags: u16) {
+    let context = context(session, db.or_else(|| session.db.clone()), None);
+    let e = event::query_at(session.query_start.statement_time(), flags, &context, text);
+    session.binlog_cache.events.push(e);
 }
 
 fn log_ddl(session: &mut Session, db: Option<String>, text: &str, xid: bool, flags: u16) {

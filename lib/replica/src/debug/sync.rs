@@ -198,6 +198,20 @@ pub fn set_action(session: &mut Session, text: &str) -> ServerResult<()> {
     }
 }
 
+/// Runs a `now` action on `thread`, for server code without a session at
+/// hand (a binlog dump); anything but `now …` is passed over.
+pub fn now_on_thread(signals: &Signals, thread: &ThreadEntry, text: &str) -> Outcome {
+    if !signals.enabled() {
+        return Outcome::default();
+    }
+    match parse(text) {
+        Ok(Request::Arm(action)) if action.point.eq_ignore_ascii_case("now") => {
+            execute(signals, thread, &action)
+        }
+        _ => Outcome::default(),
+    }
+}
+
 fn require_super(session: &Session) -> ServerResult<()> {
     let privilege =
         crate::accounts::privileges::Privileges::named("SUPER").expect("SUPER is a privilege");

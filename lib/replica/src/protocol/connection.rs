@@ -333,13 +333,16 @@ impl Connection {
         let shared = Arc::clone(&self.shared);
         let thread = Arc::clone(&self.session.thread);
         let stop = || thread.kill.connection_killed() || shared.shutdown.is_requested();
+        let session = &self.session;
+        let xid_pause = || crate::debug::hooks::dump_waits_before_xid(session);
         let ending = master::binlog_dump(
             &mut self.io,
             &shared.state,
             &thread,
-            &self.session.user_vars,
+            &session.user_vars,
             body,
             &stop,
+            &xid_pause,
         );
         match ending {
             master::Ending::Eof => self.send_eof()?,

@@ -147,6 +147,9 @@ pub struct Channel {
     pub sql_stop: AtomicBool,
     /// The process-list id of the SQL thread, for STOP SLAVE to interrupt a wait.
     pub sql_thread_id: AtomicU64,
+    /// Whether the serial SQL thread is inside a group with changes a
+    /// rollback keeps: STOP SLAVE then lets its statement run (spec 2.2).
+    pub sql_group_unsafe: Mutex<bool>,
     /// The running SQL thread, joined by STOP SLAVE.
     pub sql_thread: Mutex<Option<JoinHandle<()>>>,
     /// The SQL thread's session while the thread is stopped: replicated

@@ -1,12 +1,14 @@
 //! The slave SQL thread (serial mode): START SLAVE calls [`start`], which
 //! marks the thread running and spawns it; it reads the relay log from
 //! the channel's `relay_log_file`/`relay_log_pos`, applies each event
-//! group in its own session (`system user`, Command `Slave_SQL`),
+//! group in its own session (`system user`, Command `Slave_SQL`) as its
+//! events arrive (`stream`), or hands whole groups to the worker pool,
 //! honours sql_slave_skip_counter, UNTIL, retries of temporary errors,
 //! and reports positions, counters and errors in `channel.sql`,
 //! notifying `sql_advanced` after each group and when it stops. STOP
 //! SLAVE calls [`stop`], which raises the stop flag and joins it; a KILL
-//! of the thread stops it the same way, without an error.
+//! of the thread stops it the same way, without an error, except inside a
+//! group with non-transactional changes, where both follow spec 2.2.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -14,13 +16,13 @@ use std::time::Duration;
 
 use crate::binlog::gtid::Gtid;
 use crate::replication::apply::applier::{self, GroupError};
-use crate::replication::apply::collect::{CollectError, Group, Read, Unit, next_unit};
+use crate::replication::apply::collect::{self, CollectError, Group, Read};
 use crate::replication::apply::decode::Body;
 use crate::replication::apply::errors::{self, SqlFailure};
 use crate::replication::apply::relay_reader::{Control, RelayReader, relay_files};
 use crate::replication::apply::rules::{self, GroupKind, Reached};
 use crate::replication::apply::slave_pos;
-use crate::replication::channel::{SqlStatus, UseGtid};
+use crate::replication::channel::{Channel, SqlStatus, UseGtid};
 use crate::replication::parallel::driver::{Dispatched, Dispatcher};
 use crate::replication::parallel::schedule::Mode;
 use crate::server::config::Flavor;
@@ -73,8 +75,7 @@ pub fn start(state: &Arc<ServerState>) -> std::io::Result<()> {
 
 /// The first step of stopping, taken when STOP SLAVE begins: in the
 /// MariaDB flavor no group starts from now on beyond the largest one
-/// already started (spec 2.1). A serial SQL thread goes on until [`stop`]:
-/// it applies what the relay log holds while the IO thread stops.
+/// already started (spec 2.1). A serial SQL thread is told by [`stop`].
 pub fn request_stop(state: &ServerState) {
     let channel = &state.slave;
     // MySQL's coordinator negotiates its stop point when it leaves its loop (spec 2.3).
@@ -96,8 +97,12 @@ pub fn stop(state: &Arc<ServerState>) {
     request_stop(state);
     let id = channel.sql_thread_id.load(Ordering::SeqCst);
     if let Some(thread) = state.threads.get(id) {
-        // A statement waiting for a lock gives up now.
-        thread.kill.kill_query();
+        // A statement waiting for a lock gives up now, unless its group
+        // has changes a rollback keeps: that group may finish (spec 2.2).
+        let group_unsafe = lock(&channel.sql_group_unsafe);
+        if !*group_unsafe {
+            thread.kill.kill_query();
+        }
     }
     {
         let _io = lock(&channel.io);
@@ -108,6 +113,9 @@ pub fn stop(state: &Arc<ServerState>) {
         let _ = handle.join();
     }
 }
+
+#[path = "sql_thread_stream.rs"]
+mod stream;
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -159,6 +167,20 @@ fn mark_stopped(state: &ServerState) {
     sql.state.clear();
     lock(&state.slave.lag).clear();
     state.slave.sql_advanced.notify_all();
+}
+
+/// The state shown while the relay log has nothing more to read.
+fn show_caught_up(state: &ServerState, thread: &ThreadEntry) {
+    thread.set_state(STATE_CAUGHT_UP);
+    lock(&state.slave.sql).state = STATE_CAUGHT_UP.to_string();
+}
+
+/// The failure of a relay log that could not be read.
+fn collect_failure(e: CollectError) -> Exit {
+    match e {
+        CollectError::Failed(f) => Exit::Failed(f, None),
+        CollectError::Io(_) => Exit::Failed(errors::relay_read_failure(), None),
+    }
 }
 
 impl Worker {
@@ -278,35 +300,76 @@ impl Worker {
     fn main_loop(&mut self) -> Exit {
         loop {
             self.set_state(STATE_READING);
-            let state = Arc::clone(&self.state);
-            let thread = Arc::clone(&self.session.thread);
-            let engine = self.parallel.as_ref().map(|p| Arc::clone(&p.engine));
-            let stopping =
-                || stop_asked(&state, &thread) || engine.as_ref().is_some_and(|e| e.failed());
-            let waiting = || {
-                thread.set_state(STATE_CAUGHT_UP);
-                lock(&state.slave.sql).state = STATE_CAUGHT_UP.to_string();
-            };
-            let control = Control {
-                stopping: &stopping,
-                waiting: &waiting,
-            };
-            let unit = next_unit(&mut self.reader, &self.state.slave, &control);
-            let exit = match unit {
+            let exit = match self.read_between_groups() {
                 Ok(None) => Some(Exit::Stopped),
-                Ok(Some(Unit::Bookkeeping(read))) => {
-                    self.wait_for_workers();
-                    self.bookkeeping(&read);
-                    None
-                }
-                Ok(Some(Unit::Group(group))) => self.group(group),
-                Err(CollectError::Failed(f)) => Some(Exit::Failed(f, None)),
-                Err(CollectError::Io(_)) => Some(Exit::Failed(errors::relay_read_failure(), None)),
+                Ok(Some(read)) => match collect::opens_group(&read) {
+                    None => {
+                        self.wait_for_workers();
+                        self.bookkeeping(&read);
+                        None
+                    }
+                    Some(gtid) => self.group_from(Group {
+                        gtid,
+                        events: vec![read],
+                    }),
+                },
+                Err(e) => Some(collect_failure(e)),
             };
             if let Some(exit) = exit {
                 return exit;
             }
         }
+    }
+
+    /// Runs `read` with the reader and the control used between groups:
+    /// STOP SLAVE or a failed worker stops the wait.
+    fn with_control<T>(
+        &mut self,
+        read: impl FnOnce(&mut RelayReader, &Channel, &Control<'_>) -> T,
+    ) -> T {
+        let state = &self.state;
+        let thread = &self.session.thread;
+        let engine = self.parallel.as_ref().map(|p| Arc::clone(&p.engine));
+        let stopping = || stop_asked(state, thread) || engine.as_ref().is_some_and(|e| e.failed());
+        let waiting = || show_caught_up(state, thread);
+        let control = Control {
+            stopping: &stopping,
+            waiting: &waiting,
+        };
+        read(&mut self.reader, &state.slave, &control)
+    }
+
+    /// The next event between groups; None when the thread stops.
+    fn read_between_groups(&mut self) -> Result<Option<Read>, CollectError> {
+        self.with_control(collect::next_read)
+    }
+
+    /// A group whose first event is read: applied here as its events
+    /// arrive, or read whole first (for the pool, or to skip it).
+    fn group_from(&mut self, group: Group) -> Option<Exit> {
+        if self.streams(&group) {
+            self.wait_for_workers();
+            let time = crate::replication::parallel::driver::master_time(&group);
+            let lag = self.state.slave.lag_begin(time);
+            let exit = self.stream(group);
+            self.state.slave.lag_end(lag);
+            return exit;
+        }
+        match self.with_control(|reader, channel, control| {
+            collect::complete(reader, channel, control, group)
+        }) {
+            Ok(Some(group)) => self.group(group),
+            Ok(None) => Some(Exit::Stopped),
+            Err(e) => Some(collect_failure(e)),
+        }
+    }
+
+    /// Whether the group is applied by this thread itself (not the pool, not skipped).
+    fn streams(&self, group: &Group) -> bool {
+        let origin = group.events.first().map(|r| r.event.header.server_id);
+        !self.goes_to_pool(group)
+            && !origin.is_some_and(|s| self.is_own(s))
+            && lock(&self.state.slave.sql).skip_counter == 0
     }
 
     /// An event outside any group: positions move on; a master restart closes temporary tables.
@@ -352,39 +415,29 @@ impl Worker {
         server_id == own && !same_ok
     }
 
-    /// Applies (or skips) one group; Some(exit) when the thread stops after it.
+    /// A group read whole: to the pool, or skipped (the server's own
+    /// events, or one sql_slave_skip_counter takes).
     fn group(&mut self, group: Group) -> Option<Exit> {
         if self.goes_to_pool(&group) {
             return self.dispatch(group);
         }
         self.wait_for_workers();
-        let lag = self
-            .state
-            .slave
-            .lag_begin(crate::replication::parallel::driver::master_time(&group));
-        let exit = self.serial_group(&group);
-        self.state.slave.lag_end(lag);
-        exit
-    }
-
-    /// Applies (or skips) one group in this thread.
-    fn serial_group(&mut self, group: &Group) -> Option<Exit> {
         let origin = group.events.first().map(|r| r.event.header.server_id);
-        let skip = origin.is_some_and(|s| self.is_own(s));
-        let counted = !skip && rules::take_skip(&mut lock(&self.state.slave.sql).skip_counter);
-        let applied = if skip {
-            Ok(None)
-        } else if counted {
-            self.skip_group(group)
+        let own = origin.is_some_and(|s| self.is_own(s));
+        let counted = !own && rules::take_skip(&mut lock(&self.state.slave.sql).skip_counter);
+        if !own && !counted {
+            return self.stream(group);
+        }
+        let skipped = if counted {
+            self.skip_group(&group)
         } else {
-            self.apply_with_retries(group)
+            Ok(None)
         };
-        match applied {
+        match skipped {
             Ok(gtid) => {
-                self.advance(group, gtid, !skip && !counted);
+                self.advance(&group, gtid, false);
                 self.until_reached().then_some(Exit::Until)
             }
-            Err(_) if self.stopping() => Some(Exit::Stopped),
             Err(failure) => Some(Exit::Failed(failure, group.gtid.map(|g| g.gtid))),
         }
     }
@@ -395,32 +448,6 @@ impl Worker {
         applier::record(&mut self.session, g.gtid, self.sub_id).map_err(|e| self.failure(e))?;
         self.sub_id += 1;
         Ok(Some(g.gtid))
-    }
-
-    /// Applies a group, again after a temporary error up to slave_transaction_retries times.
-    fn apply_with_retries(&mut self, group: &Group) -> Result<Option<Gtid>, SqlFailure> {
-        self.session.vars.set_server_value(
-            "sql_log_bin",
-            crate::sysvars::Setting::Bool(self.state.globals.log_slave_updates()),
-        );
-        let mut retries = 0u64;
-        loop {
-            self.session.thread.kill.clear_query();
-            match applier::apply_group(&mut self.session, group, &mut self.sub_id) {
-                Ok(gtid) => return Ok(gtid),
-                Err(e) if self.retryable(&e, retries) => {
-                    retries += 1;
-                    self.count_retry();
-                }
-                Err(e) if retries > 0 && RETRY_ERRORS.contains(&e.code()) => {
-                    return Err(match e {
-                        GroupError::Statement { error, .. } => errors::retries_exhausted(&error),
-                        other => self.failure(other),
-                    });
-                }
-                Err(e) => return Err(self.failure(e)),
-            }
-        }
     }
 
     fn retryable(&self, e: &GroupError, retries: u64) -> bool {

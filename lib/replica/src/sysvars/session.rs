@@ -115,6 +115,12 @@ impl SessionVariables {
         self.flag("sql_log_bin")
     }
 
+    /// Non-transactional changes go to the binary log at once, even
+    /// inside a transaction that changed transactional tables.
+    pub fn binlog_direct_non_transactional_updates(&self) -> bool {
+        self.flag("binlog_direct_non_transactional_updates")
+    }
+
     pub fn foreign_key_checks(&self) -> bool {
         self.flag("foreign_key_checks")
     }

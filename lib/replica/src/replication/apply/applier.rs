@@ -10,8 +10,8 @@
 //! A [`Group`] enters; the session's tables change and a GTID comes back,
 //! or the statement's error with the group rolled back.
 
-use super::collect::{Group, is_end_word};
-use super::decode::{Body, Header, QueryEvent, UserVar, UserVarValue};
+use super::collect::{Group, Read, is_end_word};
+use super::decode::{Body, GtidEvent, Header, QueryEvent, UserVar, UserVarValue};
 use super::errors::SqlFailure;
 use super::rows::apply::{self as rows, TableMaps};
 use super::slave_pos;
@@ -95,11 +95,17 @@ pub fn apply_group_gated(
 ) -> Result<Option<Gtid>, GroupError> {
     let result = run_group(session, group, sub_id, gate);
     if result.is_err() {
-        let _ = slave_pos::run(session, "ROLLBACK");
-        session.explicit_txn = false;
+        abandon(session);
     }
     session.binlog_cache.origin = None;
     result
+}
+
+/// Rolls back the group being applied, which failed or stops half way.
+pub fn abandon(session: &mut Session) {
+    let _ = slave_pos::run(session, "ROLLBACK");
+    session.explicit_txn = false;
+    session.binlog_cache.origin = None;
 }
 
 fn run_group(
@@ -108,36 +114,69 @@ fn run_group(
     sub_id: &mut u64,
     gate: CommitGate,
 ) -> Result<Option<Gtid>, GroupError> {
-    let transaction = match group.gtid {
-        Some(g) => !g.standalone(),
-        None => false,
-    };
-    if let Some(g) = group.gtid {
-        session.binlog_cache.origin = Some(g.gtid);
-        if transaction {
-            statement(session, "", "BEGIN")?;
-        }
-    }
-    let mut ending = Ending::Commit;
-    let mut maps = TableMaps::default();
+    let mut applying = Applying::begin(session, group.gtid)?;
     for read in &group.events {
+        applying.event(session, read)?;
+    }
+    applying.finish(session, group, sub_id, gate)
+}
+
+/// A group applied event by event, as its events arrive: what the events
+/// so far leave for its end.
+#[derive(Default)]
+pub struct Applying {
+    transaction: bool,
+    ending: Option<Ending>,
+    maps: TableMaps,
+}
+
+impl Applying {
+    /// Opens the group: a Gtid event that is not standalone opens a transaction.
+    pub fn begin(session: &mut Session, gtid: Option<GtidEvent>) -> Result<Applying, GroupError> {
+        let transaction = gtid.is_some_and(|g| !g.standalone());
+        if let Some(g) = gtid {
+            session.binlog_cache.origin = Some(g.gtid);
+            if transaction {
+                statement(session, "", "BEGIN")?;
+            }
+        }
+        Ok(Applying {
+            transaction,
+            ..Applying::default()
+        })
+    }
+
+    /// Applies one event of the group.
+    pub fn event(&mut self, session: &mut Session, read: &Read) -> Result<(), GroupError> {
         match &read.event.body {
             Body::Intvar { kind, value } => intvar(session, *kind, *value),
             Body::Rand { seed1, seed2 } => rand(session, *seed1, *seed2),
             Body::UserVar(v) => user_var(session, v),
             Body::Query(q) => {
-                if let Some(end) = query(session, &read.event.header, q, transaction)? {
-                    ending = end;
+                if let Some(end) = query(session, &read.event.header, q, self.transaction)? {
+                    self.ending = Some(end);
                 }
             }
-            Body::TableMap(map) => maps.insert(map.clone()),
-            Body::Rows(event) => rows::apply(session, &mut maps, &read.event.header, event)?,
+            Body::TableMap(map) => self.maps.insert(map.clone()),
+            Body::Rows(event) => rows::apply(session, &mut self.maps, &read.event.header, event)?,
             Body::Unsupported(code) => return Err(GroupError::Unsupported(*code)),
             _ => {}
         }
+        Ok(())
     }
-    gate(session)?;
-    finish(session, group, transaction, ending, sub_id)
+
+    /// Ends the group after its last event: `gate`, then the GTID row and COMMIT.
+    pub fn finish(
+        self,
+        session: &mut Session,
+        group: &Group,
+        sub_id: &mut u64,
+        gate: CommitGate,
+    ) -> Result<Option<Gtid>, GroupError> {
+        gate(session)?;
+        let ending = self.ending.unwrap_or(Ending::Commit);
+        finish(session, group, self.transaction, ending, sub_id)
+    }
 }
 
 /// Ends the group: the GTID row and COMMIT, or ROLLBACK then the row on its own.

@@ -63,29 +63,52 @@ pub fn next_unit(
     let Some(first) = next_read(reader, channel, control)? else {
         return Ok(None);
     };
-    let opens = match &first.event.body {
-        Body::Gtid(g) => Some(Some(*g)),
-        Body::Query(_) | Body::Intvar { .. } | Body::Rand { .. } | Body::UserVar(_) => Some(None),
-        _ => None,
-    };
-    let Some(gtid) = opens else {
+    let Some(gtid) = opens_group(&first) else {
         return Ok(Some(Unit::Bookkeeping(Box::new(first))));
     };
-    let mut group = Group {
+    let group = Group {
         gtid,
         events: vec![first],
     };
+    Ok(complete(reader, channel, control, group)?.map(Unit::Group))
+}
+
+/// Reads the rest of `group`; None when the caller stops while waiting.
+pub fn complete(
+    reader: &mut RelayReader,
+    channel: &Channel,
+    control: &Control<'_>,
+    mut group: Group,
+) -> Result<Option<Group>, CollectError> {
     while !is_complete(&group) {
         match next_read(reader, channel, control)? {
             Some(read) => group.events.push(read),
             None => return Ok(None),
         }
     }
-    Ok(Some(Unit::Group(group)))
+    Ok(Some(group))
+}
+
+/// Whether `read` starts a group, and the group's Gtid event if it is one.
+pub fn opens_group(read: &Read) -> Option<Option<GtidEvent>> {
+    match &read.event.body {
+        Body::Gtid(g) => Some(Some(*g)),
+        Body::Query(_) | Body::Intvar { .. } | Body::Rand { .. } | Body::UserVar(_) => Some(None),
+        _ => None,
+    }
+}
+
+/// Whether `read` commits a transaction: an Xid event or a `COMMIT` query.
+pub fn is_commit(read: &Read) -> bool {
+    match &read.event.body {
+        Body::Xid(_) => true,
+        Body::Query(q) => q.text == b"COMMIT",
+        _ => false,
+    }
 }
 
 /// Whether the group has its last event.
-fn is_complete(group: &Group) -> bool {
+pub fn is_complete(group: &Group) -> bool {
     let Some(last) = group.last() else {
         return false;
     };
@@ -116,7 +139,7 @@ pub fn is_end_word(text: &str) -> bool {
 }
 
 /// The next event, decoded; a corrupt one is the 1594 failure.
-fn next_read(
+pub fn next_read(
     reader: &mut RelayReader,
     channel: &Channel,
     control: &Control<'_>,

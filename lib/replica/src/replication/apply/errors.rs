@@ -26,6 +26,26 @@ pub fn relay_read_failure() -> SqlFailure {
     }
 }
 
+/// ER_SLAVE_FATAL_ERROR's argument when a group with non-transactional changes is left unfinished.
+const INCOMPLETE_GROUP: &str = "... Slave SQL Thread stopped with incomplete event group having non-transactional changes. If the group consists solely of row-based events, you can try to restart the slave with --slave-exec-mode=IDEMPOTENT, which ignores duplicate key, key not found, and similar errors (see documentation for details).";
+
+/// 1593: the thread stopped inside a group a rollback cannot undo (spec 2.2).
+pub fn incomplete_group() -> SqlFailure {
+    SqlFailure {
+        code: 1593,
+        text: format!("Fatal error: {INCOMPLETE_GROUP}"),
+        cause: None,
+    }
+}
+
+/// The error-log warning of a stop deferred until the group ends (spec 2.2).
+pub fn waiting_for_group(gtid: Option<&str>) -> String {
+    let gtid = gtid.map(|g| format!(", Gtid {g}")).unwrap_or_default();
+    format!(
+        "[Warning] Slave SQL: Request to stop slave SQL Thread received while applying a group that has non-transactional changes; waiting for completion of the group ... {gtid}, Internal MariaDB error code: 0"
+    )
+}
+
 /// A statement failed: `Error '<msg>' on query. Default database: '<db>'. Query: '<text>'`.
 pub fn statement_failed(error: &ServerError, db: &str, query: &str) -> SqlFailure {
     SqlFailure {
@@ -186,6 +206,20 @@ mod tests {
         assert_eq!(
             f.text,
             "Could not execute Write_rows_v1 event on table test.t1; Duplicate entry '4' for key 'PRIMARY', Error_code: 1062; handler error HA_ERR_FOUND_DUPP_KEY; the event's master log master-bin.000001, end_log_pos 1632"
+        );
+    }
+
+    #[test]
+    fn an_unfinished_non_transactional_group_reads_as_mariadb_reports_it() {
+        let f = incomplete_group();
+        assert_eq!(f.code, 1593);
+        assert!(f.text.starts_with(
+            "Fatal error: ... Slave SQL Thread stopped with incomplete event group having non-transactional changes. "
+        ));
+        assert!(f.text.ends_with("(see documentation for details)."));
+        assert_eq!(
+            waiting_for_group(Some("0-1-5")),
+            "[Warning] Slave SQL: Request to stop slave SQL Thread received while applying a group that has non-transactional changes; waiting for completion of the group ... , Gtid 0-1-5, Internal MariaDB error code: 0"
         );
     }
 

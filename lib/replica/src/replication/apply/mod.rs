@@ -1,7 +1,7 @@
 //! The SQL thread's work, serial: reading the relay log (`relay_reader`),
 //! decoding events (`decode`, `query_status`), row events (`rows`),
 //! cutting them into groups (`collect`), applying a group in the thread's
-//! session (`applier`), `@@gtid_slave_pos` and its table (`slave_pos`) and
+//! session (`applier`), the stop rule inside a group (`grace`), `@@gtid_slave_pos` and its table (`slave_pos`) and
 //! the warnings when the own binlog is ahead of it (`slave_pos_conflicts`),
 //! the skip/UNTIL/kind rules (`rules`) and the error texts (`errors`).
 //! `replication::sql_thread` drives them; relay-log files enter, table
@@ -11,6 +11,7 @@ pub mod applier;
 pub mod collect;
 pub mod decode;
 pub mod errors;
+pub mod grace;
 pub mod query_status;
 pub mod relay_reader;
 pub mod rows;

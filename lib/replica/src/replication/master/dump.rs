@@ -60,6 +60,9 @@ pub struct DumpEnv<'a> {
     pub thread: &'a ThreadEntry,
     /// Whether to stop now: KILL or shutdown.
     pub stop: &'a dyn Fn() -> bool,
+    /// Whether `dump_thread_wait_before_send_xid` is on now, and the
+    /// signals its wait uses (a debug hook; None in unit tests).
+    pub xid_pause: Option<(&'a dyn Fn() -> bool, &'a crate::debug::signals::Signals)>,
 }
 
 /// Serves one COM_BINLOG_DUMP.
@@ -293,6 +296,9 @@ impl<'a> Dump<'a> {
             .as_mut()
             .map(|u| u.event(h.kind, h.server_id, body));
         if verdict.send && !until.is_some_and(|u| u.hold_back) {
+            if h.kind == kind::XID {
+                self.pause_before_xid()?;
+            }
             self.send_event(event);
         }
         if verdict.then_gtid_list {
@@ -306,6 +312,18 @@ impl<'a> Dump<'a> {
         }
         if until.is_some_and(|u| u.reached) {
             return Err(self.until_reached());
+        }
+        Ok(())
+    }
+
+    /// `dump_thread_wait_before_send_xid`: what is queued goes out, then the dump waits.
+    fn pause_before_xid(&mut self) -> Result<(), Stop> {
+        let Some((on, signals)) = self.env.xid_pause else {
+            return Ok(());
+        };
+        if on() {
+            self.sink.flush()?;
+            crate::debug::hooks::dump_before_xid(signals, self.env.thread);
         }
         Ok(())
     }

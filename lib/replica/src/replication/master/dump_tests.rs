@@ -87,6 +87,7 @@ fn dump(log: &BinaryLog, request: &DumpRequest, opts: &DumpOptions) -> (Vec<Vec<
         server_id: 1,
         thread: &thread,
         stop: &|| false,
+        xid_pause: None,
     };
     let mut sink = Collected::default();
     let ending = run(&mut sink, request, opts, &env);
@@ -251,6 +252,7 @@ fn a_waiting_dump_wakes_for_new_events_and_ends_at_a_stop() {
         server_id: 1,
         thread: &thread,
         stop: &check,
+        xid_pause: None,
     };
     let mut sink = Collected::default();
     let ending = run(&mut sink, &request("", 4, 0), &gtid_options(""), &env);

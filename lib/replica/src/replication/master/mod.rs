@@ -55,6 +55,7 @@ pub fn binlog_dump(
     user_vars: &HashMap<String, Value>,
     body: &[u8],
     stop: &dyn Fn() -> bool,
+    xid_pause: &dyn Fn() -> bool,
 ) -> Ending {
     let request = match request::binlog_dump(body) {
         Ok(r) => r,
@@ -72,6 +73,7 @@ pub fn binlog_dump(
         server_id: state.globals.server_id() as u32,
         thread,
         stop,
+        xid_pause: Some((xid_pause, &state.debug_sync)),
     };
     let ending = dump::run(sink, &request, &opts, &env);
     thread.set_state(dump::state::ENDING);

@@ -254,15 +254,15 @@ fn stop_threads(state: &Arc<ServerState>, threads: Threads) -> Vec<Note> {
     if !stop_io && !stop_sql {
         return vec![errors::slave_was_not_running()];
     }
-    // The stop point is fixed when STOP begins, not after the IO thread ends.
+    // The stop point is fixed when STOP begins; the SQL thread stops
+    // first, as in MariaDB: a group it may finish (spec 2.2) can still get
+    // its last events from the running IO thread.
     if stop_sql {
         sql_thread::request_stop(state);
+        sql_thread::stop(state);
     }
     if stop_io {
         io_thread::stop(state);
-    }
-    if stop_sql {
-        sql_thread::stop(state);
     }
     let info = state.slave.info.lock().unwrap().clone();
     let sql = state.slave.sql.lock().unwrap().clone();

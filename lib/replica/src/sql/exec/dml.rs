@@ -119,6 +119,7 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
     let mut affected = 0;
     let mut duplicates = 0;
     let mut first_generated = None;
+    let mut forced = ForcedId::take(session);
     for (index, values) in value_rows.iter().enumerate() {
         let row_number = index as u64 + 1;
         if values.len() != columns.len() {
@@ -134,6 +135,7 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
             None,
             Some(&mut row),
         )?;
+        let forced_id = forced.fill(&def, &mut row);
         let mut after = row.clone();
         let wait = waits.row();
         let attempt = match insert.replace_into {
@@ -154,7 +156,7 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
                 )?;
                 affected += 1;
                 if first_generated.is_none() {
-                    first_generated = inserted.generated;
+                    first_generated = forced_id.or(inserted.generated);
                 }
             }
             Err(e) if insert.ignore && e.code == 1062 => {
@@ -166,6 +168,7 @@ pub fn insert(session: &mut Session, insert: &Insert) -> StatementResult {
     }
     if let Some(id) = first_generated {
         session.last_insert_id = id;
+        session.binlog_cache.insert_id = Some(id);
     }
     session.row_count = affected as i64;
     let info = if value_rows.len() > 1 {
@@ -292,6 +295,60 @@ fn row_values(session: &mut Session, row: &InsertRow) -> ServerResult<Vec<Option
 }
 
 /// The target columns and where the rows come from.
+/// `@@insert_id` (a slave's INSERT_ID event): the value the next empty
+/// auto column takes, the rows after it the values that follow.
+struct ForcedId(u64);
+
+impl ForcedId {
+    /// Takes `@@insert_id` for this statement (it holds for one statement).
+    fn take(session: &mut Session) -> ForcedId {
+        let id = session.vars.insert_id();
+        if id != 0 {
+            session
+                .vars
+                .set_server_value("insert_id", crate::sysvars::Setting::Unsigned(0));
+        }
+        ForcedId(id)
+    }
+
+    /// Fills the row's empty auto column with the forced value, if any.
+    fn fill(&mut self, def: &TableDef, row: &mut Row) -> Option<u64> {
+        if self.0 == 0 {
+            return None;
+        }
+        let slot = def
+            .columns
+            .iter()
+            .position(|c| c.auto_increment)
+            .and_then(|c| row.get_mut(c))?;
+        if !matches!(slot, Value::Null | Value::Int(0) | Value::UInt(0)) {
+            return None;
+        }
+        let id = self.0;
+        *slot = i64::try_from(id).map_or(Value::UInt(id), Value::Int);
+        self.0 = id.saturating_add(1);
+        Some(id)
+    }
+}
+
+/// Whether the INSERT is one MariaDB runs as SQLCOM_INSERT: VALUES or
+/// SET, not a SELECT, and not the slave's own mysql.gtid_slave_pos row
+/// (which MariaDB writes through the handler, not as a statement).
+pub fn is_plain_insert(insert: &Insert) -> bool {
+    let values = !insert.assignments.is_empty()
+        || insert
+            .source
+            .as_ref()
+            .is_some_and(|q| matches!(q.body.as_ref(), SetExpr::Values(_)));
+    let TableObject::TableName(name) = &insert.table else {
+        return false;
+    };
+    values
+        && !name
+            .to_string()
+            .eq_ignore_ascii_case("mysql.gtid_slave_pos")
+}
+
 fn insert_rows(def: &TableDef, insert: &Insert) -> ServerResult<(Vec<usize>, InsertSource)> {
     let mut columns = Vec::new();
     for ident in &insert.columns {

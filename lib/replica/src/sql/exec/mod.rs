@@ -24,6 +24,7 @@ mod rename;
 mod row_limit;
 mod savepoint;
 mod select;
+mod select_into;
 mod session_functions;
 mod set;
 mod show;
@@ -75,6 +76,7 @@ pub fn run_statement(session: &mut Session, piece: &Piece<'_>) -> StatementResul
         session.txn.start_statement();
         session.seeded_rands.clear();
         session.binlog_cache.rand_seeds = None;
+        session.binlog_cache.insert_id = None;
         session.binlog_cache.time_zone_used = false;
         let result = before_execute(session, &statement)
             .and_then(|()| crate::binlog::hook::before_statement(session, &statement))
@@ -205,8 +207,17 @@ fn dispatch_extra(session: &mut Session, extra: &Extra) -> StatementResult {
 
 fn dispatch_sql(session: &mut Session, piece: &Piece<'_>, ast: &Ast) -> StatementResult {
     match ast {
-        Ast::Query(query) => select::run(session, piece, query),
-        Ast::Insert(insert) => dml::insert(session, insert),
+        Ast::Query(query) => match select_into::targets(query) {
+            Some(targets) => select_into::run(session, query, &targets),
+            None => select::run(session, piece, query),
+        },
+        Ast::Insert(insert) => {
+            let result = dml::insert(session, insert);
+            if dml::is_plain_insert(insert) {
+                crate::debug::hooks::after_mysql_insert(session);
+            }
+            result
+        }
         Ast::Update(update) => dml::update(session, update),
         Ast::Delete(delete) => dml::delete(session, delete),
         Ast::CreateTable(create) => ddl::create_table(session, create),

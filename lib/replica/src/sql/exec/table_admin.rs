@@ -10,8 +10,8 @@ use super::names::{open_table, qualified};
 use crate::session::outcome::{Outcome, ResultSet};
 use crate::session::{Session, StatementResult};
 use crate::sql::parse::TableAdminOp;
-use crate::storage::schema::Engine;
 use crate::storage::Table;
+use crate::storage::schema::Engine;
 
 /// One `(Msg_type, Msg_text)` line of a table's answer.
 type Message = (&'static str, String);
