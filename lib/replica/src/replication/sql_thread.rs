@@ -18,7 +18,8 @@ use crate::replication::apply::decode::Body;
 use crate::replication::apply::errors::{self, SqlFailure};
 use crate::replication::apply::relay_reader::{Control, RelayReader, relay_files};
 use crate::replication::apply::rules::{self, GroupKind, Reached};
-use crate::replication::apply::slave_pos;
+use crate::replication::apply::slave_pos::{self, PosRow};
+use crate::replication::apply::slave_pos_cleanup;
 use crate::replication::channel::{SqlStatus, UseGtid};
 use crate::replication::parallel::driver::{Dispatched, Dispatcher};
 use crate::replication::parallel::schedule::Mode;
@@ -343,6 +344,8 @@ impl Worker {
     /// Applies (or skips) one group; Some(exit) when the thread stops after it.
     fn group(&mut self, group: Group) -> Option<Exit> {
         if self.goes_to_pool(&group) {
+            // Between dispatches the driver's own session is free for a due cleanup.
+            slave_pos_cleanup::clean_if_due(&mut self.session);
             return self.dispatch(group);
         }
         self.wait_for_workers();
@@ -368,8 +371,9 @@ impl Worker {
             self.apply_with_retries(group)
         };
         match applied {
-            Ok(gtid) => {
-                self.advance(group, gtid, !skip && !counted);
+            Ok(row) => {
+                self.advance(group, row, !skip && !counted);
+                slave_pos_cleanup::clean_if_due(&mut self.session);
                 self.until_reached().then_some(Exit::Until)
             }
             Err(_) if self.stopping() => Some(Exit::Stopped),
@@ -378,15 +382,19 @@ impl Worker {
     }
 
     /// sql_slave_skip_counter: the group is not applied, but its GTID counts as done.
-    fn skip_group(&mut self, group: &Group) -> Result<Option<Gtid>, SqlFailure> {
+    fn skip_group(&mut self, group: &Group) -> Result<Option<PosRow>, SqlFailure> {
         let Some(g) = group.gtid else { return Ok(None) };
-        applier::record(&mut self.session, g.gtid, self.sub_id).map_err(|e| self.failure(e))?;
+        let row = PosRow {
+            gtid: g.gtid,
+            sub_id: self.sub_id,
+        };
+        applier::record(&mut self.session, g.gtid, row.sub_id).map_err(|e| self.failure(e))?;
         self.sub_id += 1;
-        Ok(Some(g.gtid))
+        Ok(Some(row))
     }
 
     /// Applies a group, again after a temporary error up to slave_transaction_retries times.
-    fn apply_with_retries(&mut self, group: &Group) -> Result<Option<Gtid>, SqlFailure> {
+    fn apply_with_retries(&mut self, group: &Group) -> Result<Option<PosRow>, SqlFailure> {
         self.session.vars.set_server_value(
             "sql_log_bin",
             crate::sysvars::Setting::Bool(self.state.globals.log_slave_updates()),
@@ -395,7 +403,7 @@ impl Worker {
         loop {
             self.session.thread.kill.clear_query();
             match applier::apply_group(&mut self.session, group, &mut self.sub_id) {
-                Ok(gtid) => return Ok(gtid),
+                Ok(row) => return Ok(row),
                 Err(e) if self.retryable(&e, retries) => {
                     retries += 1;
                     self.count_retry();
@@ -433,9 +441,9 @@ impl Worker {
     }
 
     /// After a group: positions at its end, the GTID published, counters up.
-    fn advance(&mut self, group: &Group, gtid: Option<Gtid>, applied: bool) {
+    fn advance(&mut self, group: &Group, row: Option<PosRow>, applied: bool) {
         let open = self.session.temp_tables.len() as u64;
-        record_progress(&self.session, group, gtid, applied, Some(open));
+        record_progress(&self.session, group, row, applied, Some(open));
         // Idle, the thread shows no database (spec 1.1).
         self.session.set_db(None);
     }
@@ -562,16 +570,18 @@ pub(crate) fn describe_failure(state: &ServerState, e: GroupError) -> SqlFailure
 }
 
 /// After a group committed (or was skipped): positions at its end, its GTID
-/// published, counters up, and everyone waiting on the SQL thread told.
+/// published and its row noted for a cleanup, counters up, and everyone
+/// waiting on the SQL thread told.
 pub(crate) fn record_progress(
     session: &Session,
     group: &Group,
-    gtid: Option<Gtid>,
+    row: Option<PosRow>,
     applied: bool,
     open_temp_tables: Option<u64>,
 ) {
-    if let Some(g) = gtid {
-        slave_pos::publish(session, g);
+    if let Some(row) = row {
+        slave_pos_cleanup::note_committed(&session.state, row);
+        slave_pos::publish(session, row.gtid);
     }
     let Some(last) = group.last() else { return };
     let mut sql = lock(&session.state.slave.sql);

@@ -7,14 +7,15 @@
 //! mysql.gtid_slave_pos inside the same transaction, which then commits.
 //! Table_map and rows events apply through `rows::apply` in the same
 //! transaction.
-//! A [`Group`] enters; the session's tables change and a GTID comes back,
-//! or the statement's error with the group rolled back.
+//! A [`Group`] enters; the session's tables change and the group's row in
+//! mysql.gtid_slave_pos comes back, or the statement's error with the
+//! group rolled back.
 
 use super::collect::{Group, is_end_word};
 use super::decode::{Body, Header, QueryEvent, UserVar, UserVarValue};
 use super::errors::SqlFailure;
 use super::rows::apply::{self as rows, TableMaps};
-use super::slave_pos;
+use super::slave_pos::{self, PosRow};
 use crate::binlog::gtid::Gtid;
 use crate::error::ServerError;
 use crate::session::Session;
@@ -77,12 +78,12 @@ enum Ending {
 /// error rolls the group back (a parallel slave waits here for the prior commit).
 pub type CommitGate<'a> = &'a mut dyn FnMut(&mut Session) -> Result<(), GroupError>;
 
-/// Applies `group` in `session`; the GTID it recorded, if it had one.
+/// Applies `group` in `session`; the row it recorded, if it had a GTID.
 pub fn apply_group(
     session: &mut Session,
     group: &Group,
     sub_id: &mut u64,
-) -> Result<Option<Gtid>, GroupError> {
+) -> Result<Option<PosRow>, GroupError> {
     apply_group_gated(session, group, sub_id, &mut |_| Ok(()))
 }
 
@@ -92,7 +93,7 @@ pub fn apply_group_gated(
     group: &Group,
     sub_id: &mut u64,
     gate: CommitGate,
-) -> Result<Option<Gtid>, GroupError> {
+) -> Result<Option<PosRow>, GroupError> {
     let result = run_group(session, group, sub_id, gate);
     if result.is_err() {
         let _ = slave_pos::run(session, "ROLLBACK");
@@ -107,7 +108,7 @@ fn run_group(
     group: &Group,
     sub_id: &mut u64,
     gate: CommitGate,
-) -> Result<Option<Gtid>, GroupError> {
+) -> Result<Option<PosRow>, GroupError> {
     let transaction = match group.gtid {
         Some(g) => !g.standalone(),
         None => false,
@@ -147,7 +148,7 @@ fn finish(
     transaction: bool,
     ending: Ending,
     sub_id: &mut u64,
-) -> Result<Option<Gtid>, GroupError> {
+) -> Result<Option<PosRow>, GroupError> {
     let Some(g) = group.gtid else {
         if session.explicit_txn {
             statement(session, "", "COMMIT")?;
@@ -157,12 +158,16 @@ fn finish(
     if transaction && ending == Ending::Rollback {
         statement(session, "", "ROLLBACK")?;
     }
-    record(session, g.gtid, *sub_id)?;
+    let row = PosRow {
+        gtid: g.gtid,
+        sub_id: *sub_id,
+    };
+    record(session, g.gtid, row.sub_id)?;
     *sub_id += 1;
     if transaction && ending == Ending::Commit {
         statement(session, "", "COMMIT")?;
     }
-    Ok(Some(g.gtid))
+    Ok(Some(row))
 }
 
 /// Inserts the GTID row, creating the table once if the server lacks it.

@@ -16,10 +16,11 @@ use super::flavor_names;
 use super::mysql_failure::{self, FailedAt};
 use super::order::{Finished, Start};
 use super::pool::{Job, Queue};
-use crate::binlog::gtid::Gtid;
 use crate::replication::apply::applier::{self, GroupError};
 use crate::replication::apply::errors;
 use crate::replication::apply::errors::SqlFailure;
+use crate::replication::apply::slave_pos::PosRow;
+use crate::replication::apply::slave_pos_cleanup;
 use crate::replication::sql_thread::{
     RETRY_ERRORS, count_retry, describe_failure, record_progress,
 };
@@ -70,6 +71,10 @@ impl Worker {
         while let Some(job) = queue.pop() {
             self.job(&job);
             queue.free(job.bytes);
+            // Only a worker with nothing queued cleans up, so no group waits for it.
+            if queue.is_empty() {
+                slave_pos_cleanup::clean_if_due(&mut self.session);
+            }
             self.idle();
         }
         let _ = crate::replication::apply::slave_pos::run(&mut self.session, "ROLLBACK");
@@ -114,8 +119,8 @@ impl Worker {
             None
         };
         match result {
-            Ok(gtid) => {
-                record_progress(&self.session, &job.group, gtid, true, open_temp);
+            Ok(row) => {
+                record_progress(&self.session, &job.group, row, true, open_temp);
                 Finished::Committed
             }
             Err(e) if e.code() == 1964 => Finished::RolledBack,
@@ -149,13 +154,13 @@ impl Worker {
         mysql_failure::coordinator_stopped(&at, failure)
     }
 
-    fn apply_with_retries(&mut self, job: &Job) -> Result<Option<Gtid>, GroupError> {
+    fn apply_with_retries(&mut self, job: &Job) -> Result<Option<PosRow>, GroupError> {
         let t = job.ticket;
         let mut speculative = !self.engine.read(|o| o.prior_committed(t));
         let mut retries = 0u64;
         loop {
             match self.attempt(job) {
-                Ok(gtid) => return Ok(gtid),
+                Ok(row) => return Ok(row),
                 Err(e) if e.code() == 1964 => return Err(e),
                 Err(e) if self.may_retry(&e, speculative, retries) => {
                     retries += 1;
@@ -187,7 +192,7 @@ impl Worker {
     }
 
     /// One try: the group applied up to its commit, which waits for the prior one.
-    fn attempt(&mut self, job: &Job) -> Result<Option<Gtid>, GroupError> {
+    fn attempt(&mut self, job: &Job) -> Result<Option<PosRow>, GroupError> {
         let t = job.ticket;
         let log = self.session.state.globals.log_slave_updates();
         self.session
