@@ -31,6 +31,11 @@ impl GlobalLocks {
         self.readers.contains(&conn)
     }
 
+    /// Whether anyone holds or waits for the read lock (so a new write would wait).
+    pub fn read_lock_wanted(&self) -> bool {
+        !self.readers.is_empty() || !self.waiting_readers.is_empty()
+    }
+
     /// FTWRL waits for every other connection's running write, LOCK TABLES … WRITE and commit.
     pub fn read_lock_blockers(&self, conn: u64) -> BTreeSet<u64> {
         let writers = self.writes.keys().chain(&self.table_writers);

@@ -76,6 +76,11 @@ impl Locks {
         self.release(|s| s.global.release_read_lock(conn));
     }
 
+    /// Whether any connection holds or waits for the global read lock.
+    pub fn read_lock_wanted(&self) -> bool {
+        self.shared.lock().global.read_lock_wanted()
+    }
+
     pub fn holds_global_read_lock(&self, conn: u64) -> bool {
         self.shared.lock().global.holds_read_lock(conn)
     }

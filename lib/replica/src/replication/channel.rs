@@ -159,6 +159,8 @@ pub struct Channel {
     pub parallel: Mutex<Option<std::sync::Arc<crate::replication::parallel::engine::Engine>>>,
     /// The master times of groups read and not yet applied.
     pub lag: Mutex<crate::replication::lag::Lag>,
+    /// The committed rows of mysql.gtid_slave_pos waiting for a cleanup.
+    pub slave_pos_rows: Mutex<crate::replication::apply::slave_pos_cleanup::SlavePosRows>,
 }
 
 impl Channel {

@@ -21,7 +21,8 @@ use crate::replication::apply::decode::Body;
 use crate::replication::apply::errors::{self, SqlFailure};
 use crate::replication::apply::relay_reader::{Control, RelayReader, relay_files};
 use crate::replication::apply::rules::{self, GroupKind, Reached};
-use crate::replication::apply::slave_pos;
+use crate::replication::apply::slave_pos::{self, PosRow};
+use crate::replication::apply::slave_pos_cleanup;
 use crate::replication::channel::{Channel, SqlStatus, UseGtid};
 use crate::replication::parallel::driver::{Dispatched, Dispatcher};
 use crate::replication::parallel::schedule::Mode;
@@ -419,6 +420,8 @@ impl Worker {
     /// events, or one sql_slave_skip_counter takes).
     fn group(&mut self, group: Group) -> Option<Exit> {
         if self.goes_to_pool(&group) {
+            // Between dispatches the driver's own session is free for a due cleanup.
+            slave_pos_cleanup::clean_if_due(&mut self.session);
             return self.dispatch(group);
         }
         self.wait_for_workers();
@@ -446,6 +449,11 @@ impl Worker {
     fn skip_group(&mut self, group: &Group) -> Result<Option<Gtid>, SqlFailure> {
         let Some(g) = group.gtid else { return Ok(None) };
         applier::record(&mut self.session, g.gtid, self.sub_id).map_err(|e| self.failure(e))?;
+        let row = PosRow {
+            gtid: g.gtid,
+            sub_id: self.sub_id,
+        };
+        slave_pos_cleanup::note_committed(&self.state, row);
         self.sub_id += 1;
         Ok(Some(g.gtid))
     }

@@ -25,6 +25,7 @@ use crate::replication::apply::decode::Body;
 use crate::replication::apply::errors::{self, SqlFailure};
 use crate::replication::apply::grace::{Grace, Position, Request, Verdict};
 use crate::replication::apply::relay_reader::Control;
+use crate::replication::apply::slave_pos_cleanup;
 use crate::replication::channel::{Channel, IoRunning};
 use crate::server::state::ServerState;
 use crate::session::registry::ThreadEntry;
@@ -64,6 +65,7 @@ impl Worker {
             match attempt {
                 Attempt::Done(gtid) => {
                     self.advance(&run.group, gtid, true);
+                    slave_pos_cleanup::clean_if_due(&mut self.session);
                     return self.until_reached().then_some(Exit::Until);
                 }
                 Attempt::Retry => {

@@ -584,6 +584,17 @@ pub static VARIABLES: &[VarDef] = &[
         access: Access::Dynamic,
     },
     VarDef {
+        name: "gtid_cleanup_batch_size",
+        scope: Scope::Global,
+        kind: Kind::Unsigned {
+            min: 0,
+            max: 2147483647,
+            block: 1,
+        },
+        default: Some("64"),
+        access: Access::Dynamic,
+    },
+    VarDef {
         name: "gtid_current_pos",
         scope: Scope::Global,
         kind: Kind::Text { nullable: false },

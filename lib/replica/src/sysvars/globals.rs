@@ -209,6 +209,11 @@ impl SystemVariables {
         self.number("slave_parallel_max_queued")
     }
 
+    /// How many superseded mysql.gtid_slave_pos rows wait before they are deleted.
+    pub fn gtid_cleanup_batch_size(&self) -> u64 {
+        self.number("gtid_cleanup_batch_size")
+    }
+
     pub fn slave_transaction_retries(&self) -> u64 {
         self.number("slave_transaction_retries")
     }

@@ -489,6 +489,13 @@ static INFO: &[VarInfo] = &[
         comment: "The internal GTID state of the binlog, used to keep track of all GTIDs ever logged to the binlog.",
     },
     VarInfo {
+        name: "gtid_cleanup_batch_size",
+        type_name: "INT UNSIGNED",
+        command_line: Some("REQUIRED"),
+        block_size: Some("1"),
+        comment: "Normally does not need tuning. How many old rows must accumulate in the mysql.gtid_slave_pos table before a background job will be run to delete them. Can be increased to reduce number of commits if using many different engines with --gtid_pos_auto_engines, or to reduce CPU overhead if using a huge number of different gtid_domain_ids. Can be decreased to reduce number of old rows in the table.",
+    },
+    VarInfo {
         name: "gtid_current_pos",
         type_name: "VARCHAR",
         command_line: None,

@@ -14,5 +14,6 @@ mod persist;
 mod protocol;
 mod random_stop;
 mod slave_io;
+mod slave_pos_cleanup;
 mod sql_thread;
 mod suppressions;

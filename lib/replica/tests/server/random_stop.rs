@@ -103,9 +103,9 @@ struct Pair {
 }
 
 /// A `replica` process, killed when dropped, and its TCP port.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Drop for Server {
@@ -144,7 +144,7 @@ fn start_pair(format: &str) -> Pair {
     Pair { dir, master, slave }
 }
 
-fn spawn_server(dir: &Path, name: &str, args: &[&str]) -> Server {
+pub(crate) fn spawn_server(dir: &Path, name: &str, args: &[&str]) -> Server {
     let datadir = dir.join(name);
     fs::create_dir_all(&datadir).unwrap();
     let log = dir.join(format!("{name}.err"));

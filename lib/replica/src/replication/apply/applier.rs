@@ -14,7 +14,8 @@ use super::collect::{Group, Read, is_end_word};
 use super::decode::{Body, GtidEvent, Header, QueryEvent, UserVar, UserVarValue};
 use super::errors::SqlFailure;
 use super::rows::apply::{self as rows, TableMaps};
-use super::slave_pos;
+use super::slave_pos::{self, PosRow};
+use super::slave_pos_cleanup;
 use crate::binlog::gtid::Gtid;
 use crate::error::ServerError;
 use crate::session::Session;
@@ -196,11 +197,17 @@ fn finish(
     if transaction && ending == Ending::Rollback {
         statement(session, "", "ROLLBACK")?;
     }
-    record(session, g.gtid, *sub_id)?;
+    let row = PosRow {
+        gtid: g.gtid,
+        sub_id: *sub_id,
+    };
+    record(session, g.gtid, row.sub_id)?;
     *sub_id += 1;
     if transaction && ending == Ending::Commit {
         statement(session, "", "COMMIT")?;
     }
+    // Committed: a later cleanup may delete the row once superseded.
+    slave_pos_cleanup::note_committed(&session.state, row);
     Ok(Some(g.gtid))
 }
 

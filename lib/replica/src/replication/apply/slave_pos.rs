@@ -2,10 +2,12 @@
 //! (spec 1.5): the SQL thread inserts one row per applied group inside
 //! the group's transaction, and publishes the new position to the
 //! channel and the global variable; `SET GLOBAL gtid_slave_pos` rewrites
-//! both. SQL runs through the applying session with sql_log_bin off, so
+//! both (and forgets the rows waiting for a cleanup, `slave_pos_cleanup`).
+//! SQL runs through the applying session with sql_log_bin off, so
 //! nothing here reaches the binary log.
 
 use super::rules::advance;
+use super::slave_pos_cleanup;
 use crate::binlog::gtid::{Gtid, list_text, parse_list};
 use crate::error::{ServerError, ServerResult};
 use crate::session::Session;
@@ -20,6 +22,13 @@ server_id int(10) unsigned NOT NULL, \
 seq_no bigint(20) unsigned NOT NULL, \
 PRIMARY KEY (domain_id,sub_id)) ENGINE=Aria \
 COMMENT='Replication slave GTID position'";
+
+/// A group's row in the table: its GTID and the sub_id that orders it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PosRow {
+    pub gtid: Gtid,
+    pub sub_id: u64,
+}
 
 /// Runs `sql` in `session` without binary logging; the first error, if any.
 pub fn run_unlogged(session: &mut Session, sql: &str) -> ServerResult<Vec<Outcome>> {
@@ -106,8 +115,17 @@ pub fn assign(session: &mut Session, text: &str) -> ServerResult<()> {
     let list = parse_list(text).unwrap_or_default();
     ensure_table(session)?;
     run_unlogged(session, "DELETE FROM mysql.gtid_slave_pos")?;
+    forget_rows(session);
     for (i, gtid) in list.iter().enumerate() {
-        insert_row(session, i as u64 + 1, *gtid)?;
+        let sub_id = i as u64 + 1;
+        insert_row(session, sub_id, *gtid)?;
+        slave_pos_cleanup::note_committed(
+            &session.state,
+            PosRow {
+                gtid: *gtid,
+                sub_id,
+            },
+        );
     }
     let canonical = list_text(&list);
     *session
@@ -122,4 +140,15 @@ pub fn assign(session: &mut Session, text: &str) -> ServerResult<()> {
         .set_server_value("gtid_slave_pos", Setting::Text(Some(canonical)));
     session.state.slave.sql_advanced.notify_all();
     Ok(())
+}
+
+/// The table was emptied: none of the rows noted for a cleanup is there.
+fn forget_rows(session: &Session) {
+    session
+        .state
+        .slave
+        .slave_pos_rows
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .forget();
 }

@@ -76,6 +76,11 @@ impl Queue {
         }
     }
 
+    /// Whether no job waits (the worker would go idle).
+    pub fn is_empty(&self) -> bool {
+        lock(&self.queued).jobs.is_empty()
+    }
+
     /// The current job is done: its bytes are no longer held.
     pub fn free(&self, bytes: u64) {
         let mut q = lock(&self.queued);

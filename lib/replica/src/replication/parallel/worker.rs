@@ -22,6 +22,7 @@ use crate::binlog::gtid::Gtid;
 use crate::replication::apply::applier::{self, GroupError};
 use crate::replication::apply::errors;
 use crate::replication::apply::errors::SqlFailure;
+use crate::replication::apply::slave_pos_cleanup;
 use crate::replication::sql_thread::{
     RETRY_ERRORS, count_retry, describe_failure, record_progress,
 };
@@ -75,6 +76,10 @@ impl Worker {
         while let Some(job) = queue.pop() {
             self.job(&job);
             queue.free(job.bytes);
+            // Only a worker with nothing queued cleans up, so no group waits for it.
+            if queue.is_empty() {
+                slave_pos_cleanup::clean_if_due(&mut self.session);
+            }
             self.idle();
         }
         let _ = crate::replication::apply::slave_pos::run(&mut self.session, "ROLLBACK");
