@@ -79,6 +79,8 @@ struct Ctx {
     format: &'static str,
     cycle: u32,
     mode: &'static str,
+    /// The slave's port, to look at its threads when a STOP fails.
+    slave_port: u16,
 }
 
 impl fmt::Display for Ctx {
@@ -199,6 +201,18 @@ fn run(conn: &mut Connection, sql: &str, ctx: &Ctx) {
     }
 }
 
+/// The slave's process list and SQL-thread status from a fresh connection,
+/// so a STOP SLAVE that fails or hangs says where every thread waits.
+fn threads_of(port: u16) -> String {
+    let mut conn = connect(port);
+    let mut out = Vec::new();
+    for sql in ["SHOW PROCESSLIST", "SHOW SLAVE STATUS"] {
+        out.push(format!("{sql}:"));
+        out.extend(super::common::rows_in(&mut conn, sql, ""));
+    }
+    out.join("\n")
+}
+
 /// Every row of a query, cells joined by tabs.
 fn rows(conn: &mut Connection, sql: &str, ctx: &Ctx) -> Vec<String> {
     super::common::rows_in(conn, sql, &format!("{ctx} "))
@@ -264,6 +278,7 @@ fn run_scenario(format: &'static str, cycles: u32) {
         format,
         cycle: 0,
         mode: MODES[0],
+        slave_port: pair.slave.port,
     };
     let mut master = connect(pair.master.port);
     let mut slave = connect(pair.slave.port);
@@ -345,7 +360,9 @@ fn start_slave(slave: &mut Connection, master_port: u16, ctx: &Ctx) {
 /// group at its `@@gtid_slave_pos`; that group's seq_no.
 fn stop_and_check(slave: &mut Connection, journal: &Mutex<Journal>, ctx: &Ctx) -> u64 {
     let began = Instant::now();
-    run(slave, "STOP SLAVE", ctx);
+    if let Err(e) = slave.query(b"STOP SLAVE") {
+        panic!("{ctx} STOP SLAVE: {e}\n{}", threads_of(ctx.slave_port));
+    }
     assert!(
         began.elapsed() < Duration::from_secs(10),
         "{ctx} STOP SLAVE took {:?}",
