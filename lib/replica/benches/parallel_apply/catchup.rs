@@ -154,6 +154,21 @@ fn direct(pair: &mut Pair, txns: usize) -> f64 {
 /// One configuration: seconds from START SLAVE SQL_THREAD to caught up.
 fn measure(pair: &mut Pair, table: &str, threads: u32, mode: &str, txns: usize, sleep: f64) -> f64 {
     pair.configure(threads, mode, DEFAULT_MAX_QUEUED);
+    relay_backlog(pair, table, txns, sleep);
+    let target = sql::master_pos(&mut pair.master);
+    let start = Instant::now();
+    sql::run(&mut pair.slave, "START SLAVE SQL_THREAD");
+    sql::gtid_wait(&mut pair.slave, &target, Duration::from_secs(600));
+    let secs = start.elapsed().as_secs_f64();
+    let count = sql::value(&mut pair.slave, &format!("SELECT COUNT(*) FROM {table}"));
+    assert_eq!(count, txns.to_string(), "rows on the slave");
+    secs
+}
+
+/// Makes `table` and writes `txns` sleeping inserts to it on the master,
+/// checked to be one group each, and waits until the slave relayed them
+/// (its SQL thread stopped, as `Pair::configure` leaves it).
+pub fn relay_backlog(pair: &mut Pair, table: &str, txns: usize, sleep: f64) {
     pair.prepare(&[format!(
         "CREATE TABLE {table} (a INT PRIMARY KEY, b INT) ENGINE=InnoDB"
     )]);
@@ -165,25 +180,17 @@ fn measure(pair: &mut Pair, table: &str, threads: u32, mode: &str, txns: usize, 
     }
     check_groups(pair, &file, txns);
     pair.wait_relayed();
-    let target = sql::master_pos(&mut pair.master);
-    let start = Instant::now();
-    sql::run(&mut pair.slave, "START SLAVE SQL_THREAD");
-    sql::gtid_wait(&mut pair.slave, &target, Duration::from_secs(600));
-    let secs = start.elapsed().as_secs_f64();
-    let count = sql::value(&mut pair.slave, &format!("SELECT COUNT(*) FROM {table}"));
-    assert_eq!(count, txns.to_string(), "rows on the slave");
-    secs
 }
 
 /// An autocommit insert that sleeps on the slave only: the statement is
 /// logged as written and `@@port` differs there, so the master does not
 /// spend the sleep while writing the backlog.
-pub fn sleeping_insert(table: &str, i: usize, master_port: u16, secs: f64) -> String {
+fn sleeping_insert(table: &str, i: usize, master_port: u16, secs: f64) -> String {
     format!("INSERT INTO {table} VALUES ({i}, IF(@@port = {master_port}, 0, SLEEP({secs})))")
 }
 
 /// The binlog file holds one GTID group per transaction, each a statement.
-pub fn check_groups(pair: &mut Pair, file: &str, txns: usize) {
+fn check_groups(pair: &mut Pair, file: &str, txns: usize) {
     let (names, rows) = sql::rows(&mut pair.master, &format!("SHOW BINLOG EVENTS IN '{file}'"));
     let col = |n: &str| names.iter().position(|c| c == n).expect("binlog column");
     let (kind, info) = (col("Event_type"), col("Info"));

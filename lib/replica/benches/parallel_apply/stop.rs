@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::catchup::{check_groups, sleeping_insert};
+use super::catchup::relay_backlog;
 use super::report::Table;
 use super::servers::{DEFAULT_MAX_QUEUED, Pair};
 use super::sql;
@@ -83,17 +83,7 @@ struct Run {
 
 fn measure(pair: &mut Pair, table: &str, k: usize, queue: u64) -> Run {
     pair.configure(THREADS, "optimistic", queue);
-    pair.prepare(&[format!(
-        "CREATE TABLE {table} (a INT PRIMARY KEY, b INT) ENGINE=InnoDB"
-    )]);
-    sql::run(&mut pair.master, "FLUSH BINARY LOGS");
-    let file = sql::column(&mut pair.master, "SHOW MASTER STATUS", "File");
-    let port = pair.master_server.port;
-    for i in 0..k {
-        sql::run(&mut pair.master, &sleeping_insert(table, i, port, SLEEP_S));
-    }
-    check_groups(pair, &file, k);
-    pair.wait_relayed();
+    relay_backlog(pair, table, k, SLEEP_S);
     let base = sql::slave_seq(&mut pair.slave);
     sql::run(&mut pair.slave, "START SLAVE SQL_THREAD");
     std::thread::sleep(RUN_BEFORE_STOP);

@@ -141,7 +141,13 @@ impl Worker {
     /// `stop_slave_middle_group`: a statement (not BEGIN or COMMIT) that
     /// left non-transactional changes asks the thread to stop.
     fn stops_after(&self, read: &Read) -> bool {
-        let statement = match &read.event.body {
+        // The cheap checks first: this runs for every event applied.
+        if !self.session.txn.non_transactional_changed()
+            || !keyword(&self.session, "stop_slave_middle_group")
+        {
+            return false;
+        }
+        match &read.event.body {
             Body::Query(q) => {
                 let text = String::from_utf8_lossy(&q.text);
                 let text = text.trim();
@@ -149,10 +155,7 @@ impl Worker {
             }
             Body::Rows(_) => true,
             _ => false,
-        };
-        statement
-            && self.session.txn.non_transactional_changed()
-            && keyword(&self.session, "stop_slave_middle_group")
+        }
     }
 
     /// The replicated temporary tables by name, to see a group create or drop one.

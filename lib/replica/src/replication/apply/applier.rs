@@ -78,16 +78,8 @@ enum Ending {
 /// error rolls the group back (a parallel slave waits here for the prior commit).
 pub type CommitGate<'a> = &'a mut dyn FnMut(&mut Session) -> Result<(), GroupError>;
 
-/// Applies `group` in `session`; the GTID it recorded, if it had one.
-pub fn apply_group(
-    session: &mut Session,
-    group: &Group,
-    sub_id: &mut u64,
-) -> Result<Option<Gtid>, GroupError> {
-    apply_group_gated(session, group, sub_id, &mut |_| Ok(()))
-}
-
-/// [`apply_group`], passing `gate` before the commit.
+/// Applies `group` in `session`, passing `gate` before the commit; the
+/// GTID it recorded, if it had one.
 pub fn apply_group_gated(
     session: &mut Session,
     group: &Group,

@@ -2,9 +2,11 @@
 //! as one unit: an event group (Gtid … Xid/COMMIT/ROLLBACK, a standalone
 //! Gtid + statement, or a lone statement with its Intvar/User_var/Rand
 //! events), or a single bookkeeping event (Format_description, Rotate,
-//! Gtid_list, …). Raw events enter from the [`RelayReader`]; whole
-//! [`Unit`]s leave, so a group is applied (and retried) only once it has
-//! fully arrived.
+//! Gtid_list, …). Raw events enter from the [`RelayReader`]; decoded
+//! events leave one by one (`next_read`, for the serial thread, which
+//! applies a group as it arrives), or as a whole group (`complete`, for
+//! the pool and for skipped groups), with `opens_group`/`is_complete`
+//! telling where a group starts and ends.
 
 use super::decode::{Body, Event, GtidEvent, decode};
 use super::errors::{SqlFailure, relay_read_failure};
@@ -39,38 +41,12 @@ impl Group {
     }
 }
 
-/// What the SQL thread handles next.
-#[derive(Debug, Clone)]
-pub enum Unit {
-    Group(Group),
-    Bookkeeping(Box<Read>),
-}
-
 /// Why collecting stopped.
 #[derive(Debug)]
 pub enum CollectError {
     /// The SQL thread stops with this error.
     Failed(SqlFailure),
     Io(std::io::Error),
-}
-
-/// The next unit; None when the caller stops while waiting for events.
-pub fn next_unit(
-    reader: &mut RelayReader,
-    channel: &Channel,
-    control: &Control<'_>,
-) -> Result<Option<Unit>, CollectError> {
-    let Some(first) = next_read(reader, channel, control)? else {
-        return Ok(None);
-    };
-    let Some(gtid) = opens_group(&first) else {
-        return Ok(Some(Unit::Bookkeeping(Box::new(first))));
-    };
-    let group = Group {
-        gtid,
-        events: vec![first],
-    };
-    Ok(complete(reader, channel, control, group)?.map(Unit::Group))
 }
 
 /// Reads the rest of `group`; None when the caller stops while waiting.

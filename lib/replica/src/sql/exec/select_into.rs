@@ -1,13 +1,12 @@
 //! `SELECT … INTO @var[, @var…]` outside a stored routine: the query runs
-//! without its INTO, its one row's values go to the user variables, and the
-//! client gets an OK. No row leaves the variable alone with warning 1329;
-//! more rows fail with 1172, another column count with 1222. The parsed
-//! query comes in; the session's user variables change.
+//! without its INTO, and its one row's values go to the user variables as
+//! a routine's SELECT … INTO stores them (`routines::store_one_row`); the
+//! client gets an OK. The parsed query comes in; the session's user
+//! variables change.
 
 use sqlparser::ast::{Query, SetExpr};
 
 use super::{ok, select};
-use crate::error::{Level, ServerError};
 use crate::session::{Session, StatementResult};
 
 /// The user variables a SELECT stores into, if that is its INTO.
@@ -32,36 +31,6 @@ pub fn run(session: &mut Session, query: &Query, targets: &[String]) -> Statemen
         select.into = None;
     }
     let rows = select::subquery_rows(session, &plain)?;
-    match rows.as_slice() {
-        [] => {
-            session.warn(no_data().as_condition(Level::Warning));
-            ok(0)
-        }
-        [row] if row.len() == targets.len() => {
-            for (target, value) in targets.iter().zip(row) {
-                let name = target.trim_start_matches('@').to_ascii_lowercase();
-                session.user_vars.insert(name, value.clone());
-            }
-            ok(1)
-        }
-        [_] => Err(ServerError::new(
-            1222,
-            "21000",
-            "The used SELECT statements have a different number of columns",
-        )),
-        _ => Err(ServerError::new(
-            1172,
-            "42000",
-            "Result consisted of more than one row",
-        )),
-    }
-}
-
-/// ER_SP_FETCH_NO_DATA.
-fn no_data() -> ServerError {
-    ServerError::new(
-        1329,
-        "02000",
-        "No data - zero rows fetched, selected, or processed",
-    )
+    let stored = crate::sql::routines::store_one_row(session, &rows, targets)?;
+    ok(stored)
 }

@@ -465,32 +465,40 @@ fn query_rows(session: &mut Session, leaf: &Leaf) -> ServerResult<Vec<crate::sql
 
 fn select_into(session: &mut Session, query: &Leaf, targets: &[String]) -> ServerResult<Flow> {
     let rows = query_rows(session, query)?;
-    match rows.as_slice() {
+    session.routines.affected += store_one_row(session, &rows, targets)?;
+    Ok(Flow::Next)
+}
+
+/// SELECT … INTO: the one row of `rows` goes to `targets`; how many rows
+/// were stored. No row leaves them alone with warning 1329; more rows fail
+/// with 1172, another column count with 1222.
+pub fn store_one_row(
+    session: &mut Session,
+    rows: &[crate::sql::value::Row],
+    targets: &[String],
+) -> ServerResult<u64> {
+    match rows {
         [] => {
             session.warn(no_data().as_condition(Level::Warning));
+            Ok(0)
         }
-        [row] => {
-            if row.len() != targets.len() {
-                return Err(ServerError::new(
-                    1222,
-                    "21000",
-                    "The used SELECT statements have a different number of columns",
-                ));
+        [row] if row.len() == targets.len() => {
+            for (target, value) in targets.iter().zip(row) {
+                assign_target(session, target, value.clone())?;
             }
-            for (target, value) in targets.iter().zip(row.clone()) {
-                assign_target(session, target, value)?;
-            }
-            session.routines.affected += 1;
+            Ok(1)
         }
-        _ => {
-            return Err(ServerError::new(
-                1172,
-                "42000",
-                "Result consisted of more than one row",
-            ));
-        }
+        [_] => Err(ServerError::new(
+            1222,
+            "21000",
+            "The used SELECT statements have a different number of columns",
+        )),
+        _ => Err(ServerError::new(
+            1172,
+            "42000",
+            "Result consisted of more than one row",
+        )),
     }
-    Ok(Flow::Next)
 }
 
 /// Stores into `@user` or a local variable (1327 for an unknown one).

@@ -27,6 +27,7 @@ pub use assign::{assign, read};
 pub use call::{call, call_function};
 pub use ddl::{logged_text, run};
 pub use header::{ProgramKind, ProgramStatement, compound_create_end, recognize};
+pub use interpreter::store_one_row;
 pub use state::RoutineState;
 pub use triggers::fire;
 
