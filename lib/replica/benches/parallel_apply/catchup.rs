@@ -7,8 +7,13 @@
 //! sees the master's `gtid_binlog_pos` is measured. One more serial run
 //! applies the same backlog with `SLEEP(0)`: what replicating a
 //! transaction costs by itself, apart from waking up after each sleep.
+//! The floor row times the wait SLEEP uses (`KillSwitch::sleep_until`),
+//! run as many times in the bench process: what waking from a 10 ms sleep
+//! costs on this machine in this run, which every sleeping row pays.
 
 use std::time::{Duration, Instant};
+
+use rmtr_replica::session::kill::KillSwitch;
 
 use super::report::Table;
 use super::servers::{DEFAULT_MAX_QUEUED, Pair};
@@ -40,6 +45,7 @@ pub fn table() -> Table {
             "P",
             "ideal s",
             "overhead ms/txn",
+            "over floor ms/txn",
         ],
     );
     t.notes = vec![
@@ -54,6 +60,10 @@ pub fn table() -> Table {
         "no-sleep = the serial run with SLEEP(0): the cost of replicating one transaction, \
          without the wake-up after each 10 ms sleep that serial and client both pay"
             .into(),
+        "floor = the wait SLEEP uses, run txns times in the bench process with no server: \
+         the machine's own cost of waking from a 10 ms sleep in this run; \
+         over floor ms/txn = overhead - floor's overhead / P (what the server adds)"
+            .into(),
         "conservative runs only groups the master committed together in parallel; one \
          client's autocommits never share a group commit, so it is expected to stay serial"
             .into(),
@@ -64,8 +74,9 @@ pub fn table() -> Table {
 /// Measures every configuration `rounds` times on `pair` (round by round,
 /// so a change in machine load touches them all) and adds their medians.
 pub fn run(pair: &mut Pair, txns: usize, rounds: usize, table: &mut Table) {
-    let mut times = vec![Vec::new(); CONFIGS.len() + 2];
+    let mut times = vec![Vec::new(); CONFIGS.len() + 3];
     for round in 0..rounds {
+        times[CONFIGS.len() + 2].push(floor(txns));
         for (i, &(threads, mode)) in CONFIGS.iter().enumerate() {
             let name = format!("bench.c{round}_{i}");
             times[i].push(measure(pair, &name, threads, mode, txns, SLEEP_S));
@@ -75,11 +86,13 @@ pub fn run(pair: &mut Pair, txns: usize, rounds: usize, table: &mut Table) {
         times[CONFIGS.len() + 1].push(measure(pair, &name, 0, "conservative", txns, 0.0));
     }
     let medians: Vec<f64> = times.iter_mut().map(|t| median(t)).collect();
+    let floor = medians[CONFIGS.len() + 2];
     let row = Row {
         server: pair.kind.name(),
         txns,
         rounds,
         serial: medians[0],
+        floor_ms: (floor - txns as f64 * SLEEP_S) / txns as f64 * 1000.0,
     };
     for (i, &(threads, mode)) in CONFIGS.iter().enumerate() {
         let p = if threads > 0 && mode == "optimistic" {
@@ -92,6 +105,7 @@ pub fn run(pair: &mut Pair, txns: usize, rounds: usize, table: &mut Table) {
     }
     table.push(row.cells("client", "-", 1, medians[CONFIGS.len()], SLEEP_S));
     table.push(row.cells("no-sleep", "0", 1, medians[CONFIGS.len() + 1], 0.0));
+    table.push(row.cells("floor", "-", 1, floor, SLEEP_S));
 }
 
 /// What every row of one server shares.
@@ -101,12 +115,21 @@ struct Row {
     rounds: usize,
     /// The serial run's median seconds.
     serial: f64,
+    /// The floor's overhead per sleep, in ms.
+    floor_ms: f64,
 }
 
 impl Row {
     fn cells(&self, mode: &str, threads: &str, p: usize, secs: f64, sleep: f64) -> Vec<String> {
         let p = p.min(self.txns);
         let ideal = self.txns as f64 * sleep / p as f64;
+        let overhead = (secs - ideal) / self.txns as f64 * 1000.0;
+        // Concurrent sleepers wake in parallel: P of them share one floor.
+        let floor = if sleep > 0.0 {
+            self.floor_ms / p as f64
+        } else {
+            0.0
+        };
         vec![
             self.server.into(),
             mode.into(),
@@ -115,14 +138,19 @@ impl Row {
             self.rounds.to_string(),
             format!("{secs:.3}"),
             // A run without sleeps is no speed-up of the sleeping serial run.
-            if sleep > 0.0 {
+            if sleep > 0.0 && mode != "floor" {
                 format!("{:.2}", self.serial / secs)
             } else {
                 "-".into()
             },
             p.to_string(),
             format!("{ideal:.3}"),
-            format!("{:.3}", (secs - ideal) / self.txns as f64 * 1000.0),
+            format!("{overhead:.3}"),
+            if mode == "floor" {
+                "-".into()
+            } else {
+                format!("{:.3}", overhead - floor)
+            },
         ]
     }
 }
@@ -130,6 +158,17 @@ impl Row {
 fn median(times: &mut [f64]) -> f64 {
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
+}
+
+/// The floor: the wait SLEEP(0.01) uses, `txns` times, with no server.
+fn floor(txns: usize) -> f64 {
+    let switch = KillSwitch::default();
+    let start = Instant::now();
+    for _ in 0..txns {
+        let deadline = Instant::now() + Duration::from_secs_f64(SLEEP_S);
+        switch.sleep_until(deadline).expect("nothing kills the floor");
+    }
+    start.elapsed().as_secs_f64()
 }
 
 /// The same statements sent by a client straight to the slave, one by one

@@ -106,4 +106,6 @@ fn reopening_continues_the_numbering_of_the_index() {
     let log = RelayLog::open(settings(&dir, 1 << 30), true).unwrap();
     assert_eq!(log.current(), "slave-relay-bin.000002");
     assert_eq!(log.first(), "slave-relay-bin.000001");
+    // The earlier file's header counts as well as the new one's.
+    assert_eq!(log.space(), 256 + 256);
 }
