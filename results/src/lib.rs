@@ -22,7 +22,8 @@ pub use judge::{JudgeError, Judgement, judge, missing_result_message, reject_pat
 pub use outcome::{Failure, FailureKind, Outcome, TestReport};
 pub use patch::{PatchError, apply_patch};
 pub use report::{
-    ConsoleReporter, Fanout, JsonReport, JsonReporter, JunitReporter, Reporter, Summary,
+    ConsoleReporter, Fanout, JsonReport, JsonReporter, JunitReporter, Matrix, MatrixColumn,
+    Reporter, Summary, Verdict,
 };
 pub use result_file::{
     ExpectedError, PatchedResult, ResultChoice, ResultFileError, choose_result_file,

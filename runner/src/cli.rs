@@ -76,10 +76,22 @@ pub struct Cli {
     #[arg(long, value_name = "K/N")]
     pub partition: Option<String>,
 
-    /// Servers to test against: bundled, mariadbd[=PATH], mysqld[=PATH],
+    /// Servers to test against: bundled[:mysql], mariadbd[=PATH], mysqld[=PATH],
     /// container:IMAGE:TAG, extern:HOST:PORT[,HOST:PORT…].
     #[arg(long, default_value = "bundled")]
     pub server: String,
+
+    /// Run the tests on each of these servers in turn (comma-separated
+    /// --server values; `bundled:mysql` is the bundled server in MySQL's
+    /// flavor) and write a matrix of their verdicts. Implies --force and
+    /// --max-test-fail=0: every test runs on every server.
+    #[arg(long, value_name = "SERVERS", conflicts_with_all = ["record", "list", "xml_report", "json_report"])]
+    pub cross_check: Option<String>,
+
+    /// Where --cross-check writes its matrix: PATH.md and PATH.json
+    /// (default: VARDIR/cross-check).
+    #[arg(long, value_name = "PATH", requires = "cross_check")]
+    pub cross_check_report: Option<PathBuf>,
 
     /// Whose replication rules the bundled server follows, `mariadb` or
     /// `mysql`; tests then prefer `,<flavor>.result` files.

@@ -5,6 +5,7 @@
 
 mod cli;
 mod config;
+mod cross_check;
 mod discover;
 mod run;
 mod servers;
@@ -44,10 +45,35 @@ fn main() -> ExitCode {
 fn real_main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     let tree = resolve_tree(cli.suite_dir.as_deref())?;
+    if let Some(servers) = &cli.cross_check {
+        return cross_check::run(&cli, &tree, servers);
+    }
     let backend = make_backend(&cli.server, &cli.bundled_flavor)?;
     let fallback_dirs = cli.fallback_dirs(&tree)?;
+    let mut tests = collect_tests(&cli, &tree, backend.as_ref(), &fallback_dirs)?;
+    if cli.list {
+        print_list(&tests)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    schedule::order(&mut tests);
+    let workers = cli.workers()?.min(tests.len().max(1));
+    fresh_vardir(&cli.vardir)?;
+    let opts = Arc::new(run_options(&cli, tree, fallback_dirs, &cli.vardir)?);
+    schedule::install_interrupt_handler();
+    let summary = run_and_report(&cli, tests, workers, opts, backend, None)?;
+    Ok(ExitCode::from(summary.exit_code() as u8))
+}
+
+/// The tests the command line names, as `backend`'s features let them run
+/// (skips included), repeated and partitioned as asked.
+fn collect_tests(
+    cli: &Cli,
+    tree: &Path,
+    backend: &dyn Backend,
+    fallback_dirs: &[PathBuf],
+) -> anyhow::Result<Vec<TestCase>> {
     let request = DiscoverRequest {
-        root: tree.clone(),
+        root: tree.to_path_buf(),
         suites: cli.suite.clone(),
         tests: cli.tests.clone(),
         do_test: cli.do_test.clone(),
@@ -55,23 +81,14 @@ fn real_main() -> anyhow::Result<ExitCode> {
         big_test: cli.big_test,
         enable_disabled: cli.enable_disabled,
         features: backend.features().clone(),
-        fallback_dirs: fallback_dirs.clone(),
+        fallback_dirs: fallback_dirs.to_vec(),
     };
     let mut tests = discover::discover(&request)?;
     tests = repeat(tests, cli.repeat);
     if let Some((k, n)) = cli.partition()? {
         tests = partition(tests, k, n);
     }
-    if cli.list {
-        print_list(&tests)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    schedule::order(&mut tests);
-    let workers = cli.workers()?.min(tests.len().max(1));
-    let opts = Arc::new(run_options(&cli, tree, fallback_dirs)?);
-    schedule::install_interrupt_handler();
-    let summary = run_and_report(&cli, tests, workers, opts, backend)?;
-    Ok(ExitCode::from(summary.exit_code() as u8))
+    Ok(tests)
 }
 
 /// The tree: `--suite-dir`, else `./suite`, else the current directory.
@@ -87,8 +104,16 @@ fn resolve_tree(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     Ok(tree)
 }
 
-/// The backend named by `--server`; `flavor` is `--bundled-flavor`.
+/// The backend named by `--server`; `flavor` is `--bundled-flavor`, which
+/// `bundled:FLAVOR` overrides.
 fn make_backend(spec: &str, flavor: &str) -> anyhow::Result<Arc<dyn Backend>> {
+    let (spec, flavor) = match spec.strip_prefix("bundled:") {
+        Some(named) => ("bundled", named),
+        None => (spec, flavor),
+    };
+    if !["mariadb", "mysql"].contains(&flavor) {
+        bail!("unknown bundled flavor '{flavor}': use bundled:mariadb or bundled:mysql");
+    }
     let choice = ServerChoice::parse(spec)?;
     if flavor != "mariadb" && !matches!(choice, ServerChoice::Bundled) {
         bail!("--bundled-flavor applies to the bundled server only (--server {spec})");
@@ -105,13 +130,14 @@ fn make_backend(spec: &str, flavor: &str) -> anyhow::Result<Arc<dyn Backend>> {
     }
 }
 
+/// The run's options; `vardir` exists already.
 fn run_options(
     cli: &Cli,
     tree: PathBuf,
     fallback_dirs: Vec<PathBuf>,
+    vardir: &Path,
 ) -> anyhow::Result<RunOptions> {
-    fresh_vardir(&cli.vardir)?;
-    let vardir = cli.vardir.canonicalize()?;
+    let vardir = vardir.canonicalize()?;
     Ok(RunOptions {
         tree,
         fallback_dirs,
@@ -121,8 +147,13 @@ fn run_options(
         testcase_timeout: Duration::from_secs_f64(cli.testcase_timeout()? * 60.0),
         start_timeout: Duration::from_secs(cli.start_timeout),
         shutdown_timeout: Duration::from_secs(10),
-        force: cli.force,
-        max_test_fail: cli.max_test_fail,
+        // A cross-check wants every test's verdict, as --force --max-test-fail=0.
+        force: cli.force || cli.cross_check.is_some(),
+        max_test_fail: if cli.cross_check.is_some() {
+            0
+        } else {
+            cli.max_test_fail
+        },
         check_warnings: !cli.no_warnings,
         check_testcases: !cli.no_check_testcases,
         tail_lines: cli.tail_lines,
@@ -151,13 +182,15 @@ fn fresh_vardir(vardir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(vardir).with_context(|| format!("creating {}", vardir.display()))
 }
 
-/// Runs the scheduler on its own thread and feeds its events to the reporters.
+/// Runs the scheduler on its own thread and feeds its events to the
+/// reporters, and to `column` when a cross-check collects verdicts.
 fn run_and_report(
     cli: &Cli,
     tests: Vec<TestCase>,
     workers: usize,
     opts: Arc<RunOptions>,
     backend: Arc<dyn Backend>,
+    mut column: Option<&mut rmtr_results::MatrixColumn>,
 ) -> anyhow::Result<Summary> {
     let (tx, rx) = mpsc::channel::<Event>();
     let scheduler = std::thread::Builder::new()
@@ -175,6 +208,9 @@ fn run_and_report(
         console.handle(&event)?;
         for reporter in &mut others {
             reporter.handle(&event)?;
+        }
+        if let Some(column) = column.as_deref_mut() {
+            column.handle(&event)?;
         }
     }
     scheduler

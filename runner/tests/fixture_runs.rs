@@ -285,6 +285,50 @@ fn record_writes_the_result_file() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// The same tests on two spellings of one server: the matrix has a column
+/// each, the verdicts a single run reports, and no difference.
+#[test]
+fn cross_check_writes_a_matrix_of_every_servers_verdicts() {
+    if !mariadb_available() {
+        return;
+    }
+    let dir = scratch("cross");
+    let base = dir.join("matrix");
+    let output = Command::new(env!("CARGO_BIN_EXE_rmtr"))
+        .args(["--cross-check", "mariadbd,mariadbd=/usr/sbin/mariadbd"])
+        .args(["main.passes", "main.mismatches", "main.skips_itself"])
+        .arg("--suite-dir")
+        .arg(fixture_tree())
+        .arg("--vardir")
+        .arg(dir.join("var"))
+        .arg("--cross-check-report")
+        .arg(&base)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("cross-check: 3 tests on 2 servers, 0 differ"), "{stdout}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(base.with_extension("json")).unwrap()).unwrap();
+    let columns = json["columns"].as_array().unwrap();
+    assert_eq!(columns.len(), 2);
+    for column in columns {
+        let verdict = |t: &str| column["verdicts"][t]["verdict"].as_str().unwrap().to_string();
+        assert_eq!(verdict("main.passes"), "pass");
+        assert_eq!(verdict("main.mismatches"), "fail");
+        assert_eq!(verdict("main.skips_itself"), "skipped");
+        let reason = column["verdicts"]["main.mismatches"]["reason"].as_str().unwrap();
+        assert!(reason.starts_with("result differs: expected `"), "{reason}");
+    }
+    let md = std::fs::read_to_string(base.with_extension("md")).unwrap();
+    assert!(md.contains("| main.mismatches | fail | fail |"), "{md}");
+    assert!(md.contains("## Differences (0)"), "{md}");
+    // Each server ran in its own part of the var directory.
+    assert!(dir.join("var/1-mariadbd").is_dir());
+    assert!(dir.join("var/2-mariadbd--usr-sbin-mariadbd").is_dir());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
