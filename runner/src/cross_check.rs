@@ -26,8 +26,8 @@ pub fn run(cli: &Cli, tree: &Path, servers: &str) -> anyhow::Result<ExitCode> {
     let mut columns = Vec::new();
     for (i, server) in entries.iter().enumerate() {
         println!("\n==== cross-check {}/{}: {server}", i + 1, entries.len());
-        let column = run_one(cli, tree, server, i)
-            .with_context(|| format!("cross-check on {server}"))?;
+        let column =
+            run_one(cli, tree, server, i).with_context(|| format!("cross-check on {server}"))?;
         columns.push(column);
         if schedule::INTERRUPTED.load(Ordering::SeqCst) {
             println!("rmtr: interrupted; no matrix is written");
@@ -67,7 +67,9 @@ fn entries(servers: &str) -> anyhow::Result<Vec<String>> {
             bail!("--cross-check names {entry} twice");
         }
         if entry.starts_with("extern:") {
-            bail!("--cross-check takes no extern: server (its address list is comma-separated too)");
+            bail!(
+                "--cross-check takes no extern: server (its address list is comma-separated too)"
+            );
         }
     }
     Ok(list)
@@ -156,6 +158,9 @@ mod tests {
     #[test]
     fn labels_are_directory_names() {
         assert_eq!(label("container:mysql:8.0"), "container-mysql-8.0");
-        assert_eq!(label("mariadbd=/opt/x/mariadbd"), "mariadbd--opt-x-mariadbd");
+        assert_eq!(
+            label("mariadbd=/opt/x/mariadbd"),
+            "mariadbd--opt-x-mariadbd"
+        );
     }
 }

@@ -307,17 +307,27 @@ fn cross_check_writes_a_matrix_of_every_servers_verdicts() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains("cross-check: 3 tests on 2 servers, 0 differ"), "{stdout}");
+    assert!(
+        stdout.contains("cross-check: 3 tests on 2 servers, 0 differ"),
+        "{stdout}"
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(base.with_extension("json")).unwrap()).unwrap();
     let columns = json["columns"].as_array().unwrap();
     assert_eq!(columns.len(), 2);
     for column in columns {
-        let verdict = |t: &str| column["verdicts"][t]["verdict"].as_str().unwrap().to_string();
+        let verdict = |t: &str| {
+            column["verdicts"][t]["verdict"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
         assert_eq!(verdict("main.passes"), "pass");
         assert_eq!(verdict("main.mismatches"), "fail");
         assert_eq!(verdict("main.skips_itself"), "skipped");
-        let reason = column["verdicts"]["main.mismatches"]["reason"].as_str().unwrap();
+        let reason = column["verdicts"]["main.mismatches"]["reason"]
+            .as_str()
+            .unwrap();
         assert!(reason.starts_with("result differs: expected `"), "{reason}");
     }
     let md = std::fs::read_to_string(base.with_extension("md")).unwrap();

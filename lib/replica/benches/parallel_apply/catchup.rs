@@ -166,7 +166,9 @@ fn floor(txns: usize) -> f64 {
     let start = Instant::now();
     for _ in 0..txns {
         let deadline = Instant::now() + Duration::from_secs_f64(SLEEP_S);
-        switch.sleep_until(deadline).expect("nothing kills the floor");
+        switch
+            .sleep_until(deadline)
+            .expect("nothing kills the floor");
     }
     start.elapsed().as_secs_f64()
 }
