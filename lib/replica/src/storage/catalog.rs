@@ -386,7 +386,8 @@ impl Storage {
         Transaction::new(Arc::clone(&self.shared), connection_id)
     }
 
-    /// The transactions waiting for a row or key-value lock `txn` holds.
+    /// The transactions waiting for a row or key-value lock `txn` holds,
+    /// directly or behind other waiters.
     pub fn row_lock_waiters(&self, txn: u64) -> Vec<u64> {
         self.shared.locks.waiters_of(txn)
     }

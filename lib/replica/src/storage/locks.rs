@@ -150,6 +150,21 @@ impl LockTable {
         None
     }
 
+    /// Everyone whose wait ends only after `txn` ends: its waiters, theirs, and so on.
+    fn waiting_behind(&self, txn: u64) -> Vec<u64> {
+        let mut found: Vec<u64> = Vec::new();
+        let mut queue = VecDeque::from([txn]);
+        while let Some(holder) = queue.pop_front() {
+            for (&t, w) in &self.waits_for {
+                if t != txn && w.blockers.contains(&holder) && !found.contains(&t) {
+                    found.push(t);
+                    queue.push_back(t);
+                }
+            }
+        }
+        found
+    }
+
     /// The lightest of `cycle`'s waiting members if lighter than `weight`.
     fn lighter_victim(&self, cycle: &[u64], weight: u64) -> Option<u64> {
         cycle
@@ -292,14 +307,10 @@ impl LockManager {
         result
     }
 
-    /// The transactions waiting for a lock `txn` holds.
+    /// The transactions waiting for a lock `txn` holds, directly or
+    /// behind another waiter: all of them wait until `txn` ends.
     pub fn waiters_of(&self, txn: u64) -> Vec<u64> {
-        self.state()
-            .waits_for
-            .iter()
-            .filter(|(_, w)| w.blockers.contains(&txn))
-            .map(|(t, _)| *t)
-            .collect()
+        self.state().waiting_behind(txn)
     }
 
     /// Gives `txn` the exclusive lock of a row nobody else can see yet.
@@ -442,6 +453,19 @@ mod tests {
 
     fn waiter(blockers: Vec<u64>, weight: u64) -> Waiter {
         Waiter { blockers, weight }
+    }
+
+    #[test]
+    fn waiters_behind_a_waiter_count_as_waiting_for_the_holder() {
+        let mut t = LockTable::default();
+        t.waits_for.insert(1, waiter(vec![3], 0));
+        t.waits_for.insert(3, waiter(vec![2], 0));
+        t.waits_for.insert(4, waiter(vec![5], 0));
+        let mut behind = t.waiting_behind(2);
+        behind.sort();
+        assert_eq!(behind, [1, 3]);
+        assert_eq!(t.waiting_behind(3), [1]);
+        assert!(t.waiting_behind(1).is_empty());
     }
 
     #[test]

@@ -29,6 +29,8 @@ mod unique;
 mod wait;
 
 pub use catalog::Storage;
+#[cfg(test)]
+pub(crate) use locks::LockKey;
 pub use locks::LockMode;
 pub use row_changes::{RowChange, RowChanges};
 pub use rows::RowId;

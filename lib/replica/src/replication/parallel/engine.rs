@@ -104,7 +104,9 @@ impl Engine {
     /// Before the commit: the group has started committing; it waits for
     /// the previous group's commit. 1964 if an earlier group failed, 1213
     /// if an earlier group waits for one of this group's row or key-value
-    /// locks, the kill error if the worker is killed while it waits.
+    /// locks (directly, or behind a later group that waits for one, which
+    /// no gate would free), the kill error if the worker is killed while
+    /// it waits.
     pub fn gate(
         &self,
         t: Ticket,

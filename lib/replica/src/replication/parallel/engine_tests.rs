@@ -1,9 +1,11 @@
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 
 use super::*;
 use crate::replication::parallel::order::{Finished, StartRule};
+use crate::session::kill::KillSwitch;
 use crate::session::registry::ThreadRegistry;
+use crate::storage::{LockKey, LockMode, Transaction, Wait};
 
 const FREE: StartRule = StartRule {
     barrier: 0,
@@ -136,4 +138,85 @@ fn a_kill_ends_the_wait_for_the_prior_commit_but_not_a_commit_that_may_go() {
     assert_eq!(err.code(), 1927);
     a.kill.kill_connection();
     assert!(engine.gate(first, 1, &a, &storage).is_ok());
+}
+
+/// Takes `key` for `txn` on a thread, reporting on `tx` when its wait
+/// starts; the transaction comes back with the error code (0: granted).
+fn wait_for_lock(
+    mut txn: Transaction,
+    key: LockKey,
+    tx: mpsc::Sender<bool>,
+) -> std::thread::JoinHandle<(Transaction, u16)> {
+    std::thread::spawn(move || {
+        let kill = KillSwitch::default();
+        let report = move |waiting: bool| {
+            let _ = tx.send(waiting);
+        };
+        let wait = Wait {
+            on_wait: Some(&report),
+            ..Wait::new(Duration::from_secs(10), &kill)
+        };
+        let code = txn
+            .lock(key, LockMode::Exclusive, &wait)
+            .map_or_else(|e| e.code, |()| 0);
+        (txn, code)
+    })
+}
+
+/// Runs the gate on a thread; a gate still waiting after a second is
+/// killed, so a wait that would last forever fails the test with 1317.
+fn gate_or_kill(engine: &Engine, t: Ticket, txn: u64, storage: &Storage) -> Option<u16> {
+    let registry = ThreadRegistry::default();
+    let thread = registry.register("system user", "", None);
+    std::thread::scope(|s| {
+        let gate = s.spawn(|| engine.gate(t, txn, &thread, storage));
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !gate.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        thread.kill.kill_query();
+        gate.join().unwrap().err().map(|e| e.code())
+    })
+}
+
+#[test]
+fn a_group_an_earlier_one_waits_for_behind_a_later_one_rolls_back_at_its_gate() {
+    let (a, b) = (LockKey::Row(1, 1), LockKey::Row(1, 2));
+    let engine = Engine::default();
+    let storage = Storage::new();
+    let registry = ThreadRegistry::default();
+    let worker = registry.register("system user", "", None);
+    let [first, second, third] = [(); 3].map(|()| engine.update(|o| o.queue(0)));
+    let [n, mut p, mut m] = [1, 2, 3].map(|c| storage.begin(c));
+    for (txn, t) in [(&n, first), (&p, second), (&m, third)] {
+        assert_eq!(engine.wait_start(t, FREE, &worker), Start::Go);
+        engine.running(txn.id(), Some(t));
+    }
+    let (n_id, p_id, m_id) = (n.id(), p.id(), m.id());
+    let kill = KillSwitch::default();
+    let now = Wait::new(Duration::from_millis(10), &kill);
+    // The third group holds a; the second holds b and is done executing.
+    m.lock(a, LockMode::Exclusive, &now).unwrap();
+    p.lock(b, LockMode::Exclusive, &now).unwrap();
+    // The first waits for a, the third for b: first → third → second.
+    let (tx, rx) = mpsc::channel();
+    let first_waits = wait_for_lock(n, a, tx.clone());
+    assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(true));
+    let third_waits = wait_for_lock(m, b, tx);
+    assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(true));
+    assert_eq!(
+        gate_or_kill(&engine, second, p_id, &storage),
+        Some(1213),
+        "the second group waits for the first's commit, which waits for it"
+    );
+    p.rollback();
+    engine.finish(second, Finished::RolledBack);
+    let (mut m, code) = third_waits.join().unwrap();
+    assert_eq!(code, 0, "the third group gets b");
+    assert_eq!(gate_or_kill(&engine, third, m_id, &storage), Some(1213));
+    m.rollback();
+    engine.finish(third, Finished::RolledBack);
+    let (_n, code) = first_waits.join().unwrap();
+    assert_eq!(code, 0, "the first group gets a");
+    assert_eq!(gate_or_kill(&engine, first, n_id, &storage), None);
 }
