@@ -94,6 +94,16 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
+    /// root@localhost in database `test` of a fresh in-memory server, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Session {
+        let state = ServerState::new(crate::server::config::ServerConfig::default());
+        let thread = state
+            .threads
+            .register("root", "localhost", Some("test".into()));
+        Session::new(state, thread)
+    }
+
     pub fn new(state: Arc<ServerState>, thread: Arc<ThreadEntry>) -> Session {
         let db = thread.db.lock().unwrap().clone();
         let mut vars = SessionVariables::new(&state.globals);

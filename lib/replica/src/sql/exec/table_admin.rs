@@ -111,17 +111,11 @@ fn optimize(table: &Table) -> Vec<Message> {
 
 #[cfg(test)]
 mod tests {
-    use crate::server::config::ServerConfig;
-    use crate::server::state::ServerState;
     use crate::session::Session;
     use crate::session::outcome::Outcome;
 
     fn session() -> Session {
-        let state = ServerState::new(ServerConfig::default());
-        let thread = state
-            .threads
-            .register("root", "localhost", Some("test".into()));
-        Session::new(state, thread)
+        Session::for_tests()
     }
 
     /// The Msg_text of each row a statement answers (none for an OK packet).

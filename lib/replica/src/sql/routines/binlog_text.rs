@@ -183,8 +183,6 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::config::ServerConfig;
-    use crate::server::state::ServerState;
     use crate::sql::parse::{Piece, parse_statement};
     use crate::sql::routines::interpreter::variable_column;
     use crate::sql::routines::state::{FrameKind, Variable};
@@ -193,11 +191,7 @@ mod tests {
     /// A session running a procedure with locals `x INT = 5`, `t TIME`
     /// and `s VARCHAR(10) = 'it''s'`.
     fn session_in_procedure() -> Session {
-        let state = ServerState::new(ServerConfig::default());
-        let thread = state
-            .threads
-            .register("root", "localhost", Some("test".into()));
-        let mut session = Session::new(state, thread);
+        let mut session = Session::for_tests();
         session.vars.set_server_value(
             "character_set_server",
             crate::sysvars::Setting::Text(Some("latin1".into())),

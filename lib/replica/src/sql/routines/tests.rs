@@ -1,17 +1,11 @@
 //! Stored programs run through a whole session, statement by statement,
 //! against what MariaDB 10.11 answers to the same statements.
 
-use crate::server::config::ServerConfig;
-use crate::server::state::ServerState;
 use crate::session::outcome::Outcome;
 use crate::session::{Session, StatementResult};
 
 fn session() -> Session {
-    let state = ServerState::new(ServerConfig::default());
-    let thread = state
-        .threads
-        .register("root", "localhost", Some("test".into()));
-    Session::new(state, thread)
+    Session::for_tests()
 }
 
 /// The results of one query, with whether more results followed each.

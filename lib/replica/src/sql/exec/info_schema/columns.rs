@@ -227,8 +227,6 @@ fn extra(column: &ColumnDef) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::server::config::ServerConfig;
-    use crate::server::state::ServerState;
     use crate::session::Session;
     use crate::session::outcome::Outcome;
 
@@ -259,11 +257,7 @@ mod tests {
     /// What MariaDB 10.11 returns for the same table (read from a real server).
     #[test]
     fn columns_read_as_mariadbs() {
-        let state = ServerState::new(ServerConfig::default());
-        let thread = state
-            .threads
-            .register("root", "localhost", Some("test".into()));
-        let mut s = Session::new(state, thread);
+        let mut s = Session::for_tests();
         rows(
             &mut s,
             "CREATE TABLE t (a INT PRIMARY KEY AUTO_INCREMENT, b VARCHAR(10) DEFAULT 'x' COMMENT 'cm', \
