@@ -30,9 +30,20 @@ use run::schedule;
 use servers::Backend;
 use servers::bundled::BundledBackend;
 use servers::choice::ServerChoice;
+use servers::container::ContainerBackend;
 use servers::local::LocalBackend;
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(ports) = servers::container::forward::requested(&args) {
+        return match ports.and_then(servers::container::forward::run) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("rmtr port forwarder: {err:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match real_main() {
         Ok(code) => code,
         Err(err) => {
@@ -123,9 +134,7 @@ fn make_backend(spec: &str, flavor: &str) -> anyhow::Result<Arc<dyn Backend>> {
             Ok(Arc::new(LocalBackend::detect(path.as_deref(), &program)?))
         }
         ServerChoice::Bundled => Ok(Arc::new(BundledBackend::detect(flavor)?)),
-        ServerChoice::Container { image } => {
-            bail!("the container backend ({image}) is not part of this build yet")
-        }
+        ServerChoice::Container { image } => Ok(Arc::new(ContainerBackend::detect(&image)?)),
         ServerChoice::Extern { .. } => bail!("the extern backend is not part of this build yet"),
     }
 }

@@ -233,9 +233,15 @@ impl ServerSet {
             .with_context(|| format!("generating my.cnf from {}", test.template.display()))
     }
 
+    /// The worker's whole block: both slots' ports.
+    fn worker_ports(&self) -> std::ops::Range<u16> {
+        self.first_port..self.first_port + 2 * PORTS_PER_SLOT
+    }
+
     /// Starts every configured server, all at once, then waits for them.
     fn start_all(&mut self, test: &TestCase) -> anyhow::Result<()> {
         let timeout = self.opts.start_timeout;
+        let ports = self.worker_ports();
         let active = self.active.as_mut().expect("configured");
         let groups: Vec<String> = active
             .config
@@ -247,7 +253,7 @@ impl ServerSet {
             if let Some(script) = pre_start_script(&active.config, group, test) {
                 run_script(&script, &active.server_env, &self.opts.tree)?;
             }
-            let mut spec = start_spec(active, group, timeout)?;
+            let mut spec = start_spec(active, group, timeout, ports.clone())?;
             spec.warm_up = !self.opts.check_testcases;
             let mark = mark_log(&spec.log_error, test)?;
             self.marks.insert(spec.log_error.clone(), mark);
@@ -272,11 +278,12 @@ impl ServerSet {
     /// options the test gave in its `.expect` file added; its data stays.
     pub fn restart_group(&mut self, group: &str, extra: &[String]) -> anyhow::Result<()> {
         let timeout = self.opts.start_timeout;
+        let ports = self.worker_ports();
         let active = self.active.as_mut().context("no configuration")?;
         if let Some(mut old) = active.servers.remove(group) {
             old.kill();
         }
-        let mut spec = start_spec(active, group, timeout)?;
+        let mut spec = start_spec(active, group, timeout, ports)?;
         spec.args.extend(extra.iter().cloned());
         spec.fresh = false;
         let mut server = self.backend.start(&spec)?;
@@ -539,7 +546,12 @@ fn wanted_options(
 }
 
 /// What the backend needs to start one group.
-fn start_spec(active: &Active, group: &str, start_timeout: Duration) -> anyhow::Result<StartSpec> {
+fn start_spec(
+    active: &Active,
+    group: &str,
+    start_timeout: Duration,
+    worker_ports: std::ops::Range<u16>,
+) -> anyhow::Result<StartSpec> {
     let value = |option: &str| {
         active
             .config
@@ -559,6 +571,7 @@ fn start_spec(active: &Active, group: &str, start_timeout: Duration) -> anyhow::
             .config
             .port(group)
             .with_context(|| format!("[{group}] has no port"))?,
+        worker_ports,
         args: active.wanted.get(group).cloned().unwrap_or_default(),
         log_slave_updates: active.config.has_option(group, "log-slave-updates"),
         env: active.server_env.clone(),

@@ -234,6 +234,7 @@ mod tests {
             pid_file: PathBuf::from("/v/run/mysqld.2.pid"),
             log_error: PathBuf::from("/v/log/mysqld.2.err"),
             port: 16200,
+            worker_ports: 16200..16220,
             args: vec!["--log-slave-updates".into()],
             log_slave_updates: true,
             env: BTreeMap::new(),

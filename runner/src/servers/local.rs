@@ -108,7 +108,7 @@ impl LocalBackend {
         std::fs::create_dir_all(&log_dir)?;
         let sql_file = log_dir.join("bootstrap.sql");
         std::fs::write(&sql_file, &sql)?;
-        let args = self.bootstrap_args(datadir, vardir);
+        let args = bootstrap_args(&self.layout, &self.optional_plugins, datadir, vardir);
         let _ = self.bootstrapped.set(Bootstrap {
             command: format!("{} {}", self.exe.display(), args.join(" ")),
             sql_file,
@@ -127,7 +127,7 @@ impl LocalBackend {
             .sql_file;
         let sql = std::fs::read_to_string(sql_file)
             .with_context(|| format!("reading {}", sql_file.display()))?;
-        let mut args = self.bootstrap_args(&spec.datadir, &spec.vardir);
+        let mut args = bootstrap_args(&self.layout, &self.optional_plugins, &spec.datadir, &spec.vardir);
         args.extend(options);
         self.run_bootstrap(args, &sql, &spec.datadir, &spec.vardir)
     }
@@ -166,68 +166,6 @@ impl LocalBackend {
             bail!("Error executing mariadbd --bootstrap\nThe bootstrap.log file contains:\n{log}");
         }
         Ok(())
-    }
-
-    /// mtr's bootstrap options (no `--user`: the server bootstraps as root
-    /// without one).
-    fn bootstrap_args(&self, datadir: &Path, vardir: &Path) -> Vec<String> {
-        let mut args = vec![
-            "--no-defaults".to_string(),
-            "--disable-getopt-prefix-matching".into(),
-            "--bootstrap".into(),
-            format!("--basedir={}", self.layout.basedir.display()),
-            format!("--datadir={}", datadir.display()),
-        ];
-        if let Some(dir) = &self.layout.plugin_dir {
-            args.push(format!("--plugin-dir={}", dir.display()));
-        }
-        args.push("--default-storage-engine=myisam".into());
-        args.extend(
-            self.optional_plugins
-                .iter()
-                .map(|p| format!("--loose-skip-plugin-{p}")),
-        );
-        args.extend([
-            "--loose-innodb".to_string(),
-            "--loose-innodb-log-file-size=10M".into(),
-            "--disable-sync-frm".into(),
-            format!("--tmpdir={}/tmp/", vardir.display()),
-            "--core-file".into(),
-            "--console".into(),
-            "--character-set-server=latin1".into(),
-            "--loose-disable-performance-schema".into(),
-        ]);
-        if let Some(dir) = &self.layout.lc_messages_dir {
-            args.push(format!("--lc-messages-dir={}", dir.display()));
-        }
-        if let Some(dir) = &self.layout.charsets_dir {
-            args.push(format!("--character-sets-dir={}", dir.display()));
-        }
-        args
-    }
-
-    /// The command line of a test server, as mtr builds it.
-    fn server_args(&self, spec: &StartSpec) -> Vec<String> {
-        let filtered = crate::config::server_args(&spec.args, spec.log_slave_updates);
-        let defaults = filtered
-            .defaults_file
-            .clone()
-            .unwrap_or_else(|| spec.config_file.display().to_string());
-        let suffix = spec.group.strip_prefix("mysqld").unwrap_or("");
-        let mut args = vec![
-            format!("--defaults-group-suffix={suffix}"),
-            format!("--defaults-file={defaults}"),
-        ];
-        if is_root() && !spec.args.iter().any(|a| a.starts_with("--user")) {
-            args.push("--user=root".into());
-        }
-        args.push("--log-output=file".into());
-        args.extend(filtered.args);
-        if filtered.core_file {
-            args.push("--core-file".into());
-        }
-        args.push("--loose-debug-sync-timeout=300".into());
-        args
     }
 }
 
@@ -278,12 +216,79 @@ impl Backend for LocalBackend {
                 self.rebootstrap(spec, options)?;
             }
         }
-        let args = self.server_args(spec);
+        let args = server_args(spec);
         Ok(Box::new(ServerProcess::spawn(&self.exe, &args, spec)?))
     }
 }
 
-fn is_root() -> bool {
+/// mtr's bootstrap options (no `--user`: the server bootstraps as root
+/// without one).
+pub(super) fn bootstrap_args(
+    layout: &Layout,
+    optional_plugins: &[String],
+    datadir: &Path,
+    vardir: &Path,
+) -> Vec<String> {
+    let mut args = vec![
+        "--no-defaults".to_string(),
+        "--disable-getopt-prefix-matching".into(),
+        "--bootstrap".into(),
+        format!("--basedir={}", layout.basedir.display()),
+        format!("--datadir={}", datadir.display()),
+    ];
+    if let Some(dir) = &layout.plugin_dir {
+        args.push(format!("--plugin-dir={}", dir.display()));
+    }
+    args.push("--default-storage-engine=myisam".into());
+    args.extend(
+        optional_plugins
+            .iter()
+            .map(|p| format!("--loose-skip-plugin-{p}")),
+    );
+    args.extend([
+        "--loose-innodb".to_string(),
+        "--loose-innodb-log-file-size=10M".into(),
+        "--disable-sync-frm".into(),
+        format!("--tmpdir={}/tmp/", vardir.display()),
+        "--core-file".into(),
+        "--console".into(),
+        "--character-set-server=latin1".into(),
+        "--loose-disable-performance-schema".into(),
+    ]);
+    if let Some(dir) = &layout.lc_messages_dir {
+        args.push(format!("--lc-messages-dir={}", dir.display()));
+    }
+    if let Some(dir) = &layout.charsets_dir {
+        args.push(format!("--character-sets-dir={}", dir.display()));
+    }
+    args
+}
+
+/// The command line of a test server, as mtr builds it.
+pub(super) fn server_args(spec: &StartSpec) -> Vec<String> {
+    let filtered = crate::config::server_args(&spec.args, spec.log_slave_updates);
+    let defaults = filtered
+        .defaults_file
+        .clone()
+        .unwrap_or_else(|| spec.config_file.display().to_string());
+    let suffix = spec.group.strip_prefix("mysqld").unwrap_or("");
+    let mut args = vec![
+        format!("--defaults-group-suffix={suffix}"),
+        format!("--defaults-file={defaults}"),
+    ];
+    if is_root() && !spec.args.iter().any(|a| a.starts_with("--user")) {
+        args.push("--user=root".into());
+    }
+    args.push("--log-output=file".into());
+    args.extend(filtered.args);
+    if filtered.core_file {
+        args.push("--core-file".into());
+    }
+    args.push("--loose-debug-sync-timeout=300".into());
+    args
+}
+
+pub(super) fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
 }
@@ -379,19 +384,19 @@ fn help_text(exe: &Path) -> anyhow::Result<String> {
 
 /// What `--help --verbose` tells mtr about a server.
 #[derive(Debug, Default)]
-struct Help {
+pub(super) struct Help {
     /// The first line: binary, version, system.
-    version_line: String,
+    pub version_line: String,
     /// Plugins the server can do without (mtr's `@optional_plugins`).
-    optional_plugins: Vec<String>,
+    pub optional_plugins: Vec<String>,
     /// The variables table (mtr's `%mysqld_variables`).
-    variables: BTreeMap<String, String>,
+    pub variables: BTreeMap<String, String>,
 }
 
 /// Reads `--help --verbose` as mtr does: wrapped descriptions joined to
 /// their option line, plugins from the option list (up to the dashed line
 /// that heads the variables table), then variables up to an empty line.
-fn parse_help(text: &str) -> Help {
+pub(super) fn parse_help(text: &str) -> Help {
     let continuation = regex::Regex::new(r"\n {22}(\S)").expect("valid");
     let joined = continuation.replace_all(text, " $1");
     let plugin = regex::Regex::new(
@@ -452,7 +457,7 @@ static REBOOTSTRAP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
 
 /// The test options the template data directory cannot serve (the page
 /// size, checksums, undo and data file layout), which mtr bootstraps with.
-fn rebootstrap_options(options: &[String]) -> Vec<String> {
+pub(super) fn rebootstrap_options(options: &[String]) -> Vec<String> {
     options
         .iter()
         .filter(|o| REBOOTSTRAP.is_match(o))
@@ -461,7 +466,7 @@ fn rebootstrap_options(options: &[String]) -> Vec<String> {
 }
 
 /// Copies a directory tree (the template data directory).
-fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+pub(super) fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;

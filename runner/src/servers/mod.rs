@@ -6,6 +6,7 @@
 pub mod bootstrap;
 pub mod bundled;
 pub mod choice;
+pub mod container;
 pub mod local;
 pub mod mtr_schema;
 pub mod plugins;
@@ -32,6 +33,9 @@ pub struct StartSpec {
     pub pid_file: PathBuf,
     pub log_error: PathBuf,
     pub port: u16,
+    /// Every port of the worker's block (both slots): a backend that must
+    /// publish ports up front (containers) publishes these.
+    pub worker_ports: std::ops::Range<u16>,
     /// Options from the test (combinations, .opt files), already filtered.
     pub args: Vec<String>,
     /// Whether the group has `log-slave-updates` (an option rule depends on it).

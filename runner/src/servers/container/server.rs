@@ -1,0 +1,285 @@
+//! A server running in a container: started from the image with the
+//! command line a local server would get, its var directory and the test
+//! tree mounted at their own paths (so the generated my.cnf, pid file, error
+//! log and data directory mean the same inside and out), in its worker's
+//! network namespace. Ready when its pid file appears and a connection
+//! succeeds; stopped with SIGTERM; removed when dropped. When it dies or
+//! never comes up, the container's own output is appended to its error log.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use rmtr_mysqltest::client::{ClientError, ConnectOptions, Connection};
+use testcontainers::core::{AccessMode, Mount};
+use testcontainers::runners::SyncRunner;
+use testcontainers::{Container, GenericImage, ImageExt};
+
+use super::engine::{Engine, split_image};
+use super::holder::Holder;
+use crate::servers::{Server, StartSpec};
+
+/// What a server container is started from.
+pub struct Launch<'a> {
+    pub engine: &'a Arc<Engine>,
+    pub image: &'a str,
+    pub holder: Arc<Holder>,
+    pub exe: &'a Path,
+    pub args: &'a [String],
+    /// Host directories the server needs, mounted at their own paths.
+    pub mounts: &'a [(PathBuf, AccessMode)],
+    /// `UID:GID` to run as, or `None` to run as the image's user.
+    pub user: Option<String>,
+}
+
+/// A server in a container.
+pub struct ContainerServer {
+    engine: Arc<Engine>,
+    /// Kept so the worker's namespace outlives its servers.
+    _holder: Arc<Holder>,
+    container: Option<Container<GenericImage>>,
+    group: String,
+    port: u16,
+    log_error: PathBuf,
+    pid_file: PathBuf,
+    start_timeout: Duration,
+    started_with: Vec<String>,
+    command_line: String,
+    /// Whether the container's output went into the error log already.
+    output_saved: bool,
+}
+
+impl ContainerServer {
+    /// Starts the container and returns at once (see [`Server::wait_ready`]).
+    pub fn start(launch: Launch<'_>, spec: &StartSpec) -> anyhow::Result<ContainerServer> {
+        std::fs::create_dir_all(&spec.tmpdir)?;
+        if let Some(dir) = spec.log_error.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let _ = std::fs::remove_file(&spec.pid_file);
+        let command_line = format!("{}  {}", launch.exe.display(), launch.args.join(" "));
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&spec.log_error)?;
+        writeln!(
+            &log,
+            "$ {} {} (in a container of {})",
+            launch.exe.display(),
+            launch.args.join(" "),
+            launch.image
+        )?;
+        let container = request(&launch, spec)
+            .start()
+            .with_context(|| format!("starting {} in a container of {}", spec.group, launch.image))?;
+        Ok(ContainerServer {
+            engine: Arc::clone(launch.engine),
+            _holder: launch.holder,
+            container: Some(container),
+            group: spec.group.clone(),
+            port: spec.port,
+            log_error: spec.log_error.clone(),
+            pid_file: spec.pid_file.clone(),
+            start_timeout: spec.start_timeout,
+            started_with: spec.args.clone(),
+            command_line,
+            output_saved: false,
+        })
+    }
+
+    fn id(&self) -> &str {
+        self.container.as_ref().map_or("", |c| c.id())
+    }
+
+    /// Appends what the container printed outside the error log (start-up
+    /// failures, crashes before the log opens) to the error log, once.
+    fn save_output(&mut self) {
+        if self.output_saved {
+            return;
+        }
+        let Some(container) = &self.container else {
+            return;
+        };
+        self.output_saved = true;
+        let mut output = container.stdout_to_vec().unwrap_or_default();
+        output.extend(container.stderr_to_vec().unwrap_or_default());
+        if output.is_empty() {
+            return;
+        }
+        if let Ok(mut log) = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&self.log_error)
+        {
+            let _ = writeln!(log, "--- output of container {}:", self.id());
+            let _ = log.write_all(&output);
+        }
+    }
+
+    /// Waits for the pid file, failing early when the container ends.
+    fn wait_for_pid_file(&mut self, end: Instant) -> anyhow::Result<()> {
+        let mut checks = 0u32;
+        while !self.pid_file.exists() {
+            checks += 1;
+            if checks % 10 == 0 && !self.is_running() {
+                self.save_output();
+                bail!(
+                    "{} exited during start-up; see {}",
+                    self.group,
+                    self.log_error.display()
+                );
+            }
+            if Instant::now() >= end {
+                self.save_output();
+                self.kill();
+                bail!(
+                    "{} did not start within {:?}; see {}",
+                    self.group,
+                    self.start_timeout,
+                    self.log_error.display()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(())
+    }
+
+    /// Waits until a client gets through: through the published port, the
+    /// same way the test's connections will come.
+    fn wait_for_connection(&mut self, end: Instant) -> anyhow::Result<()> {
+        let opts = ConnectOptions {
+            port: self.port,
+            database: None,
+            connect_timeout: Duration::from_secs(5),
+            ..ConnectOptions::default()
+        };
+        loop {
+            match Connection::connect(&opts) {
+                Ok(conn) => {
+                    conn.quit();
+                    return Ok(());
+                }
+                // An answer from the server, even a refusal, will not change
+                // by waiting.
+                Err(err)
+                    if matches!(err, ClientError::Server { .. })
+                        || Instant::now() >= end
+                        || !self.is_running() =>
+                {
+                    self.save_output();
+                    bail!(
+                        "{} wrote its pid file but takes no connection on port {}: {err}; see {}",
+                        self.group,
+                        self.port,
+                        self.log_error.display()
+                    );
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    }
+}
+
+/// The container request of a server.
+fn request(launch: &Launch<'_>, spec: &StartSpec) -> testcontainers::ContainerRequest<GenericImage> {
+    let (name, tag) = split_image(launch.image);
+    let exe = launch.exe.display().to_string();
+    let mut request = GenericImage::new(name, tag)
+        .with_entrypoint(&exe)
+        .with_cmd(launch.args.to_vec())
+        .with_labels(launch.engine.labels().clone())
+        .with_host_config_modifier(join_namespace(launch.holder.network_mode()));
+    for (dir, mode) in launch.mounts {
+        let dir = dir.display().to_string();
+        request = request.with_mount(Mount::bind_mount(&dir, &dir).with_access_mode(*mode));
+    }
+    for (key, value) in &spec.env {
+        request = request.with_env_var(key, value);
+    }
+    if let Some(tz) = &spec.timezone {
+        request = request.with_env_var("TZ", tz);
+    }
+    if let Some(user) = &launch.user {
+        request = request.with_user(user);
+    }
+    request
+}
+
+/// Puts a server in the holder's namespace, where it can publish nothing of
+/// its own.
+fn join_namespace(
+    mode: String,
+) -> impl Fn(&mut testcontainers::bollard::models::HostConfig) + Send + Sync + 'static {
+    move |config| {
+        config.network_mode = Some(mode.clone());
+        config.publish_all_ports = Some(false);
+        config.port_bindings = None;
+    }
+}
+
+impl Server for ContainerServer {
+    fn port(&self) -> u16 {
+        self.port
+    }
+
+    fn log_error(&self) -> &Path {
+        &self.log_error
+    }
+
+    fn is_running(&mut self) -> bool {
+        self.container
+            .as_ref()
+            .is_some_and(|c| c.is_running().unwrap_or(false))
+    }
+
+    fn wait_ready(&mut self) -> anyhow::Result<()> {
+        let end = Instant::now() + self.start_timeout;
+        self.wait_for_pid_file(end)?;
+        self.wait_for_connection(end)
+    }
+
+    fn request_stop(&mut self) {
+        if self.is_running() {
+            let _ = self.engine.signal(self.id(), "SIGTERM");
+        }
+    }
+
+    fn exited_cleanly(&mut self) -> Option<bool> {
+        let container = self.container.as_ref()?;
+        if container.is_running().unwrap_or(false) {
+            return None;
+        }
+        let clean = matches!(container.exit_code(), Ok(Some(0)));
+        if !clean {
+            self.save_output();
+        }
+        Some(clean)
+    }
+
+    fn kill(&mut self) {
+        if self.is_running() {
+            let _ = self.engine.signal(self.id(), "SIGKILL");
+        }
+    }
+
+    fn started_with(&self) -> &[String] {
+        &self.started_with
+    }
+
+    fn command_line(&self) -> &str {
+        &self.command_line
+    }
+}
+
+impl Drop for ContainerServer {
+    fn drop(&mut self) {
+        if let Some(container) = self.container.take() {
+            let id = container.id().to_string();
+            drop(container);
+            // testcontainers removes it; make sure, as a leftover holds the
+            // worker's namespace and network.
+            let _ = self.engine.remove_container(&id);
+        }
+    }
+}
