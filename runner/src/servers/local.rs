@@ -127,7 +127,12 @@ impl LocalBackend {
             .sql_file;
         let sql = std::fs::read_to_string(sql_file)
             .with_context(|| format!("reading {}", sql_file.display()))?;
-        let mut args = bootstrap_args(&self.layout, &self.optional_plugins, &spec.datadir, &spec.vardir);
+        let mut args = bootstrap_args(
+            &self.layout,
+            &self.optional_plugins,
+            &spec.datadir,
+            &spec.vardir,
+        );
         args.extend(options);
         self.run_bootstrap(args, &sql, &spec.datadir, &spec.vardir)
     }

@@ -146,7 +146,11 @@ mod tests {
             .unwrap();
         assert_eq!(ports, 16000..16020);
         assert!(requested(&args(&["rmtr", "--suite", "rpl"])).is_none());
-        assert!(requested(&args(&["rmtr", SWITCH, "16000"])).unwrap().is_err());
+        assert!(
+            requested(&args(&["rmtr", SWITCH, "16000"]))
+                .unwrap()
+                .is_err()
+        );
         assert!(requested(&args(&["rmtr", SWITCH, "5-5"])).unwrap().is_err());
         assert_eq!(range_argument(&(16000..16020)), "16000-16020");
     }

@@ -204,7 +204,11 @@ impl Backend for ContainerBackend {
             std::fs::remove_dir_all(&datadir)?;
         }
         let sql = bootstrap_sql(&self.facts.share_copy, tree)?;
-        for dir in [datadir.join("mysql"), vardir.join("tmp"), vardir.join("log")] {
+        for dir in [
+            datadir.join("mysql"),
+            vardir.join("tmp"),
+            vardir.join("log"),
+        ] {
             std::fs::create_dir_all(dir)?;
         }
         let sql_file = vardir.join("log/bootstrap.sql");
@@ -296,7 +300,9 @@ fn probe_image(engine: &Arc<Engine>, image: &str, out: &Path) -> anyhow::Result<
     let mounts = [(out.to_path_buf(), AccessMode::ReadWrite)];
     let code = run_one_shot(engine, image, command, &mounts)?;
     if code != 0 {
-        bail!("reading image {image} failed (exit code {code}): is it a MariaDB or MySQL server image?");
+        bail!(
+            "reading image {image} failed (exit code {code}): is it a MariaDB or MySQL server image?"
+        );
     }
     ImageFacts::read(out)
 }
@@ -359,5 +365,8 @@ fn image_layout(facts: &ImageFacts) -> Layout {
 
 /// The start of a version line, for messages.
 fn first_words(line: &str) -> String {
-    line.split_whitespace().take(4).collect::<Vec<_>>().join(" ")
+    line.split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

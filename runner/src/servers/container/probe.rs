@@ -138,7 +138,10 @@ mod tests {
         std::fs::write(dir.join("help"), "mariadbd  Ver 10.11\n").unwrap();
         let facts = ImageFacts::read(&dir).unwrap();
         assert_eq!(facts.basedir(), PathBuf::from("/usr"));
-        assert_eq!(facts.plugin_dir, Some(PathBuf::from("/usr/lib/mysql/plugin")));
+        assert_eq!(
+            facts.plugin_dir,
+            Some(PathBuf::from("/usr/lib/mysql/plugin"))
+        );
         assert_eq!(facts.share_dir, None);
         std::fs::remove_dir_all(dir).unwrap();
     }

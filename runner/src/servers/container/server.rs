@@ -71,9 +71,9 @@ impl ContainerServer {
             launch.args.join(" "),
             launch.image
         )?;
-        let container = request(&launch, spec)
-            .start()
-            .with_context(|| format!("starting {} in a container of {}", spec.group, launch.image))?;
+        let container = request(&launch, spec).start().with_context(|| {
+            format!("starting {} in a container of {}", spec.group, launch.image)
+        })?;
         Ok(ContainerServer {
             engine: Arc::clone(launch.engine),
             _holder: launch.holder,
@@ -182,7 +182,10 @@ impl ContainerServer {
 }
 
 /// The container request of a server.
-fn request(launch: &Launch<'_>, spec: &StartSpec) -> testcontainers::ContainerRequest<GenericImage> {
+fn request(
+    launch: &Launch<'_>,
+    spec: &StartSpec,
+) -> testcontainers::ContainerRequest<GenericImage> {
     let (name, tag) = split_image(launch.image);
     let exe = launch.exe.display().to_string();
     let mut request = GenericImage::new(name, tag)

@@ -1,0 +1,270 @@
+//! Runs `rmtr --server container:IMAGE` on the Docker engine of this
+//! machine, with the MariaDB image `ci/build-mariadb-image` builds from
+//! Debian's packages (`RMTR_MARIADB_IMAGE`, default
+//! `rmtr-local/mariadb:10.11`): suite/rpl through master and slave
+//! containers gives the verdicts of MariaDB from local binaries; Ctrl-C, and
+//! a runner killed outright, leave no container and no network behind; a
+//! missing image or engine is a quick, clear error. Under `CI=true` a missing
+//! engine, image or MariaDB fails these tests instead of skipping them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn image() -> String {
+    std::env::var("RMTR_MARIADB_IMAGE").unwrap_or_else(|_| "rmtr-local/mariadb:10.11".into())
+}
+
+/// Whether the engine answers and has the image (and MariaDB is installed,
+/// for the comparison); under CI a missing part fails the test.
+fn containers_available() -> bool {
+    let missing = if !docker(&["info", "--format", "{{.ServerVersion}}"])
+        .status
+        .success()
+    {
+        Some("no Docker engine answers".to_string())
+    } else if !docker(&["image", "inspect", &image()]).status.success() {
+        Some(format!(
+            "the image {} is missing: build it with ci/build-mariadb-image",
+            image()
+        ))
+    } else if !Path::new("/usr/sbin/mariadbd").is_file() {
+        Some("MariaDB is not installed: apt-get install -y mariadb-server mariadb-test".into())
+    } else {
+        None
+    };
+    match missing {
+        Some(why) if std::env::var("CI").as_deref() == Ok("true") => panic!("{why}"),
+        Some(why) => {
+            eprintln!("skipping: {why}");
+            false
+        }
+        None => true,
+    }
+}
+
+fn docker(args: &[&str]) -> Output {
+    Command::new("docker")
+        .args(args)
+        .output()
+        .expect("the docker client runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rmtr-container-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn rmtr(vardir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rmtr"));
+    command
+        .current_dir(repo())
+        .arg("--vardir")
+        .arg(vardir)
+        .env_remove("MTR_BUILD_THREAD");
+    command
+}
+
+/// Ids of containers, or names of networks, that runner `pid` labelled.
+fn leftovers(pid: u32) -> (Vec<String>, Vec<String>) {
+    let filter = format!("label=org.rmtr.pid={pid}");
+    let list = |args: &[&str]| {
+        let output = docker(args);
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    (
+        list(&["ps", "-a", "-q", "--filter", &filter]),
+        list(&["network", "ls", "-q", "--filter", &filter]),
+    )
+}
+
+/// Waits until runner `pid` has `count` containers (a holder and its servers).
+fn wait_for_containers(pid: u32, count: usize) {
+    let end = Instant::now() + Duration::from_secs(180);
+    while leftovers(pid).0.len() < count {
+        assert!(Instant::now() < end, "the servers never started");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let end = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() >= end {
+            let _ = child.kill();
+            panic!("rmtr did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// suite/rpl, each test on master and slave containers and on local
+/// mariadbd: the matrix shows no difference, and the tests really ran.
+#[test]
+fn suite_rpl_in_containers_gives_the_verdicts_of_local_mariadbd() {
+    if !containers_available() {
+        return;
+    }
+    let dir = scratch("rpl");
+    let base = dir.join("matrix");
+    let servers = format!("mariadbd,container:{}", image());
+    let output = rmtr(&dir.join("var"))
+        .args([
+            "--cross-check",
+            &servers,
+            "--suite",
+            "rpl",
+            "--parallel",
+            "2",
+        ])
+        .arg("--cross-check-report")
+        .arg(&base)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains("on 2 servers, 0 differ"), "{stdout}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(base.with_extension("json")).unwrap()).unwrap();
+    let container = &json["columns"][1];
+    assert!(
+        container["server"]
+            .as_str()
+            .unwrap()
+            .starts_with("container:"),
+        "{container}"
+    );
+    let passed = container["verdicts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|v| v["verdict"] == "pass")
+        .count();
+    assert!(passed >= 30, "only {passed} passed in containers: {stdout}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Ctrl-C while master and slave containers run: the run stops and takes
+/// its containers and its network with it.
+#[test]
+fn ctrl_c_leaves_no_container_and_no_network() {
+    if !containers_available() {
+        return;
+    }
+    let dir = scratch("ctrl-c");
+    let mut child = rmtr(&dir.join("var"))
+        .args(["--server", &format!("container:{}", image())])
+        .args(["--suite", "rpl", "rpl.rpl_parallel_retry", "rpl.rpl_until"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    wait_for_containers(pid, 3);
+    assert_eq!(leftovers(pid).1.len(), 1, "one network per worker");
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(pid as i32, libc::SIGINT) };
+    let status = wait_exit(&mut child, Duration::from_secs(120));
+    assert!(!status.success());
+    assert_eq!(leftovers(pid), (Vec::new(), Vec::new()));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A runner killed outright cannot clean up; the next run on this machine
+/// removes what it left.
+#[test]
+fn the_next_run_removes_what_a_killed_runner_left() {
+    if !containers_available() {
+        return;
+    }
+    let dir = scratch("killed");
+    let mut child = rmtr(&dir.join("var"))
+        .args(["--server", &format!("container:{}", image())])
+        .args(["--suite", "rpl", "rpl.rpl_parallel_retry"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    wait_for_containers(pid, 3);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (containers, networks) = leftovers(pid);
+    assert!(containers.len() >= 3 && networks.len() == 1);
+    let output = rmtr(&dir.join("var2"))
+        .args(["--server", &format!("container:{}", image())])
+        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("left by runs that are gone"),
+        "{stderr}\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(leftovers(pid), (Vec::new(), Vec::new()));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// An image the engine lacks and cannot pull is a clear error at once.
+#[test]
+fn an_image_that_cannot_be_had_says_why() {
+    if !containers_available() {
+        return;
+    }
+    let dir = scratch("no-image");
+    let missing = "rmtr-local/no-such-image:0";
+    let started = Instant::now();
+    let output = rmtr(&dir.join("var"))
+        .args(["--server", &format!("container:{missing}")])
+        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
+        .env("RMTR_PULL_TIMEOUT", "60")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("image {missing} is not on the Docker engine")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("could not be pulled"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(90));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// An engine that does not answer is a clear error, not a hang.
+#[test]
+fn an_engine_that_does_not_answer_says_so() {
+    let dir = scratch("no-engine");
+    let output = rmtr(&dir.join("var"))
+        .args(["--server", "container:mariadb:10.11"])
+        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
+        .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no Docker engine answers at tcp://127.0.0.1:1"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
