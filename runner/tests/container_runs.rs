@@ -250,6 +250,75 @@ fn an_image_that_cannot_be_had_says_why() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// MySQL 8.0 cannot run here: either no registry gives the image, or the
+/// image is there and the backend says it cannot bootstrap MySQL yet.
+#[test]
+fn container_mysql_8_0_says_why_it_cannot_run() {
+    if !containers_available() {
+        return;
+    }
+    let dir = scratch("mysql");
+    let output = rmtr(&dir.join("var"))
+        .args(["--server", "container:mysql:8.0"])
+        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
+        .env("RMTR_PULL_TIMEOUT", "600")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let unpulled = stderr.contains("image mysql:8.0 is not on the Docker engine");
+    let refused = stderr.contains("MySQL's --initialize is not supported");
+    assert!(unpulled || refused, "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// `DOCKER_HOST` decides which engine is used: here a TCP address that
+/// relays to this machine's engine, which sees every call of the run.
+#[test]
+fn docker_host_names_the_engine() {
+    if !containers_available() {
+        return;
+    }
+    let relay = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = relay.local_addr().unwrap();
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&calls);
+    std::thread::spawn(move || {
+        for client in relay.incoming().flatten() {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let engine = std::os::unix::net::UnixStream::connect("/var/run/docker.sock").unwrap();
+            relay_both_ways(client, engine);
+        }
+    });
+    let dir = scratch("docker-host");
+    let output = rmtr(&dir.join("var"))
+        .args(["--server", &format!("container:{}", image())])
+        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
+        .env("DOCKER_HOST", format!("tcp://{address}"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains(&format!("on tcp://{address}")), "{stdout}");
+    assert!(stdout.contains("All 1 tests were successful"), "{stdout}");
+    assert!(calls.load(std::sync::atomic::Ordering::SeqCst) > 0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Copies a TCP connection to the engine's socket and back, in threads.
+fn relay_both_ways(client: std::net::TcpStream, engine: std::os::unix::net::UnixStream) {
+    let (mut client_in, mut engine_in) = (client.try_clone().unwrap(), engine.try_clone().unwrap());
+    let (mut client_out, mut engine_out) = (client, engine);
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut client_in, &mut engine_out);
+        let _ = engine_out.shutdown(std::net::Shutdown::Write);
+    });
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut engine_in, &mut client_out);
+        let _ = client_out.shutdown(std::net::Shutdown::Write);
+    });
+}
+
 /// An engine that does not answer is a clear error, not a hang.
 #[test]
 fn an_engine_that_does_not_answer_says_so() {

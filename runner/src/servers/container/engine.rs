@@ -127,7 +127,8 @@ impl Engine {
         block(pull_limit, pull).with_context(|| {
             format!(
                 "image {image} is not on the Docker engine at {} and could not be pulled \
-                 (build it locally, e.g. ci/build-mariadb-image, or make a registry reachable)",
+                 within {pull_limit:?}; make a registry reachable, or build the image locally \
+                 (ci/build-mariadb-image builds MariaDB 10.11 from Debian's packages)",
                 self.address
             )
         })
