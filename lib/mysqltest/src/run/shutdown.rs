@@ -182,6 +182,11 @@ fn read_pid(path: &str) -> Result<i32, Stop> {
     }
     match atoi(&buffer[..read]) {
         0 => Err(Stop::die("Pidfile didn't contain a valid number")),
+        // A server in a container of its own pid namespace writes 1; here
+        // that would be this machine's init, never a test server.
+        pid if pid < 0 || pid == 1 => Err(Stop::die(format!(
+            "pid file '{path}' names process {pid}, which is not a server this machine can signal"
+        ))),
         pid => Ok(pid),
     }
 }
@@ -273,6 +278,17 @@ mod tests {
             died_with(read_pid("/nonexistent/mysqld.pid")),
             "Failed to open file '/nonexistent/mysqld.pid'"
         );
+    }
+
+    #[test]
+    fn init_and_process_groups_are_never_signalled() {
+        for (name, text) in [("init", &b"1\n"[..]), ("group", b"-42\n")] {
+            let message = died_with(read_pid(&pid_file(name, text)));
+            assert!(
+                message.contains("which is not a server this machine can signal"),
+                "{message}"
+            );
+        }
     }
 
     #[test]

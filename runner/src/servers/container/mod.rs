@@ -29,11 +29,12 @@ use testcontainers::{GenericImage, ImageExt};
 
 use self::engine::{Engine, split_image};
 use self::holder::Holder;
-use self::probe::{ImageFacts, PROBE_SCRIPT};
+use self::probe::{ImageFacts, PROBE_SCRIPT, ProbeDir};
 use self::server::{ContainerServer, Launch};
 use super::bootstrap::bootstrap_sql;
 use super::local::{
-    bootstrap_args, copy_tree, is_root, layout_for, parse_help, rebootstrap_options, server_args,
+    Help, bootstrap_args, copy_tree, is_root, layout_for, parse_help, rebootstrap_options,
+    server_args,
 };
 use super::{Backend, Bootstrap, Layout, Server, StartSpec};
 use crate::discover::ServerFeatures;
@@ -47,7 +48,7 @@ pub struct ContainerBackend {
     engine: Arc<Engine>,
     facts: ImageFacts,
     /// Where the probe left its files (removed with the backend).
-    probe_dir: PathBuf,
+    _probe_dir: ProbeDir,
     layout: Layout,
     features: ServerFeatures,
     optional_plugins: Vec<String>,
@@ -74,10 +75,8 @@ impl ContainerBackend {
             );
         }
         engine.ensure_image(image, pull_limit())?;
-        let probe_dir = std::env::temp_dir().join(format!("rmtr-probe-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&probe_dir);
-        std::fs::create_dir_all(&probe_dir)?;
-        let facts = probe_image(&engine, image, &probe_dir)?;
+        let probe_dir = ProbeDir::create()?;
+        let facts = probe_image(&engine, image, probe_dir.path())?;
         let help = parse_help(&facts.help);
         let version = help.version_line.clone();
         if !version.contains("MariaDB") {
@@ -87,23 +86,13 @@ impl ContainerBackend {
                 first_words(&version)
             );
         }
-        let features = ServerFeatures {
-            debug_build: help.variables.contains_key("debug-dbug"),
-            ssl: help
-                .variables
-                .get("version-ssl-library")
-                .is_some_and(|v| !v.is_empty() && v != "(No default value)"),
-            word_size: 64,
-            flavor: "mariadb".into(),
-            plugins: super::plugins::plugin_names(&facts.plugin_tree.join("usr")),
-            unsupported_binlog_formats: Default::default(),
-        };
+        let features = image_features(&help, &facts);
         Ok(ContainerBackend {
             layout: image_layout(&facts),
             image: image.to_string(),
             engine,
             facts,
-            probe_dir,
+            _probe_dir: probe_dir,
             features,
             optional_plugins: help.optional_plugins,
             variables: help.variables,
@@ -156,11 +145,23 @@ impl ContainerBackend {
         }
         Ok(())
     }
-}
 
-impl Drop for ContainerBackend {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.probe_dir);
+    /// mtr's re-bootstrap for InnoDB layout options, in a container.
+    fn rebootstrap(&self, spec: &StartSpec, options: Vec<String>) -> anyhow::Result<()> {
+        let sql_file = &self
+            .bootstrapped
+            .get()
+            .context("the template data directory was not prepared")?
+            .sql_file;
+        std::fs::create_dir_all(spec.datadir.join("mysql"))?;
+        let mut args = bootstrap_args(
+            &self.layout,
+            &self.optional_plugins,
+            &spec.datadir,
+            &spec.vardir,
+        );
+        args.extend(options);
+        self.run_bootstrap(&args, sql_file, &spec.vardir)
     }
 }
 
@@ -247,26 +248,6 @@ impl Backend for ContainerBackend {
             user: container_user(),
         };
         Ok(Box::new(ContainerServer::start(launch, spec)?))
-    }
-}
-
-impl ContainerBackend {
-    /// mtr's re-bootstrap for InnoDB layout options, in a container.
-    fn rebootstrap(&self, spec: &StartSpec, options: Vec<String>) -> anyhow::Result<()> {
-        let sql_file = &self
-            .bootstrapped
-            .get()
-            .context("the template data directory was not prepared")?
-            .sql_file;
-        std::fs::create_dir_all(spec.datadir.join("mysql"))?;
-        let mut args = bootstrap_args(
-            &self.layout,
-            &self.optional_plugins,
-            &spec.datadir,
-            &spec.vardir,
-        );
-        args.extend(options);
-        self.run_bootstrap(&args, sql_file, &spec.vardir)
     }
 }
 
@@ -360,6 +341,21 @@ fn image_layout(facts: &ImageFacts) -> Layout {
         share_dir: facts.share_dir.clone(),
         client_bindir: host.client_bindir,
         client_plugin_dir: host.client_plugin_dir,
+    }
+}
+
+/// What the image's server supports, from its `--help --verbose`.
+fn image_features(help: &Help, facts: &ImageFacts) -> ServerFeatures {
+    ServerFeatures {
+        debug_build: help.variables.contains_key("debug-dbug"),
+        ssl: help
+            .variables
+            .get("version-ssl-library")
+            .is_some_and(|v| !v.is_empty() && v != "(No default value)"),
+        word_size: 64,
+        flavor: "mariadb".into(),
+        plugins: super::plugins::plugin_names(&facts.plugin_tree.join("usr")),
+        unsupported_binlog_formats: Default::default(),
     }
 }
 

@@ -95,6 +95,30 @@ impl ImageFacts {
     }
 }
 
+/// A scratch directory of this process for one probe, removed when dropped.
+pub struct ProbeDir(PathBuf);
+
+impl ProbeDir {
+    pub fn create() -> anyhow::Result<ProbeDir> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("rmtr-probe-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(ProbeDir(dir))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ProbeDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// `key=value` lines; the first of a key wins, as the probe lists the
 /// preferred directory first.
 fn parse_paths(text: &str) -> BTreeMap<String, String> {

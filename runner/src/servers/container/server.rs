@@ -2,8 +2,9 @@
 //! command line a local server would get, its var directory and the test
 //! tree mounted at their own paths (so the generated my.cnf, pid file, error
 //! log and data directory mean the same inside and out), in its worker's
-//! network namespace. Ready when its pid file appears and a connection
-//! succeeds; stopped with SIGTERM; removed when dropped. When it dies or
+//! network namespace. Ready when its pid file appears and it listens on
+//! its port (and, when the runner asks for a warm-up, a connection through
+//! the published port succeeds); stopped with SIGTERM; removed when dropped. When it dies or
 //! never comes up, the container's own output is appended to its error log.
 
 use std::io::Write;
@@ -47,6 +48,8 @@ pub struct ContainerServer {
     start_timeout: Duration,
     started_with: Vec<String>,
     command_line: String,
+    /// Connect once when ready (see [`StartSpec::warm_up`]).
+    warm_up: bool,
     /// Whether the container's output went into the error log already.
     output_saved: bool,
 }
@@ -85,6 +88,7 @@ impl ContainerServer {
             start_timeout: spec.start_timeout,
             started_with: spec.args.clone(),
             command_line,
+            warm_up: spec.warm_up,
             output_saved: false,
         })
     }
@@ -145,9 +149,33 @@ impl ContainerServer {
         Ok(())
     }
 
-    /// Waits until a client gets through: through the published port, the
-    /// same way the test's connections will come.
-    fn wait_for_connection(&mut self, end: Instant) -> anyhow::Result<()> {
+    /// Waits until the server listens on its port, seen in its network
+    /// namespace through `/proc` (its pid file names it, as the processes
+    /// share this machine's process namespace). Connecting would spend a
+    /// connection id, and tests print those as they are under mtr.
+    fn wait_for_listener(&mut self, end: Instant) -> anyhow::Result<()> {
+        let pid = std::fs::read_to_string(&self.pid_file).unwrap_or_default();
+        let pid = pid.trim();
+        loop {
+            if listens(pid, self.port) {
+                return Ok(());
+            }
+            if Instant::now() >= end || !self.is_running() {
+                self.save_output();
+                bail!(
+                    "{} wrote its pid file but does not listen on port {}; see {}",
+                    self.group,
+                    self.port,
+                    self.log_error.display()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Connects once through the published port, the way tests will come,
+    /// and finishes the start-up checkpoint as a local server's warm-up does.
+    fn warm_up(&mut self, end: Instant) -> anyhow::Result<()> {
         let opts = ConnectOptions {
             port: self.port,
             database: None,
@@ -156,7 +184,8 @@ impl ContainerServer {
         };
         loop {
             match Connection::connect(&opts) {
-                Ok(conn) => {
+                Ok(mut conn) => {
+                    let _ = conn.query(b"FLUSH NO_WRITE_TO_BINLOG ENGINE LOGS");
                     conn.quit();
                     return Ok(());
                 }
@@ -169,7 +198,7 @@ impl ContainerServer {
                 {
                     self.save_output();
                     bail!(
-                        "{} wrote its pid file but takes no connection on port {}: {err}; see {}",
+                        "{} takes no connection on port {}: {err}; see {}",
                         self.group,
                         self.port,
                         self.log_error.display()
@@ -179,6 +208,26 @@ impl ContainerServer {
             }
         }
     }
+}
+
+/// Whether process `pid`'s network namespace has a TCP socket listening on
+/// `port` (`/proc/PID/net/tcp` and `tcp6`, state `0A`).
+fn listens(pid: &str, port: u16) -> bool {
+    let wanted = format!("{port:04X}");
+    ["tcp", "tcp6"].iter().any(|table| {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")).unwrap_or_default();
+        listening_ports(&text).any(|p| p == wanted)
+    })
+}
+
+/// The hex ports of the listening sockets of a `/proc/net/tcp` table.
+fn listening_ports(table: &str) -> impl Iterator<Item = &str> {
+    table.lines().skip(1).filter_map(|line| {
+        let mut fields = line.split_whitespace();
+        let local = fields.nth(1)?;
+        let state = fields.nth(1)?;
+        (state == "0A").then(|| local.rsplit(':').next()).flatten()
+    })
 }
 
 /// The container request of a server.
@@ -192,7 +241,7 @@ fn request(
         .with_entrypoint(&exe)
         .with_cmd(launch.args.to_vec())
         .with_labels(launch.engine.labels().clone())
-        .with_host_config_modifier(join_namespace(launch.holder.network_mode()));
+        .with_host_config_modifier(server_host_config(launch.holder.network_mode()));
     for (dir, mode) in launch.mounts {
         let dir = dir.display().to_string();
         request = request.with_mount(Mount::bind_mount(&dir, &dir).with_access_mode(*mode));
@@ -209,15 +258,17 @@ fn request(
     request
 }
 
-/// Puts a server in the holder's namespace, where it can publish nothing of
-/// its own.
-fn join_namespace(
-    mode: String,
+/// Puts a server in the holder's network namespace, where it can publish
+/// nothing of its own, and in this machine's process namespace, so that its
+/// pid file names the process as mysqltest's `shutdown_server` signals it.
+fn server_host_config(
+    network_mode: String,
 ) -> impl Fn(&mut testcontainers::bollard::models::HostConfig) + Send + Sync + 'static {
     move |config| {
-        config.network_mode = Some(mode.clone());
+        config.network_mode = Some(network_mode.clone());
         config.publish_all_ports = Some(false);
         config.port_bindings = None;
+        config.pid_mode = Some("host".into());
     }
 }
 
@@ -239,7 +290,11 @@ impl Server for ContainerServer {
     fn wait_ready(&mut self) -> anyhow::Result<()> {
         let end = Instant::now() + self.start_timeout;
         self.wait_for_pid_file(end)?;
-        self.wait_for_connection(end)
+        self.wait_for_listener(end)?;
+        if self.warm_up {
+            self.warm_up(end)?;
+        }
+        Ok(())
     }
 
     fn request_stop(&mut self) {
@@ -284,5 +339,28 @@ impl Drop for ContainerServer {
             // worker's namespace and network.
             let _ = self.engine.remove_container(&id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_listening_sockets_count() {
+        let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:3E80 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1\n   1: 0100007F:3E81 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 2 1\n";
+        let ports: Vec<&str> = listening_ports(table).collect();
+        assert_eq!(ports, ["3E80"]);
+        assert_eq!(format!("{:04X}", 16000u16), "3E80");
+    }
+
+    #[test]
+    fn this_process_listening_is_seen_through_proc() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let pid = std::process::id().to_string();
+        assert!(listens(&pid, port));
+        drop(listener);
+        assert!(!listens(&pid, port));
     }
 }
