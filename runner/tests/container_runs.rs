@@ -131,7 +131,7 @@ fn suites_in_containers_give_the_verdicts_of_local_mariadbd() {
             "--cross-check",
             &servers,
             "--suite",
-            "rpl",
+            "main,rpl",
             "--parallel",
             "2",
         ])
