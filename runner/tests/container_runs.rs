@@ -11,6 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+/// Every run sweeps what dead runners left: the test of that sweep runs
+/// alone (write), the others side by side (read).
+static RUNS: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+fn shared_engine() -> std::sync::RwLockReadGuard<'static, ()> {
+    RUNS.read().unwrap_or_else(|e| e.into_inner())
+}
+
 fn image() -> String {
     std::env::var("RMTR_MARIADB_IMAGE").unwrap_or_else(|_| "rmtr-local/mariadb:10.11".into())
 }
@@ -123,6 +131,7 @@ fn suites_in_containers_give_the_verdicts_of_local_mariadbd() {
     if !containers_available() {
         return;
     }
+    let _shared = shared_engine();
     let dir = scratch("rpl");
     let base = dir.join("matrix");
     let servers = format!("mariadbd,container:{}", image());
@@ -170,6 +179,7 @@ fn ctrl_c_leaves_no_container_and_no_network() {
     if !containers_available() {
         return;
     }
+    let _shared = shared_engine();
     let dir = scratch("ctrl-c");
     let mut child = rmtr(&dir.join("var"))
         .args(["--server", &format!("container:{}", image())])
@@ -196,6 +206,7 @@ fn the_next_run_removes_what_a_killed_runner_left() {
     if !containers_available() {
         return;
     }
+    let _alone = RUNS.write().unwrap_or_else(|e| e.into_inner());
     let dir = scratch("killed");
     let mut child = rmtr(&dir.join("var"))
         .args(["--server", &format!("container:{}", image())])
@@ -232,6 +243,7 @@ fn an_image_that_cannot_be_had_says_why() {
     if !containers_available() {
         return;
     }
+    let _shared = shared_engine();
     let dir = scratch("no-image");
     let missing = "rmtr-local/no-such-image:0";
     let started = Instant::now();
@@ -259,6 +271,7 @@ fn container_mysql_8_0_says_why_it_cannot_run() {
     if !containers_available() {
         return;
     }
+    let _shared = shared_engine();
     let dir = scratch("mysql");
     let output = rmtr(&dir.join("var"))
         .args(["--server", "container:mysql:8.0"])
@@ -281,6 +294,7 @@ fn docker_host_names_the_engine() {
     if !containers_available() {
         return;
     }
+    let _shared = shared_engine();
     let relay = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = relay.local_addr().unwrap();
     let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
