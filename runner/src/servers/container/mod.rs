@@ -127,6 +127,7 @@ impl ContainerBackend {
     /// feeding it `sql_file`; its output goes to `vardir/log/bootstrap.log`.
     fn run_bootstrap(&self, args: &[String], sql_file: &Path, vardir: &Path) -> anyhow::Result<()> {
         let log = vardir.join("log/bootstrap.log");
+        std::fs::create_dir_all(vardir.join("log"))?;
         let script = format!(
             "exec \"$0\" \"$@\" < '{}' > '{}' 2>&1",
             sql_file.display(),
