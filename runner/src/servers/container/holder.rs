@@ -5,8 +5,10 @@
 //! reaches its master at `127.0.0.1:$MASTER_MYPORT` exactly as upstream's
 //! include files say, and the runner reaches every server at the same
 //! address from outside: the holder runs rmtr's port forwarder
-//! ([`super::forward`]), which relays the published ports to loopback. The holder lives as long as a server of the worker
-//! does; dropping it removes the container, then the network.
+//! ([`super::forward`]), which relays the published ports to loopback. The
+//! holder lives as long as a server of the worker does; dropping it waits
+//! for the reaper to remove the servers, then removes the holder, then the
+//! network.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use testcontainers::{Container, GenericImage, ImageExt};
 
 use super::engine::{Engine, split_image};
 use super::forward;
+use super::server::ContainerReaper;
 
 /// Where the forwarder binary is mounted in the holder.
 const FORWARDER: &str = "/rmtr-port-forwarder";
@@ -26,6 +29,8 @@ const FORWARDER: &str = "/rmtr-port-forwarder";
 /// A worker's network namespace.
 pub struct Holder {
     engine: Arc<Engine>,
+    /// Where the worker's server containers go to be removed.
+    reaper: Arc<ContainerReaper>,
     network: String,
     container: Option<Container<GenericImage>>,
 }
@@ -33,11 +38,17 @@ pub struct Holder {
 impl Holder {
     /// Creates the network and starts the holder from `image` (the server
     /// image: it brings the C library the forwarder, this very binary, needs).
-    pub fn start(engine: Arc<Engine>, image: &str, ports: Range<u16>) -> anyhow::Result<Holder> {
+    pub fn start(
+        engine: Arc<Engine>,
+        reaper: Arc<ContainerReaper>,
+        image: &str,
+        ports: Range<u16>,
+    ) -> anyhow::Result<Holder> {
         let network = network_name(engine.run_id(), ports.start);
         engine.create_network(&network)?;
         let mut holder = Holder {
             engine,
+            reaper,
             network,
             container: None,
         };
@@ -75,6 +86,8 @@ impl Holder {
 
 impl Drop for Holder {
     fn drop(&mut self) {
+        // The servers in this namespace go first.
+        self.reaper.wait_idle();
         drop(self.container.take());
         if let Err(err) = self.engine.remove_network(&self.network) {
             eprintln!("rmtr: {err:#}");

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod forward;
 pub mod holder;
 pub mod probe;
+pub mod reaper;
 pub mod server;
 
 use std::collections::{BTreeMap, HashMap};
@@ -30,7 +31,7 @@ use testcontainers::{GenericImage, ImageExt};
 use self::engine::{Engine, split_image};
 use self::holder::Holder;
 use self::probe::{ImageFacts, PROBE_SCRIPT, ProbeDir};
-use self::server::{ContainerServer, Launch};
+use self::server::{ContainerReaper, ContainerServer, Launch};
 use super::bootstrap::bootstrap_sql;
 use super::local::{
     Help, bootstrap_args, copy_tree, is_root, layout_for, parse_help, rebootstrap_options,
@@ -58,6 +59,8 @@ pub struct ContainerBackend {
     mounts: OnceLock<Vec<(PathBuf, AccessMode)>>,
     template: OnceLock<PathBuf>,
     bootstrapped: OnceLock<Bootstrap>,
+    /// Removes server containers off the worker threads.
+    reaper: Arc<ContainerReaper>,
     /// Each worker's namespace, by the first port of its block, while a
     /// server of the worker holds it.
     holders: Mutex<HashMap<u16, Weak<Holder>>>,
@@ -100,6 +103,7 @@ impl ContainerBackend {
             mounts: OnceLock::new(),
             template: OnceLock::new(),
             bootstrapped: OnceLock::new(),
+            reaper: Arc::new(ContainerReaper::start()),
             holders: Mutex::new(HashMap::new()),
         })
     }
@@ -111,7 +115,12 @@ impl ContainerBackend {
             return Ok(holder);
         }
         let first = ports.start;
-        let holder = Arc::new(Holder::start(Arc::clone(&self.engine), &self.image, ports)?);
+        let holder = Arc::new(Holder::start(
+            Arc::clone(&self.engine),
+            Arc::clone(&self.reaper),
+            &self.image,
+            ports,
+        )?);
         holders.insert(first, Arc::downgrade(&holder));
         Ok(holder)
     }
@@ -247,6 +256,7 @@ impl Backend for ContainerBackend {
             args: &args,
             mounts: self.mounts()?,
             user: container_user(),
+            reaper: &self.reaper,
         };
         Ok(Box::new(ContainerServer::start(launch, spec)?))
     }

@@ -2,14 +2,17 @@
 //! command line a local server would get, its var directory and the test
 //! tree mounted at their own paths (so the generated my.cnf, pid file, error
 //! log and data directory mean the same inside and out), in its worker's
-//! network namespace. Ready when its pid file appears and it listens on
-//! its port (and, when the runner asks for a warm-up, a connection through
-//! the published port succeeds); stopped with SIGTERM; removed when dropped. When it dies or
-//! never comes up, the container's own output is appended to its error log.
+//! network namespace. The servers of a test start side by side. Ready when
+//! its pid file appears and it listens on its port (and, when the runner
+//! asks for a warm-up, a connection through the published port succeeds);
+//! stopped with SIGTERM; killed and handed to the reaper when dropped. When
+//! it dies or never comes up, the container's own output is appended to its
+//! error log.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -20,6 +23,7 @@ use testcontainers::{Container, GenericImage, ImageExt};
 
 use super::engine::{Engine, split_image};
 use super::holder::Holder;
+use super::reaper::Reaper;
 use crate::servers::{Server, StartSpec};
 
 /// What a server container is started from.
@@ -33,7 +37,14 @@ pub struct Launch<'a> {
     pub mounts: &'a [(PathBuf, AccessMode)],
     /// `UID:GID` to run as, or `None` to run as the image's user.
     pub user: Option<String>,
+    pub reaper: &'a Arc<ContainerReaper>,
 }
+
+/// Removes server containers in the background.
+pub type ContainerReaper = Reaper<Container<GenericImage>>;
+
+/// How long a killed server's process may take to go.
+const KILL_WAIT: Duration = Duration::from_secs(10);
 
 /// A server in a container.
 pub struct ContainerServer {
@@ -41,6 +52,11 @@ pub struct ContainerServer {
     /// Kept so the worker's namespace outlives its servers.
     _holder: Arc<Holder>,
     container: Option<Container<GenericImage>>,
+    /// The start in progress (servers of a test start side by side).
+    starting: Option<JoinHandle<anyhow::Result<Container<GenericImage>>>>,
+    /// Why the start failed, until `wait_ready` reports it.
+    start_error: Option<anyhow::Error>,
+    reaper: Arc<ContainerReaper>,
     group: String,
     port: u16,
     log_error: PathBuf,
@@ -55,7 +71,8 @@ pub struct ContainerServer {
 }
 
 impl ContainerServer {
-    /// Starts the container and returns at once (see [`Server::wait_ready`]).
+    /// Starts the container in the background and returns at once (see
+    /// [`Server::wait_ready`]).
     pub fn start(launch: Launch<'_>, spec: &StartSpec) -> anyhow::Result<ContainerServer> {
         std::fs::create_dir_all(&spec.tmpdir)?;
         if let Some(dir) = spec.log_error.parent() {
@@ -74,13 +91,18 @@ impl ContainerServer {
             launch.args.join(" "),
             launch.image
         )?;
-        let container = request(&launch, spec).start().with_context(|| {
-            format!("starting {} in a container of {}", spec.group, launch.image)
-        })?;
+        let request = request(&launch, spec);
+        let what = format!("starting {} in a container of {}", spec.group, launch.image);
+        let starting = std::thread::Builder::new()
+            .name(format!("start-{}", spec.group))
+            .spawn(move || request.start().context(what))?;
         Ok(ContainerServer {
             engine: Arc::clone(launch.engine),
             _holder: launch.holder,
-            container: Some(container),
+            container: None,
+            starting: Some(starting),
+            start_error: None,
+            reaper: Arc::clone(launch.reaper),
             group: spec.group.clone(),
             port: spec.port,
             log_error: spec.log_error.clone(),
@@ -91,6 +113,32 @@ impl ContainerServer {
             warm_up: spec.warm_up,
             output_saved: false,
         })
+    }
+
+    /// Waits for the start in progress, keeping its container or its error.
+    fn settle(&mut self) {
+        if let Some(starting) = self.starting.take() {
+            match starting.join() {
+                Ok(Ok(container)) => self.container = Some(container),
+                Ok(Err(err)) => self.start_error = Some(err),
+                Err(_) => {
+                    self.start_error = Some(anyhow::anyhow!("starting {} panicked", self.group))
+                }
+            }
+        }
+    }
+
+    /// Kills the process inside and waits for it to go, as a local
+    /// server's kill waits for the child.
+    fn kill_and_wait(&mut self) {
+        if !self.is_running() {
+            return;
+        }
+        let _ = self.engine.signal(self.id(), "SIGKILL");
+        let end = Instant::now() + KILL_WAIT;
+        while self.is_running() && Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn id(&self) -> &str {
@@ -282,12 +330,17 @@ impl Server for ContainerServer {
     }
 
     fn is_running(&mut self) -> bool {
+        self.settle();
         self.container
             .as_ref()
             .is_some_and(|c| c.is_running().unwrap_or(false))
     }
 
     fn wait_ready(&mut self) -> anyhow::Result<()> {
+        self.settle();
+        if let Some(err) = self.start_error.take() {
+            return Err(err);
+        }
         let end = Instant::now() + self.start_timeout;
         self.wait_for_pid_file(end)?;
         self.wait_for_listener(end)?;
@@ -304,6 +357,7 @@ impl Server for ContainerServer {
     }
 
     fn exited_cleanly(&mut self) -> Option<bool> {
+        self.settle();
         let container = self.container.as_ref()?;
         if container.is_running().unwrap_or(false) {
             return None;
@@ -316,9 +370,7 @@ impl Server for ContainerServer {
     }
 
     fn kill(&mut self) {
-        if self.is_running() {
-            let _ = self.engine.signal(self.id(), "SIGKILL");
-        }
+        self.kill_and_wait();
     }
 
     fn started_with(&self) -> &[String] {
@@ -332,12 +384,9 @@ impl Server for ContainerServer {
 
 impl Drop for ContainerServer {
     fn drop(&mut self) {
+        self.kill_and_wait();
         if let Some(container) = self.container.take() {
-            let id = container.id().to_string();
-            drop(container);
-            // testcontainers removes it; make sure, as a leftover holds the
-            // worker's namespace and network.
-            let _ = self.engine.remove_container(&id);
+            self.reaper.remove(container);
         }
     }
 }
