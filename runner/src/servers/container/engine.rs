@@ -240,7 +240,7 @@ pub fn split_image(image: &str) -> (&str, &str) {
 }
 
 /// Whether a process of this machine still exists.
-fn process_alive(pid: i32) -> bool {
+pub fn process_alive(pid: i32) -> bool {
     // SAFETY: signal 0 only checks that the process exists.
     let gone = unsafe { libc::kill(pid, 0) } != 0
         && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);

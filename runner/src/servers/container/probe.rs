@@ -99,7 +99,9 @@ impl ImageFacts {
 pub struct ProbeDir(PathBuf);
 
 impl ProbeDir {
+    /// A new directory; those of runners that are gone are removed first.
     pub fn create() -> anyhow::Result<ProbeDir> {
+        remove_dead_probes(&std::env::temp_dir());
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let dir = std::env::temp_dir().join(format!("rmtr-probe-{}-{n}", std::process::id()));
@@ -116,6 +118,23 @@ impl ProbeDir {
 impl Drop for ProbeDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Removes `rmtr-probe-PID-N` directories whose runner was killed outright.
+fn remove_dead_probes(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix("rmtr-probe-")
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<i32>().ok());
+        if pid.is_some_and(|pid| !super::engine::process_alive(pid)) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -136,6 +155,21 @@ fn parse_paths(text: &str) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn probe_directories_of_runners_that_are_gone_are_removed() {
+        let base = std::env::temp_dir().join(format!("rmtr-probe-sweep-{}", std::process::id()));
+        let mine = base.join(format!("rmtr-probe-{}-0", std::process::id()));
+        let dead = base.join(format!("rmtr-probe-{}-3", i32::MAX - 1));
+        let other = base.join("rmtr-probe-notapid");
+        for dir in [&mine, &dead, &other] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        remove_dead_probes(&base);
+        assert!(mine.is_dir() && other.is_dir());
+        assert!(!dead.exists());
+        std::fs::remove_dir_all(base).unwrap();
+    }
 
     #[test]
     fn the_first_directory_of_a_kind_wins() {
