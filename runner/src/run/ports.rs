@@ -5,6 +5,7 @@
 
 use std::fs::File;
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 
 use anyhow::bail;
 
@@ -33,9 +34,13 @@ impl PortBlock {
 pub fn claim_block() -> anyhow::Result<PortBlock> {
     let dir = std::env::temp_dir().join("rmtr-ports");
     std::fs::create_dir_all(&dir)?;
+    // Every user of the machine claims blocks here, as in /tmp itself.
+    let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777));
     for block in 0..BLOCKS {
         let first = FIRST_PORT + block * PORTS_PER_WORKER;
-        let lock = File::create(dir.join(format!("{first}.lock")))?;
+        let Some(lock) = open_lock(&dir.join(format!("{first}.lock"))) else {
+            continue;
+        };
         // SAFETY: flock on a file descriptor we own.
         let locked = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
         if locked && ports_free(first) {
@@ -48,6 +53,18 @@ pub fn claim_block() -> anyhow::Result<PortBlock> {
     )
 }
 
+/// The block's lock file: created, or opened read-only when another user
+/// made it (flock needs no write access); `None` when neither is allowed.
+fn open_lock(path: &std::path::Path) -> Option<File> {
+    let created = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o666)
+        .open(path);
+    created.or_else(|_| File::open(path)).ok()
+}
+
 /// Whether nothing listens on the block's ports now.
 fn ports_free(first: u16) -> bool {
     (first..first + PORTS_PER_WORKER)
@@ -57,6 +74,23 @@ fn ports_free(first: u16) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lock_file_that_cannot_be_written_still_locks() {
+        let dir = std::env::temp_dir().join(format!("rmtr-ports-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("1.lock");
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let lock = open_lock(&path).expect("read-only open");
+        // SAFETY: flock on a file descriptor we own.
+        assert_eq!(
+            unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+            0
+        );
+        assert!(open_lock(&dir.join("missing/2.lock")).is_none());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[test]
     fn two_claims_get_different_blocks() {
