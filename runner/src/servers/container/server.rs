@@ -202,10 +202,10 @@ impl ContainerServer {
     /// share this machine's process namespace). Connecting would spend a
     /// connection id, and tests print those as they are under mtr.
     fn wait_for_listener(&mut self, end: Instant) -> anyhow::Result<()> {
-        let pid = std::fs::read_to_string(&self.pid_file).unwrap_or_default();
-        let pid = pid.trim();
         loop {
-            if listens(pid, self.port) {
+            // Read each time: the file may exist before its number is in it.
+            let pid = std::fs::read_to_string(&self.pid_file).unwrap_or_default();
+            if listens(pid.trim(), self.port) {
                 return Ok(());
             }
             if Instant::now() >= end || !self.is_running() {
@@ -261,6 +261,11 @@ impl ContainerServer {
 /// Whether process `pid`'s network namespace has a TCP socket listening on
 /// `port` (`/proc/PID/net/tcp` and `tcp6`, state `0A`).
 fn listens(pid: &str, port: u16) -> bool {
+    // Anything but a pid would name another namespace's table (`/proc//net`
+    // is this process's own).
+    if pid.parse::<u32>().is_err() {
+        return false;
+    }
     let wanted = format!("{port:04X}");
     ["tcp", "tcp6"].iter().any(|table| {
         let text = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")).unwrap_or_default();
@@ -409,6 +414,7 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         let pid = std::process::id().to_string();
         assert!(listens(&pid, port));
+        assert!(!listens("", port), "an empty pid file names no process");
         drop(listener);
         assert!(!listens(&pid, port));
     }
