@@ -87,7 +87,9 @@ impl Holder {
 impl Drop for Holder {
     fn drop(&mut self) {
         // The servers in this namespace go first.
-        self.reaper.wait_idle();
+        if !self.reaper.wait_idle(std::time::Duration::from_secs(60)) {
+            eprintln!("rmtr: server containers were still being removed after 60 s");
+        }
         drop(self.container.take());
         if let Err(err) = self.engine.remove_network(&self.network) {
             eprintln!("rmtr: {err:#}");

@@ -1,13 +1,14 @@
 //! Removes server containers off the worker threads. A server hands its
 //! container over once the process inside has gone, so the worker goes on
 //! to its next test while the engine deletes the container. A worker's
-//! holder waits until nothing is pending before it goes itself, and the
-//! last owner's drop waits for the thread, so a run ends with every
-//! container removed.
+//! holder waits (within a limit) until nothing is pending before it goes
+//! itself, and the last owner's drop waits for the thread, so a run ends
+//! with every container removed.
 
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// Containers queued for removal, and how many are not removed yet.
 pub struct Reaper<T: Send + 'static> {
@@ -27,7 +28,9 @@ impl<T: Send + 'static> Reaper<T> {
             .name("rmtr-reaper".into())
             .spawn(move || {
                 for item in receiver {
-                    drop(item);
+                    // A removal that panics must still count as done, or
+                    // a holder would wait for it.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(item)));
                     let (count, done) = &*counted;
                     *count.lock().expect("reaper count") -= 1;
                     done.notify_all();
@@ -55,13 +58,15 @@ impl<T: Send + 'static> Reaper<T> {
         }
     }
 
-    /// Waits until everything queued so far is removed.
-    pub fn wait_idle(&self) {
+    /// Waits until everything queued so far is removed, or `limit` passes;
+    /// returns whether it all went.
+    pub fn wait_idle(&self, limit: Duration) -> bool {
         let (count, done) = &*self.pending;
-        let mut pending = count.lock().expect("reaper count");
-        while *pending > 0 {
-            pending = done.wait(pending).expect("reaper count");
-        }
+        let pending = count.lock().expect("reaper count");
+        let (pending, _) = done
+            .wait_timeout_while(pending, limit, |pending| *pending > 0)
+            .expect("reaper count");
+        *pending == 0
     }
 }
 
@@ -78,7 +83,6 @@ impl<T: Send + 'static> Drop for Reaper<T> {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::time::Duration;
 
     /// Counts its own drop, slowly, as a container removal takes a while.
     struct Slow(Arc<AtomicUsize>);
@@ -101,8 +105,33 @@ mod tests {
             removed.load(Ordering::SeqCst) < 3,
             "remove() must not block"
         );
-        reaper.wait_idle();
+        assert!(reaper.wait_idle(Duration::from_secs(10)));
         assert_eq!(removed.load(Ordering::SeqCst), 3);
+    }
+
+    /// Panics when dropped, as a removal might.
+    struct Failing;
+
+    impl Drop for Failing {
+        fn drop(&mut self) {
+            panic!("removal failed");
+        }
+    }
+
+    #[test]
+    fn a_removal_that_panics_still_counts_as_done() {
+        let reaper = Reaper::start();
+        reaper.remove(Failing);
+        assert!(reaper.wait_idle(Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn waiting_has_a_limit() {
+        let reaper = Reaper::start();
+        reaper.remove(Slow(Arc::new(AtomicUsize::new(0))));
+        reaper.remove(Slow(Arc::new(AtomicUsize::new(0))));
+        assert!(!reaper.wait_idle(Duration::from_millis(1)));
+        assert!(reaper.wait_idle(Duration::from_secs(10)));
     }
 
     #[test]
