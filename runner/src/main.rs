@@ -39,7 +39,9 @@ fn main() -> ExitCode {
         return match ports.and_then(servers::container::forward::run) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
-                eprintln!("rmtr port forwarder: {err:#}");
+                // On standard output: the holder's start waits on it, and a
+                // stream that ends without the ready line is shown in the error.
+                println!("rmtr port forwarder: {err:#}");
                 ExitCode::FAILURE
             }
         };
