@@ -137,12 +137,14 @@ impl ContainerBackend {
     fn run_bootstrap(&self, args: &[String], sql_file: &Path, vardir: &Path) -> anyhow::Result<()> {
         let log = vardir.join("log/bootstrap.log");
         std::fs::create_dir_all(vardir.join("log"))?;
-        let script = format!(
-            "exec \"$0\" \"$@\" < '{}' > '{}' 2>&1",
-            sql_file.display(),
-            log.display()
-        );
-        let mut command = vec![script, self.facts.exe.display().to_string()];
+        // The paths travel as arguments, so no quoting can break them.
+        let mut command = vec![
+            r#"sql=$1 log=$2; shift 2; exec "$@" < "$sql" > "$log" 2>&1"#.to_string(),
+            "sh".into(),
+            sql_file.display().to_string(),
+            log.display().to_string(),
+            self.facts.exe.display().to_string(),
+        ];
         command.extend(args.iter().cloned());
         let code = run_one_shot(&self.engine, &self.image, command, self.mounts()?)?;
         if code != 0 {
