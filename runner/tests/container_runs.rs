@@ -82,6 +82,29 @@ fn rmtr(vardir: &Path) -> Command {
     command
 }
 
+/// rmtr on `server` running suite/rpl's `tests`.
+fn rmtr_on(vardir: &Path, server: &str, tests: &[&str]) -> Command {
+    let mut command = rmtr(vardir);
+    command
+        .args(["--server", server, "--suite", "rpl"])
+        .args(tests);
+    command
+}
+
+/// The built image's server name.
+fn container() -> String {
+    format!("container:{}", image())
+}
+
+/// Starts rmtr in the background, its output dropped.
+fn spawn_quiet(mut command: Command) -> Child {
+    command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 /// Ids of containers, or names of networks, that runner `pid` labelled.
 fn leftovers(pid: u32) -> (Vec<String>, Vec<String>) {
     let filter = format!("label=org.rmtr.pid={pid}");
@@ -134,7 +157,7 @@ fn suites_in_containers_give_the_verdicts_of_local_mariadbd() {
     let _shared = shared_engine();
     let dir = scratch("rpl");
     let base = dir.join("matrix");
-    let servers = format!("mariadbd,container:{}", image());
+    let servers = format!("mariadbd,{}", container());
     let output = rmtr(&dir.join("var"))
         .args([
             "--cross-check",
@@ -181,13 +204,11 @@ fn ctrl_c_leaves_no_container_and_no_network() {
     }
     let _shared = shared_engine();
     let dir = scratch("ctrl-c");
-    let mut child = rmtr(&dir.join("var"))
-        .args(["--server", &format!("container:{}", image())])
-        .args(["--suite", "rpl", "rpl.rpl_parallel_retry", "rpl.rpl_until"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_quiet(rmtr_on(
+        &dir.join("var"),
+        &container(),
+        &["rpl.rpl_parallel_retry", "rpl.rpl_until"],
+    ));
     let pid = child.id();
     wait_for_containers(pid, 3);
     assert_eq!(leftovers(pid).1.len(), 1, "one network per worker");
@@ -208,22 +229,18 @@ fn the_next_run_removes_what_a_killed_runner_left() {
     }
     let _alone = RUNS.write().unwrap_or_else(|e| e.into_inner());
     let dir = scratch("killed");
-    let mut child = rmtr(&dir.join("var"))
-        .args(["--server", &format!("container:{}", image())])
-        .args(["--suite", "rpl", "rpl.rpl_parallel_retry"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_quiet(rmtr_on(
+        &dir.join("var"),
+        &container(),
+        &["rpl.rpl_parallel_retry"],
+    ));
     let pid = child.id();
     wait_for_containers(pid, 3);
     child.kill().unwrap();
     child.wait().unwrap();
     let (containers, networks) = leftovers(pid);
     assert!(containers.len() >= 3 && networks.len() == 1);
-    let output = rmtr(&dir.join("var2"))
-        .args(["--server", &format!("container:{}", image())])
-        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
+    let output = rmtr_on(&dir.join("var2"), &container(), &["rpl.rpl_gtid_basic"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -247,12 +264,14 @@ fn an_image_that_cannot_be_had_says_why() {
     let dir = scratch("no-image");
     let missing = "rmtr-local/no-such-image:0";
     let started = Instant::now();
-    let output = rmtr(&dir.join("var"))
-        .args(["--server", &format!("container:{missing}")])
-        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
-        .env("RMTR_PULL_TIMEOUT", "60")
-        .output()
-        .unwrap();
+    let output = rmtr_on(
+        &dir.join("var"),
+        &format!("container:{missing}"),
+        &["rpl.rpl_gtid_basic"],
+    )
+    .env("RMTR_PULL_TIMEOUT", "60")
+    .output()
+    .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
@@ -273,12 +292,14 @@ fn container_mysql_8_0_says_why_it_cannot_run() {
     }
     let _shared = shared_engine();
     let dir = scratch("mysql");
-    let output = rmtr(&dir.join("var"))
-        .args(["--server", "container:mysql:8.0"])
-        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
-        .env("RMTR_PULL_TIMEOUT", "600")
-        .output()
-        .unwrap();
+    let output = rmtr_on(
+        &dir.join("var"),
+        "container:mysql:8.0",
+        &["rpl.rpl_gtid_basic"],
+    )
+    .env("RMTR_PULL_TIMEOUT", "600")
+    .output()
+    .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     let unpulled = stderr.contains("image mysql:8.0 is not on the Docker engine");
@@ -307,9 +328,7 @@ fn docker_host_names_the_engine() {
         }
     });
     let dir = scratch("docker-host");
-    let output = rmtr(&dir.join("var"))
-        .args(["--server", &format!("container:{}", image())])
-        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
+    let output = rmtr_on(&dir.join("var"), &container(), &["rpl.rpl_gtid_basic"])
         .env("DOCKER_HOST", format!("tcp://{address}"))
         .output()
         .unwrap();
@@ -339,12 +358,14 @@ fn relay_both_ways(client: std::net::TcpStream, engine: std::os::unix::net::Unix
 #[test]
 fn an_engine_that_does_not_answer_says_so() {
     let dir = scratch("no-engine");
-    let output = rmtr(&dir.join("var"))
-        .args(["--server", "container:mariadb:10.11"])
-        .args(["--suite", "rpl", "rpl.rpl_gtid_basic"])
-        .env("DOCKER_HOST", "tcp://127.0.0.1:1")
-        .output()
-        .unwrap();
+    let output = rmtr_on(
+        &dir.join("var"),
+        "container:mariadb:10.11",
+        &["rpl.rpl_gtid_basic"],
+    )
+    .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+    .output()
+    .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(

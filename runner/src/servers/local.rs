@@ -210,17 +210,9 @@ impl Backend for LocalBackend {
     }
 
     fn start(&self, spec: &StartSpec) -> anyhow::Result<Box<dyn Server>> {
-        if spec.fresh || !spec.datadir.exists() {
-            if spec.datadir.exists() {
-                std::fs::remove_dir_all(&spec.datadir)?;
-            }
-            let options = rebootstrap_options(&spec.args);
-            if options.is_empty() {
-                copy_tree(self.template_dir()?, &spec.datadir)?;
-            } else {
-                self.rebootstrap(spec, options)?;
-            }
-        }
+        fresh_datadir(spec, self.template_dir()?, |options| {
+            self.rebootstrap(spec, options)
+        })?;
         let args = server_args(spec);
         Ok(Box::new(ServerProcess::spawn(&self.exe, &args, spec)?))
     }
@@ -452,6 +444,29 @@ fn client_plugin_dir(basedir: &Path) -> Option<PathBuf> {
     found
 }
 
+/// Gives a server starting from scratch (`spec.fresh`, or no data
+/// directory yet) a copy of `template`, or a data directory of its own from
+/// `rebootstrap` when its options change InnoDB's file layout; a restart the
+/// test asked for keeps its data.
+pub(super) fn fresh_datadir(
+    spec: &StartSpec,
+    template: &Path,
+    rebootstrap: impl FnOnce(Vec<String>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    if !spec.fresh && spec.datadir.exists() {
+        return Ok(());
+    }
+    if spec.datadir.exists() {
+        std::fs::remove_dir_all(&spec.datadir)?;
+    }
+    let options = rebootstrap_options(&spec.args);
+    if options.is_empty() {
+        copy_tree(template, &spec.datadir)
+    } else {
+        rebootstrap(options)
+    }
+}
+
 /// Options matching this make mtr bootstrap a server's data directory anew.
 static REBOOTSTRAP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     regex::Regex::new(
@@ -462,7 +477,7 @@ static REBOOTSTRAP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new
 
 /// The test options the template data directory cannot serve (the page
 /// size, checksums, undo and data file layout), which mtr bootstraps with.
-pub(super) fn rebootstrap_options(options: &[String]) -> Vec<String> {
+fn rebootstrap_options(options: &[String]) -> Vec<String> {
     options
         .iter()
         .filter(|o| REBOOTSTRAP.is_match(o))
@@ -471,7 +486,7 @@ pub(super) fn rebootstrap_options(options: &[String]) -> Vec<String> {
 }
 
 /// Copies a directory tree (the template data directory).
-pub(super) fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;

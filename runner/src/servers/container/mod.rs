@@ -34,8 +34,7 @@ use self::probe::{ImageFacts, PROBE_SCRIPT, ProbeDir};
 use self::server::{ContainerReaper, ContainerServer, Launch};
 use super::bootstrap::bootstrap_sql;
 use super::local::{
-    Help, bootstrap_args, copy_tree, is_root, layout_for, parse_help, rebootstrap_options,
-    server_args,
+    Help, bootstrap_args, fresh_datadir, is_root, layout_for, parse_help, server_args,
 };
 use super::{Backend, Bootstrap, Layout, Server, StartSpec};
 use crate::discover::ServerFeatures;
@@ -237,18 +236,8 @@ impl Backend for ContainerBackend {
     }
 
     fn start(&self, spec: &StartSpec) -> anyhow::Result<Box<dyn Server>> {
-        if spec.fresh || !spec.datadir.exists() {
-            if spec.datadir.exists() {
-                std::fs::remove_dir_all(&spec.datadir)?;
-            }
-            let options = rebootstrap_options(&spec.args);
-            if options.is_empty() {
-                let template = self.template.get().context("not prepared")?;
-                copy_tree(template, &spec.datadir)?;
-            } else {
-                self.rebootstrap(spec, options)?;
-            }
-        }
+        let template = self.template.get().context("not prepared")?;
+        fresh_datadir(spec, template, |options| self.rebootstrap(spec, options))?;
         let args = server_args(spec);
         let launch = Launch {
             engine: &self.engine,

@@ -24,6 +24,7 @@ use testcontainers::{Container, GenericImage, ImageExt};
 use super::engine::{Engine, split_image};
 use super::holder::Holder;
 use super::reaper::Reaper;
+use crate::servers::server_process::finish_start_checkpoint;
 use crate::servers::{Server, StartSpec};
 
 /// What a server container is started from.
@@ -232,9 +233,8 @@ impl ContainerServer {
         };
         loop {
             match Connection::connect(&opts) {
-                Ok(mut conn) => {
-                    let _ = conn.query(b"FLUSH NO_WRITE_TO_BINLOG ENGINE LOGS");
-                    conn.quit();
+                Ok(conn) => {
+                    finish_start_checkpoint(conn);
                     return Ok(());
                 }
                 // An answer from the server, even a refusal, will not change
