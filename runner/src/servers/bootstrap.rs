@@ -33,21 +33,61 @@ pub const OWN_GLOBAL_SUPPRESSIONS: &[&str] = &[
     "Semisync ack receiver",
 ];
 
-/// rmtr's own `mtr` schema: the tables `mtr.add_suppression()` fills and the
-/// warnings check reads, for trees that bring none.
+/// What MySQL logs as warnings where MariaDB is silent or logs notes: on
+/// every start in mtr's layout and in a container (the vardir under /tmp,
+/// its own self-signed certificates, no NUMA rights) and at a shutdown with
+/// clients connected. Global suppressions on MySQL servers.
+pub const MYSQL_SUPPRESSIONS: &[&str] = &[
+    "Insecure configuration for --",
+    "CA certificate .* is self signed",
+    "Failed to set NUMA memory policy",
+    "Forcing close of thread",
+];
+
+/// rmtr's own `mtr` schema, a statement each (no terminators): the tables
+/// `mtr.add_suppression()` fills and the warnings check reads, with
+/// `patterns` as the global suppressions, for trees that bring no schema
+/// and for MySQL, which cannot run MariaDB's.
+fn own_mtr_statements(patterns: &[&str]) -> Vec<String> {
+    let rows: Vec<String> = patterns.iter().map(|p| format!("('{p}')")).collect();
+    vec![
+        "CREATE TABLE mtr.test_suppressions (pattern VARCHAR(255)) ENGINE=MyISAM".into(),
+        "CREATE TABLE mtr.global_suppressions (pattern VARCHAR(255)) ENGINE=MyISAM".into(),
+        format!("INSERT INTO mtr.global_suppressions VALUES {}", rows.join(", ")),
+        "CREATE DEFINER=root@localhost PROCEDURE mtr.add_suppression(pattern VARCHAR(255)) BEGIN INSERT INTO mtr.test_suppressions (pattern) VALUES (pattern); FLUSH NO_WRITE_TO_BINLOG TABLE mtr.test_suppressions; END".into(),
+    ]
+}
+
+/// rmtr's own `mtr` schema as `--bootstrap` reads it: a statement a line.
 pub fn own_mtr_schema() -> String {
-    let rows: Vec<String> = OWN_GLOBAL_SUPPRESSIONS
+    own_mtr_statements(OWN_GLOBAL_SUPPRESSIONS)
         .iter()
-        .map(|p| format!("('{p}')"))
+        .map(|s| format!("{s};\n"))
+        .collect()
+}
+
+/// What MySQL runs by `--init-file` once `--initialize` has made its system
+/// tables: the `test` database and rmtr's own `mtr` schema. A compound
+/// statement sits between `DELIMITER $$` lines, the one form of delimiter
+/// MySQL's init-file reader accepts.
+pub fn initialize_sql() -> String {
+    let mut sql = String::from(
+        "CREATE DATABASE IF NOT EXISTS test CHARACTER SET latin1 COLLATE latin1_swedish_ci;\n\
+         CREATE DATABASE mtr CHARSET=latin1;\n",
+    );
+    let patterns: Vec<&str> = OWN_GLOBAL_SUPPRESSIONS
+        .iter()
+        .chain(MYSQL_SUPPRESSIONS)
+        .copied()
         .collect();
-    format!(
-        "CREATE TABLE mtr.test_suppressions (pattern VARCHAR(255)) ENGINE=MyISAM;
-CREATE TABLE mtr.global_suppressions (pattern VARCHAR(255)) ENGINE=MyISAM;
-INSERT INTO mtr.global_suppressions VALUES {};
-CREATE DEFINER=root@localhost PROCEDURE mtr.add_suppression(pattern VARCHAR(255)) BEGIN INSERT INTO mtr.test_suppressions (pattern) VALUES (pattern); FLUSH NO_WRITE_TO_BINLOG TABLE mtr.test_suppressions; END;
-",
-        rows.join(", ")
-    )
+    for statement in own_mtr_statements(&patterns) {
+        if statement.contains(" BEGIN ") {
+            sql.push_str(&format!("DELIMITER $$\n{statement}$$\nDELIMITER ;\n"));
+        } else {
+            sql.push_str(&format!("{statement};\n"));
+        }
+    }
+    sql
 }
 
 /// The whole bootstrap script.
@@ -114,6 +154,35 @@ pub fn to_bootstrap(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mysql_init_file_wraps_the_procedure_in_dollar_delimiters() {
+        let sql = initialize_sql();
+        let procedure = sql
+            .lines()
+            .position(|l| l.contains("PROCEDURE mtr.add_suppression"))
+            .expect("the procedure");
+        let lines: Vec<&str> = sql.lines().collect();
+        assert_eq!(lines[procedure - 1], "DELIMITER $$");
+        assert!(lines[procedure].ends_with("END$$"));
+        assert_eq!(lines[procedure + 1], "DELIMITER ;");
+        // Every other line is one statement with its own terminator.
+        for (n, line) in lines.iter().enumerate() {
+            if n + 1 != procedure && n != procedure && n != procedure + 1 {
+                assert!(line.ends_with(';'), "{line}");
+            }
+        }
+        assert!(lines[0].starts_with("CREATE DATABASE IF NOT EXISTS test "));
+        assert!(sql.contains("('CA certificate .* is self signed')"));
+    }
+
+    #[test]
+    fn mariadb_bootstrap_keeps_a_statement_a_line() {
+        let schema = own_mtr_schema();
+        assert_eq!(schema.lines().count(), 4);
+        assert!(schema.lines().all(|l| l.ends_with(';')));
+        assert!(schema.contains("END;\n"));
+    }
 
     #[test]
     fn delimiters_become_semicolons() {

@@ -69,11 +69,7 @@ impl LocalBackend {
                 .get("version-ssl-library")
                 .is_some_and(|v| !v.is_empty() && v != "(No default value)"),
             word_size: 64,
-            flavor: if version.contains("MariaDB") {
-                "mariadb".into()
-            } else {
-                "mysql".into()
-            },
+            flavor: flavor_of(&version).into(),
             plugins: super::plugins::plugin_names(&layout.basedir),
             unsupported_binlog_formats: Default::default(),
         };
@@ -213,7 +209,10 @@ impl Backend for LocalBackend {
         fresh_datadir(spec, self.template_dir()?, |options| {
             self.rebootstrap(spec, options)
         })?;
-        let args = server_args(spec);
+        let mut args = server_args(spec);
+        if self.features.flavor == "mysql" {
+            args = loosen_unknown_switches(args, &self.variables);
+        }
         Ok(Box::new(ServerProcess::spawn(&self.exe, &args, spec)?))
     }
 }
@@ -259,6 +258,74 @@ pub(super) fn bootstrap_args(
         args.push(format!("--character-sets-dir={}", dir.display()));
     }
     args
+}
+
+/// MySQL's counterpart of [`bootstrap_args`]: `--initialize-insecure`
+/// makes the system tables and a password-less root, then runs `init_file`.
+pub(super) fn initialize_args(
+    layout: &Layout,
+    datadir: &Path,
+    vardir: &Path,
+    init_file: &Path,
+) -> Vec<String> {
+    let mut args = vec![
+        "--no-defaults".to_string(),
+        "--initialize-insecure".into(),
+        format!("--basedir={}", layout.basedir.display()),
+        format!("--datadir={}", datadir.display()),
+        format!("--init-file={}", init_file.display()),
+        format!("--tmpdir={}/tmp/", vardir.display()),
+        format!("--secure-file-priv={}", vardir.display()),
+        "--core-file".into(),
+        "--console".into(),
+        "--character-set-server=latin1".into(),
+        "--default-storage-engine=myisam".into(),
+        "--loose-mysqlx=OFF".into(),
+    ];
+    if is_root() {
+        args.push("--user=root".into());
+    }
+    if let Some(dir) = &layout.plugin_dir {
+        args.push(format!("--plugin-dir={}", dir.display()));
+    }
+    if let Some(dir) = &layout.lc_messages_dir {
+        args.push(format!("--lc-messages-dir={}", dir.display()));
+    }
+    if let Some(dir) = &layout.charsets_dir {
+        args.push(format!("--character-sets-dir={}", dir.display()));
+    }
+    args
+}
+
+/// A MySQL server's command line with MariaDB's plugin switches made
+/// `--loose-`: a bare `--name` its `--help --verbose` does not list (the
+/// `--innodb`, `--innodb-trx`, … of MariaDB's `have_innodb.opt`) would stop
+/// it, while what the switch asks for is built into MySQL.
+pub(super) fn loosen_unknown_switches(
+    args: Vec<String>,
+    variables: &BTreeMap<String, String>,
+) -> Vec<String> {
+    args.into_iter()
+        .map(|arg| match arg.strip_prefix("--") {
+            Some(name)
+                if !name.contains('=')
+                    && !name.starts_with("loose-")
+                    && !variables.contains_key(&name.replace('_', "-")) =>
+            {
+                format!("--loose-{name}")
+            }
+            _ => arg,
+        })
+        .collect()
+}
+
+/// Whose server a `--version`/`--help` first line names.
+pub(super) fn flavor_of(version_line: &str) -> &'static str {
+    if version_line.contains("MariaDB") {
+        "mariadb"
+    } else {
+        "mysql"
+    }
 }
 
 /// The command line of a test server, as mtr builds it.
@@ -530,6 +597,36 @@ mod tests {
         assert!(!kept.iter().any(|o| o.contains("log-file-size")));
         assert!(!kept.iter().any(|o| o.contains("buffer-pool")));
         assert!(rebootstrap_options(&["--innodb-file-per-table".into()]).is_empty());
+    }
+
+    #[test]
+    fn mysql_gets_unknown_switches_as_loose_ones() {
+        let variables: BTreeMap<String, String> =
+            [("log-bin", ""), ("innodb-buffer-pool-size", "")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        let args = [
+            "--innodb",
+            "--innodb-trx",
+            "--log-bin",
+            "--innodb_buffer_pool_size=8M",
+            "--loose-foo",
+            "--gtid-mode=ON",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            loosen_unknown_switches(args, &variables),
+            [
+                "--loose-innodb",
+                "--loose-innodb-trx",
+                "--log-bin",
+                "--innodb_buffer_pool_size=8M",
+                "--loose-foo",
+                "--gtid-mode=ON",
+            ]
+        );
     }
 
     #[test]

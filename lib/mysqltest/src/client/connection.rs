@@ -36,6 +36,9 @@ mod command {
     pub const RESET_CONNECTION: u8 = 0x1F;
 }
 
+/// ER_UNKNOWN_COM_ERROR: a server without the command asked for.
+const UNKNOWN_COMMAND: u16 = 1047;
+
 /// The level `mysql_shutdown(mysql, SHUTDOWN_DEFAULT)` sends.
 const SHUTDOWN_DEFAULT: u8 = 0;
 
@@ -195,12 +198,19 @@ impl Connection {
     }
 
     /// COM_SHUTDOWN at the default level, as `mysql_shutdown`: the server
-    /// answers EOF (or OK) before it goes down, ERR when it refuses.
+    /// answers EOF (or OK) before it goes down, ERR when it refuses. MySQL
+    /// 8.0 and later no longer know the command (1047); they get the
+    /// `SHUTDOWN` statement, as MySQL's own mysqltest sends it.
     pub fn shutdown(&mut self) -> Result<(), ClientError> {
         self.start_command(command::SHUTDOWN, &[SHUTDOWN_DEFAULT])?;
         let packet = self.read()?;
         match packet.first() {
-            Some(&ERR_HEADER) => Err(packets::parse_err(&packet)?),
+            Some(&ERR_HEADER) => match packets::parse_err(&packet)? {
+                ClientError::Server { code, .. } if code == UNKNOWN_COMMAND => {
+                    self.query(b"SHUTDOWN").map(drop)
+                }
+                refused => Err(refused),
+            },
             Some(_) => Ok(()),
             None => Err(self.lose(ClientError::malformed())),
         }

@@ -32,9 +32,10 @@ use self::engine::{Engine, split_image};
 use self::holder::Holder;
 use self::probe::{ImageFacts, PROBE_SCRIPT, ProbeDir};
 use self::server::{ContainerReaper, ContainerServer, Launch};
-use super::bootstrap::bootstrap_sql;
+use super::bootstrap::{bootstrap_sql, initialize_sql};
 use super::local::{
-    Help, bootstrap_args, fresh_datadir, is_root, layout_for, parse_help, server_args,
+    Help, bootstrap_args, flavor_of, fresh_datadir, initialize_args, is_root, layout_for,
+    loosen_unknown_switches, parse_help, server_args,
 };
 use super::{Backend, Bootstrap, Layout, Server, StartSpec};
 use crate::discover::ServerFeatures;
@@ -81,13 +82,6 @@ impl ContainerBackend {
         let facts = probe_image(&engine, image, probe_dir.path())?;
         let help = parse_help(&facts.help);
         let version = help.version_line.clone();
-        if !version.contains("MariaDB") {
-            bail!(
-                "{image} holds {}: the container backend bootstraps data directories as MariaDB \
-                 does (--bootstrap), and MySQL's --initialize is not supported yet",
-                first_words(&version)
-            );
-        }
         let features = image_features(&help, &facts);
         Ok(ContainerBackend {
             layout: image_layout(&facts),
@@ -131,6 +125,32 @@ impl ContainerBackend {
             .context("the container backend was not prepared")
     }
 
+    fn is_mysql(&self) -> bool {
+        self.features.flavor == "mysql"
+    }
+
+    /// The options that make a fresh data directory at `datadir` from
+    /// `sql_file`: MariaDB's `--bootstrap` (the SQL on standard input) or
+    /// MySQL's `--initialize-insecure` (the SQL as `--init-file`). MariaDB
+    /// wants the `mysql` directory there already; MySQL wants none.
+    fn init_args(
+        &self,
+        datadir: &Path,
+        vardir: &Path,
+        sql_file: &Path,
+    ) -> anyhow::Result<Vec<String>> {
+        if self.is_mysql() {
+            return Ok(initialize_args(&self.layout, datadir, vardir, sql_file));
+        }
+        std::fs::create_dir_all(datadir.join("mysql"))?;
+        Ok(bootstrap_args(
+            &self.layout,
+            &self.optional_plugins,
+            datadir,
+            vardir,
+        ))
+    }
+
     /// Runs the server with bootstrap `args` in a one-shot container,
     /// feeding it `sql_file`; its output goes to `vardir/log/bootstrap.log`.
     fn run_bootstrap(&self, args: &[String], sql_file: &Path, vardir: &Path) -> anyhow::Result<()> {
@@ -148,8 +168,13 @@ impl ContainerBackend {
         let code = run_one_shot(&self.engine, &self.image, command, self.mounts()?)?;
         if code != 0 {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
+            let how = if self.is_mysql() {
+                "mysqld --initialize-insecure"
+            } else {
+                "mariadbd --bootstrap"
+            };
             bail!(
-                "Error executing mariadbd --bootstrap in a container of {} (exit code {code})\n\
+                "Error executing {how} in a container of {} (exit code {code})\n\
                  The bootstrap.log file contains:\n{text}",
                 self.image
             );
@@ -164,13 +189,7 @@ impl ContainerBackend {
             .get()
             .context("the template data directory was not prepared")?
             .sql_file;
-        std::fs::create_dir_all(spec.datadir.join("mysql"))?;
-        let mut args = bootstrap_args(
-            &self.layout,
-            &self.optional_plugins,
-            &spec.datadir,
-            &spec.vardir,
-        );
+        let mut args = self.init_args(&spec.datadir, &spec.vardir, sql_file)?;
         args.extend(options);
         self.run_bootstrap(&args, sql_file, &spec.vardir)
     }
@@ -215,17 +234,17 @@ impl Backend for ContainerBackend {
         if datadir.exists() {
             std::fs::remove_dir_all(&datadir)?;
         }
-        let sql = bootstrap_sql(&self.facts.share_copy, tree)?;
-        for dir in [
-            datadir.join("mysql"),
-            vardir.join("tmp"),
-            vardir.join("log"),
-        ] {
+        let sql = if self.is_mysql() {
+            initialize_sql()
+        } else {
+            bootstrap_sql(&self.facts.share_copy, tree)?
+        };
+        for dir in [vardir.join("tmp"), vardir.join("log")] {
             std::fs::create_dir_all(dir)?;
         }
         let sql_file = vardir.join("log/bootstrap.sql");
         std::fs::write(&sql_file, &sql)?;
-        let args = bootstrap_args(&self.layout, &self.optional_plugins, &datadir, vardir);
+        let args = self.init_args(&datadir, vardir, &sql_file)?;
         let _ = self.bootstrapped.set(Bootstrap {
             command: format!("{} {}", self.facts.exe.display(), args.join(" ")),
             sql_file: sql_file.clone(),
@@ -238,7 +257,10 @@ impl Backend for ContainerBackend {
     fn start(&self, spec: &StartSpec) -> anyhow::Result<Box<dyn Server>> {
         let template = self.template.get().context("not prepared")?;
         fresh_datadir(spec, template, |options| self.rebootstrap(spec, options))?;
-        let args = server_args(spec);
+        let mut args = server_args(spec);
+        if self.is_mysql() {
+            args = loosen_unknown_switches(args, &self.variables);
+        }
         let launch = Launch {
             engine: &self.engine,
             image: &self.image,
@@ -355,16 +377,8 @@ fn image_features(help: &Help, facts: &ImageFacts) -> ServerFeatures {
             .get("version-ssl-library")
             .is_some_and(|v| !v.is_empty() && v != "(No default value)"),
         word_size: 64,
-        flavor: "mariadb".into(),
+        flavor: flavor_of(&help.version_line).into(),
         plugins: super::plugins::plugin_names(&facts.plugin_tree.join("usr")),
         unsupported_binlog_formats: Default::default(),
     }
-}
-
-/// The start of a version line, for messages.
-fn first_words(line: &str) -> String {
-    line.split_whitespace()
-        .take(4)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
