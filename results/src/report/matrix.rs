@@ -79,7 +79,27 @@ fn failure_reason(failure: &Failure) -> String {
             (None, None) => {}
         }
     }
-    one_line(&failure.message)
+    one_line(&with_included_file(&failure.message))
+}
+
+/// mysqltest names a failing include file on a line of its own, then the
+/// files that included it, then what failed: the first and the last become
+/// one line, with the file's last two path components (`include/rpl_init.inc`).
+fn with_included_file(message: &str) -> String {
+    let mut lines = message.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("");
+    let Some(path) = first
+        .strip_prefix("mysqltest: In included file \"")
+        .and_then(|rest| rest.split('"').next())
+    else {
+        return message.to_string();
+    };
+    let short: Vec<&str> = path.rsplit('/').take(2).collect();
+    let short: Vec<&str> = short.into_iter().rev().collect();
+    match lines.find(|l| !l.starts_with("included from ")) {
+        Some(what) => format!("mysqltest: in {}: {what}", short.join("/")),
+        None => first.to_string(),
+    }
 }
 
 /// The first non-empty line of `text`, cut to [`REASON_CHARS`].

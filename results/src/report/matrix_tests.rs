@@ -107,3 +107,22 @@ fn a_long_reason_is_cut_to_one_line() {
     assert_eq!(reason.chars().count(), REASON_CHARS);
     assert!(reason.ends_with('…'));
 }
+
+#[test]
+fn a_failure_in_an_include_file_names_the_file_and_what_failed() {
+    let message = "mysqltest: In included file \"/usr/share/mysql/mysql-test/include/rpl_init.inc\": \nincluded from /x/t/a.test at line 2:\nAt line 150: query 'SHOW SLAVE STATUS' failed: ER_PARSE_ERROR (1064)\n";
+    let c = column(
+        "container:mysql",
+        &[finished(
+            "rpl_a",
+            Outcome::Fail(Failure::new(FailureKind::TestError, message)),
+        )],
+    );
+    let Verdict::Fail { reason, .. } = &c.verdicts["rpl.rpl_a"] else {
+        panic!("a failure");
+    };
+    assert_eq!(
+        reason,
+        "mysqltest: in include/rpl_init.inc: At line 150: query 'SHOW SLAVE STATUS' failed: ER_PARSE_ERROR (1064)"
+    );
+}

@@ -146,6 +146,7 @@ fn switch(vio: &mut Vio<'_>, request: &[u8]) -> (Plugin, String) {
 mod tests {
     use super::super::old_password;
     use super::*;
+    use mysql_common::auth::plugins::caching_sha2_password::scramble_sha256;
     use mysql_common::auth::plugins::mysql_native_password::scramble_native;
     use std::collections::VecDeque;
 
@@ -391,6 +392,73 @@ mod tests {
         assert_eq!(first_answer(&io), (NATIVE_PASSWORD.into(), expected));
         let old = [&old_password::scramble(NONCE, b"pw")[..], &[0]].concat();
         assert_eq!(io.written[1], old);
+    }
+
+    /// A server's RSA public key (1024 bits), as the key request gets it.
+    const PUBLIC_KEY: &[u8] = b"\x01-----BEGIN PUBLIC KEY-----
+MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDXUypb47PHYWFCgDmYXd0scktw
+U7vAt4L/Nb11BJyN2qVhq4oYHbi5UIfD6Q/ZKfdWRQ1nphX6H5aYmwxaaskealyA
+3p+mjXARHWvcLy0KOJEt7abH/v3PToIXQljV61t8TebZ1vlZ63Html/VlvOFM0V/
+7WpNmQKKpuPdD4bDIwIDAQAB
+-----END PUBLIC KEY-----
+";
+    const FRESH: &[u8; 20] = b"ABCDEFGHIJKLMNOPQRST";
+
+    /// A COM_CHANGE_USER request (the client speaks first with `NONCE`).
+    fn change_user_request(password: &[u8]) -> AuthRequest<'_> {
+        AuthRequest {
+            greeting: None,
+            ..request(NATIVE_PASSWORD, password)
+        }
+    }
+
+    /// A switch request to `plugin` carrying the fresh nonce.
+    fn switch_with_fresh_nonce(plugin: &str) -> Vec<u8> {
+        [&[SWITCH_HEADER], plugin.as_bytes(), b"\0", FRESH, b"\0"].concat()
+    }
+
+    #[test]
+    fn change_user_switched_to_caching_sha2_scrambles_the_switchs_nonce() {
+        // MySQL 9 answers COM_CHANGE_USER for a caching_sha2 account with a
+        // switch request and a fresh nonce; the known one no longer counts.
+        let switch = switch_with_fresh_nonce("caching_sha2_password");
+        let mut io = script(&[&switch, b"\x01\x03", OK]);
+        let done = run(&mut io, &change_user_request(b"pw")).unwrap();
+        let native = scramble_native(NONCE, b"pw").unwrap().to_vec();
+        assert_eq!(first_answer(&io), (NATIVE_PASSWORD.into(), native));
+        assert_eq!(io.written[1], scramble_sha256(FRESH, b"pw").unwrap());
+        assert_eq!(io.written.len(), 2);
+        assert_eq!(done.scramble, FRESH);
+    }
+
+    #[test]
+    fn change_user_full_auth_over_tcp_sends_the_password_sealed_with_the_key() {
+        let switch = switch_with_fresh_nonce("caching_sha2_password");
+        let mut io = script(&[&switch, b"\x01\x04", PUBLIC_KEY, OK]);
+        let done = run(&mut io, &change_user_request(b"pw")).unwrap();
+        assert_eq!(io.written[1], scramble_sha256(FRESH, b"pw").unwrap());
+        assert_eq!(io.written[2], vec![2]);
+        assert_eq!(io.written[3].len(), 128);
+        assert_eq!(done.ok.status_flags, 2);
+        let switch = switch_with_fresh_nonce("sha256_password");
+        let mut io = script(&[&switch, PUBLIC_KEY, OK]);
+        run(&mut io, &change_user_request(b"pw")).unwrap();
+        assert_eq!(io.written[1], vec![1]);
+        assert_eq!(io.written[2].len(), 128);
+    }
+
+    #[test]
+    fn change_user_with_caching_sha2_as_default_reads_the_nonce_first() {
+        let switch = switch_with_fresh_nonce("caching_sha2_password");
+        let mut io = script(&[&switch, b"\x01\x03", OK]);
+        let mut req = change_user_request(b"pw");
+        req.default_auth = Some("caching_sha2_password");
+        run(&mut io, &req).unwrap();
+        assert_eq!(
+            first_answer(&io),
+            ("caching_sha2_password".into(), Vec::new())
+        );
+        assert_eq!(io.written[1], scramble_sha256(FRESH, b"pw").unwrap());
     }
 
     #[test]

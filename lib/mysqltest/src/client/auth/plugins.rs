@@ -140,12 +140,20 @@ fn with_nul(password: &[u8]) -> Vec<u8> {
     [password, &[0]].concat()
 }
 
-/// Reads the server's nonce (or uses the known one for COM_CHANGE_USER)
-/// and remembers it; `len` is the nonce length the plugin expects.
-fn nonce(vio: &mut Vio<'_>, lengths: &[usize]) -> Result<Vec<u8>, ClientError> {
+/// The nonce of the library's 4.1 and pre-4.1 plugins: in COM_CHANGE_USER
+/// they speak first with the known one, else they read it (see `read_nonce`).
+fn known_or_read_nonce(vio: &mut Vio<'_>, lengths: &[usize]) -> Result<Vec<u8>, ClientError> {
     if vio.change_user {
         return Ok(vio.scramble.clone());
     }
+    read_nonce(vio, lengths)
+}
+
+/// Reads the server's nonce and remembers it; `lengths` are the packet
+/// lengths (nonce and NUL) the plugin accepts. The SHA-256 plugins always
+/// read it, in COM_CHANGE_USER too: there the server answers with a switch
+/// request carrying a fresh nonce, which is what the scramble must use.
+fn read_nonce(vio: &mut Vio<'_>, lengths: &[usize]) -> Result<Vec<u8>, ClientError> {
     let packet = vio.read_packet()?;
     if !lengths.contains(&packet.len()) {
         return Err(ClientError::handshake());
@@ -167,7 +175,7 @@ fn remember_scramble(scramble: &mut Vec<u8>, nonce: &[u8]) {
 
 /// mysql_native_password: SHA-1 scramble of the 20-byte nonce.
 fn native(vio: &mut Vio<'_>, password: &[u8]) -> Result<Outcome, ClientError> {
-    let nonce = nonce(vio, &[SCRAMBLE_LENGTH + 1])?;
+    let nonce = known_or_read_nonce(vio, &[SCRAMBLE_LENGTH + 1])?;
     let answer = match password {
         [] => Vec::new(),
         _ => {
@@ -185,7 +193,7 @@ fn native(vio: &mut Vio<'_>, password: &[u8]) -> Result<Outcome, ClientError> {
 
 /// mysql_old_password: the pre-4.1 scramble of the nonce's first 8 bytes.
 fn old(vio: &mut Vio<'_>, password: &[u8]) -> Result<Outcome, ClientError> {
-    let nonce = nonce(vio, &[old_password::SCRAMBLE_LEN + 1, SCRAMBLE_LENGTH + 1])?;
+    let nonce = known_or_read_nonce(vio, &[old_password::SCRAMBLE_LEN + 1, SCRAMBLE_LENGTH + 1])?;
     let answer = match password {
         [] => Vec::new(),
         _ => with_nul(&old_password::scramble(&nonce, password)),
@@ -254,7 +262,7 @@ fn test_dialog(vio: &mut Vio<'_>, password: &[u8]) -> Result<Outcome, ClientErro
 /// caching_sha2_password: the SHA-256 scramble; on "full authentication"
 /// the password goes in clear over a Unix socket, RSA-encrypted otherwise.
 fn caching_sha2(vio: &mut Vio<'_>, password: &[u8]) -> Result<Outcome, ClientError> {
-    let nonce = nonce(vio, &[SCRAMBLE_LENGTH + 1])?;
+    let nonce = read_nonce(vio, &[SCRAMBLE_LENGTH + 1])?;
     if password.is_empty() {
         vio.write_packet(&[])?;
         return Ok(Outcome::Ok);
@@ -286,7 +294,7 @@ fn caching_sha2(vio: &mut Vio<'_>, password: &[u8]) -> Result<Outcome, ClientErr
 /// sha256_password: asks for the server's RSA key and sends the password
 /// encrypted with it.
 fn sha256(vio: &mut Vio<'_>, password: &[u8]) -> Result<Outcome, ClientError> {
-    let nonce = nonce(vio, &[SCRAMBLE_LENGTH + 1])?;
+    let nonce = read_nonce(vio, &[SCRAMBLE_LENGTH + 1])?;
     if password.is_empty() {
         vio.write_packet(&[])?;
         return Ok(Outcome::Ok);
