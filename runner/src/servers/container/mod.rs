@@ -2,9 +2,10 @@
 //! through testcontainers on the Docker engine `DOCKER_HOST` names (else the
 //! local socket). At detection the engine must answer and have the image
 //! (or pull it within `RMTR_PULL_TIMEOUT` seconds, default 300), and a
-//! one-shot container reads the image ([`probe`]). `prepare` bootstraps the
-//! template data directory in a one-shot container, as mtr does with a local
-//! binary; every server then starts from a copy of it, in its own container,
+//! one-shot container reads the image ([`probe`]), whose server's version
+//! line gives the flavor. `prepare` bootstraps the template data directory
+//! in a one-shot container, as mtr does with a local binary (MariaDB with
+//! `--bootstrap`, MySQL with `--initialize-insecure`); every server then starts from a copy of it, in its own container,
 //! in its worker's network namespace ([`holder`]), with the var directory
 //! and the test tree mounted at their own paths. Containers and networks
 //! carry the run's labels: they go when dropped, when the run is stopped
