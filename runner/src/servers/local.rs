@@ -251,6 +251,13 @@ pub(super) fn bootstrap_args(
         "--character-set-server=latin1".into(),
         "--loose-disable-performance-schema".into(),
     ]);
+    args.extend(message_and_charset_dirs(layout));
+    args
+}
+
+/// Where the server finds its error messages and character sets.
+fn message_and_charset_dirs(layout: &Layout) -> Vec<String> {
+    let mut args = Vec::new();
     if let Some(dir) = &layout.lc_messages_dir {
         args.push(format!("--lc-messages-dir={}", dir.display()));
     }
@@ -288,12 +295,7 @@ pub(super) fn initialize_args(
     if let Some(dir) = &layout.plugin_dir {
         args.push(format!("--plugin-dir={}", dir.display()));
     }
-    if let Some(dir) = &layout.lc_messages_dir {
-        args.push(format!("--lc-messages-dir={}", dir.display()));
-    }
-    if let Some(dir) = &layout.charsets_dir {
-        args.push(format!("--character-sets-dir={}", dir.display()));
-    }
+    args.extend(message_and_charset_dirs(layout));
     args
 }
 
