@@ -312,8 +312,10 @@ fn request(
 }
 
 /// Puts a server in the holder's network namespace, where it can publish
-/// nothing of its own, and in this machine's process namespace, so that its
-/// pid file names the process as mysqltest's `shutdown_server` signals it.
+/// nothing of its own, in this machine's process namespace, so that its
+/// pid file names the process as mysqltest's `shutdown_server` signals it,
+/// and under this machine's host name, so that `@@hostname` stays the same
+/// across a restart (check-testcase compares it) as with a local server.
 fn server_host_config(
     network_mode: String,
 ) -> impl Fn(&mut testcontainers::bollard::models::HostConfig) + Send + Sync + 'static {
@@ -322,6 +324,7 @@ fn server_host_config(
         config.publish_all_ports = Some(false);
         config.port_bindings = None;
         config.pid_mode = Some("host".into());
+        config.uts_mode = Some("host".into());
     }
 }
 
